@@ -1,0 +1,108 @@
+//! Typed errors: every failure names what failed and where.
+
+use thiserror::Error;
+
+/// What can go wrong when asking for derivatives.
+///
+/// Bad input never panics: each driver checks its arguments and its results and
+/// returns one of these, naming the index (or indices) that failed.
+///
+/// ```
+/// use hyperhess::{Error, Scalar};
+/// let err = hyperhess::forward::hessian(|x| x[0].ln(), &[-1.0]).unwrap_err();
+/// assert!(matches!(err, Error::NonFiniteValue { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The point has no coordinates.
+    #[error("the input is empty: derivatives need at least one variable")]
+    EmptyInput,
+    /// A coordinate of the point is NaN or infinite.
+    #[error("input {index} is not finite ({value})")]
+    NonFiniteInput {
+        /// Index of the offending coordinate.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// The function value at the point is NaN or infinite (for example `ln` of a
+    /// negative number).
+    #[error("the function value at the point is not finite ({value})")]
+    NonFiniteValue {
+        /// The value.
+        value: f64,
+    },
+    /// A gradient entry is NaN or infinite (for example `sqrt` at 0).
+    #[error("gradient entry {index} is not finite ({value})")]
+    NonFiniteGradient {
+        /// Index of the entry.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A Hessian entry is NaN or infinite.
+    #[error("Hessian entry ({row}, {col}) is not finite ({value})")]
+    NonFiniteHessian {
+        /// Row of the entry.
+        row: usize,
+        /// Column of the entry.
+        col: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A direction (for a Hessian-vector product) has the wrong length.
+    #[error("the direction has length {found}, but the point has {expected} coordinates")]
+    DirectionLength {
+        /// Number of coordinates of the point.
+        expected: usize,
+        /// Length of the direction given.
+        found: usize,
+    },
+    /// A direction entry is NaN or infinite.
+    #[error("direction entry {index} is not finite ({value})")]
+    NonFiniteDirection {
+        /// Index of the entry.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// Strict mode: the output does not depend on these inputs at all.
+    #[error("strict mode: the output does not depend on input(s) {indices:?}")]
+    IndependentInputs {
+        /// Indices (into the flat point) of the inputs the output ignores.
+        indices: Vec<usize>,
+    },
+}
+
+/// Checks that a point is non-empty and finite.
+pub(crate) fn check_point(values: impl IntoIterator<Item = f64>) -> Result<usize, Error> {
+    let mut n = 0;
+    for (index, value) in values.into_iter().enumerate() {
+        if !value.is_finite() {
+            return Err(Error::NonFiniteInput { index, value });
+        }
+        n += 1;
+    }
+    if n == 0 {
+        return Err(Error::EmptyInput);
+    }
+    Ok(n)
+}
+
+/// Checks a direction against the point's length.
+pub(crate) fn check_direction(v: &[f64], n: usize) -> Result<(), Error> {
+    if v.len() != n {
+        return Err(Error::DirectionLength {
+            expected: n,
+            found: v.len(),
+        });
+    }
+    match v.iter().position(|x| !x.is_finite()) {
+        Some(index) => Err(Error::NonFiniteDirection {
+            index,
+            value: v[index],
+        }),
+        None => Ok(()),
+    }
+}

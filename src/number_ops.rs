@@ -1,0 +1,96 @@
+//! Operator boilerplate shared by every number type: assign forms, `f64` on the
+//! left, `Sum`, `Product`, and comparisons by value. A number type writes only its
+//! own `+ - * /` (the product and quotient rules) and its chain rule.
+
+/// Derives the shared operators of a number type from its binary `+ - * /` and its
+/// `Scalar` impl.
+macro_rules! impl_number_ops {
+    ([$($gen:tt)*] $ty:ty) => {
+        impl<$($gen)*> ::std::ops::AddAssign for $ty {
+            #[inline]
+            fn add_assign(&mut self, rhs: Self) {
+                *self = *self + rhs;
+            }
+        }
+        impl<$($gen)*> ::std::ops::SubAssign for $ty {
+            #[inline]
+            fn sub_assign(&mut self, rhs: Self) {
+                *self = *self - rhs;
+            }
+        }
+        impl<$($gen)*> ::std::ops::MulAssign for $ty {
+            #[inline]
+            fn mul_assign(&mut self, rhs: Self) {
+                *self = *self * rhs;
+            }
+        }
+        impl<$($gen)*> ::std::ops::DivAssign for $ty {
+            #[inline]
+            fn div_assign(&mut self, rhs: Self) {
+                *self = *self / rhs;
+            }
+        }
+        impl<$($gen)*> ::std::ops::Add<$ty> for f64 {
+            type Output = $ty;
+            #[inline]
+            fn add(self, rhs: $ty) -> $ty {
+                rhs + self
+            }
+        }
+        impl<$($gen)*> ::std::ops::Sub<$ty> for f64 {
+            type Output = $ty;
+            #[inline]
+            fn sub(self, rhs: $ty) -> $ty {
+                -(rhs - self)
+            }
+        }
+        impl<$($gen)*> ::std::ops::Mul<$ty> for f64 {
+            type Output = $ty;
+            #[inline]
+            fn mul(self, rhs: $ty) -> $ty {
+                rhs * self
+            }
+        }
+        impl<$($gen)*> ::std::ops::Div<$ty> for f64 {
+            type Output = $ty;
+            #[inline]
+            fn div(self, rhs: $ty) -> $ty {
+                <$ty as $crate::Scalar>::from_f64(self) / rhs
+            }
+        }
+        impl<$($gen)*> ::std::iter::Sum for $ty {
+            #[inline]
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                let mut it = iter;
+                match it.next() {
+                    Some(first) => it.fold(first, |a, b| a + b),
+                    None => <$ty as $crate::Scalar>::zero(),
+                }
+            }
+        }
+        impl<$($gen)*> ::std::iter::Product for $ty {
+            #[inline]
+            fn product<I: Iterator<Item = Self>>(iter: I) -> Self {
+                let mut it = iter;
+                match it.next() {
+                    Some(first) => it.fold(first, |a, b| a * b),
+                    None => <$ty as $crate::Scalar>::one(),
+                }
+            }
+        }
+        impl<$($gen)*> PartialEq for $ty {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                $crate::Scalar::value(self) == $crate::Scalar::value(other)
+            }
+        }
+        impl<$($gen)*> PartialOrd for $ty {
+            #[inline]
+            fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                $crate::Scalar::value(self).partial_cmp(&$crate::Scalar::value(other))
+            }
+        }
+    };
+}
+
+pub(crate) use impl_number_ops;

@@ -1,0 +1,493 @@
+//! THE rule table: every elementary function's value, first and second derivative,
+//! stated once.
+//!
+//! Each entry of [`Unary`] (and [`Binary`]) gives
+//! - its value on `f64` ([`Unary::value`]), which is what plain `f64` evaluation runs;
+//! - its Taylor triple `[f(a), f'(a), f''(a)]` at a point `a` of any [`Scalar`]
+//!   ([`Unary::taylor`]), computed with `a`'s own arithmetic so that it nests
+//!   (`Dual<HyperDual<f64>>` gets third derivatives for free);
+//! - its domain ([`Unary::domain`]), which the test suite samples.
+//!
+//! Every number type consumes the triple through one chain rule
+//! ([`Scalar::apply`]): a dual number maps `(a, a')` to `(f, f' a')`, a hyper-dual
+//! number `(a, a1, a2, a12)` to `(f, f' a1, f' a2, f' a12 + f'' a1 a2)`, and the tape
+//! records `f'` and `f''` as the node's local partials. Adding a function means adding
+//! one variant here, its two match arms, and a default method on [`Scalar`]; see
+//! `docs/adding-a-function.md`.
+//!
+//! ```
+//! use hyperhess::rules::Unary;
+//! let [f, d1, d2] = Unary::Sin.taylor(0.5_f64);
+//! assert_eq!((f, d1, d2), (0.5f64.sin(), 0.5f64.cos(), -0.5f64.sin()));
+//! ```
+
+use crate::Scalar;
+use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, LN_10};
+
+/// An elementary function of one argument.
+///
+/// ```
+/// use hyperhess::rules::Unary;
+/// assert_eq!(Unary::Exp.value(0.0), 1.0);
+/// assert_eq!(Unary::Powi(3).taylor(2.0_f64), [8.0, 12.0, 12.0]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Unary {
+    /// `1 / a`
+    Recip,
+    /// `sqrt(a)`
+    Sqrt,
+    /// cube root (real, defined for negative `a`)
+    Cbrt,
+    /// `e^a`
+    Exp,
+    /// `2^a`
+    Exp2,
+    /// `e^a - 1`, accurate near 0
+    ExpM1,
+    /// natural logarithm
+    Ln,
+    /// `ln(1 + a)`, accurate near 0
+    Ln1p,
+    /// base-2 logarithm
+    Log2,
+    /// base-10 logarithm
+    Log10,
+    /// sine
+    Sin,
+    /// cosine
+    Cos,
+    /// tangent
+    Tan,
+    /// inverse sine
+    Asin,
+    /// inverse cosine
+    Acos,
+    /// inverse tangent
+    Atan,
+    /// hyperbolic sine
+    Sinh,
+    /// hyperbolic cosine
+    Cosh,
+    /// hyperbolic tangent
+    Tanh,
+    /// inverse hyperbolic sine
+    Asinh,
+    /// inverse hyperbolic cosine
+    Acosh,
+    /// inverse hyperbolic tangent
+    Atanh,
+    /// `|a|`; at 0 the derivative is taken as 0 (the midpoint of the subgradient, as
+    /// PyTorch and JAX do).
+    Abs,
+    /// `f64::signum` (so `signum(0.0) = 1`, as in `std`); derivative 0 everywhere.
+    Signum,
+    /// the error function `2/sqrt(pi) * integral_0^a e^(-t^2) dt`
+    Erf,
+    /// `a^n` for an integer `n`
+    Powi(i32),
+    /// `a^c` for a constant real `c`
+    Powf(f64),
+}
+
+impl Unary {
+    /// Every function of the table, with representative parameters for `Powi` and
+    /// `Powf`: the test suite iterates over this list, so a new entry is tested
+    /// without touching the tests.
+    ///
+    /// ```
+    /// assert!(hyperhess::rules::Unary::ALL.len() > 20);
+    /// ```
+    pub const ALL: &'static [Unary] = &[
+        Unary::Recip,
+        Unary::Sqrt,
+        Unary::Cbrt,
+        Unary::Exp,
+        Unary::Exp2,
+        Unary::ExpM1,
+        Unary::Ln,
+        Unary::Ln1p,
+        Unary::Log2,
+        Unary::Log10,
+        Unary::Sin,
+        Unary::Cos,
+        Unary::Tan,
+        Unary::Asin,
+        Unary::Acos,
+        Unary::Atan,
+        Unary::Sinh,
+        Unary::Cosh,
+        Unary::Tanh,
+        Unary::Asinh,
+        Unary::Acosh,
+        Unary::Atanh,
+        Unary::Abs,
+        Unary::Signum,
+        Unary::Erf,
+        Unary::Powi(0),
+        Unary::Powi(1),
+        Unary::Powi(2),
+        Unary::Powi(3),
+        Unary::Powi(-2),
+        Unary::Powf(0.0),
+        Unary::Powf(1.0),
+        Unary::Powf(2.5),
+        Unary::Powf(-0.5),
+    ];
+
+    /// The function's value on plain `f64`: what the `f64` implementation of
+    /// [`Scalar`] runs.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::rules::Unary::Sqrt.value(9.0), 3.0);
+    /// ```
+    #[inline]
+    pub fn value(self, a: f64) -> f64 {
+        match self {
+            Unary::Recip => a.recip(),
+            Unary::Sqrt => a.sqrt(),
+            Unary::Cbrt => a.cbrt(),
+            Unary::Exp => a.exp(),
+            Unary::Exp2 => a.exp2(),
+            Unary::ExpM1 => a.exp_m1(),
+            Unary::Ln => a.ln(),
+            Unary::Ln1p => a.ln_1p(),
+            Unary::Log2 => a.log2(),
+            Unary::Log10 => a.log10(),
+            Unary::Sin => a.sin(),
+            Unary::Cos => a.cos(),
+            Unary::Tan => a.tan(),
+            Unary::Asin => a.asin(),
+            Unary::Acos => a.acos(),
+            Unary::Atan => a.atan(),
+            Unary::Sinh => a.sinh(),
+            Unary::Cosh => a.cosh(),
+            Unary::Tanh => a.tanh(),
+            Unary::Asinh => a.asinh(),
+            Unary::Acosh => a.acosh(),
+            Unary::Atanh => a.atanh(),
+            Unary::Abs => a.abs(),
+            Unary::Signum => a.signum(),
+            Unary::Erf => libm::erf(a),
+            Unary::Powi(n) => a.powi(n),
+            Unary::Powf(c) => a.powf(c),
+        }
+    }
+
+    /// The Taylor triple `[f(a), f'(a), f''(a)]`, computed in `T`'s own arithmetic.
+    ///
+    /// ```
+    /// use hyperhess::rules::Unary;
+    /// assert_eq!(Unary::Ln.taylor(2.0_f64), [2f64.ln(), 0.5, -0.25]);
+    /// ```
+    #[inline]
+    pub fn taylor<T: Scalar>(self, a: T) -> [T; 3] {
+        let c = T::from_f64;
+        match self {
+            Unary::Recip => {
+                let r = a.recip();
+                [r, -(r * r), r * r * r * 2.0]
+            }
+            Unary::Sqrt => {
+                let s = a.sqrt();
+                let d1 = s.recip() * 0.5;
+                [s, d1, -(d1 / a) * 0.5]
+            }
+            Unary::Cbrt => {
+                let s = a.cbrt();
+                let d1 = (s * s * 3.0).recip();
+                [s, d1, -(d1 / a) * (2.0 / 3.0)]
+            }
+            Unary::Exp => {
+                let e = a.exp();
+                [e, e, e]
+            }
+            Unary::Exp2 => {
+                let e = a.exp2();
+                [e, e * LN_2, e * (LN_2 * LN_2)]
+            }
+            Unary::ExpM1 => {
+                let e = a.exp();
+                [a.exp_m1(), e, e]
+            }
+            Unary::Ln => {
+                let r = a.recip();
+                [a.ln(), r, -(r * r)]
+            }
+            Unary::Ln1p => {
+                let r = (a + 1.0).recip();
+                [a.ln_1p(), r, -(r * r)]
+            }
+            Unary::Log2 => {
+                let r = a.recip();
+                [a.log2(), r / LN_2, -(r * r) / LN_2]
+            }
+            Unary::Log10 => {
+                let r = a.recip();
+                [a.log10(), r / LN_10, -(r * r) / LN_10]
+            }
+            Unary::Sin => {
+                let (s, co) = a.sin_cos();
+                [s, co, -s]
+            }
+            Unary::Cos => {
+                let (s, co) = a.sin_cos();
+                [co, -s, -co]
+            }
+            Unary::Tan => {
+                let t = a.tan();
+                let d1 = t * t + 1.0;
+                [t, d1, t * d1 * 2.0]
+            }
+            Unary::Asin => {
+                let d1 = (c(1.0) - a * a).sqrt().recip();
+                [a.asin(), d1, a * d1 * d1 * d1]
+            }
+            Unary::Acos => {
+                let d1 = (c(1.0) - a * a).sqrt().recip();
+                [a.acos(), -d1, -(a * d1 * d1 * d1)]
+            }
+            Unary::Atan => {
+                let d1 = (a * a + 1.0).recip();
+                [a.atan(), d1, -(a * d1 * d1) * 2.0]
+            }
+            Unary::Sinh => {
+                let (s, co) = (a.sinh(), a.cosh());
+                [s, co, s]
+            }
+            Unary::Cosh => {
+                let (s, co) = (a.sinh(), a.cosh());
+                [co, s, co]
+            }
+            Unary::Tanh => {
+                let t = a.tanh();
+                let d1 = c(1.0) - t * t;
+                [t, d1, -(t * d1) * 2.0]
+            }
+            Unary::Asinh => {
+                let d1 = (a * a + 1.0).sqrt().recip();
+                [a.asinh(), d1, -(a * d1 * d1 * d1)]
+            }
+            Unary::Acosh => {
+                let d1 = (a * a - 1.0).sqrt().recip();
+                [a.acosh(), d1, -(a * d1 * d1 * d1)]
+            }
+            Unary::Atanh => {
+                let d1 = (c(1.0) - a * a).recip();
+                [a.atanh(), d1, a * d1 * d1 * 2.0]
+            }
+            Unary::Abs => {
+                let v = a.value();
+                let sign = if v > 0.0 {
+                    1.0
+                } else if v < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                };
+                [a * sign, c(sign), c(0.0)]
+            }
+            Unary::Signum => [c(a.value().signum()), c(0.0), c(0.0)],
+            Unary::Erf => {
+                let d1 = (-(a * a)).exp() * FRAC_2_SQRT_PI;
+                [a.erf(), d1, -(a * d1) * 2.0]
+            }
+            Unary::Powi(n) => match n {
+                0 => [c(1.0), c(0.0), c(0.0)],
+                1 => [a, c(1.0), c(0.0)],
+                2 => [a * a, a * 2.0, c(2.0)],
+                _ if n < i32::MIN + 2 => Unary::Powf(f64::from(n)).taylor(a),
+                _ => {
+                    let p2 = a.powi(n - 2);
+                    let p1 = p2 * a;
+                    let nf = f64::from(n);
+                    [p1 * a, p1 * nf, p2 * (nf * (nf - 1.0))]
+                }
+            },
+            Unary::Powf(e) => {
+                if e == 0.0 {
+                    [c(1.0), c(0.0), c(0.0)]
+                } else if e == 1.0 {
+                    [a, c(1.0), c(0.0)]
+                } else if e == 2.0 {
+                    [a * a, a * 2.0, c(2.0)]
+                } else {
+                    let p2 = a.powf(e - 2.0);
+                    [a.powf(e), a.powf(e - 1.0) * e, p2 * (e * (e - 1.0))]
+                }
+            }
+        }
+    }
+
+    /// `true` when `f''` is identically zero on the whole domain (`abs`, `signum`,
+    /// `a^0`, `a^1`): such a node couples no inputs in the Hessian's sparsity pattern.
+    ///
+    /// ```
+    /// use hyperhess::rules::Unary;
+    /// assert!(Unary::Abs.is_piecewise_linear() && !Unary::Sin.is_piecewise_linear());
+    /// ```
+    #[inline]
+    pub fn is_piecewise_linear(self) -> bool {
+        match self {
+            Unary::Abs | Unary::Signum => true,
+            Unary::Powi(n) => n == 0 || n == 1,
+            Unary::Powf(e) => e == 0.0 || e == 1.0,
+            _ => false,
+        }
+    }
+
+    /// An interval inside the function's domain (where value and both derivatives are
+    /// finite), from which tests and property strategies sample points.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::rules::Unary::Ln.domain(), (1e-2, 10.0));
+    /// ```
+    pub fn domain(self) -> (f64, f64) {
+        match self {
+            Unary::Sqrt | Unary::Ln | Unary::Log2 | Unary::Log10 => (1e-2, 10.0),
+            Unary::Powf(_) => (1e-2, 10.0),
+            Unary::Ln1p => (-0.99, 10.0),
+            Unary::Asin | Unary::Acos | Unary::Atanh => (-0.95, 0.95),
+            Unary::Acosh => (1.05, 10.0),
+            Unary::Tan => (-1.4, 1.4),
+            Unary::Exp | Unary::Exp2 | Unary::ExpM1 | Unary::Sinh | Unary::Cosh => (-5.0, 5.0),
+            _ => (-10.0, 10.0),
+        }
+    }
+}
+
+/// A smooth function of two arguments, with all first and second partials.
+///
+/// ```
+/// use hyperhess::rules::Binary;
+/// let p = Binary::Hypot.taylor(3.0_f64, 4.0);
+/// assert_eq!((p.f, p.a, p.b), (5.0, 0.6, 0.8));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Binary {
+    /// `atan2(a, b)`: the angle of the point `(b, a)`
+    Atan2,
+    /// `sqrt(a^2 + b^2)` without overflow
+    Hypot,
+    /// `a^b`; the partials in `b` use `ln a`, so they are NaN for `a < 0`, where `a^b`
+    /// is not differentiable in `b` (use [`Unary::Powi`] or [`Unary::Powf`] for a
+    /// constant exponent).
+    Pow,
+}
+
+/// The value and the first and second partials of a two-argument function.
+///
+/// ```
+/// let p = hyperhess::rules::Binary::Pow.taylor(2.0_f64, 3.0);
+/// assert_eq!((p.f, p.a, p.aa), (8.0, 12.0, 12.0));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Partials2<T> {
+    /// `f(a, b)`
+    pub f: T,
+    /// `df/da`
+    pub a: T,
+    /// `df/db`
+    pub b: T,
+    /// `d2f/da2`
+    pub aa: T,
+    /// `d2f/da db`
+    pub ab: T,
+    /// `d2f/db2`
+    pub bb: T,
+}
+
+impl Binary {
+    /// Every two-argument function of the table.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::rules::Binary::ALL.len(), 3);
+    /// ```
+    pub const ALL: &'static [Binary] = &[Binary::Atan2, Binary::Hypot, Binary::Pow];
+
+    /// The value on plain `f64`.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::rules::Binary::Pow.value(2.0, 10.0), 1024.0);
+    /// ```
+    #[inline]
+    pub fn value(self, a: f64, b: f64) -> f64 {
+        match self {
+            Binary::Atan2 => a.atan2(b),
+            Binary::Hypot => a.hypot(b),
+            Binary::Pow => a.powf(b),
+        }
+    }
+
+    /// Value, first and second partials at `(a, b)`, in `T`'s own arithmetic.
+    ///
+    /// ```
+    /// let p = hyperhess::rules::Binary::Atan2.taylor(1.0_f64, 1.0);
+    /// assert_eq!((p.a, p.b), (0.5, -0.5));
+    /// ```
+    #[inline]
+    pub fn taylor<T: Scalar>(self, a: T, b: T) -> Partials2<T> {
+        match self {
+            Binary::Atan2 => {
+                let s = a * a + b * b;
+                let s2 = s * s;
+                let ab2 = a * b * 2.0;
+                Partials2 {
+                    f: a.atan2(b),
+                    a: b / s,
+                    b: -(a / s),
+                    aa: -(ab2 / s2),
+                    ab: (a * a - b * b) / s2,
+                    bb: ab2 / s2,
+                }
+            }
+            Binary::Hypot => {
+                let h = a.hypot(b);
+                let (da, db) = (a / h, b / h);
+                Partials2 {
+                    f: h,
+                    a: da,
+                    b: db,
+                    aa: db * db / h,
+                    ab: -(da * db / h),
+                    bb: da * da / h,
+                }
+            }
+            Binary::Pow => {
+                let f = a.pow(b);
+                let p1 = a.pow(b - 1.0);
+                let (da, daa) = (p1 * b, a.pow(b - 2.0) * b * (b - 1.0));
+                if a.value() == 0.0 && b.value() > 0.0 {
+                    // 0^b = 0 for every b > 0, so the partials in b vanish (the
+                    // formulas below would give 0 * ln 0 = NaN); the mixed partial
+                    // a^(b-1) (1 + b ln a) tends to 0 for b > 1 and diverges else.
+                    let ab = if b.value() > 1.0 { T::zero() } else { T::from_f64(f64::NEG_INFINITY) };
+                    return Partials2 { f, a: da, b: T::zero(), aa: daa, ab, bb: T::zero() };
+                }
+                let l = a.ln();
+                Partials2 {
+                    f,
+                    a: da,
+                    b: f * l,
+                    aa: daa,
+                    ab: p1 * (b * l + 1.0),
+                    bb: f * l * l,
+                }
+            }
+        }
+    }
+
+    /// An interval of each argument inside the domain, for sampling.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::rules::Binary::Pow.domain(), ((0.1, 5.0), (-3.0, 3.0)));
+    /// ```
+    pub fn domain(self) -> ((f64, f64), (f64, f64)) {
+        match self {
+            Binary::Atan2 | Binary::Hypot => ((0.2, 5.0), (-5.0, 5.0)),
+            Binary::Pow => ((0.1, 5.0), (-3.0, 3.0)),
+        }
+    }
+}
