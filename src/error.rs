@@ -91,7 +91,7 @@ pub(crate) fn check_point(values: impl IntoIterator<Item = f64>) -> Result<usize
 }
 
 /// Checks a direction against the point's length.
-pub(crate) fn check_direction(v: &[f64], n: usize) -> Result<(), Error> {
+pub(crate) fn check_direction_generic<T: crate::Scalar>(v: &[T], n: usize) -> Result<(), Error> {
     if v.len() != n {
         return Err(Error::DirectionLength {
             expected: n,
@@ -101,7 +101,7 @@ pub(crate) fn check_direction(v: &[f64], n: usize) -> Result<(), Error> {
     match v.iter().position(|x| !x.is_finite()) {
         Some(index) => Err(Error::NonFiniteDirection {
             index,
-            value: v[index],
+            value: v[index].value(),
         }),
         None => Ok(()),
     }

@@ -21,14 +21,23 @@
 
 #![warn(missing_docs)]
 
+mod drivers;
 mod error;
 mod number_ops;
+mod options;
 mod scalar;
 
 pub mod forward;
 pub mod rules;
+pub mod tape;
 pub mod testfns;
 
+pub use drivers::{
+    Derivatives, derivatives, derivatives_with, gradient, gradient_with, hessian, hessian_with,
+    hvp, hvp_with,
+};
 pub use error::Error;
 pub use forward::{Dual, HyperDual};
+pub use options::Options;
 pub use scalar::Scalar;
+pub use tape::{Recording, Var, record};

@@ -1,0 +1,152 @@
+//! The top-level calls, on the forward-over-reverse engine: record once, replay.
+
+use crate::error::Error;
+use crate::forward::Base;
+use crate::options::Options;
+use crate::tape::{Recording, Var};
+use nalgebra::{DMatrix, DVector};
+
+/// Value, gradient and Hessian from one recording.
+///
+/// ```
+/// let d = hyperhess::derivatives(|x| x[0] * x[0] * x[1], &[1.0, 2.0]).unwrap();
+/// assert_eq!((d.value, d.gradient[0], d.hessian[(0, 1)]), (2.0, 4.0, 2.0));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derivatives<T: Base = f64> {
+    /// `f(x)`
+    pub value: T,
+    /// `∇f(x)`
+    pub gradient: DVector<T>,
+    /// `∇²f(x)`, exactly symmetric
+    pub hessian: DMatrix<T>,
+}
+
+/// The gradient by one recording and one reverse sweep.
+///
+/// ```
+/// use hyperhess::Scalar;
+/// fn f<S: Scalar>(x: &[S]) -> S { x[0].sin() * x[1] }
+/// let g = hyperhess::gradient(|x| f(x), &[0.0, 2.0]).unwrap();
+/// assert_eq!(g.as_slice(), &[2.0, 0.0]);
+/// ```
+pub fn gradient<T, F>(f: F, x: &[T]) -> Result<DVector<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    gradient_with(f, x, &Options::default())
+}
+
+/// [`gradient`] with [`Options`] (`strict`).
+///
+/// ```
+/// use hyperhess::Options;
+/// let strict = Options { strict: true, ..Options::default() };
+/// assert!(hyperhess::gradient_with(|x| x[0] * 2.0, &[1.0, 1.0], &strict).is_err());
+/// ```
+pub fn gradient_with<T, F>(f: F, x: &[T], options: &Options) -> Result<DVector<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    let rec = crate::record(f, x)?;
+    rec.check_strict(options)?;
+    Ok(rec.gradient())
+}
+
+/// The Hessian-vector product `∇²f(x) v`: one recording, one tangent sweep and one
+/// reverse sweep. To take many products at one point, [`crate::record`] once and
+/// call [`Recording::hvp`].
+///
+/// ```
+/// use hyperhess::Scalar;
+/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[0] * x[1] }
+/// let hv = hyperhess::hvp(|x| f(x), &[1.0, 2.0], &[1.0, 0.0]).unwrap();
+/// assert_eq!(hv.as_slice(), &[4.0, 2.0]);
+/// ```
+pub fn hvp<T, F>(f: F, x: &[T], v: &[T]) -> Result<DVector<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    hvp_with(f, x, v, &Options::default())
+}
+
+/// [`hvp`] with [`Options`] (`strict`).
+///
+/// ```
+/// let hv = hyperhess::hvp_with(|x| x[0] * x[1], &[1.0, 2.0], &[1.0, 1.0], &Default::default());
+/// assert_eq!(hv.unwrap().as_slice(), &[1.0, 1.0]);
+/// ```
+pub fn hvp_with<T, F>(f: F, x: &[T], v: &[T], options: &Options) -> Result<DVector<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    let rec = crate::record(f, x)?;
+    rec.check_strict(options)?;
+    rec.hvp(v)
+}
+
+/// The dense Hessian: one recording, then `ceil(n / L)` sweeps of `L` columns each.
+///
+/// ```
+/// use hyperhess::Scalar;
+/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[1].powi(3) - x[0] * 7.0 }
+/// let h = hyperhess::hessian(|x| f(x), &[1.0, 2.0]).unwrap();
+/// assert_eq!(h, nalgebra::dmatrix![0.0, 12.0; 12.0, 12.0]);
+/// ```
+pub fn hessian<T, F>(f: F, x: &[T]) -> Result<DMatrix<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    hessian_with(f, x, &Options::default())
+}
+
+/// [`hessian`] with [`Options`] (`strict`, lane width).
+///
+/// ```
+/// use hyperhess::Options;
+/// let opts = Options { lanes: Some(1), ..Options::default() };
+/// let h = hyperhess::hessian_with(|x| x[0] * x[1], &[1.0, 2.0], &opts).unwrap();
+/// assert_eq!(h, nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0]);
+/// ```
+pub fn hessian_with<T, F>(f: F, x: &[T], options: &Options) -> Result<DMatrix<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    crate::record(f, x)?.hessian_with(options)
+}
+
+/// Value, gradient and Hessian from one recording.
+///
+/// ```
+/// let d = hyperhess::derivatives(|x| x[0] * x[1], &[3.0, 5.0]).unwrap();
+/// assert_eq!(d.value, 15.0);
+/// ```
+pub fn derivatives<T, F>(f: F, x: &[T]) -> Result<Derivatives<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    derivatives_with(f, x, &Options::default())
+}
+
+/// [`derivatives`] with [`Options`].
+///
+/// ```
+/// let d = hyperhess::derivatives_with(|x| x[0] * x[1], &[3.0, 5.0], &Default::default());
+/// assert_eq!(d.unwrap().gradient.as_slice(), &[5.0, 3.0]);
+/// ```
+pub fn derivatives_with<T, F>(f: F, x: &[T], options: &Options) -> Result<Derivatives<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    let rec: Recording<T> = crate::record(f, x)?;
+    let hessian = rec.hessian_with(options)?;
+    Ok(Derivatives { value: rec.value(), gradient: rec.gradient(), hessian })
+}

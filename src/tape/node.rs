@@ -1,0 +1,99 @@
+//! One recorded operation: operand indices and local partials.
+
+/// A recorded node `v = phi(a, b)` with its local partials at the recorded point.
+///
+/// 48 bytes on `f64`: two `u32` operand indices and five partials. A unary node
+/// has `b = 0`, the constant slot (tangent and adjoint always zero, all partials in
+/// it zero), so every sweep is branch-free. The top bits of the indices carry the
+/// structural nonlinearity flags the sparsity pattern needs (see [`Node::couples`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Node<T> {
+    a: u32,
+    b: u32,
+    /// `dphi/da`
+    pub da: T,
+    /// `dphi/db`
+    pub db: T,
+    /// `d2phi/da2`
+    pub daa: T,
+    /// `d2phi/da db`
+    pub dab: T,
+    /// `d2phi/db2`
+    pub dbb: T,
+}
+
+/// Flag bit: the second partial is structurally nonzero (on `a` for `aa`, on `b`
+/// for `bb`; the cross flag sits on `b`'s second-highest bit).
+const SELF_FLAG: u32 = 1 << 31;
+const CROSS_FLAG: u32 = 1 << 30;
+const INDEX_MASK: u32 = CROSS_FLAG - 1;
+
+/// The largest number of nodes a tape can hold (indices keep two flag bits).
+pub(crate) const MAX_NODES: usize = INDEX_MASK as usize;
+
+/// Which second partials of a node are structurally nonzero: the operations, not the
+/// values at the point, decide (so `sin''(0) = 0` still counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Curvature {
+    /// `phi_aa` can be nonzero.
+    pub aa: bool,
+    /// `phi_ab` can be nonzero.
+    pub ab: bool,
+    /// `phi_bb` can be nonzero.
+    pub bb: bool,
+}
+
+impl Curvature {
+    pub const LINEAR: Curvature = Curvature { aa: false, ab: false, bb: false };
+}
+
+impl<T> Node<T> {
+    #[inline]
+    pub fn new(a: u32, b: u32, partials: [T; 5], curvature: Curvature) -> Self {
+        debug_assert!(a <= INDEX_MASK && b <= INDEX_MASK);
+        let [da, db, daa, dab, dbb] = partials;
+        let a = a | if curvature.aa { SELF_FLAG } else { 0 };
+        let b = b
+            | if curvature.bb { SELF_FLAG } else { 0 }
+            | if curvature.ab { CROSS_FLAG } else { 0 };
+        Node { a, b, da, db, daa, dab, dbb }
+    }
+    /// First operand's index.
+    #[inline(always)]
+    pub fn a(&self) -> usize {
+        (self.a & INDEX_MASK) as usize
+    }
+    /// Second operand's index (0, the constant slot, for unary nodes).
+    #[inline(always)]
+    pub fn b(&self) -> usize {
+        (self.b & INDEX_MASK) as usize
+    }
+    /// The structural curvature flags.
+    #[inline]
+    pub fn couples(&self) -> Curvature {
+        Curvature {
+            aa: self.a & SELF_FLAG != 0,
+            ab: self.b & CROSS_FLAG != 0,
+            bb: self.b & SELF_FLAG != 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_on_f64_is_48_bytes() {
+        assert_eq!(std::mem::size_of::<Node<f64>>(), 48);
+    }
+
+    #[test]
+    fn flags_do_not_disturb_indices() {
+        let c = Curvature { aa: true, ab: true, bb: true };
+        let n = Node::new(7, 9, [0.0; 5], c);
+        assert_eq!((n.a(), n.b(), n.couples()), (7, 9, c));
+        let n = Node::new(7, 0, [0.0; 5], Curvature::LINEAR);
+        assert_eq!((n.a(), n.b(), n.couples()), (7, 0, Curvature::LINEAR));
+    }
+}

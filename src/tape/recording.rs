@@ -1,0 +1,247 @@
+//! [`Recording`]: a function recorded once at a point, replayed for its gradient,
+//! Hessian-vector products and Hessian.
+
+use super::deps::independent_inputs;
+use super::node::Node;
+use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
+use super::var::{Tape, Var};
+use crate::error::{Error, check_direction_generic, check_point};
+use crate::forward::Base;
+use crate::options::Options;
+use crate::Scalar;
+use nalgebra::{DMatrix, DVector};
+use std::cell::RefCell;
+
+/// A function recorded at a point: value, gradient, and replays for Hessian-vector
+/// products and Hessians, without running the function again.
+///
+/// Record once, then ask for as many Hessian-vector products as a Newton-CG or
+/// trust-region solver needs; the sweep buffers are kept between calls.
+///
+/// ```
+/// use hyperhess::Scalar;
+/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[0] * x[1] }
+/// let rec = hyperhess::record(|x| f(x), &[1.0, 2.0]).unwrap();
+/// assert_eq!(rec.value(), 2.0);
+/// assert_eq!(rec.gradient().as_slice(), &[4.0, 1.0]);
+/// assert_eq!(rec.hvp(&[1.0, 0.0]).unwrap().as_slice(), &[4.0, 2.0]);
+/// assert_eq!(rec.hvp(&[0.0, 1.0]).unwrap().as_slice(), &[2.0, 0.0]);
+/// ```
+#[derive(Debug)]
+pub struct Recording<T = f64> {
+    nodes: Vec<Node<T>>,
+    n: usize,
+    output: usize,
+    value: T,
+    adjoints: Vec<T>,
+    buffers: RefCell<LaneBuffers<T>>,
+}
+
+/// Records `f` at `x`. Errors: [`Error::EmptyInput`], [`Error::NonFiniteInput`],
+/// [`Error::NonFiniteValue`], [`Error::NonFiniteGradient`].
+///
+/// ```
+/// use hyperhess::Scalar;
+/// let rec = hyperhess::record(|x| x[0].exp(), &[0.0]).unwrap();
+/// assert_eq!(rec.hessian().unwrap()[(0, 0)], 1.0);
+/// ```
+pub fn record<T, F>(f: F, x: &[T]) -> Result<Recording<T>, Error>
+where
+    T: Base,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    Recording::new(f, x, Vec::new())
+}
+
+impl<T: Base> Recording<T> {
+    /// Records `f` at `x` into `buffer` (a node buffer from an earlier recording,
+    /// to avoid allocating).
+    pub(crate) fn new<F>(f: F, x: &[T], buffer: Vec<Node<T>>) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    {
+        let n = check_point(x.iter().map(Scalar::value))?;
+        let tape = Tape::with_inputs(n, buffer);
+        let (output, value) = {
+            let inputs: Vec<Var<'_, T>> =
+                x.iter().enumerate().map(|(i, &xi)| Var::input(&tape, i, xi)).collect();
+            let y = f(&inputs);
+            (y.index() as usize, y.base_value())
+        };
+        if !value.is_finite() {
+            return Err(Error::NonFiniteValue { value: value.value() });
+        }
+        let nodes = tape.into_nodes();
+        let mut adj = Vec::new();
+        adjoints(&nodes, n, output, &mut adj);
+        adj.resize(adj.len().max(n + 1), T::zero());
+        if let Some(i) = (0..n).find(|&i| !adj[i + 1].is_finite()) {
+            return Err(Error::NonFiniteGradient { index: i, value: adj[i + 1].value() });
+        }
+        Ok(Recording {
+            nodes,
+            n,
+            output,
+            value,
+            adjoints: adj,
+            buffers: RefCell::new(LaneBuffers::default()),
+        })
+    }
+
+    /// Number of inputs.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::record(|x| x[0] + x[1], &[1.0, 2.0]).unwrap().inputs(), 2);
+    /// ```
+    pub fn inputs(&self) -> usize {
+        self.n
+    }
+
+    /// Number of recorded operations (inputs and the constant slot excluded).
+    ///
+    /// ```
+    /// let rec = hyperhess::record(|x| x[0] * x[1] + x[0], &[1.0, 2.0]).unwrap();
+    /// assert_eq!(rec.operations(), 2);
+    /// ```
+    pub fn operations(&self) -> usize {
+        self.nodes.len() - self.n - 1
+    }
+
+    /// The function value at the recorded point.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::record(|x| x[0] * 3.0, &[2.0]).unwrap().value(), 6.0);
+    /// ```
+    pub fn value(&self) -> T {
+        self.value
+    }
+
+    /// The gradient at the recorded point (computed at recording, one reverse sweep).
+    ///
+    /// ```
+    /// let rec = hyperhess::record(|x| x[0] * x[1], &[3.0, 5.0]).unwrap();
+    /// assert_eq!(rec.gradient().as_slice(), &[5.0, 3.0]);
+    /// ```
+    pub fn gradient(&self) -> DVector<T> {
+        DVector::from_iterator(self.n, self.adjoints[1..=self.n].iter().copied())
+    }
+
+    /// Inputs the output does not depend on at all (structurally, from the tape).
+    ///
+    /// ```
+    /// let rec = hyperhess::record(|x| x[0] * 2.0, &[1.0, 2.0]).unwrap();
+    /// assert_eq!(rec.independent_inputs(), vec![1]);
+    /// ```
+    pub fn independent_inputs(&self) -> Vec<usize> {
+        independent_inputs(&self.nodes, self.n, self.output)
+    }
+
+    /// [`Error::IndependentInputs`] when `options.strict` and some input is ignored.
+    pub(crate) fn check_strict(&self, options: &Options) -> Result<(), Error> {
+        if options.strict {
+            let indices = self.independent_inputs();
+            if !indices.is_empty() {
+                return Err(Error::IndependentInputs { indices });
+            }
+        }
+        Ok(())
+    }
+
+    /// The Hessian-vector product `H v` (one tangent sweep and one reverse sweep).
+    ///
+    /// Errors: [`Error::DirectionLength`], [`Error::NonFiniteDirection`],
+    /// [`Error::NonFiniteHessian`] (naming the row, column 0).
+    ///
+    /// ```
+    /// let rec = hyperhess::record(|x| x[0] * x[1], &[3.0, 5.0]).unwrap();
+    /// assert_eq!(rec.hvp(&[1.0, 1.0]).unwrap().as_slice(), &[1.0, 1.0]);
+    /// ```
+    pub fn hvp(&self, v: &[T]) -> Result<DVector<T>, Error> {
+        check_direction_generic(v, self.n)?;
+        let mut out = DVector::from_element(self.n, T::zero());
+        self.sweep::<1>(|i, s| s[0] = v[i], |i, r| out[i] = r[0]);
+        if let Some(i) = out.iter().position(|h| !h.is_finite()) {
+            return Err(Error::NonFiniteHessian { row: i, col: 0, value: out[i].value() });
+        }
+        Ok(out)
+    }
+
+    /// The dense Hessian, `lanes` columns per sweep (see [`Options::lanes`]), exactly
+    /// symmetric (the upper triangle is mirrored).
+    ///
+    /// ```
+    /// let rec = hyperhess::record(|x| x[0] * x[0] * x[1], &[1.0, 2.0]).unwrap();
+    /// assert_eq!(rec.hessian().unwrap(), nalgebra::dmatrix![4.0, 2.0; 2.0, 0.0]);
+    /// ```
+    pub fn hessian(&self) -> Result<DMatrix<T>, Error> {
+        self.hessian_with(&Options::default())
+    }
+
+    /// [`Recording::hessian`] with options (lane width, strict).
+    ///
+    /// ```
+    /// use hyperhess::Options;
+    /// let rec = hyperhess::record(|x| x[0] * x[0], &[1.0, 2.0]).unwrap();
+    /// let strict = Options { strict: true, ..Options::default() };
+    /// assert!(rec.hessian_with(&strict).is_err());
+    /// ```
+    pub fn hessian_with(&self, options: &Options) -> Result<DMatrix<T>, Error> {
+        self.check_strict(options)?;
+        let mut h = DMatrix::from_element(self.n, self.n, T::zero());
+        match options.lane_width() {
+            1 => self.dense_blocks::<1>(&mut h),
+            2 => self.dense_blocks::<2>(&mut h),
+            4 => self.dense_blocks::<4>(&mut h),
+            8 => self.dense_blocks::<8>(&mut h),
+            _ => self.dense_blocks::<16>(&mut h),
+        }
+        for j in 0..self.n {
+            for i in 0..j {
+                h[(j, i)] = h[(i, j)];
+            }
+        }
+        for j in 0..self.n {
+            for i in 0..=j {
+                if !h[(i, j)].is_finite() {
+                    return Err(Error::NonFiniteHessian { row: i, col: j, value: h[(i, j)].value() });
+                }
+            }
+        }
+        Ok(h)
+    }
+
+    /// Fills `h` column block by column block, `L` unit directions per sweep.
+    fn dense_blocks<const L: usize>(&self, h: &mut DMatrix<T>) {
+        let n = self.n;
+        for j0 in (0..n).step_by(L) {
+            self.sweep::<L>(
+                |i, s| {
+                    *s = [T::zero(); L];
+                    if (j0..j0 + L).contains(&i) {
+                        s[i - j0] = T::one();
+                    }
+                },
+                |i, r| {
+                    for (l, &v) in r.iter().enumerate().take(n - j0) {
+                        h[(i, j0 + l)] = v;
+                    }
+                },
+            );
+        }
+    }
+
+    /// One lane sweep with this recording's buffers.
+    pub(crate) fn sweep<const L: usize>(
+        &self,
+        seed: impl FnMut(usize, &mut [T; L]),
+        out: impl FnMut(usize, &[T; L]),
+    ) {
+        let mut buffers = self.buffers.borrow_mut();
+        hvp_lanes::<T, L>(&self.nodes, self.n, self.output, &self.adjoints, &mut buffers, seed, out);
+    }
+
+    /// Gives the node buffer back for reuse.
+    pub(crate) fn into_buffer(self) -> Vec<Node<T>> {
+        self.nodes
+    }
+}

@@ -1,0 +1,102 @@
+//! Sweeps over a recorded tape: reverse (gradient), and forward tangents followed by
+//! a reverse sweep of second-order adjoints (Hessian times `L` directions at once).
+//!
+//! For a node `v = phi(a, b)` and directions `x'` (one per lane):
+//! - tangent:   `v' = phi_a a' + phi_b b'`
+//! - adjoint:   `a_bar += v_bar phi_a`, `b_bar += v_bar phi_b`
+//! - second-order adjoint:
+//!   `a_bar' += v_bar' phi_a + v_bar (phi_aa a' + phi_ab b')`,
+//!   `b_bar' += v_bar' phi_b + v_bar (phi_ab a' + phi_bb b')`.
+//!
+//! Seeding `v_bar = 1`, `v_bar' = 0` at the output, the inputs' `x_bar` is the
+//! gradient and `x_bar'` is `H x'`. Node 0 is the constant slot: its tangent is
+//! zero and whatever accumulates in its adjoints is never read.
+
+use super::node::Node;
+use crate::Scalar;
+
+/// First-order adjoints of every node up to `output` (one reverse sweep).
+pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, adj: &mut Vec<T>) {
+    adj.clear();
+    adj.resize(output + 1, T::zero());
+    if output == 0 {
+        return;
+    }
+    adj[output] = T::one();
+    for k in (n + 1..=output).rev() {
+        let node = &nodes[k];
+        let vb = adj[k];
+        adj[node.a()] += vb * node.da;
+        adj[node.b()] += vb * node.db;
+    }
+}
+
+/// Buffers for the lane sweeps, kept across blocks and calls.
+#[derive(Debug, Clone)]
+pub(crate) struct LaneBuffers<T> {
+    tangents: Vec<T>,
+    adjoints2: Vec<T>,
+}
+
+impl<T> Default for LaneBuffers<T> {
+    fn default() -> Self {
+        LaneBuffers { tangents: Vec::new(), adjoints2: Vec::new() }
+    }
+}
+
+/// `H V` for `L` directions at once: `seed(i, lanes)` writes input `i`'s `L`
+/// direction entries, and `out(i, lanes)` receives input `i`'s `L` entries of
+/// `H V`.
+pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
+    nodes: &[Node<T>],
+    n: usize,
+    output: usize,
+    adj: &[T],
+    buffers: &mut LaneBuffers<T>,
+    mut seed: impl FnMut(usize, &mut [T; L]),
+    mut out: impl FnMut(usize, &[T; L]),
+) {
+    let z = T::zero();
+    let len = (output + 1).max(n + 1);
+    buffers.tangents.clear();
+    buffers.tangents.resize(len * L, z);
+    buffers.adjoints2.clear();
+    buffers.adjoints2.resize(len * L, z);
+    let (t, _) = buffers.tangents.as_chunks_mut::<L>();
+    let (a2, _) = buffers.adjoints2.as_chunks_mut::<L>();
+    for i in 0..n {
+        seed(i, &mut t[i + 1]);
+    }
+    // Forward: tangents.
+    for k in n + 1..=output {
+        let node = &nodes[k];
+        let (ta, tb) = (t[node.a()], t[node.b()]);
+        let tk = &mut t[k];
+        for l in 0..L {
+            tk[l] = node.da * ta[l] + node.db * tb[l];
+        }
+    }
+    // Reverse: second-order adjoints.
+    for k in (n + 1..=output).rev() {
+        let node = &nodes[k];
+        let (ia, ib) = (node.a(), node.b());
+        let (vb, vb2) = (adj[k], a2[k]);
+        let (ta, tb) = (t[ia], t[ib]);
+        let mut inc_a = [z; L];
+        let mut inc_b = [z; L];
+        for l in 0..L {
+            let (sa, sb) = (node.daa * ta[l] + node.dab * tb[l], node.dab * ta[l] + node.dbb * tb[l]);
+            inc_a[l] = vb2[l] * node.da + vb * sa;
+            inc_b[l] = vb2[l] * node.db + vb * sb;
+        }
+        for l in 0..L {
+            a2[ia][l] += inc_a[l];
+        }
+        for l in 0..L {
+            a2[ib][l] += inc_b[l];
+        }
+    }
+    for i in 0..n {
+        out(i, &a2[i + 1]);
+    }
+}

@@ -1,0 +1,275 @@
+//! [`Var`]: the scalar that records every operation on a [`Tape`].
+
+use super::node::{Curvature, MAX_NODES, Node};
+use crate::number_ops::impl_number_ops;
+use crate::rules::{Binary, Unary};
+use crate::Scalar;
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+
+/// The recording: a growing list of nodes. Node 0 is the constant slot; nodes
+/// `1..=n` are the inputs.
+///
+/// A tape is only ever reached through [`crate::record`] (or the drivers built on
+/// it), which hands the user function fresh [`Var`]s tied to it by lifetime.
+#[derive(Debug)]
+pub struct Tape<T = f64> {
+    nodes: RefCell<Vec<Node<T>>>,
+}
+
+impl<T: Scalar> Tape<T> {
+    /// An empty tape with its constant slot and `n` input nodes.
+    pub(crate) fn with_inputs(n: usize, mut buffer: Vec<Node<T>>) -> Self {
+        buffer.clear();
+        let zero = Node::new(0, 0, [T::zero(); 5], Curvature::LINEAR);
+        buffer.resize(n + 1, zero);
+        Tape { nodes: RefCell::new(buffer) }
+    }
+
+    /// The recorded nodes.
+    pub(crate) fn into_nodes(self) -> Vec<Node<T>> {
+        self.nodes.into_inner()
+    }
+
+    /// Appends a node; returns its index.
+    #[inline]
+    fn push(&self, node: Node<T>) -> u32 {
+        let mut nodes = self.nodes.borrow_mut();
+        let k = nodes.len();
+        assert!(k < MAX_NODES, "tape overflow: more than {MAX_NODES} operations");
+        nodes.push(node);
+        k as u32
+    }
+}
+
+/// A scalar that records the operations applied to it on a [`Tape`].
+///
+/// `Var<'t>` is tied to its tape by the invariant lifetime `'t`: it cannot outlive
+/// the recording nor meet a variable of another tape (both are compile errors).
+/// Constants (`Var::from_f64`) need no tape. Comparisons look at the value.
+///
+/// ```
+/// use hyperhess::Scalar;
+/// let rec = hyperhess::record(|x| x[0] * x[1].sin(), &[2.0, 0.0]).unwrap();
+/// assert_eq!(rec.gradient().as_slice(), &[0.0, 2.0]);
+/// ```
+///
+/// A variable cannot leave its recording:
+///
+/// ```compile_fail
+/// use std::cell::RefCell;
+/// let leak = RefCell::new(None);
+/// let _ = hyperhess::record(|x| { *leak.borrow_mut() = Some(x[0]); x[0] }, &[1.0]);
+/// ```
+///
+/// nor meet a variable of another tape:
+///
+/// ```compile_fail
+/// let _ = hyperhess::record(|x| {
+///     let _ = hyperhess::record(|y| y[0] * x[0], &[1.0]);
+///     x[0]
+/// }, &[1.0]);
+/// ```
+#[derive(Clone, Copy)]
+pub struct Var<'t, T = f64> {
+    tape: Option<&'t Tape<T>>,
+    index: u32,
+    value: T,
+    /// Makes `'t` invariant, so variables of two tapes never unify.
+    brand: PhantomData<fn(&'t ()) -> &'t ()>,
+}
+
+impl<'t, T: Scalar> Var<'t, T> {
+    /// Input `i` (node `i + 1`) of `tape`.
+    pub(crate) fn input(tape: &'t Tape<T>, i: usize, value: T) -> Self {
+        Var { tape: Some(tape), index: (i + 1) as u32, value, brand: PhantomData }
+    }
+
+    #[inline]
+    fn constant(value: T) -> Self {
+        Var { tape: None, index: 0, value, brand: PhantomData }
+    }
+
+    /// The index of this variable's node (0 for a constant).
+    #[inline]
+    pub(crate) fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// The recorded value (of the base type).
+    ///
+    /// ```
+    /// let rec = hyperhess::record(|x| {
+    ///     assert_eq!(x[0].base_value(), 3.0);
+    ///     x[0]
+    /// }, &[3.0]).unwrap();
+    /// # let _ = rec;
+    /// ```
+    #[inline]
+    pub fn base_value(&self) -> T {
+        self.value
+    }
+
+    /// Records `value = phi(self, other)` with the given partials
+    /// `[da, db, daa, dab, dbb]`; two constants give a constant.
+    #[inline]
+    fn record(self, other: Self, value: T, partials: [T; 5], curvature: Curvature) -> Self {
+        let tape = match (self.tape, other.tape) {
+            (Some(t), _) | (None, Some(t)) => t,
+            (None, None) => return Var::constant(value),
+        };
+        let curvature = Curvature {
+            aa: curvature.aa && self.tape.is_some(),
+            ab: curvature.ab && self.tape.is_some() && other.tape.is_some(),
+            bb: curvature.bb && other.tape.is_some(),
+        };
+        let index = tape.push(Node::new(self.index, other.index, partials, curvature));
+        Var { tape: Some(tape), index, value, brand: PhantomData }
+    }
+
+    /// Records a unary node `value = phi(self)` with partials `d`, `dd`.
+    #[inline]
+    fn record1(self, value: T, d: T, dd: T, curved: bool) -> Self {
+        let z = T::zero();
+        let curvature = Curvature { aa: curved, ..Curvature::LINEAR };
+        self.record(Var::constant(z), value, [d, z, dd, z, z], curvature)
+    }
+}
+
+impl<T: Scalar> Scalar for Var<'_, T> {
+    #[inline]
+    fn from_f64(c: f64) -> Self {
+        Var::constant(T::from_f64(c))
+    }
+    #[inline]
+    fn value(&self) -> f64 {
+        self.value.value()
+    }
+    #[inline]
+    fn is_finite(&self) -> bool {
+        self.value.is_finite()
+    }
+    /// Records `f(a)` with local partials `f'(a)`, `f''(a)` from the rule table.
+    #[inline]
+    fn apply(self, f: Unary) -> Self {
+        if self.tape.is_none() {
+            return Var::constant(self.value.apply(f));
+        }
+        let [f0, f1, f2] = f.taylor(self.value);
+        self.record1(f0, f1, f2, !f.is_piecewise_linear())
+    }
+    #[inline]
+    fn apply2(self, f: Binary, other: Self) -> Self {
+        if self.tape.is_none() && other.tape.is_none() {
+            return Var::constant(self.value.apply2(f, other.value));
+        }
+        let p = f.taylor(self.value, other.value);
+        let curved = Curvature { aa: true, ab: true, bb: true };
+        self.record(other, p.f, [p.a, p.b, p.aa, p.ab, p.bb], curved)
+    }
+}
+
+impl<T: Scalar> Add for Var<'_, T> {
+    type Output = Self;
+    #[inline]
+    fn add(self, rhs: Self) -> Self {
+        let (o, z) = (T::one(), T::zero());
+        self.record(rhs, self.value + rhs.value, [o, o, z, z, z], Curvature::LINEAR)
+    }
+}
+impl<T: Scalar> Sub for Var<'_, T> {
+    type Output = Self;
+    #[inline]
+    fn sub(self, rhs: Self) -> Self {
+        let (o, z) = (T::one(), T::zero());
+        self.record(rhs, self.value - rhs.value, [o, -o, z, z, z], Curvature::LINEAR)
+    }
+}
+impl<T: Scalar> Mul for Var<'_, T> {
+    type Output = Self;
+    /// Partials `(b, a)`, cross partial 1.
+    #[inline]
+    fn mul(self, rhs: Self) -> Self {
+        let (o, z) = (T::one(), T::zero());
+        let curvature = Curvature { ab: true, ..Curvature::LINEAR };
+        self.record(rhs, self.value * rhs.value, [rhs.value, self.value, z, o, z], curvature)
+    }
+}
+impl<T: Scalar> Div for Var<'_, T> {
+    type Output = Self;
+    /// `q = a / b`: partials `(1/b, -q/b)`, `(0, -1/b², 2q/b²)`.
+    #[inline]
+    fn div(self, rhs: Self) -> Self {
+        let q = self.value / rhs.value;
+        let r = rhs.value.recip();
+        let db = -(q * r);
+        let curvature = Curvature { ab: true, bb: true, ..Curvature::LINEAR };
+        self.record(rhs, q, [r, db, T::zero(), -(r * r), -(db * r) * 2.0], curvature)
+    }
+}
+impl<T: Scalar> Neg for Var<'_, T> {
+    type Output = Self;
+    #[inline]
+    fn neg(self) -> Self {
+        if self.tape.is_none() {
+            return Var::constant(-self.value);
+        }
+        self.record1(-self.value, -T::one(), T::zero(), false)
+    }
+}
+impl<T: Scalar> Add<f64> for Var<'_, T> {
+    type Output = Self;
+    #[inline]
+    fn add(self, c: f64) -> Self {
+        if self.tape.is_none() {
+            return Var::constant(self.value + c);
+        }
+        self.record1(self.value + c, T::one(), T::zero(), false)
+    }
+}
+impl<T: Scalar> Sub<f64> for Var<'_, T> {
+    type Output = Self;
+    #[inline]
+    fn sub(self, c: f64) -> Self {
+        if self.tape.is_none() {
+            return Var::constant(self.value - c);
+        }
+        self.record1(self.value - c, T::one(), T::zero(), false)
+    }
+}
+impl<T: Scalar> Mul<f64> for Var<'_, T> {
+    type Output = Self;
+    #[inline]
+    fn mul(self, c: f64) -> Self {
+        if self.tape.is_none() {
+            return Var::constant(self.value * c);
+        }
+        self.record1(self.value * c, T::from_f64(c), T::zero(), false)
+    }
+}
+impl<T: Scalar> Div<f64> for Var<'_, T> {
+    type Output = Self;
+    #[inline]
+    fn div(self, c: f64) -> Self {
+        if self.tape.is_none() {
+            return Var::constant(self.value / c);
+        }
+        self.record1(self.value / c, T::from_f64(c.recip()), T::zero(), false)
+    }
+}
+
+impl_number_ops!(['t, T: Scalar] Var<'t, T>);
+
+impl<T: Scalar> fmt::Display for Var<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.value, f)
+    }
+}
+
+impl<T: Scalar> fmt::Debug for Var<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Var").field("index", &self.index).field("value", &self.value).finish()
+    }
+}
