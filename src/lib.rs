@@ -21,11 +21,14 @@
 
 #![warn(missing_docs)]
 
+mod color;
 mod drivers;
 mod error;
 mod number_ops;
 mod options;
+mod pattern;
 mod scalar;
+mod sparse;
 
 pub mod forward;
 pub mod rules;
@@ -38,6 +41,9 @@ pub use drivers::{
 };
 pub use error::Error;
 pub use forward::{Dual, HyperDual};
-pub use options::Options;
+pub use color::StarColoring;
+pub use options::{Options, Sparsity};
+pub use pattern::SparsityPattern;
+pub use sparse::{SparsePlan, hessian_diagonal, sparse_hessian};
 pub use scalar::Scalar;
 pub use tape::{Recording, Var, record};

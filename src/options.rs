@@ -20,6 +20,31 @@ pub struct Options {
     /// lanes). `None` picks [`Options::DEFAULT_LANES`]; other values are rounded down
     /// to a power of two in `1..=16`.
     pub lanes: Option<usize>,
+    /// Whether the dense Hessian may take the sparse path (see [`Sparsity`]).
+    pub sparsity: Sparsity,
+}
+
+/// How the dense Hessian drivers use sparsity.
+///
+/// ```
+/// use hyperhess::{Options, Sparsity};
+/// let dense_sweeps = Options { sparsity: Sparsity::Dense, ..Options::default() };
+/// let h = hyperhess::hessian_with(|x| x[0] * x[1], &[1.0, 2.0], &dense_sweeps).unwrap();
+/// assert_eq!(h[(0, 1)], 1.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sparsity {
+    /// The rule: with `n >= 16` inputs, find the sparsity pattern (giving up when
+    /// that would cost more than a few passes over the tape, i.e. when the Hessian
+    /// is dense) and star-color it; when the coloring needs `p <= n / 4` colors,
+    /// compute `p` compressed Hessian-vector products instead of `n` columns. The
+    /// result is identical either way.
+    #[default]
+    Auto,
+    /// Always `n` columns in blocks of lanes.
+    Dense,
+    /// Always the pattern, the coloring and compressed products.
+    Compressed,
 }
 
 impl Options {
@@ -42,6 +67,6 @@ impl Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { strict: false, lanes: None }
+        Options { strict: false, lanes: None, sparsity: Sparsity::Auto }
     }
 }

@@ -6,6 +6,13 @@ use hyperhess::testfns::{chain, log_sum_exp, pseudo_random_matrix, rosenbrock};
 use hyperhess::{Error, Options, Scalar};
 use proptest::prelude::*;
 
+/// A named test function: its forward Hessian and the tape driver to compare.
+type Case<'a> = (
+    &'a str,
+    nalgebra::DMatrix<f64>,
+    Box<dyn Fn(&Options) -> Result<nalgebra::DMatrix<f64>, Error> + 'a>,
+);
+
 fn point(n: usize) -> Vec<f64> {
     (0..n).map(|i| ((i as f64) * 0.7).sin() * 1.3 - 0.2).collect()
 }
@@ -16,11 +23,7 @@ fn tape_hessian_matches_forward_on_composites_for_every_lane_width() {
     for n in [1, 2, 5, 13] {
         let x = point(n);
         let a = pseudo_random_matrix(7, n, 3);
-        let cases: Vec<(
-            &str,
-            nalgebra::DMatrix<f64>,
-            Box<dyn Fn(&Options) -> Result<nalgebra::DMatrix<f64>, Error>>,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "rosenbrock",
                 hyperhess::forward::hessian(|x| rosenbrock(x), &x).unwrap(),

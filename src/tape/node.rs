@@ -68,6 +68,12 @@ impl<T> Node<T> {
     pub fn b(&self) -> usize {
         (self.b & INDEX_MASK) as usize
     }
+    /// Operand indices and flags in one word: two nodes with equal words record the
+    /// same structure.
+    #[inline]
+    pub fn structure(&self) -> u64 {
+        (u64::from(self.a) << 32) | u64::from(self.b)
+    }
     /// The structural curvature flags.
     #[inline]
     pub fn couples(&self) -> Curvature {

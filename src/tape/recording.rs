@@ -1,16 +1,21 @@
 //! [`Recording`]: a function recorded once at a point, replayed for its gradient,
 //! Hessian-vector products and Hessian.
 
-use super::deps::independent_inputs;
+use super::deps::{hessian_pattern, independent_inputs};
 use super::node::Node;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
 use crate::error::{Error, check_direction_generic, check_point};
 use crate::forward::Base;
-use crate::options::Options;
+use crate::color::StarColoring;
+use crate::options::{Options, Sparsity};
+use crate::pattern::SparsityPattern;
 use crate::Scalar;
 use nalgebra::{DMatrix, DVector};
 use std::cell::RefCell;
+
+/// A node buffer, handed from one recording to the next to avoid allocating.
+pub(crate) type NodeBuffer = Vec<Node<f64>>;
 
 /// A function recorded at a point: value, gradient, and replays for Hessian-vector
 /// products and Hessians, without running the function again.
@@ -187,20 +192,41 @@ impl<T: Base> Recording<T> {
     /// ```
     pub fn hessian_with(&self, options: &Options) -> Result<DMatrix<T>, Error> {
         self.check_strict(options)?;
-        let mut h = DMatrix::from_element(self.n, self.n, T::zero());
-        match options.lane_width() {
-            1 => self.dense_blocks::<1>(&mut h),
-            2 => self.dense_blocks::<2>(&mut h),
-            4 => self.dense_blocks::<4>(&mut h),
-            8 => self.dense_blocks::<8>(&mut h),
-            _ => self.dense_blocks::<16>(&mut h),
-        }
-        for j in 0..self.n {
-            for i in 0..j {
-                h[(j, i)] = h[(i, j)];
+        let n = self.n;
+        let mut h = DMatrix::from_element(n, n, T::zero());
+        let compressed = match options.sparsity {
+            Sparsity::Dense => None,
+            Sparsity::Auto if n < 16 => None,
+            Sparsity::Auto => self
+                .structure(self.pattern_budget())
+                .filter(|(_, coloring)| coloring.count() * 4 <= n),
+            Sparsity::Compressed => self.structure(usize::MAX),
+        };
+        if let Some((pattern, coloring)) = compressed {
+            let hv = self.compressed_products(&coloring, options);
+            let mut bad = None;
+            coloring.recover(&pattern, &hv, |i, j, v| {
+                if !v.is_finite() && bad.is_none() {
+                    bad = Some(Error::NonFiniteHessian { row: i.min(j), col: i.max(j), value: v.value() });
+                }
+                h[(i, j)] = v;
+            });
+            return bad.map_or(Ok(h), Err);
+        } else {
+            match options.lane_width() {
+                1 => self.dense_blocks::<1>(&mut h),
+                2 => self.dense_blocks::<2>(&mut h),
+                4 => self.dense_blocks::<4>(&mut h),
+                8 => self.dense_blocks::<8>(&mut h),
+                _ => self.dense_blocks::<16>(&mut h),
+            }
+            for j in 0..n {
+                for i in 0..j {
+                    h[(j, i)] = h[(i, j)];
+                }
             }
         }
-        for j in 0..self.n {
+        for j in 0..n {
             for i in 0..=j {
                 if !h[(i, j)].is_finite() {
                     return Err(Error::NonFiniteHessian { row: i, col: j, value: h[(i, j)].value() });
@@ -208,6 +234,72 @@ impl<T: Base> Recording<T> {
             }
         }
         Ok(h)
+    }
+
+    /// How many set entries and coupled pairs the automatic rule lets pattern
+    /// detection spend before calling the Hessian dense: a few passes over the tape.
+    fn pattern_budget(&self) -> usize {
+        4 * self.nodes.len() + 16 * self.n
+    }
+
+    /// The sparsity pattern and its star coloring, or `None` over `budget`.
+    pub(crate) fn structure(&self, budget: usize) -> Option<(SparsityPattern, StarColoring)> {
+        let pattern = hessian_pattern(&self.nodes, self.n, self.output, budget)?;
+        let coloring = StarColoring::new(&pattern);
+        Some((pattern, coloring))
+    }
+
+    /// The sparsity pattern of the Hessian (structural, from the operations).
+    pub(crate) fn pattern(&self) -> SparsityPattern {
+        hessian_pattern(&self.nodes, self.n, self.output, usize::MAX)
+            .expect("an unlimited budget always gives a pattern")
+    }
+
+    /// A fingerprint of the recorded structure (operands and flags of every node):
+    /// equal fingerprints mean the same operations, so the same pattern.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mut h = (self.n as u64) ^ ((self.output as u64) << 32);
+        for node in &self.nodes[..=self.output.max(self.n)] {
+            h = (h.rotate_left(5) ^ node.structure()).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        h
+    }
+
+    /// `H V` for the coloring's `p` directions (column `c` of `V` sums the unit
+    /// vectors of color `c`), as `hv[i * p + c]`, `L` colors per sweep.
+    pub(crate) fn compressed_products(&self, coloring: &StarColoring, options: &Options) -> Vec<T> {
+        let p = coloring.count();
+        let want = options.lanes.map_or(p, |l| l.min(p));
+        let lanes = Options { lanes: Some(want.next_power_of_two()), ..options.clone() };
+        let mut hv = vec![T::zero(); self.n * p];
+        match lanes.lane_width() {
+            1 => self.compressed_blocks::<1>(coloring, &mut hv),
+            2 => self.compressed_blocks::<2>(coloring, &mut hv),
+            4 => self.compressed_blocks::<4>(coloring, &mut hv),
+            8 => self.compressed_blocks::<8>(coloring, &mut hv),
+            _ => self.compressed_blocks::<16>(coloring, &mut hv),
+        }
+        hv
+    }
+
+    fn compressed_blocks<const L: usize>(&self, coloring: &StarColoring, hv: &mut [T]) {
+        let (p, colors) = (coloring.count(), coloring.colors());
+        for c0 in (0..p).step_by(L) {
+            self.sweep::<L>(
+                |i, s| {
+                    *s = [T::zero(); L];
+                    let c = colors[i] as usize;
+                    if (c0..c0 + L).contains(&c) {
+                        s[c - c0] = T::one();
+                    }
+                },
+                |i, r| {
+                    for (l, &v) in r.iter().enumerate().take(p - c0) {
+                        hv[i * p + c0 + l] = v;
+                    }
+                },
+            );
+        }
     }
 
     /// Fills `h` column block by column block, `L` unit directions per sweep.

@@ -1,0 +1,230 @@
+//! Sparsity: patterns of known shapes, the star condition, and sparse = dense.
+
+use hyperhess::testfns::{chain, log_sum_exp, pseudo_random_matrix, rosenbrock};
+use hyperhess::{Error, Options, Scalar, SparsePlan, Sparsity, SparsityPattern, StarColoring};
+use nalgebra::DMatrix;
+use proptest::prelude::*;
+
+fn dense(h: &nalgebra_sparse::CscMatrix<f64>) -> DMatrix<f64> {
+    DMatrix::from(h)
+}
+
+/// Compressed sweeps add the columns of one color in the same adjoint slots, so
+/// their rounding differs from one-column sweeps by a few ulps of the entries
+/// involved: compare to 1e-14 of the largest entry, and require the same zeros.
+fn assert_close(a: &DMatrix<f64>, b: &DMatrix<f64>) {
+    let scale = a.amax().max(1.0);
+    for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+        assert!((x - y).abs() <= 1e-14 * scale, "entry {i}: {x} vs {y}");
+        assert_eq!(*x == 0.0, *y == 0.0, "entry {i}: structural zero differs: {x} vs {y}");
+    }
+}
+
+fn pattern_of(n: usize, f: impl Fn(usize, usize) -> bool) -> SparsityPattern {
+    let entries: Vec<(usize, usize)> =
+        (0..n).flat_map(|i| (0..n).map(move |j| (i, j))).filter(|&(i, j)| f(i, j)).collect();
+    SparsityPattern::from_entries(n, &entries)
+}
+
+fn banded<S: Scalar>(x: &[S]) -> S {
+    // bandwidth 2: x_i x_{i+2} couples i and i + 2; x_i^3 the diagonal.
+    let cross: S = x.windows(3).map(|w| w[0] * w[2] + w[1].sin() * w[0]).sum();
+    cross + x.iter().map(|&v| v.powi(3)).sum::<S>()
+}
+
+fn arrow<S: Scalar>(x: &[S]) -> S {
+    // x_0 couples with everyone; the rest only with themselves.
+    x[1..].iter().map(|&v| (v * x[0]).exp() + v.cosh()).sum()
+}
+
+fn block_diagonal<S: Scalar>(x: &[S]) -> S {
+    // blocks of 3: each block a full quadratic form through a product of sums.
+    x.chunks(3).map(|b| {
+        let s: S = b.iter().copied().sum();
+        s * s + b[0].sin()
+    }).sum()
+}
+
+fn fully_coupled<S: Scalar>(x: &[S]) -> S {
+    let s: S = x.iter().copied().sum();
+    s.exp()
+}
+
+fn point(n: usize) -> Vec<f64> {
+    (0..n).map(|i| 0.3 + 0.1 * ((i * 7) % 5) as f64).collect()
+}
+
+#[test]
+fn patterns_of_known_shapes_are_exact() {
+    let n = 9;
+    let x = point(n);
+    let cases: Vec<(&str, SparsityPattern, SparsityPattern)> = vec![
+        (
+            "banded",
+            SparsePlan::new(|x| banded(x), &x).unwrap().pattern().clone(),
+            pattern_of(n, |i, j| i == j || i.abs_diff(j) == 1 && i.min(j) + 2 < n || i.abs_diff(j) == 2),
+        ),
+        (
+            "arrow",
+            SparsePlan::new(|x| arrow(x), &x).unwrap().pattern().clone(),
+            pattern_of(n, |i, j| i == 0 || j == 0 || i == j),
+        ),
+        (
+            "block diagonal",
+            SparsePlan::new(|x| block_diagonal(x), &x).unwrap().pattern().clone(),
+            pattern_of(n, |i, j| i / 3 == j / 3),
+        ),
+        (
+            "dense",
+            SparsePlan::new(|x| fully_coupled(x), &x).unwrap().pattern().clone(),
+            pattern_of(n, |_, _| true),
+        ),
+    ];
+    for (name, found, expected) in cases {
+        assert_eq!(found, expected, "{name}");
+    }
+}
+
+#[test]
+fn the_pattern_contains_every_nonzero_of_the_dense_hessian() {
+    let a = pseudo_random_matrix(5, 12, 9);
+    let x = point(12);
+    let check = |p: &SparsityPattern, h: &DMatrix<f64>| {
+        for i in 0..12 {
+            for j in 0..12 {
+                assert!(h[(i, j)] == 0.0 || p.contains(i, j), "({i}, {j}) = {} missing", h[(i, j)]);
+            }
+        }
+    };
+    let dense_only = Options { sparsity: Sparsity::Dense, ..Options::default() };
+    let p = SparsePlan::new(|x| rosenbrock(x), &x).unwrap();
+    check(p.pattern(), &hyperhess::hessian_with(|x| rosenbrock(x), &x, &dense_only).unwrap());
+    let p = SparsePlan::new(|x| chain(x), &x).unwrap();
+    check(p.pattern(), &hyperhess::hessian_with(|x| chain(x), &x, &dense_only).unwrap());
+    let p = SparsePlan::new(|x| log_sum_exp(&a, x), &x).unwrap();
+    check(p.pattern(), &hyperhess::hessian_with(|x| log_sum_exp(&a, x), &x, &dense_only).unwrap());
+}
+
+#[test]
+fn tridiagonal_problems_need_three_colors() {
+    let x = point(200);
+    assert_eq!(SparsePlan::new(|x| rosenbrock(x), &x).unwrap().colors(), 3);
+    assert_eq!(SparsePlan::new(|x| chain(x), &x).unwrap().colors(), 3);
+    // The arrow: a star coloring needs only two colors (a distance-2 coloring n).
+    assert_eq!(SparsePlan::new(|x| arrow(x), &point(50)).unwrap().colors(), 2);
+}
+
+#[test]
+fn sparse_and_dense_hessians_agree_on_the_test_functions() {
+    let a = pseudo_random_matrix(6, 40, 2);
+    let x = point(40);
+    let dense_only = Options { sparsity: Sparsity::Dense, ..Options::default() };
+    let compressed = Options { sparsity: Sparsity::Compressed, ..Options::default() };
+    macro_rules! same {
+        ($f:expr) => {{
+            let d = hyperhess::hessian_with(|x| $f(x), &x, &dense_only).unwrap();
+            let s = dense(&hyperhess::sparse_hessian(|x| $f(x), &x).unwrap());
+            assert_close(&d, &s);
+            assert_close(&d, &hyperhess::hessian_with(|x| $f(x), &x, &compressed).unwrap());
+            assert_close(&d, &hyperhess::hessian(|x| $f(x), &x).unwrap());
+            let diag = hyperhess::hessian_diagonal(|x| $f(x), &x).unwrap();
+            assert_close(&DMatrix::from_diagonal(&diag), &DMatrix::from_diagonal(&d.diagonal()));
+        }};
+    }
+    same!(rosenbrock);
+    same!(chain);
+    same!(banded);
+    same!(arrow);
+    same!(block_diagonal);
+    same!(fully_coupled);
+    same!(|x| log_sum_exp(&a, x));
+}
+
+#[test]
+fn the_dense_call_takes_the_sparse_path_only_where_it_pays() {
+    // Observable through the Auto rule's documented threshold: the results agree
+    // in both cases; here we check the rule's inputs.
+    let x = point(64);
+    assert!(SparsePlan::new(|x| rosenbrock(x), &x).unwrap().colors() * 4 <= 64);
+    assert!(SparsePlan::new(|x| fully_coupled(x), &x).unwrap().colors() * 4 > 64);
+}
+
+#[test]
+fn a_plan_is_reused_across_points_and_refuses_a_changed_pattern() {
+    fn branchy<S: Scalar>(x: &[S]) -> S {
+        let base: S = x.windows(2).map(|w| w[0] * w[1]).sum();
+        if x[0].value() > 0.0 { base + x[0] * x[3] } else { base }
+    }
+    let n = 6;
+    let plan = SparsePlan::new(|x| rosenbrock(x), &point(n)).unwrap();
+    for k in 0..5 {
+        let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.3 + k as f64).sin()).collect();
+        let h = dense(&plan.hessian(|x| rosenbrock(x), &x).unwrap());
+        assert_close(&h, &hyperhess::forward::hessian(|x| rosenbrock(x), &x).unwrap());
+    }
+    let plan = SparsePlan::new(|x| branchy(x), &[-1.0; 6]).unwrap();
+    assert!(matches!(
+        plan.hessian(|x| branchy(x), &[1.0; 6]).unwrap_err(),
+        Error::SparsityPatternChanged { row: 0, col: 3 }
+    ));
+    // The other way round the new pattern is covered: fine.
+    let plan = SparsePlan::new(|x| branchy(x), &[1.0; 6]).unwrap();
+    let h = dense(&plan.hessian(|x| branchy(x), &[-1.0; 6]).unwrap());
+    assert_close(&h, &hyperhess::forward::hessian(|x| branchy(x), &[-1.0; 6]).unwrap());
+    assert_eq!(
+        plan.hessian(|x| branchy(x), &[1.0; 5]).unwrap_err(),
+        Error::DimensionMismatch { expected: 6, found: 5 }
+    );
+}
+
+/// A random partially separable function: a list of terms, each a nonlinear
+/// function of one or two coordinates or a linear one.
+fn random_terms(n: usize) -> impl Strategy<Value = Vec<(u8, usize, usize)>> {
+    proptest::collection::vec((0u8..5, 0..n, 0..n), 1..(2 * n))
+}
+
+fn eval_terms<S: Scalar>(terms: &[(u8, usize, usize)], x: &[S]) -> S {
+    terms
+        .iter()
+        .map(|&(kind, i, j)| match kind {
+            0 => x[i] * x[j],
+            1 => (x[i] - x[j]).sin(),
+            2 => x[i].exp() * 0.5,
+            3 => x[i] * 3.0 + x[j],
+            _ => (x[i] * x[i] + x[j] * x[j] + 1.0).sqrt(),
+        })
+        .sum()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn star_coloring_satisfies_the_star_condition(
+        n in 1usize..30,
+        edges in proptest::collection::vec((0usize..30, 0usize..30), 0..80),
+    ) {
+        let edges: Vec<(usize, usize)> = edges.into_iter().map(|(i, j)| (i % n, j % n)).collect();
+        let p = SparsityPattern::from_entries(n, &edges);
+        let c = StarColoring::new(&p);
+        prop_assert!(c.is_star_coloring(&p));
+        prop_assert!(c.count() <= n.max(1));
+    }
+
+    #[test]
+    fn sparse_equals_dense_on_random_sparse_functions(
+        terms in random_terms(12),
+        x in proptest::collection::vec(-1.0..1.0f64, 12),
+    ) {
+        let d = hyperhess::forward::hessian(|x| eval_terms(&terms, x), &x).unwrap();
+        let s = dense(&hyperhess::sparse_hessian(|x| eval_terms(&terms, x), &x).unwrap());
+        let c = Options { sparsity: Sparsity::Compressed, ..Options::default() };
+        let t = hyperhess::hessian_with(|x| eval_terms(&terms, x), &x, &c).unwrap();
+        for i in 0..12 {
+            for j in 0..12 {
+                let tol = 1e-13 * (1.0 + d[(i, j)].abs());
+                prop_assert!((s[(i, j)] - d[(i, j)]).abs() <= tol, "({}, {})", i, j);
+                prop_assert!((s[(i, j)] - t[(i, j)]).abs() <= tol, "({}, {})", i, j);
+            }
+        }
+    }
+}
