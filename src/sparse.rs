@@ -105,6 +105,7 @@ impl SparsePlan {
     /// The structural sparsity pattern.
     ///
     /// ```
+    /// use hyperhess::Scalar;
     /// let plan = hyperhess::SparsePlan::new(|x| x[0].sin() + x[1], &[1.0, 2.0]).unwrap();
     /// assert!(plan.pattern().contains(0, 0) && !plan.pattern().contains(1, 1));
     /// ```
