@@ -1,1 +1,117 @@
-fn main(){}
+//! Forward-mode Hessians of extended Rosenbrock, side by side, one criterion group per
+//! dimension `n` (group `forward/rosenbrock/<n>`, one id per method):
+//!
+//! - `hyperhess`: [`hyperhess::forward::hessian`], `n(n+1)/2` hyper-dual evaluations;
+//! - `num_dual_static`: `num_dual::hessian` over `SVector<Dual2SVec64<N>, N>` (one
+//!   evaluation carrying an `N`-gradient and an `N x N` Hessian part, on the stack);
+//! - `num_dual_dynamic`: the same over `DVector<Dual2DVec64>` (heap-allocated parts);
+//! - `analytic`: the hand-written tridiagonal Hessian, filled into a `DMatrix<f64>`;
+//! - `f`: one plain `f64` evaluation of the function (the unit "one f").
+//!
+//! Every method is checked against `analytic` before it is timed.
+//!
+//! Run: `cargo bench --bench forward`; then `python3 scripts/bench_table.py` for the
+//! table of medians and ratios and the plot (see docs/benchmarks.md).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use hyperhess::testfns::rosenbrock;
+use nalgebra::DMatrix;
+use nalgebra35 as na35;
+use num_dual::{Dual2DVec64, Dual2SVec64, DualNum};
+
+/// Extended Rosenbrock again, generic over num-dual's number trait (the same
+/// operations as [`hyperhess::testfns::rosenbrock`]). `DualNum` is not `Copy` (the
+/// dynamic types own heap storage), hence the clones.
+fn rosenbrock_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    x.windows(2)
+        .map(|w| {
+            let a = w[1].clone() - w[0].clone() * &w[0];
+            let b = -(w[0].clone() - 1.0);
+            a.clone() * a * 100.0 + b.clone() * b
+        })
+        .sum()
+}
+
+/// The exact Hessian of extended Rosenbrock, by hand: tridiagonal, with, per term `i`,
+/// `H[i][i] += 1200 x_i^2 - 400 x_{i+1} + 2`, `H[i+1][i+1] += 200`,
+/// `H[i][i+1] = H[i+1][i] = -400 x_i`.
+fn rosenbrock_hessian(x: &[f64]) -> DMatrix<f64> {
+    let n = x.len();
+    let mut h = DMatrix::zeros(n, n);
+    for i in 0..n.saturating_sub(1) {
+        h[(i, i)] += 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0;
+        h[(i + 1, i + 1)] += 200.0;
+        h[(i, i + 1)] = -400.0 * x[i];
+        h[(i + 1, i)] = -400.0 * x[i];
+    }
+    h
+}
+
+/// The classic starting point `(-1.2, 1, -1.2, 1, ...)`.
+fn start(n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
+        .collect()
+}
+
+fn assert_close(name: &str, got: &[f64], want: &DMatrix<f64>) {
+    assert_eq!(got.len(), want.len(), "{name}: wrong size");
+    for (k, (&g, &w)) in got.iter().zip(want.iter()).enumerate() {
+        assert!(
+            (g - w).abs() <= 1e-12 * (1.0 + w.abs()),
+            "{name}: entry {k} is {g}, want {w}"
+        );
+    }
+}
+
+fn bench_n<const N: usize>(c: &mut Criterion) {
+    let x = start(N);
+    let xs = na35::SVector::<f64, N>::from_column_slice(&x);
+    let xd = na35::DVector::<f64>::from_column_slice(&x);
+
+    let static_h = |x: &na35::SVector<f64, N>| {
+        num_dual::hessian(
+            |v: na35::SVector<Dual2SVec64<N>, N>| rosenbrock_nd(v.as_slice()),
+            x,
+        )
+    };
+    let dynamic_h = |x: &na35::DVector<f64>| {
+        num_dual::hessian(
+            |v: na35::DVector<Dual2DVec64>| rosenbrock_nd(v.as_slice()),
+            x,
+        )
+    };
+
+    // Every method must agree with the hand-written Hessian before it is timed.
+    let want = rosenbrock_hessian(&x);
+    let h = hyperhess::forward::hessian(rosenbrock, &x).unwrap();
+    assert_close("hyperhess", h.as_slice(), &want);
+    assert_close("num_dual_static", static_h(&xs).2.as_slice(), &want);
+    assert_close("num_dual_dynamic", dynamic_h(&xd).2.as_slice(), &want);
+    assert_eq!(rosenbrock(&x), rosenbrock_nd(&x));
+
+    let mut g = c.benchmark_group(format!("forward/rosenbrock/{N}"));
+    g.measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(500))
+        .sample_size(30);
+    g.bench_function("hyperhess", |b| {
+        b.iter(|| hyperhess::forward::hessian(rosenbrock, black_box(&x)).unwrap())
+    });
+    g.bench_function("num_dual_static", |b| b.iter(|| static_h(black_box(&xs))));
+    g.bench_function("num_dual_dynamic", |b| b.iter(|| dynamic_h(black_box(&xd))));
+    g.bench_function("analytic", |b| b.iter(|| rosenbrock_hessian(black_box(&x))));
+    g.bench_function("f", |b| b.iter(|| rosenbrock(black_box(x.as_slice()))));
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    bench_n::<2>(c);
+    bench_n::<8>(c);
+    bench_n::<32>(c);
+}
+
+criterion_group!(forward, benches);
+criterion_main!(forward);

@@ -42,7 +42,11 @@ impl StarColoring {
         const NONE: u32 = u32::MAX;
         let n = pattern.dim();
         let neighbors = |v: usize| {
-            pattern.row(v).iter().map(|&w| w as usize).filter(move |&w| w != v)
+            pattern
+                .row(v)
+                .iter()
+                .map(|&w| w as usize)
+                .filter(move |&w| w != v)
         };
         let mut colors = vec![NONE; n];
         // forbidden[c] == v: color c is forbidden for v. around[c]: how many
@@ -118,7 +122,13 @@ impl StarColoring {
             return false;
         }
         let c = &self.colors;
-        let nb = |v: usize| pattern.row(v).iter().map(|&w| w as usize).filter(move |&w| w != v);
+        let nb = |v: usize| {
+            pattern
+                .row(v)
+                .iter()
+                .map(|&w| w as usize)
+                .filter(move |&w| w != v)
+        };
         (0..n).all(|w| {
             nb(w).all(|x| {
                 c[w] != c[x]
@@ -150,7 +160,11 @@ impl StarColoring {
                 let (ci, cj) = (c[i] as usize, c[j] as usize);
                 // Unique neighbour of i with j's color (always so for j == i): read
                 // row i; else i is the unique neighbour of j with i's color.
-                let value = if i == j || seen[cj] == 1 { hv[i * p + cj] } else { hv[j * p + ci] };
+                let value = if i == j || seen[cj] == 1 {
+                    hv[i * p + cj]
+                } else {
+                    hv[j * p + ci]
+                };
                 put(i, j, value);
             }
             for &j in row {

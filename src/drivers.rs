@@ -148,5 +148,9 @@ where
 {
     let rec: Recording<T> = crate::record(f, x)?;
     let hessian = rec.hessian_with(options)?;
-    Ok(Derivatives { value: rec.value(), gradient: rec.gradient(), hessian })
+    Ok(Derivatives {
+        value: rec.value(),
+        gradient: rec.gradient(),
+        hessian,
+    })
 }

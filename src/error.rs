@@ -91,6 +91,71 @@ pub enum Error {
         /// Indices (into the flat point) of the inputs the output ignores.
         indices: Vec<usize>,
     },
+    /// No shift `tau` of the increasing-shift strategy made `H + tau I` positive
+    /// definite ([`crate::newton_step`]).
+    #[error("no diagonal shift made the Hessian positive definite (last shift tried: {tau})")]
+    NotPositiveDefinite {
+        /// The last shift tried.
+        tau: f64,
+    },
+    /// The Armijo line search of [`crate::minimize_newton`] found no acceptable step
+    /// length (usually: the gradient tolerance is below what rounding in `f` allows).
+    #[error("the line search failed at iteration {iteration} (f = {value}, |g| = {gradient_norm})")]
+    LineSearchFailed {
+        /// The iteration whose line search failed.
+        iteration: usize,
+        /// `f` at the last iterate.
+        value: f64,
+        /// The gradient norm at the last iterate.
+        gradient_norm: f64,
+        /// The last iterate, to restart from.
+        point: Vec<f64>,
+    },
+    /// [`crate::minimize_newton`] reached its iteration limit.
+    #[error("not converged after {iterations} iterations (f = {value}, |g| = {gradient_norm})")]
+    NotConverged {
+        /// Iterations taken.
+        iterations: usize,
+        /// `f` at the last iterate.
+        value: f64,
+        /// The gradient norm at the last iterate.
+        gradient_norm: f64,
+        /// The last iterate, to restart from.
+        point: Vec<f64>,
+    },
+    /// A user-supplied derivative has the wrong shape ([`crate::check`]).
+    #[error("expected a {expected_rows} x {expected_cols} result, found {rows} x {cols}")]
+    ShapeMismatch {
+        /// Rows expected.
+        expected_rows: usize,
+        /// Columns expected.
+        expected_cols: usize,
+        /// Rows found.
+        rows: usize,
+        /// Columns found.
+        cols: usize,
+    },
+    /// A shape does not hold as many elements as the data given with it
+    /// ([`crate::Shaped::new`]).
+    #[error("shape {shape:?} does not hold {len} elements")]
+    InputShapeMismatch {
+        /// The shape given.
+        shape: Vec<usize>,
+        /// The number of elements given.
+        len: usize,
+    },
+    /// Strict mode with several inputs ([`crate::hessian_blocks_with`]): the output
+    /// does not depend at all on these elements of input `input` (the first input,
+    /// in order, that has such elements).
+    #[error(
+        "strict mode: the output does not depend on input {input} at (row-major flat) index(es) {indices:?}"
+    )]
+    IndependentInput {
+        /// Which input (0-based, in the order given).
+        input: usize,
+        /// Row-major flat indices, within that input, of the ignored elements.
+        indices: Vec<usize>,
+    },
 }
 
 /// Checks that a point is non-empty and finite.

@@ -21,29 +21,45 @@
 
 #![warn(missing_docs)]
 
+mod blocks;
 mod color;
 mod drivers;
 mod error;
+mod newton;
 mod number_ops;
 mod options;
 mod pattern;
 mod scalar;
+mod shaped;
 mod sparse;
 
+#[cfg(feature = "argmin")]
+pub mod argmin;
+pub mod check;
 pub mod forward;
+pub mod objective;
 pub mod rules;
 pub mod tape;
 pub mod testfns;
 
+pub use blocks::{BlockHessian, hessian_blocks, hessian_blocks_with};
+pub use color::StarColoring;
 pub use drivers::{
     Derivatives, derivatives, derivatives_with, gradient, gradient_with, hessian, hessian_with,
     hvp, hvp_with,
 };
 pub use error::Error;
 pub use forward::{Dual, HyperDual};
-pub use color::StarColoring;
+pub use newton::{
+    MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
+};
+pub use objective::{
+    Objective, derivatives_of, derivatives_of_with, gradient_of, gradient_of_with, hessian_of,
+    hessian_of_with, hvp_of, hvp_of_with, record_of,
+};
 pub use options::{Options, Sparsity};
 pub use pattern::SparsityPattern;
-pub use sparse::{SparsePlan, hessian_diagonal, sparse_hessian};
 pub use scalar::Scalar;
+pub use shaped::{AsShaped, Shaped, ShapedHessian, hessian_shaped, hessian_shaped_with};
+pub use sparse::{SparsePlan, hessian_diagonal, sparse_hessian};
 pub use tape::{Recording, Var, record};

@@ -22,6 +22,11 @@ pub struct Options {
     pub lanes: Option<usize>,
     /// Whether the dense Hessian may take the sparse path (see [`Sparsity`]).
     pub sparsity: Sparsity,
+    /// With the `parallel` feature: split the dense Hessian's column blocks across
+    /// rayon's threads when there are at least [`Options::PARALLEL_MIN_INPUTS`]
+    /// inputs (below that, threads cost more than they save). On by default;
+    /// without the feature it changes nothing.
+    pub parallel: bool,
 }
 
 /// How the dense Hessian drivers use sparsity.
@@ -52,6 +57,9 @@ impl Options {
     /// two 256-bit vector registers.
     pub const DEFAULT_LANES: usize = 8;
 
+    /// The fewest inputs for which [`Options::parallel`] uses threads.
+    pub const PARALLEL_MIN_INPUTS: usize = 256;
+
     /// The lane width actually used: a power of two in `1..=16`.
     ///
     /// ```
@@ -67,6 +75,11 @@ impl Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { strict: false, lanes: None, sparsity: Sparsity::Auto }
+        Options {
+            strict: false,
+            lanes: None,
+            sparsity: Sparsity::Auto,
+            parallel: true,
+        }
     }
 }

@@ -49,11 +49,22 @@ where
     let hv = rec.compressed_products(&plan.coloring, &Options::default());
     let p = plan.coloring.count();
     let colors = plan.coloring.colors();
-    let d = DVector::from_iterator(rec.inputs(), (0..rec.inputs()).map(|i| {
-        if plan.pattern.contains(i, i) { hv[i * p + colors[i] as usize] } else { 0.0 }
-    }));
+    let d = DVector::from_iterator(
+        rec.inputs(),
+        (0..rec.inputs()).map(|i| {
+            if plan.pattern.contains(i, i) {
+                hv[i * p + colors[i] as usize]
+            } else {
+                0.0
+            }
+        }),
+    );
     match d.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(Error::NonFiniteHessian { row: i, col: i, value: d[i] }),
+        Some(i) => Err(Error::NonFiniteHessian {
+            row: i,
+            col: i,
+            value: d[i],
+        }),
         None => Ok(d),
     }
 }
@@ -99,7 +110,12 @@ impl SparsePlan {
     fn from_recording(rec: &Recording) -> Self {
         let pattern = rec.pattern();
         let coloring = StarColoring::new(&pattern);
-        SparsePlan { pattern, coloring, fingerprint: rec.fingerprint(), buffer: RefCell::new(Vec::new()) }
+        SparsePlan {
+            pattern,
+            coloring,
+            fingerprint: rec.fingerprint(),
+            buffer: RefCell::new(Vec::new()),
+        }
     }
 
     /// The structural sparsity pattern.
@@ -149,7 +165,10 @@ impl SparsePlan {
         F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
     {
         if x.len() != self.pattern.dim() && !x.is_empty() {
-            return Err(Error::DimensionMismatch { expected: self.pattern.dim(), found: x.len() });
+            return Err(Error::DimensionMismatch {
+                expected: self.pattern.dim(),
+                found: x.len(),
+            });
         }
         let buffer = self.buffer.borrow_mut().pop().unwrap_or_default();
         let rec = Recording::new(f, x, buffer)?;
@@ -167,11 +186,16 @@ impl SparsePlan {
         }
         let hv = rec.compressed_products(&self.coloring, options);
         let mut values = Vec::with_capacity(self.pattern.nnz());
-        self.coloring.recover(&self.pattern, &hv, |_, _, v| values.push(v));
+        self.coloring
+            .recover(&self.pattern, &hv, |_, _, v| values.push(v));
         let (offsets, columns) = self.pattern.arrays();
         if let Some(k) = values.iter().position(|v| !v.is_finite()) {
             let col = offsets.partition_point(|&o| o <= k) - 1;
-            return Err(Error::NonFiniteHessian { row: columns[k] as usize, col, value: values[k] });
+            return Err(Error::NonFiniteHessian {
+                row: columns[k] as usize,
+                col,
+                value: values[k],
+            });
         }
         let n = self.pattern.dim();
         let rows: Vec<usize> = columns.iter().map(|&j| j as usize).collect();

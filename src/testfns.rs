@@ -71,10 +71,16 @@ pub fn log_sum_exp<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
 /// assert!(a.iter().flatten().all(|v| (-1.0..1.0).contains(v)));
 /// ```
 pub fn pseudo_random_matrix(rows: usize, cols: usize, seed: u64) -> Vec<Vec<f64>> {
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut next = move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
     };
-    (0..rows).map(|_| (0..cols).map(|_| next()).collect()).collect()
+    (0..rows)
+        .map(|_| (0..cols).map(|_| next()).collect())
+        .collect()
 }

@@ -16,13 +16,19 @@ fn assert_close(a: &DMatrix<f64>, b: &DMatrix<f64>) {
     let scale = a.amax().max(1.0);
     for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
         assert!((x - y).abs() <= 1e-14 * scale, "entry {i}: {x} vs {y}");
-        assert_eq!(*x == 0.0, *y == 0.0, "entry {i}: structural zero differs: {x} vs {y}");
+        assert_eq!(
+            *x == 0.0,
+            *y == 0.0,
+            "entry {i}: structural zero differs: {x} vs {y}"
+        );
     }
 }
 
 fn pattern_of(n: usize, f: impl Fn(usize, usize) -> bool) -> SparsityPattern {
-    let entries: Vec<(usize, usize)> =
-        (0..n).flat_map(|i| (0..n).map(move |j| (i, j))).filter(|&(i, j)| f(i, j)).collect();
+    let entries: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (0..n).map(move |j| (i, j)))
+        .filter(|&(i, j)| f(i, j))
+        .collect();
     SparsityPattern::from_entries(n, &entries)
 }
 
@@ -39,10 +45,12 @@ fn arrow<S: Scalar>(x: &[S]) -> S {
 
 fn block_diagonal<S: Scalar>(x: &[S]) -> S {
     // blocks of 3: each block a full quadratic form through a product of sums.
-    x.chunks(3).map(|b| {
-        let s: S = b.iter().copied().sum();
-        s * s + b[0].sin()
-    }).sum()
+    x.chunks(3)
+        .map(|b| {
+            let s: S = b.iter().copied().sum();
+            s * s + b[0].sin()
+        })
+        .sum()
 }
 
 fn fully_coupled<S: Scalar>(x: &[S]) -> S {
@@ -61,8 +69,13 @@ fn patterns_of_known_shapes_are_exact() {
     let cases: Vec<(&str, SparsityPattern, SparsityPattern)> = vec![
         (
             "banded",
-            SparsePlan::new(|x| banded(x), &x).unwrap().pattern().clone(),
-            pattern_of(n, |i, j| i == j || i.abs_diff(j) == 1 && i.min(j) + 2 < n || i.abs_diff(j) == 2),
+            SparsePlan::new(|x| banded(x), &x)
+                .unwrap()
+                .pattern()
+                .clone(),
+            pattern_of(n, |i, j| {
+                i == j || i.abs_diff(j) == 1 && i.min(j) + 2 < n || i.abs_diff(j) == 2
+            }),
         ),
         (
             "arrow",
@@ -71,12 +84,18 @@ fn patterns_of_known_shapes_are_exact() {
         ),
         (
             "block diagonal",
-            SparsePlan::new(|x| block_diagonal(x), &x).unwrap().pattern().clone(),
+            SparsePlan::new(|x| block_diagonal(x), &x)
+                .unwrap()
+                .pattern()
+                .clone(),
             pattern_of(n, |i, j| i / 3 == j / 3),
         ),
         (
             "dense",
-            SparsePlan::new(|x| fully_coupled(x), &x).unwrap().pattern().clone(),
+            SparsePlan::new(|x| fully_coupled(x), &x)
+                .unwrap()
+                .pattern()
+                .clone(),
             pattern_of(n, |_, _| true),
         ),
     ];
@@ -92,17 +111,33 @@ fn the_pattern_contains_every_nonzero_of_the_dense_hessian() {
     let check = |p: &SparsityPattern, h: &DMatrix<f64>| {
         for i in 0..12 {
             for j in 0..12 {
-                assert!(h[(i, j)] == 0.0 || p.contains(i, j), "({i}, {j}) = {} missing", h[(i, j)]);
+                assert!(
+                    h[(i, j)] == 0.0 || p.contains(i, j),
+                    "({i}, {j}) = {} missing",
+                    h[(i, j)]
+                );
             }
         }
     };
-    let dense_only = Options { sparsity: Sparsity::Dense, ..Options::default() };
+    let dense_only = Options {
+        sparsity: Sparsity::Dense,
+        ..Options::default()
+    };
     let p = SparsePlan::new(|x| rosenbrock(x), &x).unwrap();
-    check(p.pattern(), &hyperhess::hessian_with(|x| rosenbrock(x), &x, &dense_only).unwrap());
+    check(
+        p.pattern(),
+        &hyperhess::hessian_with(|x| rosenbrock(x), &x, &dense_only).unwrap(),
+    );
     let p = SparsePlan::new(|x| chain(x), &x).unwrap();
-    check(p.pattern(), &hyperhess::hessian_with(|x| chain(x), &x, &dense_only).unwrap());
+    check(
+        p.pattern(),
+        &hyperhess::hessian_with(|x| chain(x), &x, &dense_only).unwrap(),
+    );
     let p = SparsePlan::new(|x| log_sum_exp(&a, x), &x).unwrap();
-    check(p.pattern(), &hyperhess::hessian_with(|x| log_sum_exp(&a, x), &x, &dense_only).unwrap());
+    check(
+        p.pattern(),
+        &hyperhess::hessian_with(|x| log_sum_exp(&a, x), &x, &dense_only).unwrap(),
+    );
 }
 
 #[test]
@@ -111,24 +146,39 @@ fn tridiagonal_problems_need_three_colors() {
     assert_eq!(SparsePlan::new(|x| rosenbrock(x), &x).unwrap().colors(), 3);
     assert_eq!(SparsePlan::new(|x| chain(x), &x).unwrap().colors(), 3);
     // The arrow: a star coloring needs only two colors (a distance-2 coloring n).
-    assert_eq!(SparsePlan::new(|x| arrow(x), &point(50)).unwrap().colors(), 2);
+    assert_eq!(
+        SparsePlan::new(|x| arrow(x), &point(50)).unwrap().colors(),
+        2
+    );
 }
 
 #[test]
 fn sparse_and_dense_hessians_agree_on_the_test_functions() {
     let a = pseudo_random_matrix(6, 40, 2);
     let x = point(40);
-    let dense_only = Options { sparsity: Sparsity::Dense, ..Options::default() };
-    let compressed = Options { sparsity: Sparsity::Compressed, ..Options::default() };
+    let dense_only = Options {
+        sparsity: Sparsity::Dense,
+        ..Options::default()
+    };
+    let compressed = Options {
+        sparsity: Sparsity::Compressed,
+        ..Options::default()
+    };
     macro_rules! same {
         ($f:expr) => {{
             let d = hyperhess::hessian_with(|x| $f(x), &x, &dense_only).unwrap();
             let s = dense(&hyperhess::sparse_hessian(|x| $f(x), &x).unwrap());
             assert_close(&d, &s);
-            assert_close(&d, &hyperhess::hessian_with(|x| $f(x), &x, &compressed).unwrap());
+            assert_close(
+                &d,
+                &hyperhess::hessian_with(|x| $f(x), &x, &compressed).unwrap(),
+            );
             assert_close(&d, &hyperhess::hessian(|x| $f(x), &x).unwrap());
             let diag = hyperhess::hessian_diagonal(|x| $f(x), &x).unwrap();
-            assert_close(&DMatrix::from_diagonal(&diag), &DMatrix::from_diagonal(&d.diagonal()));
+            assert_close(
+                &DMatrix::from_diagonal(&diag),
+                &DMatrix::from_diagonal(&d.diagonal()),
+            );
         }};
     }
     same!(rosenbrock);
@@ -153,14 +203,21 @@ fn the_dense_call_takes_the_sparse_path_only_where_it_pays() {
 fn a_plan_is_reused_across_points_and_refuses_a_changed_pattern() {
     fn branchy<S: Scalar>(x: &[S]) -> S {
         let base: S = x.windows(2).map(|w| w[0] * w[1]).sum();
-        if x[0].value() > 0.0 { base + x[0] * x[3] } else { base }
+        if x[0].value() > 0.0 {
+            base + x[0] * x[3]
+        } else {
+            base
+        }
     }
     let n = 6;
     let plan = SparsePlan::new(|x| rosenbrock(x), &point(n)).unwrap();
     for k in 0..5 {
         let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.3 + k as f64).sin()).collect();
         let h = dense(&plan.hessian(|x| rosenbrock(x), &x).unwrap());
-        assert_close(&h, &hyperhess::forward::hessian(|x| rosenbrock(x), &x).unwrap());
+        assert_close(
+            &h,
+            &hyperhess::forward::hessian(|x| rosenbrock(x), &x).unwrap(),
+        );
     }
     let plan = SparsePlan::new(|x| branchy(x), &[-1.0; 6]).unwrap();
     assert!(matches!(
@@ -170,10 +227,16 @@ fn a_plan_is_reused_across_points_and_refuses_a_changed_pattern() {
     // The other way round the new pattern is covered: fine.
     let plan = SparsePlan::new(|x| branchy(x), &[1.0; 6]).unwrap();
     let h = dense(&plan.hessian(|x| branchy(x), &[-1.0; 6]).unwrap());
-    assert_close(&h, &hyperhess::forward::hessian(|x| branchy(x), &[-1.0; 6]).unwrap());
+    assert_close(
+        &h,
+        &hyperhess::forward::hessian(|x| branchy(x), &[-1.0; 6]).unwrap(),
+    );
     assert_eq!(
         plan.hessian(|x| branchy(x), &[1.0; 5]).unwrap_err(),
-        Error::DimensionMismatch { expected: 6, found: 5 }
+        Error::DimensionMismatch {
+            expected: 6,
+            found: 5
+        }
     );
 }
 

@@ -14,7 +14,9 @@ type Case<'a> = (
 );
 
 fn point(n: usize) -> Vec<f64> {
-    (0..n).map(|i| ((i as f64) * 0.7).sin() * 1.3 - 0.2).collect()
+    (0..n)
+        .map(|i| ((i as f64) * 0.7).sin() * 1.3 - 0.2)
+        .collect()
 }
 
 #[test]
@@ -42,8 +44,16 @@ fn tape_hessian_matches_forward_on_composites_for_every_lane_width() {
         ];
         for (name, expected, tape) in &cases {
             for lanes in [1, 2, 4, 8, 16] {
-                let h = tape(&Options { lanes: Some(lanes), ..Options::default() }).unwrap();
-                assert_eq!(h, h.transpose(), "{name} n={n} lanes={lanes}: not symmetric");
+                let h = tape(&Options {
+                    lanes: Some(lanes),
+                    ..Options::default()
+                })
+                .unwrap();
+                assert_eq!(
+                    h,
+                    h.transpose(),
+                    "{name} n={n} lanes={lanes}: not symmetric"
+                );
                 assert_relative_eq!(h, expected, max_relative = 1e-12, epsilon = 1e-13);
             }
         }
@@ -58,7 +68,11 @@ fn gradient_and_value_match_forward() {
     assert_eq!(d.value, chain(&x));
     let g = hyperhess::forward::gradient(|x| chain(x), &x).unwrap();
     assert_relative_eq!(d.gradient, g, max_relative = 1e-13);
-    assert_relative_eq!(hyperhess::gradient(|x| chain(x), &x).unwrap(), g, max_relative = 1e-13);
+    assert_relative_eq!(
+        hyperhess::gradient(|x| chain(x), &x).unwrap(),
+        g,
+        max_relative = 1e-13
+    );
 }
 
 #[test]
@@ -71,7 +85,11 @@ fn one_recording_serves_many_directions() {
         v[j] = 1.0;
         v[(j + 1) % 6] = -0.5;
         let hv = rec.hvp(&v).unwrap();
-        assert_relative_eq!(hv, &h * nalgebra::DVector::from_vec(v), max_relative = 1e-12);
+        assert_relative_eq!(
+            hv,
+            &h * nalgebra::DVector::from_vec(v),
+            max_relative = 1e-12
+        );
     }
 }
 
@@ -83,7 +101,10 @@ fn seed_examples_are_exact_on_the_tape() {
     let h = hyperhess::hessian(|x| cubic(x), &[2.0, 3.0, 4.0, 7.0]).unwrap();
     let d = nalgebra::DMatrix::from_diagonal(&nalgebra::dvector![22.0, 34.0, 46.0, 82.0]);
     assert_eq!(h, d);
-    let h = hyperhess::hessian(|v| v[0] * v[1] * v[1] * 2.0 + v[0].powi(3) - 10.0, &[2.0, -3.0]);
+    let h = hyperhess::hessian(
+        |v| v[0] * v[1] * v[1] * 2.0 + v[0].powi(3) - 10.0,
+        &[2.0, -3.0],
+    );
     assert_eq!(h.unwrap(), nalgebra::dmatrix![12.0, -12.0; -12.0, 8.0]);
     let h = hyperhess::hessian(
         |v| v[0] * v[0] * v[1] * 2.0 + v[0] * v[2].powi(3) - 10.0,
@@ -100,20 +121,40 @@ fn strict_names_the_independent_inputs_and_non_strict_gives_zeros() {
     fn f<S: Scalar>(x: &[S]) -> S {
         x[0] * x[2] + x[2].sin()
     }
-    let strict = Options { strict: true, ..Options::default() };
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
     let x = [1.0, 2.0, 3.0, 4.0];
-    let want = Error::IndependentInputs { indices: vec![1, 3] };
-    assert_eq!(hyperhess::hessian_with(|x| f(x), &x, &strict).unwrap_err(), want);
-    assert_eq!(hyperhess::gradient_with(|x| f(x), &x, &strict).unwrap_err(), want);
-    assert_eq!(hyperhess::hvp_with(|x| f(x), &x, &x, &strict).unwrap_err(), want);
+    let want = Error::IndependentInputs {
+        indices: vec![1, 3],
+    };
+    assert_eq!(
+        hyperhess::hessian_with(|x| f(x), &x, &strict).unwrap_err(),
+        want
+    );
+    assert_eq!(
+        hyperhess::gradient_with(|x| f(x), &x, &strict).unwrap_err(),
+        want
+    );
+    assert_eq!(
+        hyperhess::hvp_with(|x| f(x), &x, &x, &strict).unwrap_err(),
+        want
+    );
     let h = hyperhess::hessian(|x| f(x), &x).unwrap();
     assert!(h.row(1).iter().chain(h.column(3).iter()).all(|&v| v == 0.0));
     // Structural, not by value: 0 * x still depends on x.
     assert!(hyperhess::hessian_with(|x| x[0] * x[0] + x[1] * 0.0, &[1.0, 2.0], &strict).is_ok());
     // A constant output depends on nothing.
     let c = hyperhess::hessian_with(|_| hyperhess::Var::from_f64(2.0), &[1.0], &strict);
-    assert_eq!(c.unwrap_err(), Error::IndependentInputs { indices: vec![0] });
-    assert_eq!(hyperhess::hessian(|_| hyperhess::Var::from_f64(2.0), &[1.0]).unwrap()[(0, 0)], 0.0);
+    assert_eq!(
+        c.unwrap_err(),
+        Error::IndependentInputs { indices: vec![0] }
+    );
+    assert_eq!(
+        hyperhess::hessian(|_| hyperhess::Var::from_f64(2.0), &[1.0]).unwrap()[(0, 0)],
+        0.0
+    );
 }
 
 #[test]
@@ -121,14 +162,20 @@ fn bad_inputs_give_typed_errors() {
     fn f<S: Scalar>(x: &[S]) -> S {
         x[0] * x[0]
     }
-    assert_eq!(hyperhess::hessian(|x| f(x), &[] as &[f64]).unwrap_err(), Error::EmptyInput);
+    assert_eq!(
+        hyperhess::hessian(|x| f(x), &[] as &[f64]).unwrap_err(),
+        Error::EmptyInput
+    );
     assert!(matches!(
         hyperhess::hessian(|x| f(x), &[1.0, f64::NAN]).unwrap_err(),
         Error::NonFiniteInput { index: 1, .. }
     ));
     assert_eq!(
         hyperhess::hvp(|x| f(x), &[1.0, 2.0], &[1.0]).unwrap_err(),
-        Error::DirectionLength { expected: 2, found: 1 }
+        Error::DirectionLength {
+            expected: 2,
+            found: 1
+        }
     );
     assert!(matches!(
         hyperhess::hvp(|x| f(x), &[1.0, 2.0], &[1.0, f64::INFINITY]).unwrap_err(),
@@ -171,4 +218,36 @@ proptest! {
             prop_assert!((hv[i] - fd[i]).abs() <= 1e-5 * fd[i].abs() + 1e-6, "{i}: {} vs {}", hv[i], fd[i]);
         }
     }
+}
+
+#[test]
+fn parallel_and_serial_sweeps_give_the_same_bits() {
+    // With the `parallel` feature the blocks run on rayon's threads; each column is
+    // computed by the same sweep either way, so the results are bit-identical.
+    let n = hyperhess::Options::PARALLEL_MIN_INPUTS + 3;
+    let x = point(n);
+    let a = pseudo_random_matrix(20, n, 5);
+    let serial = Options {
+        parallel: false,
+        sparsity: hyperhess::Sparsity::Dense,
+        ..Options::default()
+    };
+    let threads = Options {
+        parallel: true,
+        ..serial.clone()
+    };
+    let hs = hyperhess::hessian_with(|x| log_sum_exp(&a, x), &x, &serial).unwrap();
+    let hp = hyperhess::hessian_with(|x| log_sum_exp(&a, x), &x, &threads).unwrap();
+    assert_eq!(hs, hp);
+    let fwd_column = hyperhess::hvp(|x| log_sum_exp(&a, x), &x, &{
+        let mut e = vec![0.0; n];
+        e[n - 1] = 1.0;
+        e
+    })
+    .unwrap();
+    assert_relative_eq!(
+        hp.column(n - 1).into_owned(),
+        fwd_column,
+        max_relative = 1e-12
+    );
 }

@@ -1,8 +1,8 @@
 //! [`Dual<T>`]: a value and one tangent, `a + a' ε` with `ε² = 0`.
 
+use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
-use crate::Scalar;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 

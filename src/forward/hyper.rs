@@ -1,9 +1,9 @@
 //! [`HyperDual<T>`]: value, two tangents and their cross term,
 //! `a + a1 ε1 + a2 ε2 + a12 ε1ε2` with `ε1² = ε2² = 0`.
 
+use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
-use crate::Scalar;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -89,14 +89,24 @@ impl<T: Scalar> Add for HyperDual<T> {
     type Output = Self;
     #[inline]
     fn add(self, r: Self) -> Self {
-        HyperDual::new(self.re + r.re, self.e1 + r.e1, self.e2 + r.e2, self.e12 + r.e12)
+        HyperDual::new(
+            self.re + r.re,
+            self.e1 + r.e1,
+            self.e2 + r.e2,
+            self.e12 + r.e12,
+        )
     }
 }
 impl<T: Scalar> Sub for HyperDual<T> {
     type Output = Self;
     #[inline]
     fn sub(self, r: Self) -> Self {
-        HyperDual::new(self.re - r.re, self.e1 - r.e1, self.e2 - r.e2, self.e12 - r.e12)
+        HyperDual::new(
+            self.re - r.re,
+            self.e1 - r.e1,
+            self.e2 - r.e2,
+            self.e12 - r.e12,
+        )
     }
 }
 impl<T: Scalar> Mul for HyperDual<T> {
@@ -134,14 +144,20 @@ impl<T: Scalar> Add<f64> for HyperDual<T> {
     type Output = Self;
     #[inline]
     fn add(self, c: f64) -> Self {
-        HyperDual { re: self.re + c, ..self }
+        HyperDual {
+            re: self.re + c,
+            ..self
+        }
     }
 }
 impl<T: Scalar> Sub<f64> for HyperDual<T> {
     type Output = Self;
     #[inline]
     fn sub(self, c: f64) -> Self {
-        HyperDual { re: self.re - c, ..self }
+        HyperDual {
+            re: self.re - c,
+            ..self
+        }
     }
 }
 impl<T: Scalar> Mul<f64> for HyperDual<T> {
@@ -163,6 +179,10 @@ impl_number_ops!([T: Scalar] HyperDual<T>);
 
 impl<T: Scalar> fmt::Display for HyperDual<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} + {}ε1 + {}ε2 + {}ε1ε2", self.re, self.e1, self.e2, self.e12)
+        write!(
+            f,
+            "{} + {}ε1 + {}ε2 + {}ε1ε2",
+            self.re, self.e1, self.e2, self.e12
+        )
     }
 }

@@ -19,16 +19,30 @@
 mod dual;
 mod hyper;
 
+pub use crate::objective::forward::{gradient_of, hessian_of};
 pub use dual::Dual;
 pub use hyper::HyperDual;
 
-use crate::error::{Error, check_point};
 use crate::Scalar;
+use crate::error::{Error, check_point};
 use nalgebra::{DMatrix, DVector};
 
 /// A base scalar the drivers can return in nalgebra containers.
-pub trait Base: Scalar + nalgebra::Scalar {}
-impl<T: Scalar + nalgebra::Scalar> Base for T {}
+///
+/// `Send + Sync` so that the `parallel` feature can share a recording across threads.
+pub trait Base: Scalar + nalgebra::Scalar + Send + Sync {}
+impl<T: Scalar + nalgebra::Scalar + Send + Sync> Base for T {}
+
+/// What [`check_point`] sees of a coordinate: its value, or NaN when its value is
+/// finite but a derivative part is not (a nested point such as `Dual<f64>`
+/// coordinates), so that it is reported as [`Error::NonFiniteInput`].
+fn input_value<T: Scalar>(xi: &T) -> f64 {
+    if !xi.is_finite() && xi.value().is_finite() {
+        f64::NAN
+    } else {
+        xi.value()
+    }
+}
 
 /// The gradient `∇f(x)` by `n` dual-number evaluations.
 ///
@@ -46,7 +60,7 @@ where
     T: Base,
     F: Fn(&[Dual<T>]) -> Dual<T>,
 {
-    let n = check_point(x.iter().map(Scalar::value))?;
+    let n = check_point(x.iter().map(input_value))?;
     let mut xs: Vec<Dual<T>> = x.iter().map(|&xi| Dual::new(xi, T::zero())).collect();
     let mut g = DVector::from_element(n, T::zero());
     for i in 0..n {
@@ -57,7 +71,10 @@ where
             return Err(Error::NonFiniteValue { value: y.value() });
         }
         if !y.eps.is_finite() {
-            return Err(Error::NonFiniteGradient { index: i, value: y.eps.value() });
+            return Err(Error::NonFiniteGradient {
+                index: i,
+                value: y.eps.value(),
+            });
         }
         g[i] = y.eps;
     }
@@ -82,7 +99,7 @@ where
     T: Base,
     F: Fn(&[HyperDual<T>]) -> HyperDual<T>,
 {
-    let n = check_point(x.iter().map(Scalar::value))?;
+    let n = check_point(x.iter().map(input_value))?;
     let z = T::zero();
     let mut xs: Vec<HyperDual<T>> = x.iter().map(|&xi| HyperDual::new(xi, z, z, z)).collect();
     let mut h = DMatrix::from_element(n, n, z);
@@ -96,10 +113,17 @@ where
                 return Err(Error::NonFiniteValue { value: y.value() });
             }
             if !y.e1.is_finite() {
-                return Err(Error::NonFiniteGradient { index: i, value: y.e1.value() });
+                return Err(Error::NonFiniteGradient {
+                    index: i,
+                    value: y.e1.value(),
+                });
             }
             if !y.e12.is_finite() {
-                return Err(Error::NonFiniteHessian { row: i, col: j, value: y.e12.value() });
+                return Err(Error::NonFiniteHessian {
+                    row: i,
+                    col: j,
+                    value: y.e12.value(),
+                });
             }
             h[(i, j)] = y.e12;
             h[(j, i)] = y.e12;

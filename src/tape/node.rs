@@ -44,7 +44,11 @@ pub(crate) struct Curvature {
 }
 
 impl Curvature {
-    pub const LINEAR: Curvature = Curvature { aa: false, ab: false, bb: false };
+    pub const LINEAR: Curvature = Curvature {
+        aa: false,
+        ab: false,
+        bb: false,
+    };
 }
 
 impl<T> Node<T> {
@@ -56,7 +60,15 @@ impl<T> Node<T> {
         let b = b
             | if curvature.bb { SELF_FLAG } else { 0 }
             | if curvature.ab { CROSS_FLAG } else { 0 };
-        Node { a, b, da, db, daa, dab, dbb }
+        Node {
+            a,
+            b,
+            da,
+            db,
+            daa,
+            dab,
+            dbb,
+        }
     }
     /// First operand's index.
     #[inline(always)]
@@ -96,7 +108,11 @@ mod tests {
 
     #[test]
     fn flags_do_not_disturb_indices() {
-        let c = Curvature { aa: true, ab: true, bb: true };
+        let c = Curvature {
+            aa: true,
+            ab: true,
+            bb: true,
+        };
         let n = Node::new(7, 9, [0.0; 5], c);
         assert_eq!((n.a(), n.b(), n.couples()), (7, 9, c));
         let n = Node::new(7, 0, [0.0; 5], Curvature::LINEAR);

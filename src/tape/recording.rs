@@ -5,12 +5,12 @@ use super::deps::{hessian_pattern, independent_inputs};
 use super::node::Node;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
+use crate::Scalar;
+use crate::color::StarColoring;
 use crate::error::{Error, check_direction_generic, check_point};
 use crate::forward::Base;
-use crate::color::StarColoring;
 use crate::options::{Options, Sparsity};
 use crate::pattern::SparsityPattern;
-use crate::Scalar;
 use nalgebra::{DMatrix, DVector};
 use std::cell::RefCell;
 
@@ -68,20 +68,28 @@ impl<T: Base> Recording<T> {
         let n = check_point(x.iter().map(Scalar::value))?;
         let tape = Tape::with_inputs(n, buffer);
         let (output, value) = {
-            let inputs: Vec<Var<'_, T>> =
-                x.iter().enumerate().map(|(i, &xi)| Var::input(&tape, i, xi)).collect();
+            let inputs: Vec<Var<'_, T>> = x
+                .iter()
+                .enumerate()
+                .map(|(i, &xi)| Var::input(&tape, i, xi))
+                .collect();
             let y = f(&inputs);
             (y.index() as usize, y.base_value())
         };
         if !value.is_finite() {
-            return Err(Error::NonFiniteValue { value: value.value() });
+            return Err(Error::NonFiniteValue {
+                value: value.value(),
+            });
         }
         let nodes = tape.into_nodes();
         let mut adj = Vec::new();
         adjoints(&nodes, n, output, &mut adj);
         adj.resize(adj.len().max(n + 1), T::zero());
         if let Some(i) = (0..n).find(|&i| !adj[i + 1].is_finite()) {
-            return Err(Error::NonFiniteGradient { index: i, value: adj[i + 1].value() });
+            return Err(Error::NonFiniteGradient {
+                index: i,
+                value: adj[i + 1].value(),
+            });
         }
         Ok(Recording {
             nodes,
@@ -166,7 +174,11 @@ impl<T: Base> Recording<T> {
         let mut out = DVector::from_element(self.n, T::zero());
         self.sweep::<1>(|i, s| s[0] = v[i], |i, r| out[i] = r[0]);
         if let Some(i) = out.iter().position(|h| !h.is_finite()) {
-            return Err(Error::NonFiniteHessian { row: i, col: 0, value: out[i].value() });
+            return Err(Error::NonFiniteHessian {
+                row: i,
+                col: 0,
+                value: out[i].value(),
+            });
         }
         Ok(out)
     }
@@ -207,18 +219,29 @@ impl<T: Base> Recording<T> {
             let mut bad = None;
             coloring.recover(&pattern, &hv, |i, j, v| {
                 if !v.is_finite() && bad.is_none() {
-                    bad = Some(Error::NonFiniteHessian { row: i.min(j), col: i.max(j), value: v.value() });
+                    bad = Some(Error::NonFiniteHessian {
+                        row: i.min(j),
+                        col: i.max(j),
+                        value: v.value(),
+                    });
                 }
                 h[(i, j)] = v;
             });
             return bad.map_or(Ok(h), Err);
         } else {
-            match options.lane_width() {
-                1 => self.dense_blocks::<1>(&mut h),
-                2 => self.dense_blocks::<2>(&mut h),
-                4 => self.dense_blocks::<4>(&mut h),
-                8 => self.dense_blocks::<8>(&mut h),
-                _ => self.dense_blocks::<16>(&mut h),
+            let threads =
+                cfg!(feature = "parallel") && options.parallel && n >= Options::PARALLEL_MIN_INPUTS;
+            match (options.lane_width(), threads) {
+                (1, false) => self.dense_blocks::<1>(&mut h),
+                (2, false) => self.dense_blocks::<2>(&mut h),
+                (4, false) => self.dense_blocks::<4>(&mut h),
+                (8, false) => self.dense_blocks::<8>(&mut h),
+                (_, false) => self.dense_blocks::<16>(&mut h),
+                (1, true) => self.dense_blocks_parallel::<1>(&mut h),
+                (2, true) => self.dense_blocks_parallel::<2>(&mut h),
+                (4, true) => self.dense_blocks_parallel::<4>(&mut h),
+                (8, true) => self.dense_blocks_parallel::<8>(&mut h),
+                (_, true) => self.dense_blocks_parallel::<16>(&mut h),
             }
             for j in 0..n {
                 for i in 0..j {
@@ -229,7 +252,11 @@ impl<T: Base> Recording<T> {
         for j in 0..n {
             for i in 0..=j {
                 if !h[(i, j)].is_finite() {
-                    return Err(Error::NonFiniteHessian { row: i, col: j, value: h[(i, j)].value() });
+                    return Err(Error::NonFiniteHessian {
+                        row: i,
+                        col: j,
+                        value: h[(i, j)].value(),
+                    });
                 }
             }
         }
@@ -270,7 +297,10 @@ impl<T: Base> Recording<T> {
     pub(crate) fn compressed_products(&self, coloring: &StarColoring, options: &Options) -> Vec<T> {
         let p = coloring.count();
         let want = options.lanes.map_or(p, |l| l.min(p));
-        let lanes = Options { lanes: Some(want.next_power_of_two()), ..options.clone() };
+        let lanes = Options {
+            lanes: Some(want.next_power_of_two()),
+            ..options.clone()
+        };
         let mut hv = vec![T::zero(); self.n * p];
         match lanes.lane_width() {
             1 => self.compressed_blocks::<1>(coloring, &mut hv),
@@ -322,6 +352,50 @@ impl<T: Base> Recording<T> {
         }
     }
 
+    /// [`Recording::dense_blocks`] with the blocks spread over rayon's threads, each
+    /// with its own sweep buffers (the tape and first-order adjoints are shared).
+    #[cfg(feature = "parallel")]
+    fn dense_blocks_parallel<const L: usize>(&self, h: &mut DMatrix<T>) {
+        use rayon::prelude::*;
+        let (n, output) = (self.n, self.output);
+        let (nodes, adjoints) = (&self.nodes, &self.adjoints);
+        let starts: Vec<usize> = (0..n).step_by(L).collect();
+        let blocks: Vec<(usize, Vec<T>)> = starts
+            .par_iter()
+            .map_init(LaneBuffers::default, |buffers, &j0| {
+                let mut columns = vec![T::zero(); n * L];
+                hvp_lanes::<T, L>(
+                    nodes,
+                    n,
+                    output,
+                    adjoints,
+                    buffers,
+                    |i, s| {
+                        *s = [T::zero(); L];
+                        if (j0..j0 + L).contains(&i) {
+                            s[i - j0] = T::one();
+                        }
+                    },
+                    |i, r| columns[i * L..(i + 1) * L].copy_from_slice(r),
+                );
+                (j0, columns)
+            })
+            .collect();
+        for (j0, columns) in blocks {
+            for i in 0..n {
+                for l in 0..L.min(n - j0) {
+                    h[(i, j0 + l)] = columns[i * L + l];
+                }
+            }
+        }
+    }
+
+    /// Without the `parallel` feature: the serial sweeps.
+    #[cfg(not(feature = "parallel"))]
+    fn dense_blocks_parallel<const L: usize>(&self, h: &mut DMatrix<T>) {
+        self.dense_blocks::<L>(h)
+    }
+
     /// One lane sweep with this recording's buffers.
     pub(crate) fn sweep<const L: usize>(
         &self,
@@ -329,7 +403,15 @@ impl<T: Base> Recording<T> {
         out: impl FnMut(usize, &[T; L]),
     ) {
         let mut buffers = self.buffers.borrow_mut();
-        hvp_lanes::<T, L>(&self.nodes, self.n, self.output, &self.adjoints, &mut buffers, seed, out);
+        hvp_lanes::<T, L>(
+            &self.nodes,
+            self.n,
+            self.output,
+            &self.adjoints,
+            &mut buffers,
+            seed,
+            out,
+        );
     }
 
     /// Gives the node buffer back for reuse.

@@ -40,7 +40,10 @@ pub(crate) struct LaneBuffers<T> {
 
 impl<T> Default for LaneBuffers<T> {
     fn default() -> Self {
-        LaneBuffers { tangents: Vec::new(), adjoints2: Vec::new() }
+        LaneBuffers {
+            tangents: Vec::new(),
+            adjoints2: Vec::new(),
+        }
     }
 }
 
@@ -85,7 +88,10 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         let mut inc_a = [z; L];
         let mut inc_b = [z; L];
         for l in 0..L {
-            let (sa, sb) = (node.daa * ta[l] + node.dab * tb[l], node.dab * ta[l] + node.dbb * tb[l]);
+            let (sa, sb) = (
+                node.daa * ta[l] + node.dab * tb[l],
+                node.dab * ta[l] + node.dbb * tb[l],
+            );
             inc_a[l] = vb2[l] * node.da + vb * sa;
             inc_b[l] = vb2[l] * node.db + vb * sb;
         }

@@ -1,9 +1,9 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
 use super::node::{Curvature, MAX_NODES, Node};
+use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
-use crate::Scalar;
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
@@ -25,7 +25,9 @@ impl<T: Scalar> Tape<T> {
         buffer.clear();
         let zero = Node::new(0, 0, [T::zero(); 5], Curvature::LINEAR);
         buffer.resize(n + 1, zero);
-        Tape { nodes: RefCell::new(buffer) }
+        Tape {
+            nodes: RefCell::new(buffer),
+        }
     }
 
     /// The recorded nodes.
@@ -38,7 +40,10 @@ impl<T: Scalar> Tape<T> {
     fn push(&self, node: Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
         let k = nodes.len();
-        assert!(k < MAX_NODES, "tape overflow: more than {MAX_NODES} operations");
+        assert!(
+            k < MAX_NODES,
+            "tape overflow: more than {MAX_NODES} operations"
+        );
         nodes.push(node);
         k as u32
     }
@@ -84,12 +89,22 @@ pub struct Var<'t, T = f64> {
 impl<'t, T: Scalar> Var<'t, T> {
     /// Input `i` (node `i + 1`) of `tape`.
     pub(crate) fn input(tape: &'t Tape<T>, i: usize, value: T) -> Self {
-        Var { tape: Some(tape), index: (i + 1) as u32, value, brand: PhantomData }
+        Var {
+            tape: Some(tape),
+            index: (i + 1) as u32,
+            value,
+            brand: PhantomData,
+        }
     }
 
     #[inline]
     fn constant(value: T) -> Self {
-        Var { tape: None, index: 0, value, brand: PhantomData }
+        Var {
+            tape: None,
+            index: 0,
+            value,
+            brand: PhantomData,
+        }
     }
 
     /// The index of this variable's node (0 for a constant).
@@ -126,14 +141,22 @@ impl<'t, T: Scalar> Var<'t, T> {
             bb: curvature.bb && other.tape.is_some(),
         };
         let index = tape.push(Node::new(self.index, other.index, partials, curvature));
-        Var { tape: Some(tape), index, value, brand: PhantomData }
+        Var {
+            tape: Some(tape),
+            index,
+            value,
+            brand: PhantomData,
+        }
     }
 
     /// Records a unary node `value = phi(self)` with partials `d`, `dd`.
     #[inline]
     fn record1(self, value: T, d: T, dd: T, curved: bool) -> Self {
         let z = T::zero();
-        let curvature = Curvature { aa: curved, ..Curvature::LINEAR };
+        let curvature = Curvature {
+            aa: curved,
+            ..Curvature::LINEAR
+        };
         self.record(Var::constant(z), value, [d, z, dd, z, z], curvature)
     }
 }
@@ -166,7 +189,11 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             return Var::constant(self.value.apply2(f, other.value));
         }
         let p = f.taylor(self.value, other.value);
-        let curved = Curvature { aa: true, ab: true, bb: true };
+        let curved = Curvature {
+            aa: true,
+            ab: true,
+            bb: true,
+        };
         self.record(other, p.f, [p.a, p.b, p.aa, p.ab, p.bb], curved)
     }
 }
@@ -176,7 +203,12 @@ impl<T: Scalar> Add for Var<'_, T> {
     #[inline]
     fn add(self, rhs: Self) -> Self {
         let (o, z) = (T::one(), T::zero());
-        self.record(rhs, self.value + rhs.value, [o, o, z, z, z], Curvature::LINEAR)
+        self.record(
+            rhs,
+            self.value + rhs.value,
+            [o, o, z, z, z],
+            Curvature::LINEAR,
+        )
     }
 }
 impl<T: Scalar> Sub for Var<'_, T> {
@@ -184,7 +216,12 @@ impl<T: Scalar> Sub for Var<'_, T> {
     #[inline]
     fn sub(self, rhs: Self) -> Self {
         let (o, z) = (T::one(), T::zero());
-        self.record(rhs, self.value - rhs.value, [o, -o, z, z, z], Curvature::LINEAR)
+        self.record(
+            rhs,
+            self.value - rhs.value,
+            [o, -o, z, z, z],
+            Curvature::LINEAR,
+        )
     }
 }
 impl<T: Scalar> Mul for Var<'_, T> {
@@ -193,8 +230,16 @@ impl<T: Scalar> Mul for Var<'_, T> {
     #[inline]
     fn mul(self, rhs: Self) -> Self {
         let (o, z) = (T::one(), T::zero());
-        let curvature = Curvature { ab: true, ..Curvature::LINEAR };
-        self.record(rhs, self.value * rhs.value, [rhs.value, self.value, z, o, z], curvature)
+        let curvature = Curvature {
+            ab: true,
+            ..Curvature::LINEAR
+        };
+        self.record(
+            rhs,
+            self.value * rhs.value,
+            [rhs.value, self.value, z, o, z],
+            curvature,
+        )
     }
 }
 impl<T: Scalar> Div for Var<'_, T> {
@@ -205,8 +250,17 @@ impl<T: Scalar> Div for Var<'_, T> {
         let q = self.value / rhs.value;
         let r = rhs.value.recip();
         let db = -(q * r);
-        let curvature = Curvature { ab: true, bb: true, ..Curvature::LINEAR };
-        self.record(rhs, q, [r, db, T::zero(), -(r * r), -(db * r) * 2.0], curvature)
+        let curvature = Curvature {
+            ab: true,
+            bb: true,
+            ..Curvature::LINEAR
+        };
+        self.record(
+            rhs,
+            q,
+            [r, db, T::zero(), -(r * r), -(db * r) * 2.0],
+            curvature,
+        )
     }
 }
 impl<T: Scalar> Neg for Var<'_, T> {
@@ -270,6 +324,9 @@ impl<T: Scalar> fmt::Display for Var<'_, T> {
 
 impl<T: Scalar> fmt::Debug for Var<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Var").field("index", &self.index).field("value", &self.value).finish()
+        f.debug_struct("Var")
+            .field("index", &self.index)
+            .field("value", &self.value)
+            .finish()
     }
 }

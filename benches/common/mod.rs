@@ -1,0 +1,172 @@
+//! What the benchmarks share: the test functions written again for each rival's
+//! number trait, hand-written analytic Hessians, points, and a correctness check run
+//! before anything is timed.
+#![allow(dead_code)]
+
+use hyperhess::testfns::pseudo_random_matrix;
+use nalgebra::DMatrix;
+use num_dual::DualNum;
+
+/// The benchmark point: `x_i = sin(0.7 i)` scaled into `[-1, 1]`.
+pub fn point(n: usize) -> Vec<f64> {
+    (0..n).map(|i| (0.7 * i as f64).sin()).collect()
+}
+
+/// The fixed pseudo-random `A` of the log-sum-exp test function (`n x n`).
+pub fn lse_matrix(n: usize) -> Vec<Vec<f64>> {
+    pseudo_random_matrix(n, n, 42)
+}
+
+// ---- num-dual versions (DualNum is not Copy: clones) ----
+
+pub fn rosenbrock_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    x.windows(2)
+        .map(|w| {
+            let a = w[1].clone() - w[0].clone() * &w[0];
+            let b = -(w[0].clone() - 1.0);
+            a.clone() * a * 100.0 + b.clone() * b
+        })
+        .sum()
+}
+
+pub fn chain_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let pairs: D = x
+        .windows(2)
+        .map(|w| w[0].sin() * w[1].cos() + (w[0].clone() * &w[1] / 10.0).exp())
+        .sum();
+    let roots: D = x.iter().map(|xi| (xi.clone() * xi + 1.0).sqrt()).sum();
+    pairs + roots
+}
+
+pub fn lse_nd<D: DualNum<Primitive = f64>>(a: &[Vec<f64>], x: &[D]) -> D {
+    let ax: Vec<D> = a
+        .iter()
+        .map(|row| row.iter().zip(x).map(|(&aij, xj)| xj.clone() * aij).sum())
+        .collect();
+    let m = ax.iter().map(|v| v.re()).fold(f64::NEG_INFINITY, f64::max);
+    let lse = ax.iter().map(|v| (v.clone() - m).exp()).sum::<D>().ln() + m;
+    let half: D = x.iter().map(|xi| xi.clone() * xi).sum::<D>() * 0.5;
+    lse + half
+}
+
+// ---- echidna versions (no Sum on its tape type, constants through from_f64) ----
+
+fn k<T: echidna::Scalar>(v: f64) -> T {
+    T::from_f64(v).unwrap()
+}
+
+pub fn rosenbrock_e<T: echidna::Scalar>(x: &[T]) -> T {
+    let (one, hundred) = (k::<T>(1.0), k::<T>(100.0));
+    x.windows(2).fold(T::zero(), |acc, w| {
+        let a = w[1] - w[0] * w[0];
+        let b = one - w[0];
+        acc + a * a * hundred + b * b
+    })
+}
+
+pub fn chain_e<T: echidna::Scalar>(x: &[T]) -> T {
+    let (one, ten) = (k::<T>(1.0), k::<T>(10.0));
+    let pairs = x.windows(2).fold(T::zero(), |acc, w| {
+        acc + w[0].sin() * w[1].cos() + (w[0] * w[1] / ten).exp()
+    });
+    let roots = x
+        .iter()
+        .fold(T::zero(), |acc, &xi| acc + (xi * xi + one).sqrt());
+    pairs + roots
+}
+
+pub fn lse_e<T: echidna::Scalar>(a: &[Vec<f64>], x: &[T]) -> T {
+    let ax: Vec<T> = a
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(x)
+                .fold(T::zero(), |acc, (&aij, &xj)| acc + xj * k::<T>(aij))
+        })
+        .collect();
+    let m = ax
+        .iter()
+        .map(|v| v.to_f64().unwrap())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mt = k::<T>(m);
+    let lse = ax
+        .iter()
+        .fold(T::zero(), |acc, &v| acc + (v - mt).exp())
+        .ln()
+        + mt;
+    lse + x.iter().fold(T::zero(), |acc, &xi| acc + xi * xi) * k::<T>(0.5)
+}
+
+// ---- hand-written analytic Hessians ----
+
+/// Extended Rosenbrock's tridiagonal Hessian as `(i, j, value)` for `j <= i`
+/// pairs (diagonal and sub-diagonal); `put` receives both triangles' entries.
+pub fn rosenbrock_entries(x: &[f64], mut put: impl FnMut(usize, usize, f64)) {
+    let n = x.len();
+    for i in 0..n {
+        let mut d = 0.0;
+        if i + 1 < n {
+            d += 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0;
+            let off = -400.0 * x[i];
+            put(i, i + 1, off);
+            put(i + 1, i, off);
+        }
+        if i > 0 {
+            d += 200.0;
+        }
+        put(i, i, d);
+    }
+}
+
+/// The chain's tridiagonal Hessian, entry by entry.
+pub fn chain_entries(x: &[f64], mut put: impl FnMut(usize, usize, f64)) {
+    let n = x.len();
+    let mut diag: Vec<f64> = x.iter().map(|&v| (1.0 + v * v).powf(-1.5)).collect();
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (x[i], x[i + 1]);
+        let (sa, ca, sb, cb) = (a.sin(), a.cos(), b.sin(), b.cos());
+        let e = (a * b / 10.0).exp();
+        diag[i] += -sa * cb + (b / 10.0) * (b / 10.0) * e;
+        diag[i + 1] += -sa * cb + (a / 10.0) * (a / 10.0) * e;
+        let off = -ca * sb + e / 10.0 + a * b / 100.0 * e;
+        put(i, i + 1, off);
+        put(i + 1, i, off);
+    }
+    for (i, d) in diag.into_iter().enumerate() {
+        put(i, i, d);
+    }
+}
+
+/// Dense analytic Hessian from an entry function.
+pub fn dense_from(
+    n: usize,
+    entries: impl FnOnce(&mut dyn FnMut(usize, usize, f64)),
+) -> DMatrix<f64> {
+    let mut h = DMatrix::zeros(n, n);
+    entries(&mut |i, j, v| h[(i, j)] = v);
+    h
+}
+
+/// `lse(Ax) + |x|^2/2`: `H = A^T (diag(p) - p p^T) A + I`, `p = softmax(Ax)`.
+pub fn lse_hessian(a: &[Vec<f64>], x: &[f64]) -> DMatrix<f64> {
+    let n = x.len();
+    let am = DMatrix::from_fn(a.len(), n, |i, j| a[i][j]);
+    let ax = &am * nalgebra::DVector::from_column_slice(x);
+    let m = ax.max();
+    let e = ax.map(|v| (v - m).exp());
+    let p = &e / e.sum();
+    let w = DMatrix::from_diagonal(&p) - &p * p.transpose();
+    am.transpose() * w * &am + DMatrix::identity(n, n)
+}
+
+/// Panics unless `got` agrees with `want` to 1e-10 relative to the largest entry.
+pub fn assert_close(name: &str, got: &DMatrix<f64>, want: &DMatrix<f64>) {
+    assert_eq!(got.shape(), want.shape(), "{name}: wrong shape");
+    let scale = want.amax().max(1.0);
+    for (k, (&g, &w)) in got.iter().zip(want.iter()).enumerate() {
+        assert!(
+            (g - w).abs() <= 1e-10 * scale,
+            "{name}: entry {k} is {g}, want {w}"
+        );
+    }
+}

@@ -1,0 +1,58 @@
+//! The `parallel` feature: dense lane sweeps on one thread against rayon's threads
+//! (`parallel/<function>/<n>`, ids `serial` and `threads`), with the sparse path
+//! switched off so that all `n / 8` sweeps run. Needs the feature:
+//! `cargo bench --features parallel --bench parallel`.
+
+mod common;
+
+use common::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+use hyperhess::testfns::{chain, log_sum_exp};
+use hyperhess::{Options, Sparsity};
+use std::hint::black_box;
+use std::time::Duration;
+
+fn benches(c: &mut Criterion) {
+    let serial = Options {
+        parallel: false,
+        sparsity: Sparsity::Dense,
+        ..Options::default()
+    };
+    let threads = Options {
+        parallel: true,
+        ..serial.clone()
+    };
+    for n in [512, 2048] {
+        let x = point(n);
+        let a = lse_matrix(n);
+        let mut g = c.benchmark_group(format!("parallel/log_sum_exp/{n}"));
+        g.measurement_time(Duration::from_secs(3))
+            .warm_up_time(Duration::from_millis(300))
+            .sample_size(10)
+            .nresamples(2000);
+        for (id, o) in [("serial", &serial), ("threads", &threads)] {
+            g.bench_function(id, |b| {
+                b.iter(|| {
+                    hyperhess::hessian_with(|v| log_sum_exp(&a, v), black_box(&x), o).unwrap()
+                })
+            });
+        }
+        g.bench_function("f", |b| b.iter(|| log_sum_exp(&a, black_box(x.as_slice()))));
+        g.finish();
+        let mut g = c.benchmark_group(format!("parallel/chain/{n}"));
+        g.measurement_time(Duration::from_secs(3))
+            .warm_up_time(Duration::from_millis(300))
+            .sample_size(10)
+            .nresamples(2000);
+        for (id, o) in [("serial", &serial), ("threads", &threads)] {
+            g.bench_function(id, |b| {
+                b.iter(|| hyperhess::hessian_with(|v| chain(v), black_box(&x), o).unwrap())
+            });
+        }
+        g.bench_function("f", |b| b.iter(|| chain(black_box(x.as_slice()))));
+        g.finish();
+    }
+}
+
+criterion_group!(parallel, benches);
+criterion_main!(parallel);
