@@ -40,8 +40,9 @@ pub struct Options {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sparsity {
     /// The rule: with `n >= 16` inputs, find the sparsity pattern (giving up when
-    /// that would cost more than a few passes over the tape, i.e. when the Hessian
-    /// is dense) and star-color it; when the coloring needs `p <= n / 4` colors,
+    /// that would cost more than a few passes over the tape, or when the pattern
+    /// has more than `n² / 4` entries) and star-color it; when the coloring needs
+    /// `p <= n / 4` colors,
     /// compute `p` compressed Hessian-vector products instead of `n` columns. The
     /// result is identical either way.
     #[default]

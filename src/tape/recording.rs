@@ -210,9 +210,9 @@ impl<T: Base> Recording<T> {
             Sparsity::Dense => None,
             Sparsity::Auto if n < 16 => None,
             Sparsity::Auto => self
-                .structure(self.pattern_budget())
+                .structure(self.pattern_budget(), n * n / 4)
                 .filter(|(_, coloring)| coloring.count() * 4 <= n),
-            Sparsity::Compressed => self.structure(usize::MAX),
+            Sparsity::Compressed => self.structure(usize::MAX, usize::MAX),
         };
         if let Some((pattern, coloring)) = compressed {
             let hv = self.compressed_products(&coloring, options);
@@ -269,9 +269,18 @@ impl<T: Base> Recording<T> {
         4 * self.nodes.len() + 16 * self.n
     }
 
-    /// The sparsity pattern and its star coloring, or `None` over `budget`.
-    pub(crate) fn structure(&self, budget: usize) -> Option<(SparsityPattern, StarColoring)> {
+    /// The sparsity pattern and its star coloring, or `None` over `budget` or when
+    /// the pattern has more than `max_nnz` entries (coloring a dense pattern costs
+    /// up to `n d^3` and cannot pay).
+    pub(crate) fn structure(
+        &self,
+        budget: usize,
+        max_nnz: usize,
+    ) -> Option<(SparsityPattern, StarColoring)> {
         let pattern = hessian_pattern(&self.nodes, self.n, self.output, budget)?;
+        if pattern.nnz() > max_nnz {
+            return None;
+        }
         let coloring = StarColoring::new(&pattern);
         Some((pattern, coloring))
     }
