@@ -5,11 +5,9 @@ use crate::color::StarColoring;
 use crate::error::Error;
 use crate::options::Options;
 use crate::pattern::SparsityPattern;
-use crate::tape::recording::NodeBuffer;
 use crate::tape::{Recording, Var};
 use nalgebra::DVector;
 use nalgebra_sparse::CscMatrix;
-use std::cell::RefCell;
 
 /// The Hessian as a sparse matrix in full symmetric storage (both triangles;
 /// structural zeros absent), from `p` compressed Hessian-vector products where `p`
@@ -90,7 +88,6 @@ pub struct SparsePlan {
     pattern: SparsityPattern,
     coloring: StarColoring,
     fingerprint: u64,
-    buffer: RefCell<Vec<NodeBuffer>>,
 }
 
 impl SparsePlan {
@@ -114,7 +111,6 @@ impl SparsePlan {
             pattern,
             coloring,
             fingerprint: rec.fingerprint(),
-            buffer: RefCell::new(Vec::new()),
         }
     }
 
@@ -170,11 +166,8 @@ impl SparsePlan {
                 found: x.len(),
             });
         }
-        let buffer = self.buffer.borrow_mut().pop().unwrap_or_default();
-        let rec = Recording::new(f, x, buffer)?;
-        let result = self.evaluate(&rec, &Options::default());
-        self.buffer.borrow_mut().push(rec.into_buffer());
-        result
+        let rec = Recording::new(f, x)?;
+        self.evaluate(&rec, &Options::default())
     }
 
     /// Evaluates the plan on a recording.

@@ -291,3 +291,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_remembered_decision_follows_the_tape_structure() {
+    // The automatic rule remembers its last decision per thread, keyed by the exact
+    // tape structure: alternating functions (sparse, dense, sparse of another size)
+    // must each get their own, right answer.
+    let x = point(64);
+    let y = point(80);
+    for _ in 0..2 {
+        let want = hyperhess::forward::hessian(|x| rosenbrock(x), &x).unwrap();
+        assert_close(&hyperhess::hessian(|x| rosenbrock(x), &x).unwrap(), &want);
+        let want = hyperhess::forward::hessian(|x| fully_coupled(x), &x).unwrap();
+        assert_close(
+            &hyperhess::hessian(|x| fully_coupled(x), &x).unwrap(),
+            &want,
+        );
+        let want = hyperhess::forward::hessian(|x| chain(x), &y).unwrap();
+        assert_close(&hyperhess::hessian(|x| chain(x), &y).unwrap(), &want);
+        // Same structure at another point: the remembered coloring is reused.
+        let z: Vec<f64> = y.iter().map(|v| v * 0.5 - 0.1).collect();
+        let want = hyperhess::forward::hessian(|x| chain(x), &z).unwrap();
+        assert_close(&hyperhess::hessian(|x| chain(x), &z).unwrap(), &want);
+    }
+}
+
+#[test]
+fn pooled_buffers_of_different_base_types_do_not_mix() {
+    use hyperhess::Dual;
+    let x = point(20);
+    let xd: Vec<Dual<f64>> = x.iter().map(|&v| Dual::new(v, 1.0)).collect();
+    for _ in 0..3 {
+        let h = hyperhess::hessian(|x| chain(x), &x).unwrap();
+        let hd = hyperhess::hessian(|x| chain(x), &xd).unwrap();
+        let want = hyperhess::forward::hessian(|x| chain(x), &x).unwrap();
+        assert_close(&h, &want);
+        assert_close(&hd.map(|d| d.re), &want);
+    }
+}

@@ -86,6 +86,13 @@ impl<T> Node<T> {
     pub fn structure(&self) -> u64 {
         (u64::from(self.a) << 32) | u64::from(self.b)
     }
+    /// `true` when no second partial can be nonzero (or every nonzero one meets a
+    /// constant operand, whose tangent is zero): the second-order adjoint then
+    /// reduces to `a_bar' += v_bar' phi_a`, exactly.
+    #[inline(always)]
+    pub fn is_linear(&self) -> bool {
+        (self.a & SELF_FLAG) | (self.b & (SELF_FLAG | CROSS_FLAG)) == 0
+    }
     /// The structural curvature flags.
     #[inline]
     pub fn couples(&self) -> Curvature {

@@ -3,6 +3,7 @@
 
 use super::deps::{hessian_pattern, independent_inputs};
 use super::node::Node;
+use super::pool;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
 use crate::Scalar;
@@ -13,9 +14,7 @@ use crate::options::{Options, Sparsity};
 use crate::pattern::SparsityPattern;
 use nalgebra::{DMatrix, DVector};
 use std::cell::RefCell;
-
-/// A node buffer, handed from one recording to the next to avoid allocating.
-pub(crate) type NodeBuffer = Vec<Node<f64>>;
+use std::rc::Rc;
 
 /// A function recorded at a point: value, gradient, and replays for Hessian-vector
 /// products and Hessians, without running the function again.
@@ -33,7 +32,7 @@ pub(crate) type NodeBuffer = Vec<Node<f64>>;
 /// assert_eq!(rec.hvp(&[0.0, 1.0]).unwrap().as_slice(), &[2.0, 0.0]);
 /// ```
 #[derive(Debug)]
-pub struct Recording<T = f64> {
+pub struct Recording<T: Scalar + 'static = f64> {
     nodes: Vec<Node<T>>,
     n: usize,
     output: usize,
@@ -55,18 +54,17 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    Recording::new(f, x, Vec::new())
+    Recording::new(f, x)
 }
 
 impl<T: Base> Recording<T> {
-    /// Records `f` at `x` into `buffer` (a node buffer from an earlier recording,
-    /// to avoid allocating).
-    pub(crate) fn new<F>(f: F, x: &[T], buffer: Vec<Node<T>>) -> Result<Self, Error>
+    /// Records `f` at `x`, into buffers from this thread's pool.
+    pub(crate) fn new<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
         let n = check_point(x.iter().map(Scalar::value))?;
-        let tape = Tape::with_inputs(n, buffer);
+        let tape = Tape::with_inputs(n, pool::take());
         let (output, value) = {
             let inputs: Vec<Var<'_, T>> = x
                 .iter()
@@ -209,15 +207,14 @@ impl<T: Base> Recording<T> {
         let compressed = match options.sparsity {
             Sparsity::Dense => None,
             Sparsity::Auto if n < 16 => None,
-            Sparsity::Auto => self
-                .structure(self.pattern_budget(), n * n / 4)
-                .filter(|(_, coloring)| coloring.count() * 4 <= n),
-            Sparsity::Compressed => self.structure(usize::MAX, usize::MAX),
+            Sparsity::Auto => self.auto_decision(),
+            Sparsity::Compressed => self.structure(usize::MAX, usize::MAX).map(Rc::new),
         };
-        if let Some((pattern, coloring)) = compressed {
-            let hv = self.compressed_products(&coloring, options);
+        if let Some(found) = compressed {
+            let (pattern, coloring) = &*found;
+            let hv = self.compressed_products(coloring, options);
             let mut bad = None;
-            coloring.recover(&pattern, &hv, |i, j, v| {
+            coloring.recover(pattern, &hv, |i, j, v| {
                 if !v.is_finite() && bad.is_none() {
                     bad = Some(Error::NonFiniteHessian {
                         row: i.min(j),
@@ -261,6 +258,31 @@ impl<T: Base> Recording<T> {
             }
         }
         Ok(h)
+    }
+
+    /// The automatic rule (see [`Sparsity::Auto`]): the pattern and coloring to use,
+    /// or `None` for dense sweeps. The decision is remembered per thread for the
+    /// last tape structure seen (compared exactly), so a loop evaluating the same
+    /// function at many points pays for the pattern and coloring once.
+    fn auto_decision(&self) -> pool::Decision {
+        let n = self.n;
+        if n < 16 {
+            return None;
+        }
+        let words = || {
+            self.nodes[..=self.output.max(n)]
+                .iter()
+                .map(Node::structure)
+        };
+        if let Some(decision) = pool::recall(words()) {
+            return decision;
+        }
+        let decision = self
+            .structure(self.pattern_budget(), n * n / 4)
+            .filter(|(_, coloring)| coloring.count() * 4 <= n)
+            .map(Rc::new);
+        pool::remember(words(), decision.clone());
+        decision
     }
 
     /// How many set entries and coupled pairs the automatic rule lets pattern
@@ -422,9 +444,13 @@ impl<T: Base> Recording<T> {
             out,
         );
     }
+}
 
-    /// Gives the node buffer back for reuse.
-    pub(crate) fn into_buffer(self) -> Vec<Node<T>> {
-        self.nodes
+impl<T: Scalar + 'static> Drop for Recording<T> {
+    /// Gives the buffers back to this thread's pool.
+    fn drop(&mut self) {
+        pool::give(std::mem::take(&mut self.nodes));
+        pool::give(std::mem::take(&mut self.adjoints));
+        pool::give(std::mem::take(self.buffers.get_mut()));
     }
 }

@@ -61,12 +61,16 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
 ) {
     let z = T::zero();
     let len = (output + 1).max(n + 1);
-    buffers.tangents.clear();
-    buffers.tangents.resize(len * L, z);
+    // Every tangent the sweep reads is written first (slot 0 below, the inputs by
+    // `seed`, the nodes in order), so only the adjoints need zeroing.
+    if buffers.tangents.len() < len * L {
+        buffers.tangents.resize(len * L, z);
+    }
     buffers.adjoints2.clear();
     buffers.adjoints2.resize(len * L, z);
     let (t, _) = buffers.tangents.as_chunks_mut::<L>();
     let (a2, _) = buffers.adjoints2.as_chunks_mut::<L>();
+    t[0] = [z; L];
     for i in 0..n {
         seed(i, &mut t[i + 1]);
     }
@@ -87,6 +91,15 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         let (ta, tb) = (t[ia], t[ib]);
         let mut inc_a = [z; L];
         let mut inc_b = [z; L];
+        if node.is_linear() {
+            for l in 0..L {
+                a2[ia][l] += vb2[l] * node.da;
+            }
+            for l in 0..L {
+                a2[ib][l] += vb2[l] * node.db;
+            }
+            continue;
+        }
         for l in 0..L {
             let (sa, sb) = (
                 node.daa * ta[l] + node.dab * tb[l],
