@@ -76,6 +76,16 @@ pub trait Scalar:
     /// ```
     fn is_finite(&self) -> bool;
 
+    /// `true` when every part (value and derivative parts) is exactly zero. The
+    /// chain rules use it to skip a zero tangent, so that an infinite derivative
+    /// times a zero tangent stays zero instead of becoming NaN (`inf * 0`).
+    ///
+    /// ```
+    /// use hyperhess::{Dual, Scalar};
+    /// assert!(Dual::new(0.0, 0.0).is_zero() && !Dual::new(0.0, 1.0).is_zero());
+    /// ```
+    fn is_zero(&self) -> bool;
+
     /// Applies an elementary function of the rule table through this type's chain
     /// rule.
     ///
@@ -469,6 +479,13 @@ pub trait Scalar:
     }
 }
 
+/// `d * t`, or zero when the tangent `t` is zero (even for an infinite `d`): the
+/// chain rules' product of a partial and a tangent.
+#[inline]
+pub(crate) fn along<S: Scalar>(d: S, t: S) -> S {
+    if t.is_zero() { t } else { d * t }
+}
+
 /// `min`/`max` by value with the documented tie and NaN rules.
 #[inline]
 fn pick<S: Scalar>(a: S, b: S, first_wins: impl Fn(f64, f64) -> bool) -> S {
@@ -498,6 +515,10 @@ impl Scalar for f64 {
     #[inline]
     fn is_finite(&self) -> bool {
         f64::is_finite(*self)
+    }
+    #[inline]
+    fn is_zero(&self) -> bool {
+        *self == 0.0
     }
     #[inline]
     fn apply(self, f: Unary) -> Self {

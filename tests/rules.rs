@@ -856,7 +856,6 @@ fn powi_extreme_exponents_do_not_panic() {
 /// partial in the base is infinite, and the chain rule multiplies it by the base's
 /// zero tangent: `inf · 0 = NaN`. See the report on the inf·0 chain rule.
 #[test]
-#[ignore = "known: an infinite partial times a zero tangent is NaN (inf·0)"]
 fn pow_at_base_zero_exponent_below_one_through_a_dual() {
     assert_dual(
         D::new(0.0, 0.0).pow(D::new(0.5, 1.0)),

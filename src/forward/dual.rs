@@ -3,6 +3,7 @@
 use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
+use crate::scalar::along;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -65,16 +66,20 @@ impl<T: Scalar> Scalar for Dual<T> {
     fn is_finite(&self) -> bool {
         self.re.is_finite() && self.eps.is_finite()
     }
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.re.is_zero() && self.eps.is_zero()
+    }
     /// The chain rule: `(a, a') -> (f, f' a')`.
     #[inline]
     fn apply(self, f: Unary) -> Self {
         let [f0, f1, _] = f.taylor(self.re);
-        Dual::new(f0, f1 * self.eps)
+        Dual::new(f0, along(f1, self.eps))
     }
     #[inline]
     fn apply2(self, f: Binary, other: Self) -> Self {
         let p = f.taylor(self.re, other.re);
-        Dual::new(p.f, p.a * self.eps + p.b * other.eps)
+        Dual::new(p.f, along(p.a, self.eps) + along(p.b, other.eps))
     }
 }
 

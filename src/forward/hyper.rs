@@ -4,6 +4,7 @@
 use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
+use crate::scalar::along;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -57,15 +58,19 @@ impl<T: Scalar> Scalar for HyperDual<T> {
     fn is_finite(&self) -> bool {
         self.re.is_finite() && self.e1.is_finite() && self.e2.is_finite() && self.e12.is_finite()
     }
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.re.is_zero() && self.e1.is_zero() && self.e2.is_zero() && self.e12.is_zero()
+    }
     /// The chain rule: `(a, a1, a2, a12) -> (f, f' a1, f' a2, f' a12 + f'' a1 a2)`.
     #[inline]
     fn apply(self, f: Unary) -> Self {
         let [f0, f1, f2] = f.taylor(self.re);
         HyperDual::new(
             f0,
-            f1 * self.e1,
-            f1 * self.e2,
-            f1 * self.e12 + f2 * self.e1 * self.e2,
+            along(f1, self.e1),
+            along(f1, self.e2),
+            along(f1, self.e12) + along(along(f2, self.e1), self.e2),
         )
     }
     #[inline]
@@ -74,13 +79,14 @@ impl<T: Scalar> Scalar for HyperDual<T> {
         let (a, b) = (self, other);
         HyperDual::new(
             p.f,
-            p.a * a.e1 + p.b * b.e1,
-            p.a * a.e2 + p.b * b.e2,
-            p.a * a.e12
-                + p.b * b.e12
-                + p.aa * a.e1 * a.e2
-                + p.ab * (a.e1 * b.e2 + a.e2 * b.e1)
-                + p.bb * b.e1 * b.e2,
+            along(p.a, a.e1) + along(p.b, b.e1),
+            along(p.a, a.e2) + along(p.b, b.e2),
+            along(p.a, a.e12)
+                + along(p.b, b.e12)
+                + along(along(p.aa, a.e1), a.e2)
+                + along(along(p.ab, a.e1), b.e2)
+                + along(along(p.ab, a.e2), b.e1)
+                + along(along(p.bb, b.e1), b.e2),
         )
     }
 }

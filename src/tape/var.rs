@@ -174,6 +174,11 @@ impl<T: Scalar> Scalar for Var<'_, T> {
     fn is_finite(&self) -> bool {
         self.value.is_finite()
     }
+    /// Only a constant zero is zero: a variable's derivative parts live on the tape.
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.tape.is_none() && self.value.is_zero()
+    }
     /// Records `f(a)` with local partials `f'(a)`, `f''(a)` from the rule table.
     #[inline]
     fn apply(self, f: Unary) -> Self {
