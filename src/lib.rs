@@ -2,8 +2,9 @@
 //!
 //! Exact first and second derivatives of generic Rust functions.
 //!
-//! Write the function once, generically over [`Scalar`], and ask for its gradient or
-//! Hessian; results are exact (no truncation error) and come back as nalgebra types.
+//! Write the function once, generically over [`Scalar`], and ask for its value,
+//! gradient, Hessian, Hessian-vector products or a Newton step; results are exact
+//! (no truncation error) and come back as nalgebra types.
 //!
 //! ```
 //! use hyperhess::Scalar;
@@ -13,11 +14,36 @@
 //! }
 //!
 //! let x = [1.0, 2.0];
-//! let g = hyperhess::forward::gradient(|x| f(x), &x).unwrap();
-//! let h = hyperhess::forward::hessian(|x| f(x), &x).unwrap();
-//! assert_eq!(g.as_slice(), &[1.0, 12.0]);
-//! assert_eq!(h, nalgebra::dmatrix![0.0, 12.0; 12.0, 12.0]);
+//! assert_eq!(f(&x), -6.0); // plain f64, full speed
+//! let d = hyperhess::derivatives(|x| f(x), &x).unwrap(); // one recording
+//! assert_eq!(d.gradient.as_slice(), &[1.0, 12.0]);
+//! assert_eq!(d.hessian, nalgebra::dmatrix![0.0, 12.0; 12.0, 12.0]);
+//! let hv = hyperhess::hvp(|x| f(x), &x, &[1.0, 0.0]).unwrap();
+//! assert_eq!(hv.as_slice(), &[0.0, 12.0]);
 //! ```
+//!
+//! ## Two engines
+//! - **Forward-over-reverse** (the default: [`gradient`], [`hessian`], [`hvp`],
+//!   [`derivatives`], [`record`], [`sparse_hessian`]): the function is recorded once
+//!   on a [`tape`]; gradients come from one reverse sweep, Hessian-vector products
+//!   from a tangent sweep and a reverse sweep of dual adjoints, the dense Hessian
+//!   from `n / L` sweeps of `L` lanes, or, when its sparsity pattern allows, from a
+//!   few compressed sweeps ([`Sparsity`]).
+//! - **Forward** ([`forward`]): [`Dual`] and [`HyperDual`] numbers pushed through the
+//!   function, one evaluation per seed pair; simple, `O(n²)` evaluations, the
+//!   reference the tape is tested against.
+//!
+//! Both read every elementary function's derivatives from one table ([`rules`]).
+//!
+//! ## Trade-offs
+//! - Pass the function as `|x| f(x)`: the tape drivers need the closure written at
+//!   the call to infer `for<'t> Fn(&[Var<'t>]) -> Var<'t>`. For functions that carry
+//!   data, implement [`Objective`].
+//! - [`Scalar`] requires `Copy`: number types are small values, and user code reads
+//!   like `f64` code (no clones). Dynamic-width derivative parts are therefore not
+//!   offered; lanes are a const width inside the sweeps instead.
+//! - Comparisons compare values only, so branches behave as on `f64`; a recording
+//!   freezes the branches taken (see `docs/limitations.md`).
 
 #![warn(missing_docs)]
 

@@ -240,11 +240,7 @@ impl<T: Base> Recording<T> {
                 (8, true) => self.dense_blocks_parallel::<8>(&mut h),
                 (_, true) => self.dense_blocks_parallel::<16>(&mut h),
             }
-            for j in 0..n {
-                for i in 0..j {
-                    h[(j, i)] = h[(i, j)];
-                }
-            }
+            mirror_upper(&mut h);
         }
         for j in 0..n {
             for i in 0..=j {
@@ -327,17 +323,20 @@ impl<T: Base> Recording<T> {
     /// vectors of color `c`), as `hv[i * p + c]`, `L` colors per sweep.
     pub(crate) fn compressed_products(&self, coloring: &StarColoring, options: &Options) -> Vec<T> {
         let p = coloring.count();
-        let want = options.lanes.map_or(p, |l| l.min(p));
-        let lanes = Options {
-            lanes: Some(want.next_power_of_two()),
-            ..options.clone()
+        // One sweep of exactly p lanes when p <= 4 (three colors for banded
+        // Hessians: a fourth lane would be a quarter more memory traffic for
+        // nothing); else blocks of the lane width.
+        let width = match options.lanes {
+            Some(l) => l.clamp(1, 16).min(p.max(1)),
+            None => p.clamp(1, Options::DEFAULT_LANES),
         };
         let mut hv = vec![T::zero(); self.n * p];
-        match lanes.lane_width() {
+        match width {
             1 => self.compressed_blocks::<1>(coloring, &mut hv),
             2 => self.compressed_blocks::<2>(coloring, &mut hv),
+            3 => self.compressed_blocks::<3>(coloring, &mut hv),
             4 => self.compressed_blocks::<4>(coloring, &mut hv),
-            8 => self.compressed_blocks::<8>(coloring, &mut hv),
+            5..=8 => self.compressed_blocks::<8>(coloring, &mut hv),
             _ => self.compressed_blocks::<16>(coloring, &mut hv),
         }
         hv
@@ -390,35 +389,37 @@ impl<T: Base> Recording<T> {
         use rayon::prelude::*;
         let (n, output) = (self.n, self.output);
         let (nodes, adjoints) = (&self.nodes, &self.adjoints);
-        let starts: Vec<usize> = (0..n).step_by(L).collect();
-        let blocks: Vec<(usize, Vec<T>)> = starts
-            .par_iter()
-            .map_init(LaneBuffers::default, |buffers, &j0| {
-                let mut columns = vec![T::zero(); n * L];
+        // Column-major storage: the columns of block b are one contiguous chunk, so
+        // every job writes straight into its own part of the result.
+        h.as_mut_slice()
+            .par_chunks_mut(n * L)
+            .enumerate()
+            .for_each(|(b, chunk)| {
+                let j0 = b * L;
+                let width = chunk.len() / n;
+                // Each worker thread keeps its sweep buffers in its own pool, so they
+                // are allocated (and faulted in) once per thread, not per job.
+                let mut buffers: LaneBuffers<T> = pool::take();
                 hvp_lanes::<T, L>(
                     nodes,
                     n,
                     output,
                     adjoints,
-                    buffers,
+                    &mut buffers,
                     |i, s| {
                         *s = [T::zero(); L];
                         if (j0..j0 + L).contains(&i) {
                             s[i - j0] = T::one();
                         }
                     },
-                    |i, r| columns[i * L..(i + 1) * L].copy_from_slice(r),
+                    |i, r| {
+                        for (l, &v) in r.iter().enumerate().take(width) {
+                            chunk[l * n + i] = v;
+                        }
+                    },
                 );
-                (j0, columns)
-            })
-            .collect();
-        for (j0, columns) in blocks {
-            for i in 0..n {
-                for l in 0..L.min(n - j0) {
-                    h[(i, j0 + l)] = columns[i * L + l];
-                }
-            }
-        }
+                pool::give(buffers);
+            });
     }
 
     /// Without the `parallel` feature: the serial sweeps.
@@ -452,5 +453,21 @@ impl<T: Scalar + 'static> Drop for Recording<T> {
         pool::give(std::mem::take(&mut self.nodes));
         pool::give(std::mem::take(&mut self.adjoints));
         pool::give(std::mem::take(self.buffers.get_mut()));
+    }
+}
+
+/// Copies the upper triangle onto the lower one, in 32 x 32 tiles so that the
+/// transposed reads stay in cache (the exact symmetry of the dense result).
+fn mirror_upper<T: Base>(h: &mut DMatrix<T>) {
+    const TILE: usize = 32;
+    let n = h.nrows();
+    for jt in (0..n).step_by(TILE) {
+        for it in (0..=jt).step_by(TILE) {
+            for j in jt..(jt + TILE).min(n) {
+                for i in it..(it + TILE).min(j) {
+                    h[(j, i)] = h[(i, j)];
+                }
+            }
+        }
     }
 }
