@@ -5,6 +5,7 @@ use crate::color::StarColoring;
 use crate::error::Error;
 use crate::options::Options;
 use crate::pattern::SparsityPattern;
+use crate::tape::pool::same_words;
 use crate::tape::{Recording, Var};
 use nalgebra::DVector;
 use nalgebra_sparse::CscMatrix;
@@ -87,7 +88,8 @@ where
 pub struct SparsePlan {
     pattern: SparsityPattern,
     coloring: StarColoring,
-    fingerprint: u64,
+    /// The recorded structure the pattern was found on (see `structure_words`).
+    structure: Vec<u64>,
 }
 
 impl SparsePlan {
@@ -110,7 +112,7 @@ impl SparsePlan {
         SparsePlan {
             pattern,
             coloring,
-            fingerprint: rec.fingerprint(),
+            structure: rec.structure_words().collect(),
         }
     }
 
@@ -172,7 +174,7 @@ impl SparsePlan {
 
     /// Evaluates the plan on a recording.
     fn evaluate(&self, rec: &Recording, options: &Options) -> Result<CscMatrix<f64>, Error> {
-        if rec.fingerprint() != self.fingerprint
+        if !same_words(rec.structure_words(), &self.structure)
             && let Some((row, col)) = rec.pattern().first_missing(&self.pattern)
         {
             return Err(Error::SparsityPatternChanged { row, col });

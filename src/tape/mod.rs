@@ -9,7 +9,7 @@
 
 mod deps;
 mod node;
-mod pool;
+pub(crate) mod pool;
 pub mod recording;
 mod sweep;
 pub mod var;

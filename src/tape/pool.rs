@@ -57,10 +57,13 @@ pub(crate) fn recall(structure: impl ExactSizeIterator<Item = u64>) -> Option<De
     MEMO.with(|memo| {
         let memo = memo.borrow();
         let m = memo.as_ref()?;
-        let len = structure.len();
-        (m.structure.len() == len && structure.zip(&m.structure).all(|(a, &b)| a == b))
-            .then(|| m.decision.clone())
+        same_words(structure, &m.structure).then(|| m.decision.clone())
     })
+}
+
+/// Whether a recording's structure words equal stored ones, word by word.
+pub(crate) fn same_words(words: impl ExactSizeIterator<Item = u64>, stored: &[u64]) -> bool {
+    words.len() == stored.len() && words.zip(stored).all(|(a, &b)| a == b)
 }
 
 /// Remembers the decision for this structure (replacing the previous one).

@@ -277,7 +277,7 @@ impl<T: Base> Recording<T> {
             .structure(self.pattern_budget(), n * n / 4)
             .filter(|(_, coloring)| coloring.count() * 4 <= n)
             .map(Rc::new);
-        pool::remember(words(), decision.clone());
+        pool::remember(self.structure_words(), decision.clone());
         decision
     }
 
@@ -309,14 +309,14 @@ impl<T: Base> Recording<T> {
             .expect("an unlimited budget always gives a pattern")
     }
 
-    /// A fingerprint of the recorded structure (operands and flags of every node):
-    /// equal fingerprints mean the same operations, so the same pattern.
-    pub(crate) fn fingerprint(&self) -> u64 {
-        let mut h = (self.n as u64) ^ ((self.output as u64) << 32);
-        for node in &self.nodes[..=self.output.max(self.n)] {
-            h = (h.rotate_left(5) ^ node.structure()).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-        h
+    /// The recorded structure, one word per node up to the output (operands and
+    /// curvature flags): two recordings with equal words ran the same operations, so
+    /// they have the same sparsity pattern. Compared exactly, never by hash, so a
+    /// reused pattern can never be a wrong one.
+    pub(crate) fn structure_words(&self) -> impl ExactSizeIterator<Item = u64> + '_ {
+        self.nodes[..=self.output.max(self.n)]
+            .iter()
+            .map(Node::structure)
     }
 
     /// `H V` for the coloring's `p` directions (column `c` of `V` sums the unit
