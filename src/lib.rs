@@ -14,7 +14,7 @@
 //! }
 //!
 //! let x = [1.0, 2.0];
-//! assert_eq!(f(&x), -6.0); // plain f64, full speed
+//! assert_eq!(f(&x), 1.0); // plain f64, full speed
 //! let d = hyperhess::derivatives(|x| f(x), &x).unwrap(); // one recording
 //! assert_eq!(d.gradient.as_slice(), &[1.0, 12.0]);
 //! assert_eq!(d.hessian, nalgebra::dmatrix![0.0, 12.0; 12.0, 12.0]);
