@@ -80,8 +80,9 @@ pub use newton::{
     MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
 };
 pub use objective::{
-    Objective, derivatives_of, derivatives_of_with, gradient_of, gradient_of_with, hessian_of,
-    hessian_of_with, hvp_of, hvp_of_with, record_of,
+    Objective, derivatives_of, derivatives_of_with, gradient_of, gradient_of_with,
+    hessian_diagonal_of, hessian_of, hessian_of_with, hvp_of, hvp_of_with, record_of,
+    sparse_hessian_of, sparse_plan_of,
 };
 pub use options::{Options, Sparsity};
 pub use pattern::SparsityPattern;

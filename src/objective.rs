@@ -293,6 +293,56 @@ pub fn record_of<O: Objective, T: Base>(objective: &O, x: &[T]) -> Result<Record
     crate::record(|x| objective.eval(x), x)
 }
 
+/// [`crate::sparse_hessian`] of an [`Objective`].
+///
+/// ```
+/// # use hyperhess::{Objective, Scalar};
+/// # struct Rosenbrock;
+/// # impl Objective for Rosenbrock {
+/// #     fn eval<S: Scalar>(&self, x: &[S]) -> S { hyperhess::testfns::rosenbrock(x) }
+/// # }
+/// let h = hyperhess::sparse_hessian_of(&Rosenbrock, &[1.0; 5]).unwrap();
+/// assert_eq!(h.nnz(), 13); // tridiagonal
+/// ```
+pub fn sparse_hessian_of<O: Objective>(
+    objective: &O,
+    x: &[f64],
+) -> Result<nalgebra_sparse::CscMatrix<f64>, Error> {
+    crate::sparse_hessian(|x| objective.eval(x), x)
+}
+
+/// [`crate::hessian_diagonal`] of an [`Objective`].
+///
+/// ```
+/// # use hyperhess::{Objective, Scalar};
+/// # struct Rosenbrock;
+/// # impl Objective for Rosenbrock {
+/// #     fn eval<S: Scalar>(&self, x: &[S]) -> S { hyperhess::testfns::rosenbrock(x) }
+/// # }
+/// let d = hyperhess::hessian_diagonal_of(&Rosenbrock, &[1.0, 1.0]).unwrap();
+/// assert_eq!(d.as_slice(), &[802.0, 200.0]);
+/// ```
+pub fn hessian_diagonal_of<O: Objective>(objective: &O, x: &[f64]) -> Result<DVector<f64>, Error> {
+    crate::hessian_diagonal(|x| objective.eval(x), x)
+}
+
+/// [`crate::SparsePlan::new`] for an [`Objective`]; evaluate it with
+/// `plan.hessian(|x| objective.eval(x), &x)`.
+///
+/// ```
+/// # use hyperhess::{Objective, Scalar};
+/// # struct Rosenbrock;
+/// # impl Objective for Rosenbrock {
+/// #     fn eval<S: Scalar>(&self, x: &[S]) -> S { hyperhess::testfns::rosenbrock(x) }
+/// # }
+/// let plan = hyperhess::sparse_plan_of(&Rosenbrock, &[0.5; 50]).unwrap();
+/// let h = plan.hessian(|x| Rosenbrock.eval(x), &[1.0; 50]).unwrap();
+/// assert_eq!(h.nnz(), 148);
+/// ```
+pub fn sparse_plan_of<O: Objective>(objective: &O, x: &[f64]) -> Result<crate::SparsePlan, Error> {
+    crate::SparsePlan::new(|x| objective.eval(x), x)
+}
+
 /// The forward engine ([`crate::forward`]) on an [`Objective`].
 ///
 /// ```
