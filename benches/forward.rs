@@ -13,6 +13,9 @@
 //! Run: `cargo bench --bench forward`; then `python3 scripts/bench_table.py` for the
 //! table of medians and ratios and the plot (see docs/benchmarks.md).
 
+mod common;
+
+use common::{dense_from, rosenbrock_entries, rosenbrock_nd};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -20,34 +23,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hyperhess::testfns::rosenbrock;
 use nalgebra::DMatrix;
 use nalgebra35 as na35;
-use num_dual::{Dual2DVec64, Dual2SVec64, DualNum};
+use num_dual::{Dual2DVec64, Dual2SVec64};
 
-/// Extended Rosenbrock again, generic over num-dual's number trait (the same
-/// operations as [`hyperhess::testfns::rosenbrock`]). `DualNum` is not `Copy` (the
-/// dynamic types own heap storage), hence the clones.
-fn rosenbrock_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x.windows(2)
-        .map(|w| {
-            let a = w[1].clone() - w[0].clone() * &w[0];
-            let b = -(w[0].clone() - 1.0);
-            a.clone() * a * 100.0 + b.clone() * b
-        })
-        .sum()
-}
-
-/// The exact Hessian of extended Rosenbrock, by hand: tridiagonal, with, per term `i`,
-/// `H[i][i] += 1200 x_i^2 - 400 x_{i+1} + 2`, `H[i+1][i+1] += 200`,
-/// `H[i][i+1] = H[i+1][i] = -400 x_i`.
+/// The hand-written Hessian of extended Rosenbrock (tridiagonal), dense.
 fn rosenbrock_hessian(x: &[f64]) -> DMatrix<f64> {
-    let n = x.len();
-    let mut h = DMatrix::zeros(n, n);
-    for i in 0..n.saturating_sub(1) {
-        h[(i, i)] += 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0;
-        h[(i + 1, i + 1)] += 200.0;
-        h[(i, i + 1)] = -400.0 * x[i];
-        h[(i + 1, i)] = -400.0 * x[i];
-    }
-    h
+    dense_from(x.len(), |put| rosenbrock_entries(x, put))
 }
 
 /// The classic starting point `(-1.2, 1, -1.2, 1, ...)`.

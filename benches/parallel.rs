@@ -12,6 +12,24 @@ use hyperhess::{Options, Sparsity};
 use std::hint::black_box;
 use std::time::Duration;
 
+/// One group: the dense Hessian of `$f` serial and on threads, and one `f`.
+macro_rules! serial_vs_threads {
+    ($c:expr, $name:literal, $n:expr, $x:expr, $serial:expr, $threads:expr, $f:expr) => {{
+        let mut g = $c.benchmark_group(format!("parallel/{}/{}", $name, $n));
+        g.measurement_time(Duration::from_secs(3))
+            .warm_up_time(Duration::from_millis(300))
+            .sample_size(10)
+            .nresamples(2000);
+        for (id, o) in [("serial", $serial), ("threads", $threads)] {
+            g.bench_function(id, |b| {
+                b.iter(|| hyperhess::hessian_with(|v| $f(v), black_box($x), o).unwrap())
+            });
+        }
+        g.bench_function("f", |b| b.iter(|| $f(black_box($x.as_slice()))));
+        g.finish();
+    }};
+}
+
 fn benches(c: &mut Criterion) {
     let serial = Options {
         parallel: false,
@@ -28,33 +46,11 @@ fn benches(c: &mut Criterion) {
         // minutes, so it runs at 512 only; the chain runs at both sizes.
         if n <= 512 {
             let a = lse_matrix(n);
-            let mut g = c.benchmark_group(format!("parallel/log_sum_exp/{n}"));
-            g.measurement_time(Duration::from_secs(3))
-                .warm_up_time(Duration::from_millis(300))
-                .sample_size(10)
-                .nresamples(2000);
-            for (id, o) in [("serial", &serial), ("threads", &threads)] {
-                g.bench_function(id, |b| {
-                    b.iter(|| {
-                        hyperhess::hessian_with(|v| log_sum_exp(&a, v), black_box(&x), o).unwrap()
-                    })
-                });
-            }
-            g.bench_function("f", |b| b.iter(|| log_sum_exp(&a, black_box(x.as_slice()))));
-            g.finish();
+            serial_vs_threads!(c, "log_sum_exp", n, &x, &serial, &threads, |v| log_sum_exp(
+                &a, v
+            ));
         }
-        let mut g = c.benchmark_group(format!("parallel/chain/{n}"));
-        g.measurement_time(Duration::from_secs(3))
-            .warm_up_time(Duration::from_millis(300))
-            .sample_size(10)
-            .nresamples(2000);
-        for (id, o) in [("serial", &serial), ("threads", &threads)] {
-            g.bench_function(id, |b| {
-                b.iter(|| hyperhess::hessian_with(|v| chain(v), black_box(&x), o).unwrap())
-            });
-        }
-        g.bench_function("f", |b| b.iter(|| chain(black_box(x.as_slice()))));
-        g.finish();
+        serial_vs_threads!(c, "chain", n, &x, &serial, &threads, chain);
     }
 }
 
