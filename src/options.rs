@@ -56,9 +56,17 @@ pub enum Sparsity {
 impl Options {
     /// The lane width used when [`Options::lanes`] is `None`: eight `f64` lanes fill
     /// two 256-bit vector registers.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::Options::default().lane_width(), hyperhess::Options::DEFAULT_LANES);
+    /// ```
     pub const DEFAULT_LANES: usize = 8;
 
     /// The fewest inputs for which [`Options::parallel`] uses threads.
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::Options::PARALLEL_MIN_INPUTS, 256);
+    /// ```
     pub const PARALLEL_MIN_INPUTS: usize = 256;
 
     /// The lane width actually used: a power of two in `1..=16`.

@@ -27,7 +27,14 @@ use crate::Scalar;
 use crate::error::{Error, check_point};
 use nalgebra::{DMatrix, DVector};
 
-/// A base scalar the drivers can return in nalgebra containers.
+/// A base scalar the drivers can return in nalgebra containers: `f64`, or a
+/// number type over it (`Dual<f64>` for third derivatives).
+///
+/// ```
+/// fn takes_base<T: hyperhess::forward::Base>(_: T) {}
+/// takes_base(1.0);
+/// takes_base(hyperhess::Dual::new(1.0, 1.0));
+/// ```
 ///
 /// `Send + Sync` so that the `parallel` feature can share a recording across threads.
 pub trait Base: Scalar + nalgebra::Scalar + Send + Sync {}

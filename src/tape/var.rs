@@ -13,7 +13,13 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// `1..=n` are the inputs.
 ///
 /// A tape is only ever reached through [`crate::record`] (or the drivers built on
-/// it), which hands the user function fresh [`Var`]s tied to it by lifetime.
+/// it), which hands the user function fresh [`Var`]s tied to it by lifetime; what
+/// comes back is a [`crate::Recording`] that owns the recorded operations.
+///
+/// ```
+/// let rec = hyperhess::record(|x| x[0] * x[1] + x[0], &[1.0, 2.0]).unwrap();
+/// assert_eq!(rec.operations(), 2); // one product, one sum, on the tape
+/// ```
 #[derive(Debug)]
 pub struct Tape<T = f64> {
     nodes: RefCell<Vec<Node<T>>>,
