@@ -164,7 +164,9 @@ def plot(bench, panels, baseline, unit, stat, out_path):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xticks(ns)
-        ax.set_xticklabels([str(n) for n in ns])
+        # Powers of ten as 1e4, others as they are; slanted so neighbours never overlap.
+        labels = [f"1e{len(str(n)) - 1}" if n >= 10_000 and str(n).strip("0") == "1" else str(n) for n in ns]
+        ax.set_xticklabels(labels, rotation=30)
         ax.set_xlabel("n")
         ax.set_ylabel(f"{stat} time [ns]")
         ax.set_title(f"{bench}/{function}")
