@@ -1,7 +1,9 @@
 //! The top-level calls, on the forward-over-reverse engine: record once, replay.
 
-use crate::error::Error;
+use crate::Scalar;
+use crate::error::{Error, check_direction_generic, check_point};
 use crate::forward::Base;
+use crate::forward::Dual;
 use crate::options::Options;
 use crate::tape::{Recording, Var};
 use nalgebra::{DMatrix, DVector};
@@ -55,9 +57,11 @@ where
     Ok(rec.gradient())
 }
 
-/// The Hessian-vector product `∇²f(x) v`: one recording, one tangent sweep and one
-/// reverse sweep. To take many products at one point, [`crate::record`] once and
-/// call [`Recording::hvp`].
+/// The Hessian-vector product `∇²f(x) v`: `f` is recorded once at the dual point
+/// `x + v ε` (tape variables over [`Dual`] numbers), and one reverse sweep of dual
+/// adjoints gives `∇f(x) + (∇²f(x) v) ε`. Write the function as `|x| f(x)` with a
+/// generic `f`, as for every driver. To take many products at one point,
+/// [`crate::record`] once and call [`Recording::hvp`] (a replay, no re-recording).
 ///
 /// ```
 /// use hyperhess::Scalar;
@@ -68,7 +72,7 @@ where
 pub fn hvp<T, F>(f: F, x: &[T], v: &[T]) -> Result<DVector<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: for<'t> Fn(&[Var<'t, Dual<T>>]) -> Var<'t, Dual<T>>,
 {
     hvp_with(f, x, v, &Options::default())
 }
@@ -82,11 +86,35 @@ where
 pub fn hvp_with<T, F>(f: F, x: &[T], v: &[T], options: &Options) -> Result<DVector<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: for<'t> Fn(&[Var<'t, Dual<T>>]) -> Var<'t, Dual<T>>,
 {
-    let rec = crate::record(f, x)?;
+    // One recording at the dual point x + v ε and one reverse sweep of dual adjoints:
+    // the adjoints' values are the gradient and their tangents are H v. (A kept
+    // `Recording` replays tangents instead, for many directions at one point.)
+    let n = check_point(x.iter().map(Scalar::value))?;
+    check_direction_generic(v, n)?;
+    let point: Vec<Dual<T>> = x
+        .iter()
+        .zip(v)
+        .map(|(&xi, &vi)| Dual::new(xi, vi))
+        .collect();
+    let rec = Recording::new_unchecked(f, &point)?;
     rec.check_strict(options)?;
-    rec.hvp(v)
+    let adj = rec.input_adjoints();
+    if let Some(i) = adj.iter().position(|a| !a.re.is_finite()) {
+        return Err(Error::NonFiniteGradient {
+            index: i,
+            value: adj[i].re.value(),
+        });
+    }
+    if let Some(i) = adj.iter().position(|a| !a.eps.is_finite()) {
+        return Err(Error::NonFiniteHessian {
+            row: i,
+            col: 0,
+            value: adj[i].eps.value(),
+        });
+    }
+    Ok(DVector::from_iterator(n, adj.iter().map(|a| a.eps)))
 }
 
 /// The dense Hessian: one recording, then `ceil(n / L)` sweeps of `L` columns each.

@@ -58,8 +58,9 @@ where
 }
 
 impl<T: Base> Recording<T> {
-    /// Records `f` at `x`, into buffers from this thread's pool.
-    pub(crate) fn new<F>(f: F, x: &[T]) -> Result<Self, Error>
+    /// Records `f` at `x`, into buffers from this thread's pool (value checked,
+    /// gradient not).
+    pub(crate) fn new_unchecked<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
@@ -80,23 +81,38 @@ impl<T: Base> Recording<T> {
             });
         }
         let nodes = tape.into_nodes();
-        let mut adj = Vec::new();
+        let mut adj: Vec<T> = pool::take();
         adjoints(&nodes, n, output, &mut adj);
         adj.resize(adj.len().max(n + 1), T::zero());
-        if let Some(i) = (0..n).find(|&i| !adj[i + 1].is_finite()) {
-            return Err(Error::NonFiniteGradient {
-                index: i,
-                value: adj[i + 1].value(),
-            });
-        }
         Ok(Recording {
             nodes,
             n,
             output,
             value,
             adjoints: adj,
-            buffers: RefCell::new(LaneBuffers::default()),
+            buffers: RefCell::new(pool::take()),
         })
+    }
+
+    /// Records `f` at `x` and checks that the gradient is finite.
+    pub(crate) fn new<F>(f: F, x: &[T]) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    {
+        let rec = Self::new_unchecked(f, x)?;
+        let adj = &rec.adjoints;
+        if let Some(i) = (0..rec.n).find(|&i| !adj[i + 1].is_finite()) {
+            return Err(Error::NonFiniteGradient {
+                index: i,
+                value: adj[i + 1].value(),
+            });
+        }
+        Ok(rec)
+    }
+
+    /// The adjoints of the inputs (the gradient), unchecked.
+    pub(crate) fn input_adjoints(&self) -> &[T] {
+        &self.adjoints[1..=self.n]
     }
 
     /// Number of inputs.
