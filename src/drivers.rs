@@ -1,7 +1,7 @@
 //! The top-level calls, on the forward-over-reverse engine: record once, replay.
 
 use crate::Scalar;
-use crate::error::{Error, check_direction_generic, check_point};
+use crate::error::{Error, check_direction, check_point};
 use crate::forward::Base;
 use crate::forward::Dual;
 use crate::options::Options;
@@ -92,7 +92,7 @@ where
     // the adjoints' values are the gradient and their tangents are H v. (A kept
     // `Recording` replays tangents instead, for many directions at one point.)
     let n = check_point(x.iter().map(Scalar::value))?;
-    check_direction_generic(v, n)?;
+    check_direction(v, n)?;
     let point: Vec<Dual<T>> = x
         .iter()
         .zip(v)

@@ -174,7 +174,7 @@ pub(crate) fn check_point(values: impl IntoIterator<Item = f64>) -> Result<usize
 }
 
 /// Checks a direction against the point's length.
-pub(crate) fn check_direction_generic<T: crate::Scalar>(v: &[T], n: usize) -> Result<(), Error> {
+pub(crate) fn check_direction<T: crate::Scalar>(v: &[T], n: usize) -> Result<(), Error> {
     if v.len() != n {
         return Err(Error::DirectionLength {
             expected: n,

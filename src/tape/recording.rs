@@ -8,7 +8,7 @@ use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
 use crate::Scalar;
 use crate::color::StarColoring;
-use crate::error::{Error, check_direction_generic, check_point};
+use crate::error::{Error, check_direction, check_point};
 use crate::forward::Base;
 use crate::options::{Options, Sparsity};
 use crate::pattern::SparsityPattern;
@@ -184,7 +184,7 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.hvp(&[1.0, 1.0]).unwrap().as_slice(), &[1.0, 1.0]);
     /// ```
     pub fn hvp(&self, v: &[T]) -> Result<DVector<T>, Error> {
-        check_direction_generic(v, self.n)?;
+        check_direction(v, self.n)?;
         let mut out = DVector::from_element(self.n, T::zero());
         self.sweep::<1>(|i, s| s[0] = v[i], |i, r| out[i] = r[0]);
         if let Some(i) = out.iter().position(|h| !h.is_finite()) {
