@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let f = LogSumExp {
         a: hyperhess::testfns::pseudo_random_matrix(n, n, 7),
     };
-    let g = hyperhess::gradient_of(&f, x.as_slice())?;
+    let g = hyperhess::gradient(|x| f.eval(x), x.as_slice())?;
     println!(
         "Newton-CG, log-sum-exp n = {n}: {} iterations, |g| = {:.1e}",
         result.state().get_iter(),

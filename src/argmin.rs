@@ -32,7 +32,7 @@
 //! assert!((best[0] - 1.0).abs() < 1e-10 && (best[1] - 1.0).abs() < 1e-10);
 //! ```
 
-use crate::objective::{Objective, gradient_of, hessian_of_with, record_of};
+use crate::objective::Objective;
 use crate::options::Options;
 use crate::tape::Recording;
 use ::argmin::core::{CostFunction, Error as ArgminError, Gradient, Hessian};
@@ -66,7 +66,7 @@ use std::rc::Rc;
 pub struct ArgminObjective<O> {
     /// The objective.
     pub objective: O,
-    /// Tape options of the Hessian ([`crate::hessian_of_with`]).
+    /// Tape options of the Hessian ([`crate::hessian_with`]).
     pub options: Options,
 }
 
@@ -104,7 +104,10 @@ impl<O: Objective> Gradient for ArgminObjective<O> {
     type Gradient = DVector<f64>;
 
     fn gradient(&self, param: &DVector<f64>) -> Result<DVector<f64>, ArgminError> {
-        Ok(gradient_of(&self.objective, param.as_slice())?)
+        Ok(crate::gradient(
+            |x| self.objective.eval(x),
+            param.as_slice(),
+        )?)
     }
 }
 
@@ -113,9 +116,10 @@ impl<O: Objective> Hessian for ArgminObjective<O> {
     type Hessian = DMatrix<f64>;
 
     fn hessian(&self, param: &DVector<f64>) -> Result<DMatrix<f64>, ArgminError> {
-        Ok(hessian_of_with(
-            &self.objective,
-            param.as_slice(),
+        let x = param.as_slice();
+        Ok(crate::hessian_with(
+            |x| self.objective.eval(x),
+            x,
             &self.options,
         )?)
     }
@@ -169,7 +173,7 @@ impl HessianOperator {
     /// ```
     pub fn new<O: Objective>(objective: &O, x: &[f64]) -> Result<Self, crate::Error> {
         Ok(HessianOperator {
-            recording: Rc::new(record_of(objective, x)?),
+            recording: Rc::new(crate::record(|x| objective.eval(x), x)?),
         })
     }
 
@@ -264,7 +268,7 @@ impl ArgminDot<DVector<f64>, DVector<f64>> for HessianOperator {
 ///     .unwrap();
 /// let x = result.state().get_best_param().unwrap();
 /// let f = LogSumExp { a: hyperhess::testfns::pseudo_random_matrix(20, 10, 1) };
-/// assert!(hyperhess::gradient_of(&f, x.as_slice()).unwrap().norm() < 1e-8);
+/// assert!(hyperhess::gradient(|x| f.eval(x), x.as_slice()).unwrap().norm() < 1e-8);
 /// ```
 #[derive(Debug)]
 pub struct MatrixFree<O> {

@@ -6,8 +6,8 @@
 //! the one symmetric Hessian.
 
 use crate::error::Error;
-use crate::forward::Base;
 use crate::options::Options;
+use crate::scalar::Base;
 use crate::shaped::{AsShaped, Shaped, flat_index};
 use crate::tape::Var;
 use nalgebra::{DMatrix, DMatrixView, DVector, DVectorView};
@@ -226,13 +226,13 @@ where
     hessian_blocks_with(f, inputs, &Options::default())
 }
 
-/// [`hessian_blocks`] with [`Options`] (lane width, strict).
+/// [`hessian_blocks`] with [`Options`] (lane width, sparsity, parallel, strict).
 ///
 /// With `strict`, when the output does not depend at all (structurally, see
 /// [`Options::strict`]) on some element of some input, the error is
-/// [`Error::IndependentInput`], naming the first such input and the row-major flat
-/// indices of all its ignored elements. It works with every lane width. Without
-/// `strict`, ignored inputs get zero blocks.
+/// [`Error::IndependentInputs`], naming the first such input and the row-major flat
+/// indices of all its ignored elements. Without `strict`, ignored inputs get zero
+/// blocks. One input of any shape is the same call: [`crate::hessian_shaped`].
 ///
 /// ```
 /// use hyperhess::{Error, Options, Scalar};
@@ -240,7 +240,7 @@ where
 /// let (x, y, z) = ([1.0, 2.0], [3.0], [4.0, 5.0]);
 /// let strict = Options { strict: true, lanes: Some(2), ..Options::default() };
 /// let err = hyperhess::hessian_blocks_with(|xs| f(xs), &[&x[..], &y, &z], &strict).unwrap_err();
-/// assert_eq!(err, Error::IndependentInput { input: 1, indices: vec![0] });
+/// assert_eq!(err, Error::IndependentInputs { input: 1, indices: vec![0] });
 /// let h = hyperhess::hessian_blocks(|xs| f(xs), &[&x[..], &y, &z])?;
 /// assert_eq!(h.block(1, 1).unwrap()[(0, 0)], 0.0);
 /// # Ok::<(), hyperhess::Error>(())
@@ -282,7 +282,7 @@ where
                 .filter(|k| part.contains(k))
                 .map(|k| k - part.start)
                 .collect();
-            return Err(Error::IndependentInput { input, indices });
+            return Err(Error::IndependentInputs { input, indices });
         }
     }
     let hessian = rec.hessian_with(&Options {

@@ -1,10 +1,12 @@
-//! The top-level calls, on the forward-over-reverse engine: record once, replay.
+//! The top-level calls on a closure, on the forward-over-reverse engine: record
+//! once, replay. (Dense Hessian sweeps: `hessian.rs`; sparse: `sparse/`.)
 
-use crate::Scalar;
 use crate::error::{Error, check_direction, check_point};
-use crate::forward::Base;
 use crate::forward::Dual;
+use crate::hessian::strict;
+use crate::objective::Objective;
 use crate::options::Options;
+use crate::scalar::Base;
 use crate::tape::{Recording, Var};
 use nalgebra::{DMatrix, DVector};
 
@@ -40,7 +42,7 @@ where
     gradient_with(f, x, &Options::default())
 }
 
-/// [`gradient`] with [`Options`] (`strict`).
+/// [`gradient`] with [`Options`] (`strict`: PyTorch's `strict`).
 ///
 /// ```
 /// use hyperhess::Options;
@@ -53,7 +55,7 @@ where
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
     let rec = crate::record(f, x)?;
-    rec.check_strict(options)?;
+    strict(&rec, options)?;
     Ok(rec.gradient())
 }
 
@@ -77,7 +79,7 @@ where
     hvp_with(f, x, v, &Options::default())
 }
 
-/// [`hvp`] with [`Options`] (`strict`).
+/// [`hvp`] with [`Options`] (`strict`: PyTorch's `strict`).
 ///
 /// ```
 /// let hv = hyperhess::hvp_with(|x| x[0] * x[1], &[1.0, 2.0], &[1.0, 1.0], &Default::default());
@@ -91,7 +93,7 @@ where
     // One recording at the dual point x + v ε and one reverse sweep of dual adjoints:
     // the adjoints' values are the gradient and their tangents are H v. (A kept
     // `Recording` replays tangents instead, for many directions at one point.)
-    let n = check_point(x.iter().map(Scalar::value))?;
+    let n = check_point(x)?;
     check_direction(v, n)?;
     let point: Vec<Dual<T>> = x
         .iter()
@@ -99,7 +101,7 @@ where
         .map(|(&xi, &vi)| Dual::new(xi, vi))
         .collect();
     let rec = Recording::new_unchecked(f, &point)?;
-    rec.check_strict(options)?;
+    strict(&rec, options)?;
     let adj = rec.input_adjoints();
     if let Some(i) = adj.iter().position(|a| !a.re.is_finite()) {
         return Err(Error::NonFiniteGradient {
@@ -160,25 +162,34 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    derivatives_with(f, x, &Options::default())
-}
-
-/// [`derivatives`] with [`Options`].
-///
-/// ```
-/// let d = hyperhess::derivatives_with(|x| x[0] * x[1], &[3.0, 5.0], &Default::default());
-/// assert_eq!(d.unwrap().gradient.as_slice(), &[5.0, 3.0]);
-/// ```
-pub fn derivatives_with<T, F>(f: F, x: &[T], options: &Options) -> Result<Derivatives<T>, Error>
-where
-    T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
-{
     let rec: Recording<T> = crate::record(f, x)?;
-    let hessian = rec.hessian_with(options)?;
+    let hessian = rec.hessian()?;
     Ok(Derivatives {
         value: rec.value(),
         gradient: rec.gradient(),
         hessian,
     })
+}
+
+/// Value, gradient and Hessian of an [`Objective`], on the engine that is fastest
+/// for its size: the tape (record once, sweep) for every `n` today; the engine is
+/// chosen here, so a caller holding an `Objective` (the Newton step, the checks,
+/// argmin) never picks one itself. A closure cannot offer this: only an
+/// `Objective`'s generic `eval` can run on any number type.
+///
+/// ```
+/// use hyperhess::{Objective, Scalar};
+/// struct Quadratic;
+/// impl Objective for Quadratic {
+///     fn eval<S: Scalar>(&self, x: &[S]) -> S { x[0] * x[0] + x[0] * x[1] * 3.0 }
+/// }
+/// let d = hyperhess::derivatives_of(&Quadratic, &[1.0, 2.0]).unwrap();
+/// assert_eq!(d.gradient.as_slice(), &[8.0, 3.0]);
+/// assert_eq!(d.hessian, nalgebra::dmatrix![2.0, 3.0; 3.0, 0.0]);
+/// ```
+pub fn derivatives_of<O: Objective + ?Sized>(
+    objective: &O,
+    x: &[f64],
+) -> Result<Derivatives, Error> {
+    derivatives(|x| objective.eval(x), x)
 }

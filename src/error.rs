@@ -51,12 +51,17 @@ pub enum Error {
         /// Its value.
         value: f64,
     },
-    /// A direction (for a Hessian-vector product) has the wrong length.
-    #[error("the direction has length {found}, but the point has {expected} coordinates")]
-    DirectionLength {
-        /// Number of coordinates of the point.
+    /// An argument has the wrong length: a direction against the point, a point
+    /// against a [`crate::SparsePlan`], data against its shape, a hand-written
+    /// derivative against the point ([`crate::check`]).
+    #[error("the {what} has length {found}, expected {expected}")]
+    LengthMismatch {
+        /// Which argument: `"direction"`, `"point"`, `"data for the shape"`,
+        /// `"gradient"`, `"Hessian rows"`, `"Hessian columns"`.
+        what: &'static str,
+        /// The length expected.
         expected: usize,
-        /// Length of the direction given.
+        /// The length given.
         found: usize,
     },
     /// A direction entry is NaN or infinite.
@@ -66,14 +71,6 @@ pub enum Error {
         index: usize,
         /// Its value.
         value: f64,
-    },
-    /// A sparse plan was built for another number of inputs.
-    #[error("the plan was built for {expected} inputs, but the point has {found}")]
-    DimensionMismatch {
-        /// Inputs the plan was built for.
-        expected: usize,
-        /// Inputs given.
-        found: usize,
     },
     /// A sparse plan's pattern does not cover the Hessian at a new point (a branch
     /// took another path): entry `(row, col)` can be nonzero there but is not in the
@@ -85,11 +82,31 @@ pub enum Error {
         /// Column of the first uncovered entry.
         col: usize,
     },
-    /// Strict mode: the output does not depend on these inputs at all.
-    #[error("strict mode: the output does not depend on input(s) {indices:?}")]
+    /// Strict mode (PyTorch's `strict`): the output does not depend at all on
+    /// these elements of input `input` (always 0 for one input; with several
+    /// inputs, [`crate::hessian_blocks`], the first input, in order, that has such
+    /// elements).
+    #[error(
+        "strict mode: the output does not depend on input {input} at (row-major flat) index(es) {indices:?}"
+    )]
     IndependentInputs {
-        /// Indices (into the flat point) of the inputs the output ignores.
+        /// Which input (0-based, in the order given; 0 for a single point).
+        input: usize,
+        /// Row-major flat indices, within that input, of the ignored elements.
         indices: Vec<usize>,
+    },
+    /// The recording ran out of room: more operations than a tape can index
+    /// (`limit`), or no memory left for the next one.
+    #[error("the tape is full: more than {limit} operations, or out of memory while recording")]
+    TapeTooLarge {
+        /// The most operations a tape can hold.
+        limit: usize,
+    },
+    /// A result (an `n x n` Hessian, a full sparsity pattern) does not fit in memory.
+    #[error("the result needs {bytes} bytes, more than can be allocated")]
+    OutOfMemory {
+        /// Bytes the result needs.
+        bytes: usize,
     },
     /// No shift `tau` of the increasing-shift strategy made `H + tau I` positive
     /// definite ([`crate::newton_step`]).
@@ -123,60 +140,28 @@ pub enum Error {
         /// The last iterate, to restart from.
         point: Vec<f64>,
     },
-    /// A user-supplied derivative has the wrong shape ([`crate::check`]).
-    #[error("expected a {expected_rows} x {expected_cols} result, found {rows} x {cols}")]
-    ShapeMismatch {
-        /// Rows expected.
-        expected_rows: usize,
-        /// Columns expected.
-        expected_cols: usize,
-        /// Rows found.
-        rows: usize,
-        /// Columns found.
-        cols: usize,
-    },
-    /// A shape does not hold as many elements as the data given with it
-    /// ([`crate::Shaped::new`]).
-    #[error("shape {shape:?} does not hold {len} elements")]
-    InputShapeMismatch {
-        /// The shape given.
-        shape: Vec<usize>,
-        /// The number of elements given.
-        len: usize,
-    },
-    /// Strict mode with several inputs ([`crate::hessian_blocks_with`]): the output
-    /// does not depend at all on these elements of input `input` (the first input,
-    /// in order, that has such elements).
-    #[error(
-        "strict mode: the output does not depend on input {input} at (row-major flat) index(es) {indices:?}"
-    )]
-    IndependentInput {
-        /// Which input (0-based, in the order given).
-        input: usize,
-        /// Row-major flat indices, within that input, of the ignored elements.
-        indices: Vec<usize>,
-    },
 }
-
-/// Checks that a point is non-empty and finite.
-pub(crate) fn check_point(values: impl IntoIterator<Item = f64>) -> Result<usize, Error> {
-    let mut n = 0;
-    for (index, value) in values.into_iter().enumerate() {
-        if !value.is_finite() {
-            return Err(Error::NonFiniteInput { index, value });
-        }
-        n += 1;
+/// Checks that a point is non-empty and finite (every part of a nested
+/// coordinate: a `Dual` point with a NaN tangent is a non-finite input, reported
+/// with value NaN when its own value is finite). The one input check of every
+/// engine.
+pub(crate) fn check_point<T: crate::Scalar>(x: &[T]) -> Result<usize, Error> {
+    if let Some(index) = x.iter().position(|xi| !xi.is_finite()) {
+        let value = x[index].value();
+        let value = if value.is_finite() { f64::NAN } else { value };
+        return Err(Error::NonFiniteInput { index, value });
     }
-    if n == 0 {
+    if x.is_empty() {
         return Err(Error::EmptyInput);
     }
-    Ok(n)
+    Ok(x.len())
 }
 
 /// Checks a direction against the point's length.
 pub(crate) fn check_direction<T: crate::Scalar>(v: &[T], n: usize) -> Result<(), Error> {
     if v.len() != n {
-        return Err(Error::DirectionLength {
+        return Err(Error::LengthMismatch {
+            what: "direction",
             expected: n,
             found: v.len(),
         });

@@ -25,7 +25,7 @@
 //! ## Two engines
 //! - **Forward-over-reverse** (the default: [`gradient`], [`hessian`], [`hvp`],
 //!   [`derivatives`], [`record`], [`sparse_hessian`]): the function is recorded once
-//!   on a [`tape`]; gradients come from one reverse sweep, Hessian-vector products
+//!   on a tape; gradients come from one reverse sweep, Hessian-vector products
 //!   from a tangent sweep and a reverse sweep of dual adjoints, the dense Hessian
 //!   from `n / L` sweeps of `L` lanes, or, when its sparsity pattern allows, from a
 //!   few compressed sweeps ([`Sparsity`]).
@@ -45,48 +45,63 @@
 //! - Comparisons compare values only, so branches behave as on `f64`; a recording
 //!   freezes the branches taken (see `docs/limitations.md`).
 
+//! ## Layers
+//! Each module uses only the modules of its own layer or below; nothing imports
+//! upward (`docs/architecture.md` has the dependency list).
+//! - **rules**: `rules` (the one table), `scalar` ([`Scalar`], [`Base`]; `rules <->
+//!   scalar` is the one allowed cycle: the table's Taylor triples are computed in any
+//!   `Scalar`, which is what makes nesting work), `objective` ([`Objective`]),
+//!   `error`, `options`, `number_ops`.
+//! - **engines**: [`forward`] (dual numbers, seed-pair drivers), `tape` (record and
+//!   sweep; buffers only).
+//! - **drivers**: `drivers` (gradient, hvp, derivatives), `hessian` (dense sweeps and
+//!   the automatic rule), `sparse` (pattern, coloring, plans), `blocks` and `shaped`
+//!   (several or shaped inputs).
+//! - **users**: `newton`, [`check`], [`argmin`](crate#features), [`testfns`].
+//!
+//! ## Features
+//! `parallel` (rayon column blocks), `argmin` (the `argmin` module: argmin's
+//! `CostFunction`/`Gradient`/`Hessian` for an [`Objective`]), `proptest`
+//! (`check::strategies`).
+
 #![warn(missing_docs)]
 
-mod blocks;
-mod color;
-mod drivers;
+// rules
 mod error;
-mod newton;
 mod number_ops;
+mod objective;
 mod options;
-mod pattern;
+pub mod rules;
 mod scalar;
+// engines
+pub mod forward;
+mod tape;
+// drivers
+mod blocks;
+mod drivers;
+mod hessian;
 mod shaped;
 mod sparse;
-
+// users
 #[cfg(feature = "argmin")]
 pub mod argmin;
 pub mod check;
-pub mod forward;
-pub mod objective;
-pub mod rules;
-pub mod tape;
+mod newton;
 pub mod testfns;
 
 pub use blocks::{BlockHessian, hessian_blocks, hessian_blocks_with};
-pub use color::StarColoring;
 pub use drivers::{
-    Derivatives, derivatives, derivatives_with, gradient, gradient_with, hessian, hessian_with,
-    hvp, hvp_with,
+    Derivatives, derivatives, derivatives_of, gradient, gradient_with, hessian, hessian_with, hvp,
+    hvp_with,
 };
 pub use error::Error;
 pub use forward::{Dual, HyperDual};
 pub use newton::{
     MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
 };
-pub use objective::{
-    Objective, derivatives_of, derivatives_of_with, gradient_of, gradient_of_with,
-    hessian_diagonal_of, hessian_of, hessian_of_with, hvp_of, hvp_of_with, record_of,
-    sparse_hessian_of, sparse_plan_of,
-};
+pub use objective::Objective;
 pub use options::{Options, Sparsity};
-pub use pattern::SparsityPattern;
-pub use scalar::Scalar;
-pub use shaped::{AsShaped, Shaped, ShapedHessian, hessian_shaped, hessian_shaped_with};
-pub use sparse::{SparsePlan, hessian_diagonal, sparse_hessian};
+pub use scalar::{Base, Scalar};
+pub use shaped::{AsShaped, Shaped, ShapedHessian, hessian_shaped};
+pub use sparse::{SparsePlan, SparsityPattern, StarColoring, hessian_diagonal, sparse_hessian};
 pub use tape::{Recording, Var, record};

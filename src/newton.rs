@@ -18,8 +18,9 @@
 //! assert!(min.iterations < 40);
 //! ```
 
+use crate::drivers::derivatives_of;
 use crate::error::Error;
-use crate::objective::{Objective, derivatives_of};
+use crate::objective::Objective;
 use nalgebra::{DMatrix, DVector, linalg::Cholesky};
 
 /// Knobs of [`newton_step`]: the increasing-shift strategy of Nocedal and Wright,

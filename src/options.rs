@@ -6,7 +6,7 @@
 /// use hyperhess::Options;
 /// let strict = Options { strict: true, ..Options::default() };
 /// let err = hyperhess::hessian_with(|x| x[0] * x[0], &[1.0, 2.0], &strict).unwrap_err();
-/// assert_eq!(err, hyperhess::Error::IndependentInputs { indices: vec![1] });
+/// assert_eq!(err, hyperhess::Error::IndependentInputs { input: 0, indices: vec![1] });
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -17,8 +17,8 @@ pub struct Options {
     /// and columns.
     pub strict: bool,
     /// PyTorch's `vectorize`: how many Hessian columns one sweep carries (tangent
-    /// lanes). `None` picks [`Options::DEFAULT_LANES`]; other values are rounded down
-    /// to a power of two in `1..=16`.
+    /// lanes). `None` picks [`Options::DEFAULT_LANES`]; other values are clamped to
+    /// `1..=16` and rounded down to a compiled width (1, 2, 3, 4, 8 or 16).
     pub lanes: Option<usize>,
     /// Whether the dense Hessian may take the sparse path (see [`Sparsity`]).
     pub sparsity: Sparsity,
@@ -69,16 +69,43 @@ impl Options {
     /// ```
     pub const PARALLEL_MIN_INPUTS: usize = 256;
 
-    /// The lane width actually used: a power of two in `1..=16`.
+    /// The lane width asked for: [`Options::lanes`] (or the default) clamped to
+    /// `1..=16` and rounded down to a compiled width (1, 2, 3, 4, 8, 16).
     ///
     /// ```
     /// use hyperhess::Options;
     /// assert_eq!(Options { lanes: Some(12), ..Options::default() }.lane_width(), 8);
+    /// assert_eq!(Options { lanes: Some(3), ..Options::default() }.lane_width(), 3);
     /// assert_eq!(Options { lanes: Some(0), ..Options::default() }.lane_width(), 1);
     /// ```
     pub fn lane_width(&self) -> usize {
-        let l = self.lanes.unwrap_or(Self::DEFAULT_LANES).clamp(1, 16);
-        1 << l.ilog2()
+        match self.lanes.unwrap_or(Self::DEFAULT_LANES).clamp(1, 16) {
+            l @ 1..=4 => l,
+            5..=15 => 8,
+            _ => 16,
+        }
+    }
+
+    /// The lane width for `columns` directions: [`Options::lane_width`], or, when
+    /// fewer columns than that are needed, exactly as many (rounded up to a compiled
+    /// width), so one sweep carries them all.
+    ///
+    /// ```
+    /// use hyperhess::Options;
+    /// assert_eq!(Options::default().lane_width_for(3), 3); // three colors: one sweep
+    /// assert_eq!(Options::default().lane_width_for(100), 8);
+    /// ```
+    pub fn lane_width_for(&self, columns: usize) -> usize {
+        let l = self.lane_width();
+        if columns >= l {
+            l
+        } else {
+            match columns {
+                0..=4 => columns.max(1),
+                5..=8 => 8,
+                _ => 16,
+            }
+        }
     }
 }
 

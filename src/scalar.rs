@@ -5,6 +5,19 @@ use std::fmt::{Debug, Display};
 use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
+/// A base scalar the drivers can return in nalgebra containers: `f64`, or a
+/// number type over it (`Dual<f64>` for third derivatives).
+///
+/// ```
+/// fn takes_base<T: hyperhess::Base>(_: T) {}
+/// takes_base(1.0);
+/// takes_base(hyperhess::Dual::new(1.0, 1.0));
+/// ```
+///
+/// `Send + Sync` so that the `parallel` feature can share a recording across threads.
+pub trait Base: Scalar + nalgebra::Scalar + Send + Sync {}
+impl<T: Scalar + nalgebra::Scalar + Send + Sync> Base for T {}
+
 /// A number a user function can be evaluated at: plain `f64`, a dual or hyper-dual
 /// number, or a tape variable.
 ///

@@ -1,11 +1,12 @@
 //! Shaped inputs ([`Shaped`]) and the Hessian of a function of one shaped input
 //! ([`hessian_shaped`]), read back by multi-index.
 
+use crate::blocks::{BlockHessian, hessian_blocks_with};
 use crate::error::Error;
-use crate::forward::Base;
 use crate::options::Options;
+use crate::scalar::Base;
 use crate::tape::Var;
-use nalgebra::{DMatrix, DVector, Dim, Matrix, RawStorage};
+use nalgebra::{DMatrix, Dim, Matrix, RawStorage};
 use std::borrow::Cow;
 
 /// An input with a tensor shape: elements in row-major order (the last index
@@ -57,7 +58,7 @@ pub(crate) fn flat_index(shape: &[usize], index: &[usize]) -> Option<usize> {
 }
 
 impl<'a, T: Clone> Shaped<'a, T> {
-    /// A row-major slice with a shape. Errors with [`Error::InputShapeMismatch`] when the
+    /// A row-major slice with a shape. Errors with [`Error::LengthMismatch`] when the
     /// shape does not hold exactly `data.len()` elements. The empty shape `[]` is a
     /// scalar (one element).
     ///
@@ -81,9 +82,10 @@ impl<'a, T: Clone> Shaped<'a, T> {
 
     fn checked(data: Cow<'a, [T]>, shape: &[usize]) -> Result<Self, Error> {
         if element_count(shape) != Some(data.len()) {
-            return Err(Error::InputShapeMismatch {
-                shape: shape.to_vec(),
-                len: data.len(),
+            return Err(Error::LengthMismatch {
+                what: "data for the shape",
+                expected: element_count(shape).unwrap_or(usize::MAX),
+                found: data.len(),
             });
         }
         Ok(Shaped {
@@ -308,10 +310,8 @@ impl<T: Clone, X: AsShaped<T> + ?Sized> AsShaped<T> for &X {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShapedHessian<T = f64> {
-    value: T,
-    gradient: DVector<T>,
-    hessian: DMatrix<T>,
-    shape: Vec<usize>,
+    /// The result as a [`BlockHessian`] with one input: one result type for both.
+    blocks: BlockHessian<T>,
 }
 
 impl<T: Base> ShapedHessian<T> {
@@ -323,7 +323,7 @@ impl<T: Base> ShapedHessian<T> {
     /// # Ok::<(), hyperhess::Error>(())
     /// ```
     pub fn shape(&self) -> &[usize] {
-        &self.shape
+        self.blocks.shape(0).unwrap_or(&[])
     }
 
     /// The Hessian's shape as a tensor: the input's shape twice.
@@ -334,7 +334,7 @@ impl<T: Base> ShapedHessian<T> {
     /// # Ok::<(), hyperhess::Error>(())
     /// ```
     pub fn hessian_shape(&self) -> Vec<usize> {
-        [&self.shape[..], &self.shape[..]].concat()
+        [self.shape(), self.shape()].concat()
     }
 
     /// `∂²f / ∂x[i] ∂x[j]` for multi-indices `i`, `j`; `None` when either is out of
@@ -347,52 +347,7 @@ impl<T: Base> ShapedHessian<T> {
     /// # Ok::<(), hyperhess::Error>(())
     /// ```
     pub fn get(&self, i: &[usize], j: &[usize]) -> Option<T> {
-        let (r, c) = (flat_index(&self.shape, i)?, flat_index(&self.shape, j)?);
-        Some(self.hessian[(r, c)])
-    }
-
-    /// The Hessian as an `n x n` matrix over the row-major flattening of the input.
-    ///
-    /// ```
-    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &[1.0, 2.0])?;
-    /// assert_eq!(h.matrix(), &nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0]);
-    /// # Ok::<(), hyperhess::Error>(())
-    /// ```
-    pub fn matrix(&self) -> &DMatrix<T> {
-        &self.hessian
-    }
-
-    /// The flattened Hessian, by value.
-    ///
-    /// ```
-    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[0], &[3.0])?;
-    /// assert_eq!(h.into_matrix()[(0, 0)], 2.0);
-    /// # Ok::<(), hyperhess::Error>(())
-    /// ```
-    pub fn into_matrix(self) -> DMatrix<T> {
-        self.hessian
-    }
-
-    /// `f(x)`.
-    ///
-    /// ```
-    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[0], &[3.0])?;
-    /// assert_eq!(h.value(), 9.0);
-    /// # Ok::<(), hyperhess::Error>(())
-    /// ```
-    pub fn value(&self) -> T {
-        self.value
-    }
-
-    /// The gradient over the row-major flattening of the input.
-    ///
-    /// ```
-    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &[3.0, 5.0])?;
-    /// assert_eq!(h.gradient().as_slice(), &[5.0, 3.0]);
-    /// # Ok::<(), hyperhess::Error>(())
-    /// ```
-    pub fn gradient(&self) -> &DVector<T> {
-        &self.gradient
+        self.blocks.get(0, i, 0, j)
     }
 
     /// `∂f / ∂x[i]` for a multi-index `i`; `None` when out of range.
@@ -404,7 +359,42 @@ impl<T: Base> ShapedHessian<T> {
     /// # Ok::<(), hyperhess::Error>(())
     /// ```
     pub fn gradient_get(&self, i: &[usize]) -> Option<T> {
-        flat_index(&self.shape, i).map(|k| self.gradient[k])
+        self.blocks.gradient_get(0, i)
+    }
+
+    /// The whole result as a [`BlockHessian`] of one input: `matrix`, `value`,
+    /// `full_gradient` and the rest.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &[3.0, 5.0])?;
+    /// assert_eq!(h.blocks().value(), 15.0);
+    /// assert_eq!(h.blocks().full_gradient().as_slice(), &[5.0, 3.0]);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn blocks(&self) -> &BlockHessian<T> {
+        &self.blocks
+    }
+
+    /// The Hessian as an `n x n` matrix over the row-major flattening of the input.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &[1.0, 2.0])?;
+    /// assert_eq!(h.matrix(), &nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0]);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn matrix(&self) -> &DMatrix<T> {
+        self.blocks.matrix()
+    }
+
+    /// The flattened Hessian, by value.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[0], &[3.0])?;
+    /// assert_eq!(h.into_matrix()[(0, 0)], 2.0);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn into_matrix(self) -> DMatrix<T> {
+        self.blocks.into_matrix()
     }
 }
 
@@ -429,39 +419,6 @@ where
     X: AsShaped<T> + ?Sized,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    hessian_shaped_with(f, x, &Options::default())
-}
-
-/// [`hessian_shaped`] with [`Options`]. With `strict`, an input element the output
-/// does not depend on gives [`Error::IndependentInputs`] with its row-major flat
-/// index ([`Shaped::multi_index`] turns it back into a multi-index).
-///
-/// ```
-/// use hyperhess::{Error, Options, Shaped};
-/// let strict = Options { strict: true, ..Options::default() };
-/// let x = Shaped::new(&[1.0, 2.0, 3.0, 4.0], &[2, 2])?;
-/// let err = hyperhess::hessian_shaped_with(|x| x[0] * x[3], &x, &strict).unwrap_err();
-/// assert_eq!(err, Error::IndependentInputs { indices: vec![1, 2] });
-/// assert_eq!(x.multi_index(2), Some(vec![1, 0]));
-/// # Ok::<(), hyperhess::Error>(())
-/// ```
-pub fn hessian_shaped_with<T, X, F>(
-    f: F,
-    x: &X,
-    options: &Options,
-) -> Result<ShapedHessian<T>, Error>
-where
-    T: Base,
-    X: AsShaped<T> + ?Sized,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
-{
-    let x = x.as_shaped();
-    let rec = crate::record(f, x.data())?;
-    let hessian = rec.hessian_with(options)?;
-    Ok(ShapedHessian {
-        value: rec.value(),
-        gradient: rec.gradient(),
-        hessian,
-        shape: x.shape,
-    })
+    let blocks = hessian_blocks_with(|xs| f(xs[0]), &[x.as_shaped()], &Options::default())?;
+    Ok(ShapedHessian { blocks })
 }

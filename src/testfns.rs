@@ -1,12 +1,79 @@
 //! Standard test functions, written once over [`Scalar`]: the functions the test
-//! suite, the benchmarks and the examples share.
+//! suite, the benchmarks and the examples share, as generic functions and as
+//! ready-made [`Objective`]s ([`Rosenbrock`], [`Chain`], [`LogSumExp`]).
 //!
 //! ```
-//! use hyperhess::testfns::rosenbrock;
+//! use hyperhess::{Objective, testfns::{Rosenbrock, rosenbrock}};
 //! assert_eq!(rosenbrock(&[1.0, 1.0, 1.0]), 0.0);
+//! assert_eq!(Rosenbrock.eval(&[1.0, 1.0, 1.0]), 0.0);
 //! ```
 
-use crate::Scalar;
+use crate::{Objective, Scalar};
+
+/// [`rosenbrock`] as an [`Objective`].
+///
+/// ```
+/// use hyperhess::{NewtonOptions, testfns::Rosenbrock};
+/// let s = hyperhess::newton_step(&Rosenbrock, &[1.0, 1.0], &NewtonOptions::default()).unwrap();
+/// assert_eq!(s.gradient.as_slice(), &[0.0, 0.0]);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rosenbrock;
+
+impl Objective for Rosenbrock {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        rosenbrock(x)
+    }
+}
+
+/// [`chain`] as an [`Objective`].
+///
+/// ```
+/// use hyperhess::{Objective, testfns::Chain};
+/// assert_eq!(Chain.eval(&[0.0]), 1.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Chain;
+
+impl Objective for Chain {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        chain(x)
+    }
+}
+
+/// [`log_sum_exp`] of a fixed matrix as an [`Objective`] (the data an objective
+/// carries).
+///
+/// ```
+/// use hyperhess::{Objective, testfns::LogSumExp};
+/// let f = LogSumExp::random(3, 2, 7);
+/// assert_eq!(f.eval(&[0.0, 0.0]), 3f64.ln());
+/// ```
+#[derive(Clone, Debug)]
+pub struct LogSumExp {
+    /// The matrix `A` (rows of length `n`).
+    pub a: Vec<Vec<f64>>,
+}
+
+impl LogSumExp {
+    /// `A` from [`pseudo_random_matrix`]`(rows, cols, seed)`.
+    ///
+    /// ```
+    /// let f = hyperhess::testfns::LogSumExp::random(4, 3, 1);
+    /// assert_eq!((f.a.len(), f.a[0].len()), (4, 3));
+    /// ```
+    pub fn random(rows: usize, cols: usize, seed: u64) -> Self {
+        LogSumExp {
+            a: pseudo_random_matrix(rows, cols, seed),
+        }
+    }
+}
+
+impl Objective for LogSumExp {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        log_sum_exp(&self.a, x)
+    }
+}
 
 /// Extended (chained) Rosenbrock:
 /// `sum_i 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2`, minimum 0 at `(1, ..., 1)`.

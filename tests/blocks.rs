@@ -174,7 +174,7 @@ fn matrix_inputs_are_read_row_major() {
     // The function receives m[(0, 1)] at flat index 1 (not m[(1, 0)], as
     // nalgebra's column-major storage would have it).
     let h = hyperhess::hessian_shaped(|x| x[1] * x[1], &m).unwrap();
-    assert_eq!(h.value(), 4.0);
+    assert_eq!(h.blocks().value(), 4.0);
     let shaped = Shaped::from_matrix(&m);
     assert_eq!(shaped.data(), &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
     assert_eq!(shaped.multi_index(4), Some(vec![1, 1]));
@@ -186,9 +186,10 @@ fn out_of_range_indices_give_none_and_bad_shapes_give_errors() {
     let data = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
     assert_eq!(
         Shaped::new(&data, &[4, 2]).unwrap_err(),
-        Error::InputShapeMismatch {
-            shape: vec![4, 2],
-            len: 6
+        Error::LengthMismatch {
+            what: "data for the shape",
+            expected: 8,
+            found: 6
         }
     );
     assert!(Shaped::new(&data, &[usize::MAX, 3]).is_err()); // overflowing shape
@@ -282,7 +283,7 @@ fn closures_reading_only_some_inputs_give_zero_blocks_or_a_strict_error_naming_t
         );
         assert_eq!(
             hyperhess::hessian_blocks_with(|xs| skips_y(xs), &inputs, &strict).unwrap_err(),
-            Error::IndependentInput {
+            Error::IndependentInputs {
                 input: 1,
                 indices: vec![0, 1, 2]
             },
@@ -291,7 +292,7 @@ fn closures_reading_only_some_inputs_give_zero_blocks_or_a_strict_error_naming_t
 
         assert_eq!(
             hyperhess::hessian_blocks_with(|xs| skips_y0_y2(xs), &inputs, &strict).unwrap_err(),
-            Error::IndependentInput {
+            Error::IndependentInputs {
                 input: 1,
                 indices: vec![0, 2]
             }
@@ -305,7 +306,7 @@ fn closures_reading_only_some_inputs_give_zero_blocks_or_a_strict_error_naming_t
         // Several inputs ignored: the first one is named.
         assert_eq!(
             hyperhess::hessian_blocks_with(|xs| skips_x_and_z(xs), &inputs, &strict).unwrap_err(),
-            Error::IndependentInput {
+            Error::IndependentInputs {
                 input: 0,
                 indices: vec![0, 1]
             }
@@ -318,7 +319,7 @@ fn closures_reading_only_some_inputs_give_zero_blocks_or_a_strict_error_naming_t
             .unwrap_err();
         assert_eq!(
             err,
-            Error::IndependentInput {
+            Error::IndependentInputs {
                 input: 1,
                 indices: vec![1, 2]
             }
@@ -337,11 +338,13 @@ fn closures_reading_only_some_inputs_give_zero_blocks_or_a_strict_error_naming_t
 fn strict_on_a_single_shaped_input_names_flat_row_major_indices() {
     let m = dmatrix![1.0, 2.0; 3.0, 4.0];
     for lanes in LANES {
-        let err = hyperhess::hessian_shaped_with(|x| x[1] * x[1], &m, &with_lanes(lanes, true))
-            .unwrap_err();
+        let err =
+            hyperhess::hessian_blocks_with(|x| x[0][1] * x[0][1], &[&m], &with_lanes(lanes, true))
+                .unwrap_err();
         assert_eq!(
             err,
             Error::IndependentInputs {
+                input: 0,
                 indices: vec![0, 2, 3]
             }
         );
@@ -642,7 +645,10 @@ fn hvp_and_vhp_analogues_for_several_inputs_strict_and_dual_points() {
     let strict = with_lanes(None, true);
     assert_eq!(
         hyperhess::hvp_with(|p| p[0] * p[0], &[1.0, 2.0], &[1.0, 1.0], &strict).unwrap_err(),
-        Error::IndependentInputs { indices: vec![1] }
+        Error::IndependentInputs {
+            input: 0,
+            indices: vec![1]
+        }
     );
     // create_graph: at a dual point, the product's derivative along the point's tangent
     // is dH[u] v; example 2 with u = (1, 2): dH[u] = [[6, 8], [8, 4]].

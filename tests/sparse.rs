@@ -233,7 +233,8 @@ fn a_plan_is_reused_across_points_and_refuses_a_changed_pattern() {
     );
     assert_eq!(
         plan.hessian(|x| branchy(x), &[1.0; 5]).unwrap_err(),
-        Error::DimensionMismatch {
+        Error::LengthMismatch {
+            what: "point",
             expected: 6,
             found: 5
         }

@@ -19,37 +19,12 @@
 mod dual;
 mod hyper;
 
-pub use crate::objective::forward::{gradient_of, hessian_of};
 pub use dual::Dual;
 pub use hyper::HyperDual;
 
-use crate::Scalar;
 use crate::error::{Error, check_point};
+use crate::scalar::{Base, Scalar};
 use nalgebra::{DMatrix, DVector};
-
-/// A base scalar the drivers can return in nalgebra containers: `f64`, or a
-/// number type over it (`Dual<f64>` for third derivatives).
-///
-/// ```
-/// fn takes_base<T: hyperhess::forward::Base>(_: T) {}
-/// takes_base(1.0);
-/// takes_base(hyperhess::Dual::new(1.0, 1.0));
-/// ```
-///
-/// `Send + Sync` so that the `parallel` feature can share a recording across threads.
-pub trait Base: Scalar + nalgebra::Scalar + Send + Sync {}
-impl<T: Scalar + nalgebra::Scalar + Send + Sync> Base for T {}
-
-/// What [`check_point`] sees of a coordinate: its value, or NaN when its value is
-/// finite but a derivative part is not (a nested point such as `Dual<f64>`
-/// coordinates), so that it is reported as [`Error::NonFiniteInput`].
-fn input_value<T: Scalar>(xi: &T) -> f64 {
-    if !xi.is_finite() && xi.value().is_finite() {
-        f64::NAN
-    } else {
-        xi.value()
-    }
-}
 
 /// The gradient `∇f(x)` by `n` dual-number evaluations.
 ///
@@ -67,7 +42,7 @@ where
     T: Base,
     F: Fn(&[Dual<T>]) -> Dual<T>,
 {
-    let n = check_point(x.iter().map(input_value))?;
+    let n = check_point(x)?;
     let mut xs: Vec<Dual<T>> = x.iter().map(|&xi| Dual::new(xi, T::zero())).collect();
     let mut g = DVector::from_element(n, T::zero());
     for i in 0..n {
@@ -106,7 +81,7 @@ where
     T: Base,
     F: Fn(&[HyperDual<T>]) -> HyperDual<T>,
 {
-    let n = check_point(x.iter().map(input_value))?;
+    let n = check_point(x)?;
     let z = T::zero();
     let mut xs: Vec<HyperDual<T>> = x.iter().map(|&xi| HyperDual::new(xi, z, z, z)).collect();
     let mut h = DMatrix::from_element(n, n, z);

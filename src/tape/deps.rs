@@ -1,7 +1,7 @@
 //! Dependency sweeps: which inputs the output depends on at all (for `strict`).
 
 use super::node::Node;
-use crate::pattern::SparsityPattern;
+use std::collections::HashSet;
 
 /// Inputs (0-based) that no path of the tape connects to `output`: structural
 /// independence, read from the operations, not from zero values.
@@ -18,21 +18,26 @@ pub(crate) fn independent_inputs<T>(nodes: &[Node<T>], n: usize, output: usize) 
     (0..n).filter(|&i| !reached[i + 1]).collect()
 }
 
-/// The Hessian's structural sparsity pattern, or `None` when finding it would cost
-/// more than `budget` set entries or coupled pairs (a dense Hessian).
+/// The Hessian's structural sparsity pattern as sorted rows (CSR offsets and
+/// columns, both triangles), or `None` when finding it would cost more than
+/// `budget`: more set entries, or more coupled pairs produced, than `budget`.
 ///
 /// A reverse pass marks the nodes that reach the output and those whose input
 /// dependency set is needed (operands of curved nodes, and their operands in turn);
-/// a forward pass builds those sets by sorted merges into one arena; every curved
-/// node that reaches the output then couples its operands' sets
-/// (`phi_aa`: `deps(a) x deps(a)`, `phi_ab`: `deps(a) x deps(b)`, `phi_bb`:
-/// `deps(b) x deps(b)`), and a counting sort by row turns the pairs into rows.
+/// a forward pass builds those sets by sorted merges into one arena (a node whose
+/// set equals an operand's shares it: chains cost nothing); every curved node that
+/// reaches the output then couples its operands' sets (`phi_aa`: `deps(a) x
+/// deps(a)`, `phi_ab`: `deps(a) x deps(b)`, `phi_bb`: `deps(b) x deps(b)`), each
+/// product of two sets once. Pairs are deduplicated as they are produced, so the
+/// pair buffer stays within twice the number of distinct entries (plus one row),
+/// and a counting sort turns them into rows. Memory: at most `budget` set entries
+/// (4 bytes each) and `2 * nnz + n` pairs (8 bytes each).
 pub(crate) fn hessian_pattern<T>(
     nodes: &[Node<T>],
     n: usize,
     output: usize,
     budget: usize,
-) -> Option<SparsityPattern> {
+) -> Option<(Vec<usize>, Vec<u32>)> {
     let len = output.max(n) + 1;
     let mut reached = vec![false; len];
     let mut needed = vec![false; len];
@@ -57,42 +62,99 @@ pub(crate) fn hessian_pattern<T>(
             arena.push(i as u32);
         }
     }
+    let size = |r: (u32, u32)| (r.1 - r.0) as usize;
     for k in n + 1..=output {
         if !needed[k] {
             continue;
         }
         let (ra, rb) = (range[nodes[k].a()], range[nodes[k].b()]);
-        let start = arena.len();
-        merge_into(&mut arena, ra, rb);
-        range[k] = (start as u32, arena.len() as u32);
+        range[k] = if size(rb) == 0 || ra == rb {
+            ra
+        } else if size(ra) == 0 {
+            rb
+        } else {
+            let start = arena.len();
+            merge_into(&mut arena, ra, rb);
+            let merged = arena.len() - start;
+            // A union as large as an operand's set is that set: share it.
+            if merged == size(ra) || merged == size(rb) {
+                arena.truncate(start);
+                if merged == size(ra) { ra } else { rb }
+            } else {
+                (start as u32, arena.len() as u32)
+            }
+        };
         if arena.len() > budget || arena.len() > u32::MAX as usize / 2 {
             return None;
         }
     }
-    // Coupled pairs (i <= j), then rows by counting sort.
+    // Coupled pairs (i <= j), each product of two sets once, deduplicated as they
+    // grow; then rows by counting sort.
     let set = |r: (u32, u32)| &arena[r.0 as usize..r.1 as usize];
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut pairs = Pairs::new(budget);
+    let mut done: HashSet<((u32, u32), (u32, u32))> = HashSet::new();
     for k in n + 1..=output {
         let node = &nodes[k];
         let c = node.couples();
         if !reached[k] || !(c.aa || c.ab || c.bb) {
             continue;
         }
-        let (sa, sb) = (set(range[node.a()]), set(range[node.b()]));
-        if c.aa {
-            couple(&mut pairs, sa, sa);
-        }
-        if c.ab {
-            couple(&mut pairs, sa, sb);
-        }
-        if c.bb {
-            couple(&mut pairs, sb, sb);
-        }
-        if pairs.len() > budget {
-            return None;
+        let (ra, rb) = (range[node.a()], range[node.b()]);
+        let products = [
+            (c.aa, ra, ra),
+            (c.ab, ra.min(rb), ra.max(rb)),
+            (c.bb, rb, rb),
+        ];
+        for (on, rx, ry) in products {
+            if on && size(rx) > 0 && size(ry) > 0 && done.insert((rx, ry)) {
+                pairs.couple(set(rx), set(ry))?;
+            }
         }
     }
-    Some(rows_from_pairs(n, &pairs))
+    Some(rows_from_pairs(n, pairs.into_sorted()))
+}
+
+/// Coupled pairs `(i, j)`, `i <= j`, kept sorted and deduplicated in bulk whenever
+/// the buffer doubles, within a budget of pairs produced.
+struct Pairs {
+    pairs: Vec<(u32, u32)>,
+    /// Compact when the buffer reaches this length.
+    compact_at: usize,
+    /// Pairs that may still be produced.
+    budget: usize,
+}
+
+impl Pairs {
+    fn new(budget: usize) -> Self {
+        Pairs {
+            pairs: Vec::new(),
+            compact_at: 1 << 12,
+            budget,
+        }
+    }
+
+    /// Every pair `(min, max)` of `sa x sb`; `None` over budget.
+    fn couple(&mut self, sa: &[u32], sb: &[u32]) -> Option<()> {
+        for &i in sa {
+            self.budget = self.budget.checked_sub(sb.len())?;
+            self.pairs.extend(sb.iter().map(|&j| (i.min(j), i.max(j))));
+            if self.pairs.len() >= self.compact_at {
+                self.compact();
+                self.compact_at = (2 * self.pairs.len()).max(1 << 12);
+            }
+        }
+        Some(())
+    }
+
+    fn compact(&mut self) {
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+    }
+
+    fn into_sorted(mut self) -> Vec<(u32, u32)> {
+        self.compact();
+        self.pairs
+    }
 }
 
 /// Appends the sorted union of two sorted arena ranges.
@@ -116,51 +178,34 @@ fn merge_into(arena: &mut Vec<u32>, a: (u32, u32), b: (u32, u32)) {
     }
 }
 
-/// Every pair `(min, max)` of `sa x sb`.
-fn couple(pairs: &mut Vec<(u32, u32)>, sa: &[u32], sb: &[u32]) {
-    for &i in sa {
-        for &j in sb {
-            pairs.push((i.min(j), i.max(j)));
-        }
-    }
-}
-
-/// Symmetric rows (both triangles) from upper-triangle pairs, by counting sort.
-fn rows_from_pairs(n: usize, pairs: &[(u32, u32)]) -> SparsityPattern {
-    let mut count = vec![0usize; n + 1];
-    for &(i, j) in pairs {
-        count[i as usize + 1] += 1;
+/// Symmetric rows (both triangles, sorted) from sorted, distinct upper-triangle
+/// pairs, by counting sort: CSR offsets and columns.
+fn rows_from_pairs(n: usize, pairs: Vec<(u32, u32)>) -> (Vec<usize>, Vec<u32>) {
+    let mut offsets = vec![0usize; n + 1];
+    for &(i, j) in &pairs {
+        offsets[i as usize + 1] += 1;
         if i != j {
-            count[j as usize + 1] += 1;
+            offsets[j as usize + 1] += 1;
         }
     }
     for i in 0..n {
-        count[i + 1] += count[i];
+        offsets[i + 1] += offsets[i];
     }
-    let mut fill = count.clone();
-    let mut cols = vec![0u32; count[n]];
-    for &(i, j) in pairs {
-        cols[fill[i as usize]] = j;
-        fill[i as usize] += 1;
+    let mut fill = offsets.clone();
+    let mut columns = vec![0u32; offsets[n]];
+    // Sorted by (i, j): row j receives its lower entries i in increasing order
+    // before its upper entries (which come later, as pairs (j, _)); row i receives
+    // its upper entries j in increasing order. So every row comes out sorted.
+    for &(i, j) in &pairs {
         if i != j {
-            cols[fill[j as usize]] = i;
+            columns[fill[j as usize]] = i;
             fill[j as usize] += 1;
         }
     }
-    let mut offsets = Vec::with_capacity(n + 1);
-    let mut columns = Vec::with_capacity(cols.len());
-    offsets.push(0);
-    for i in 0..n {
-        let row = &mut cols[count[i]..count[i + 1]];
-        row.sort_unstable();
-        let mut last = None;
-        for &j in row.iter() {
-            if last != Some(j) {
-                columns.push(j);
-                last = Some(j);
-            }
-        }
-        offsets.push(columns.len());
+    for &(i, j) in &pairs {
+        columns[fill[i as usize]] = j;
+        fill[i as usize] += 1;
     }
-    SparsityPattern::from_rows(offsets, columns)
+    drop(pairs);
+    (offsets, columns)
 }

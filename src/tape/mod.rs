@@ -1,18 +1,22 @@
-//! The forward-over-reverse engine: record the function once on an explicit
-//! [`Tape`], then replay it.
+//! The forward-over-reverse engine: record the function once on an explicit tape,
+//! then replay it. Records and sweeps, and holds buffers; it knows nothing of the
+//! Hessian drivers built on it.
 //!
-//! - [`var`]: [`Var`], the recording scalar;
+//! - `var`: [`Var`], the recording scalar, and the tape it writes to;
 //! - `node`: one recorded operation (48 bytes on `f64`);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
-//! - `deps`: structural dependencies (for `strict`);
-//! - [`recording`]: [`Recording`], the replayable result.
+//! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
+//! - `recording`: [`Recording`], the replayable result: value, gradient, `H v`;
+//! - `pool`: per-thread, bounded reuse of buffers.
 
 mod deps;
 mod node;
 pub(crate) mod pool;
-pub mod recording;
+mod recording;
 mod sweep;
-pub mod var;
+mod var;
 
 pub use recording::{Recording, record};
-pub use var::{Tape, Var};
+#[cfg(feature = "parallel")]
+pub(crate) use sweep::LaneBuffers;
+pub use var::Var;

@@ -5,7 +5,8 @@
 /// 48 bytes on `f64`: two `u32` operand indices and five partials. A unary node
 /// has `b = 0`, the constant slot (tangent and adjoint always zero, all partials in
 /// it zero), so every sweep is branch-free. The top bits of the indices carry the
-/// structural nonlinearity flags the sparsity pattern needs (see [`Node::couples`]).
+/// structural nonlinearity flags the sparsity pattern needs (see [`Node::couples`]),
+/// and one flag marks a node with a non-finite partial (see [`Node::is_careful`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node<T> {
     a: u32,
@@ -26,6 +27,8 @@ pub(crate) struct Node<T> {
 /// for `bb`; the cross flag sits on `b`'s second-highest bit).
 const SELF_FLAG: u32 = 1 << 31;
 const CROSS_FLAG: u32 = 1 << 30;
+/// Flag bit on `a`: some partial of the node is not finite (`sqrt'(0)`, `ln'(0)`).
+const CAREFUL_FLAG: u32 = 1 << 30;
 const INDEX_MASK: u32 = CROSS_FLAG - 1;
 
 /// The largest number of nodes a tape can hold (indices keep two flag bits).
@@ -53,10 +56,11 @@ impl Curvature {
 
 impl<T> Node<T> {
     #[inline]
-    pub fn new(a: u32, b: u32, partials: [T; 5], curvature: Curvature) -> Self {
+    pub fn new(a: u32, b: u32, partials: [T; 5], curvature: Curvature, finite: bool) -> Self {
         debug_assert!(a <= INDEX_MASK && b <= INDEX_MASK);
         let [da, db, daa, dab, dbb] = partials;
-        let a = a | if curvature.aa { SELF_FLAG } else { 0 };
+        let a =
+            a | if curvature.aa { SELF_FLAG } else { 0 } | if finite { 0 } else { CAREFUL_FLAG };
         let b = b
             | if curvature.bb { SELF_FLAG } else { 0 }
             | if curvature.ab { CROSS_FLAG } else { 0 };
@@ -80,11 +84,21 @@ impl<T> Node<T> {
     pub fn b(&self) -> usize {
         (self.b & INDEX_MASK) as usize
     }
-    /// Operand indices and flags in one word: two nodes with equal words record the
-    /// same structure.
+    /// Operand indices and curvature flags in one word: two nodes with equal words
+    /// record the same structure (the careful flag is a property of the point, not
+    /// of the structure, and is left out).
     #[inline]
     pub fn structure(&self) -> u64 {
-        (u64::from(self.a) << 32) | u64::from(self.b)
+        (u64::from(self.a & !CAREFUL_FLAG) << 32) | u64::from(self.b)
+    }
+    /// `true` when some partial is not finite: the sweeps then skip every product
+    /// with a zero tangent or a zero adjoint, as the forward engine skips zero
+    /// tangents, so that `0 * inf` never becomes NaN (a node that does not reach
+    /// the output, or a direction that does not move its operand, contributes
+    /// nothing). Finite nodes, nearly all of them, take the branch-free path.
+    #[inline(always)]
+    pub fn is_careful(&self) -> bool {
+        self.a & CAREFUL_FLAG != 0
     }
     /// `true` when no second partial can be nonzero (or every nonzero one meets a
     /// constant operand, whose tangent is zero): the second-order adjoint then
@@ -120,9 +134,10 @@ mod tests {
             ab: true,
             bb: true,
         };
-        let n = Node::new(7, 9, [0.0; 5], c);
-        assert_eq!((n.a(), n.b(), n.couples()), (7, 9, c));
-        let n = Node::new(7, 0, [0.0; 5], Curvature::LINEAR);
-        assert_eq!((n.a(), n.b(), n.couples()), (7, 0, Curvature::LINEAR));
+        let n = Node::new(7, 9, [0.0; 5], c, false);
+        assert_eq!((n.a(), n.b(), n.couples(), n.is_careful()), (7, 9, c, true));
+        let n = Node::new(7, 0, [0.0; 5], Curvature::LINEAR, true);
+        let want = (7, 0, Curvature::LINEAR, false);
+        assert_eq!((n.a(), n.b(), n.couples(), n.is_careful()), want);
     }
 }

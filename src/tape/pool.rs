@@ -1,33 +1,39 @@
-//! Per-thread reuse of tape and sweep buffers, and of the automatic sparse rule's
-//! last decision.
+//! Per-thread reuse of tape and sweep buffers, bounded.
 //!
 //! A recording takes its node buffer and sweep buffers from here and gives them
 //! back when dropped, so repeated calls (a Newton loop, a benchmark) allocate and
-//! fault in no fresh memory once warm. This is a cache of memory and of one
-//! coloring, not a tape: every recording is still an explicit value.
+//! fault in no fresh memory once warm. This is a cache of memory, not a tape: every
+//! recording is still an explicit value.
+//!
+//! The pool is bounded: it keeps one buffer per type, and only a buffer of at most
+//! [`KEEP_BYTES`]; a larger one is freed when its recording is dropped, so a thread
+//! (a rayon worker, a long-running optimizer) never holds on to its peak.
 
-use crate::color::StarColoring;
-use crate::pattern::SparsityPattern;
 use std::any::Any;
 use std::cell::RefCell;
-use std::rc::Rc;
 
-/// The automatic rule's decision for one tape structure: the pattern and coloring
-/// to use, or `None` for dense sweeps.
-pub(crate) type Decision = Option<Rc<(SparsityPattern, StarColoring)>>;
+/// The largest buffer kept for reuse, in bytes (16 MiB: a tape of about 350,000
+/// operations on `f64`). Larger buffers are given back to the allocator at once.
+pub(crate) const KEEP_BYTES: usize = 16 << 20;
 
-struct Memo {
-    structure: Vec<u64>,
-    decision: Decision,
+/// A buffer that knows how much memory it holds.
+pub(crate) trait Pooled: Default + 'static {
+    /// Bytes of capacity held.
+    fn bytes(&self) -> usize;
+}
+
+impl<T: 'static> Pooled for Vec<T> {
+    fn bytes(&self) -> usize {
+        self.capacity() * std::mem::size_of::<T>()
+    }
 }
 
 thread_local! {
     static BUFFERS: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
-    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
 }
 
 /// A buffer of type `B` from this thread's pool (empty if none is there).
-pub(crate) fn take<B: Default + 'static>() -> B {
+pub(crate) fn take<B: Pooled>() -> B {
     BUFFERS.with(|pool| {
         let mut pool = pool.borrow_mut();
         pool.iter_mut()
@@ -38,44 +44,73 @@ pub(crate) fn take<B: Default + 'static>() -> B {
 }
 
 /// Gives a buffer back to this thread's pool, into a slot of its type (one slot per
-/// type: the last buffer given is kept).
-pub(crate) fn give<B: 'static>(buffer: B) {
+/// type: the larger of the kept and the given buffer stays), unless it holds more
+/// than [`KEEP_BYTES`].
+pub(crate) fn give<B: Pooled>(buffer: B) {
+    if buffer.bytes() > KEEP_BYTES {
+        return;
+    }
     // During thread teardown the pool may be gone: then the buffer is just dropped.
     let _ = BUFFERS.try_with(|pool| {
         let mut pool = pool.borrow_mut();
         if let Some(slot) = pool.iter_mut().find_map(|b| b.downcast_mut::<B>()) {
-            *slot = buffer;
+            if buffer.bytes() >= slot.bytes() {
+                *slot = buffer;
+            }
         } else {
             pool.push(Box::new(buffer));
         }
     });
 }
 
-/// The decision remembered for exactly this structure (compared word by word, not
-/// by hash), if any.
-pub(crate) fn recall(structure: impl ExactSizeIterator<Item = u64>) -> Option<Decision> {
-    MEMO.with(|memo| {
-        let memo = memo.borrow();
-        let m = memo.as_ref()?;
-        same_words(structure, &m.structure).then(|| m.decision.clone())
+/// Bytes this thread's pool holds for buffers of type `B` (for tests).
+#[cfg(test)]
+pub(crate) fn kept<B: Pooled>() -> usize {
+    BUFFERS.with(|pool| {
+        pool.borrow()
+            .iter()
+            .find_map(|b| b.downcast_ref::<B>())
+            .map_or(0, Pooled::bytes)
     })
 }
 
-/// Whether a recording's structure words equal stored ones, word by word.
-pub(crate) fn same_words(words: impl ExactSizeIterator<Item = u64>, stored: &[u64]) -> bool {
-    words.len() == stored.len() && words.zip(stored).all(|(a, &b)| a == b)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Remembers the decision for this structure (replacing the previous one).
-pub(crate) fn remember(structure: impl Iterator<Item = u64>, decision: Decision) {
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        let mut words = memo.take().map(|m| m.structure).unwrap_or_default();
-        words.clear();
-        words.extend(structure);
-        *memo = Some(Memo {
-            structure: words,
-            decision,
-        });
-    });
+    #[test]
+    fn small_buffers_are_kept_and_large_ones_freed() {
+        give(vec![0u8; 1024]);
+        assert_eq!(kept::<Vec<u8>>(), 1024);
+        // A buffer over the cap is dropped, and does not displace the kept one.
+        give(vec![0u8; KEEP_BYTES + 1]);
+        assert_eq!(kept::<Vec<u8>>(), 1024);
+        let b: Vec<u8> = take();
+        assert_eq!(b.capacity(), 1024);
+        assert_eq!(kept::<Vec<u8>>(), 0);
+    }
+
+    #[test]
+    fn a_huge_recording_gives_its_memory_back_when_dropped() {
+        // About 1.2 million operations (58 MB of nodes): over the cap.
+        let x = vec![1.0; 4];
+        let rec = crate::record(
+            |x| {
+                let mut y = x[0];
+                for _ in 0..1_200_000 {
+                    y = y * 0.5 + x[1];
+                }
+                y
+            },
+            &x,
+        )
+        .unwrap();
+        let _ = rec.hvp(&[1.0, 0.0, 0.0, 0.0]).unwrap();
+        drop(rec);
+        let held = kept::<Vec<super::super::node::Node<f64>>>()
+            + kept::<Vec<f64>>()
+            + kept::<super::super::sweep::LaneBuffers<f64>>();
+        assert!(held <= 3 * KEEP_BYTES, "{held} bytes kept");
+        assert_eq!(kept::<Vec<super::super::node::Node<f64>>>(), 0);
+    }
 }

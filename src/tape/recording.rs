@@ -2,19 +2,14 @@
 //! Hessian-vector products and Hessian.
 
 use super::deps::{hessian_pattern, independent_inputs};
-use super::node::Node;
+use super::node::{MAX_NODES, Node};
 use super::pool;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
-use crate::Scalar;
-use crate::color::StarColoring;
 use crate::error::{Error, check_direction, check_point};
-use crate::forward::Base;
-use crate::options::{Options, Sparsity};
-use crate::pattern::SparsityPattern;
-use nalgebra::{DMatrix, DVector};
+use crate::scalar::{Base, Scalar};
+use nalgebra::DVector;
 use std::cell::RefCell;
-use std::rc::Rc;
 
 /// A function recorded at a point: value, gradient, and replays for Hessian-vector
 /// products and Hessians, without running the function again.
@@ -42,7 +37,7 @@ pub struct Recording<T: Scalar + 'static = f64> {
 }
 
 /// Records `f` at `x`. Errors: [`Error::EmptyInput`], [`Error::NonFiniteInput`],
-/// [`Error::NonFiniteValue`], [`Error::NonFiniteGradient`].
+/// [`Error::NonFiniteValue`], [`Error::NonFiniteGradient`], [`Error::TapeTooLarge`].
 ///
 /// ```
 /// use hyperhess::Scalar;
@@ -64,8 +59,9 @@ impl<T: Base> Recording<T> {
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
-        let n = check_point(x.iter().map(Scalar::value))?;
-        let tape = Tape::with_inputs(n, pool::take());
+        let n = check_point(x)?;
+        let too_large = Error::TapeTooLarge { limit: MAX_NODES };
+        let tape = Tape::with_inputs(n, pool::take()).ok_or_else(|| too_large.clone())?;
         let (output, value) = {
             let inputs: Vec<Var<'_, T>> = x
                 .iter()
@@ -75,12 +71,21 @@ impl<T: Base> Recording<T> {
             let y = f(&inputs);
             (y.index() as usize, y.base_value())
         };
-        if !value.is_finite() {
+        let nodes = match tape.into_nodes() {
+            Ok(nodes) => nodes,
+            Err(nodes) => {
+                pool::give(nodes);
+                return Err(too_large);
+            }
+        };
+        // The value's own part only: a non-finite derivative part of a nested value
+        // (the gradient along `v` in `hvp`) is a gradient error, found below.
+        if !value.value().is_finite() {
+            pool::give(nodes);
             return Err(Error::NonFiniteValue {
                 value: value.value(),
             });
         }
-        let nodes = tape.into_nodes();
         let mut adj: Vec<T> = pool::take();
         adjoints(&nodes, n, output, &mut adj);
         adj.resize(adj.len().max(n + 1), T::zero());
@@ -163,20 +168,9 @@ impl<T: Base> Recording<T> {
         independent_inputs(&self.nodes, self.n, self.output)
     }
 
-    /// [`Error::IndependentInputs`] when `options.strict` and some input is ignored.
-    pub(crate) fn check_strict(&self, options: &Options) -> Result<(), Error> {
-        if options.strict {
-            let indices = self.independent_inputs();
-            if !indices.is_empty() {
-                return Err(Error::IndependentInputs { indices });
-            }
-        }
-        Ok(())
-    }
-
     /// The Hessian-vector product `H v` (one tangent sweep and one reverse sweep).
     ///
-    /// Errors: [`Error::DirectionLength`], [`Error::NonFiniteDirection`],
+    /// Errors: [`Error::LengthMismatch`], [`Error::NonFiniteDirection`],
     /// [`Error::NonFiniteHessian`] (naming the row, column 0).
     ///
     /// ```
@@ -197,132 +191,23 @@ impl<T: Base> Recording<T> {
         Ok(out)
     }
 
-    /// The dense Hessian, `lanes` columns per sweep (see [`Options::lanes`]), exactly
-    /// symmetric (the upper triangle is mirrored).
-    ///
-    /// ```
-    /// let rec = hyperhess::record(|x| x[0] * x[0] * x[1], &[1.0, 2.0]).unwrap();
-    /// assert_eq!(rec.hessian().unwrap(), nalgebra::dmatrix![4.0, 2.0; 2.0, 0.0]);
-    /// ```
-    pub fn hessian(&self) -> Result<DMatrix<T>, Error> {
-        self.hessian_with(&Options::default())
+    /// The Hessian's structural sparsity pattern as sorted rows (CSR offsets and
+    /// columns, both triangles), or `None` when finding it would cost more than
+    /// `budget` (see [`hessian_pattern`]).
+    pub(crate) fn pattern_rows(&self, budget: usize) -> Option<(Vec<usize>, Vec<u32>)> {
+        hessian_pattern(&self.nodes, self.n, self.output, budget)
     }
 
-    /// [`Recording::hessian`] with options (lane width, strict).
-    ///
-    /// ```
-    /// use hyperhess::Options;
-    /// let rec = hyperhess::record(|x| x[0] * x[0], &[1.0, 2.0]).unwrap();
-    /// let strict = Options { strict: true, ..Options::default() };
-    /// assert!(rec.hessian_with(&strict).is_err());
-    /// ```
-    pub fn hessian_with(&self, options: &Options) -> Result<DMatrix<T>, Error> {
-        self.check_strict(options)?;
-        let n = self.n;
-        let mut h = DMatrix::from_element(n, n, T::zero());
-        let compressed = match options.sparsity {
-            Sparsity::Dense => None,
-            Sparsity::Auto if n < 16 => None,
-            Sparsity::Auto => self.auto_decision(),
-            Sparsity::Compressed => self.structure(usize::MAX, usize::MAX).map(Rc::new),
-        };
-        if let Some(found) = compressed {
-            let (pattern, coloring) = &*found;
-            let hv = self.compressed_products(coloring, options);
-            let mut bad = None;
-            coloring.recover(pattern, &hv, |i, j, v| {
-                if !v.is_finite() && bad.is_none() {
-                    bad = Some(Error::NonFiniteHessian {
-                        row: i.min(j),
-                        col: i.max(j),
-                        value: v.value(),
-                    });
-                }
-                h[(i, j)] = v;
-            });
-            return bad.map_or(Ok(h), Err);
-        } else {
-            let threads =
-                cfg!(feature = "parallel") && options.parallel && n >= Options::PARALLEL_MIN_INPUTS;
-            match (options.lane_width(), threads) {
-                (1, false) => self.dense_blocks::<1>(&mut h),
-                (2, false) => self.dense_blocks::<2>(&mut h),
-                (4, false) => self.dense_blocks::<4>(&mut h),
-                (8, false) => self.dense_blocks::<8>(&mut h),
-                (_, false) => self.dense_blocks::<16>(&mut h),
-                (1, true) => self.dense_blocks_parallel::<1>(&mut h),
-                (2, true) => self.dense_blocks_parallel::<2>(&mut h),
-                (4, true) => self.dense_blocks_parallel::<4>(&mut h),
-                (8, true) => self.dense_blocks_parallel::<8>(&mut h),
-                (_, true) => self.dense_blocks_parallel::<16>(&mut h),
-            }
-            mirror_upper(&mut h);
-        }
-        for j in 0..n {
-            for i in 0..=j {
-                if !h[(i, j)].is_finite() {
-                    return Err(Error::NonFiniteHessian {
-                        row: i,
-                        col: j,
-                        value: h[(i, j)].value(),
-                    });
-                }
-            }
-        }
-        Ok(h)
+    /// Whether this recording ran exactly the operations whose structure words are
+    /// `stored` (see [`Recording::structure_words`]), compared word by word.
+    pub(crate) fn has_structure(&self, stored: &[u64]) -> bool {
+        let words = self.structure_words();
+        words.len() == stored.len() && words.zip(stored).all(|(a, &b)| a == b)
     }
 
-    /// The automatic rule (see [`Sparsity::Auto`]): the pattern and coloring to use,
-    /// or `None` for dense sweeps. The decision is remembered per thread for the
-    /// last tape structure seen (compared exactly), so a loop evaluating the same
-    /// function at many points pays for the pattern and coloring once.
-    fn auto_decision(&self) -> pool::Decision {
-        let n = self.n;
-        if n < 16 {
-            return None;
-        }
-        let words = || {
-            self.nodes[..=self.output.max(n)]
-                .iter()
-                .map(Node::structure)
-        };
-        if let Some(decision) = pool::recall(words()) {
-            return decision;
-        }
-        let decision = self
-            .structure(self.pattern_budget(), n * n / 4)
-            .filter(|(_, coloring)| coloring.count() * 4 <= n)
-            .map(Rc::new);
-        pool::remember(self.structure_words(), decision.clone());
-        decision
-    }
-
-    /// How many set entries and coupled pairs the automatic rule lets pattern
-    /// detection spend before calling the Hessian dense: a few passes over the tape.
-    fn pattern_budget(&self) -> usize {
-        4 * self.nodes.len() + 16 * self.n
-    }
-
-    /// The sparsity pattern and its star coloring, or `None` over `budget` or when
-    /// the pattern has more than `max_nnz` entries (coloring a dense pattern costs
-    /// up to `n d^3` and cannot pay).
-    pub(crate) fn structure(
-        &self,
-        budget: usize,
-        max_nnz: usize,
-    ) -> Option<(SparsityPattern, StarColoring)> {
-        let pattern = hessian_pattern(&self.nodes, self.n, self.output, budget)?;
-        if pattern.nnz() > max_nnz {
-            return None;
-        }
-        let coloring = StarColoring::new(&pattern);
-        Some((pattern, coloring))
-    }
-
-    /// The sparsity pattern of the Hessian (structural, from the operations).
-    pub(crate) fn pattern(&self) -> SparsityPattern {
-        hessian_pattern(&self.nodes, self.n, self.output, usize::MAX)
-            .expect("an unlimited budget always gives a pattern")
+    /// Number of nodes up to the output: the length of every sweep.
+    pub(crate) fn sweep_len(&self) -> usize {
+        self.output.max(self.n) + 1
     }
 
     /// The recorded structure, one word per node up to the output (operands and
@@ -335,115 +220,6 @@ impl<T: Base> Recording<T> {
             .map(Node::structure)
     }
 
-    /// `H V` for the coloring's `p` directions (column `c` of `V` sums the unit
-    /// vectors of color `c`), as `hv[i * p + c]`, `L` colors per sweep.
-    pub(crate) fn compressed_products(&self, coloring: &StarColoring, options: &Options) -> Vec<T> {
-        let p = coloring.count();
-        // One sweep of exactly p lanes when p <= 4 (three colors for banded
-        // Hessians: a fourth lane would be a quarter more memory traffic for
-        // nothing); else blocks of the lane width.
-        let width = match options.lanes {
-            Some(l) => l.clamp(1, 16).min(p.max(1)),
-            None => p.clamp(1, Options::DEFAULT_LANES),
-        };
-        let mut hv = vec![T::zero(); self.n * p];
-        match width {
-            1 => self.compressed_blocks::<1>(coloring, &mut hv),
-            2 => self.compressed_blocks::<2>(coloring, &mut hv),
-            3 => self.compressed_blocks::<3>(coloring, &mut hv),
-            4 => self.compressed_blocks::<4>(coloring, &mut hv),
-            5..=8 => self.compressed_blocks::<8>(coloring, &mut hv),
-            _ => self.compressed_blocks::<16>(coloring, &mut hv),
-        }
-        hv
-    }
-
-    fn compressed_blocks<const L: usize>(&self, coloring: &StarColoring, hv: &mut [T]) {
-        let (p, colors) = (coloring.count(), coloring.colors());
-        for c0 in (0..p).step_by(L) {
-            self.sweep::<L>(
-                |i, s| {
-                    *s = [T::zero(); L];
-                    let c = colors[i] as usize;
-                    if (c0..c0 + L).contains(&c) {
-                        s[c - c0] = T::one();
-                    }
-                },
-                |i, r| {
-                    for (l, &v) in r.iter().enumerate().take(p - c0) {
-                        hv[i * p + c0 + l] = v;
-                    }
-                },
-            );
-        }
-    }
-
-    /// Fills `h` column block by column block, `L` unit directions per sweep.
-    fn dense_blocks<const L: usize>(&self, h: &mut DMatrix<T>) {
-        let n = self.n;
-        for j0 in (0..n).step_by(L) {
-            self.sweep::<L>(
-                |i, s| {
-                    *s = [T::zero(); L];
-                    if (j0..j0 + L).contains(&i) {
-                        s[i - j0] = T::one();
-                    }
-                },
-                |i, r| {
-                    for (l, &v) in r.iter().enumerate().take(n - j0) {
-                        h[(i, j0 + l)] = v;
-                    }
-                },
-            );
-        }
-    }
-
-    /// [`Recording::dense_blocks`] with the blocks spread over rayon's threads, each
-    /// with its own sweep buffers (the tape and first-order adjoints are shared).
-    #[cfg(feature = "parallel")]
-    fn dense_blocks_parallel<const L: usize>(&self, h: &mut DMatrix<T>) {
-        use rayon::prelude::*;
-        let (n, output) = (self.n, self.output);
-        let (nodes, adjoints) = (&self.nodes, &self.adjoints);
-        // Column-major storage: the columns of block b are one contiguous chunk, so
-        // every job writes straight into its own part of the result.
-        h.as_mut_slice()
-            .par_chunks_mut(n * L)
-            .enumerate()
-            .for_each(|(b, chunk)| {
-                let j0 = b * L;
-                let width = chunk.len() / n;
-                // Each worker thread keeps its sweep buffers in its own pool, so they
-                // are allocated (and faulted in) once per thread, not per job.
-                let mut buffers: LaneBuffers<T> = pool::take();
-                hvp_lanes::<T, L>(
-                    nodes,
-                    n,
-                    output,
-                    adjoints,
-                    &mut buffers,
-                    |i, s| {
-                        *s = [T::zero(); L];
-                        if (j0..j0 + L).contains(&i) {
-                            s[i - j0] = T::one();
-                        }
-                    },
-                    |i, r| {
-                        for (l, &v) in r.iter().enumerate().take(width) {
-                            chunk[l * n + i] = v;
-                        }
-                    },
-                );
-                pool::give(buffers);
-            });
-    }
-
-    /// Without the `parallel` feature: the serial sweeps.
-    #[cfg(not(feature = "parallel"))]
-    fn dense_blocks_parallel<const L: usize>(&self, h: &mut DMatrix<T>) {
-        self.dense_blocks::<L>(h)
-    }
-
     /// One lane sweep with this recording's buffers.
     pub(crate) fn sweep<const L: usize>(
         &self,
@@ -451,12 +227,45 @@ impl<T: Base> Recording<T> {
         out: impl FnMut(usize, &[T; L]),
     ) {
         let mut buffers = self.buffers.borrow_mut();
+        self.replay().sweep_with::<L>(&mut buffers, seed, out);
+    }
+
+    /// What the lane sweeps read (the tape and the first-order adjoints), without
+    /// this recording's own buffers: `Sync`, so threads can sweep one recording at
+    /// once, each with its own buffers.
+    pub(crate) fn replay(&self) -> Replay<'_, T> {
+        Replay {
+            nodes: &self.nodes,
+            n: self.n,
+            output: self.output,
+            adjoints: &self.adjoints,
+        }
+    }
+}
+
+/// A shareable view of a [`Recording`] for lane sweeps ([`Recording::replay`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Replay<'a, T> {
+    nodes: &'a [Node<T>],
+    n: usize,
+    output: usize,
+    adjoints: &'a [T],
+}
+
+impl<T: Scalar> Replay<'_, T> {
+    /// One lane sweep with the caller's buffers.
+    pub(crate) fn sweep_with<const L: usize>(
+        &self,
+        buffers: &mut LaneBuffers<T>,
+        seed: impl FnMut(usize, &mut [T; L]),
+        out: impl FnMut(usize, &[T; L]),
+    ) {
         hvp_lanes::<T, L>(
-            &self.nodes,
+            self.nodes,
             self.n,
             self.output,
-            &self.adjoints,
-            &mut buffers,
+            self.adjoints,
+            buffers,
             seed,
             out,
         );
@@ -469,21 +278,5 @@ impl<T: Scalar + 'static> Drop for Recording<T> {
         pool::give(std::mem::take(&mut self.nodes));
         pool::give(std::mem::take(&mut self.adjoints));
         pool::give(std::mem::take(self.buffers.get_mut()));
-    }
-}
-
-/// Copies the upper triangle onto the lower one, in 32 x 32 tiles so that the
-/// transposed reads stay in cache (the exact symmetry of the dense result).
-fn mirror_upper<T: Base>(h: &mut DMatrix<T>) {
-    const TILE: usize = 32;
-    let n = h.nrows();
-    for jt in (0..n).step_by(TILE) {
-        for it in (0..=jt).step_by(TILE) {
-            for j in jt..(jt + TILE).min(n) {
-                for i in it..(it + TILE).min(j) {
-                    h[(j, i)] = h[(i, j)];
-                }
-            }
-        }
     }
 }

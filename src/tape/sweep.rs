@@ -11,6 +11,12 @@
 //! Seeding `v_bar = 1`, `v_bar' = 0` at the output, the inputs' `x_bar` is the
 //! gradient and `x_bar'` is `H x'`. Node 0 is the constant slot: its tangent is
 //! zero and whatever accumulates in its adjoints is never read.
+//!
+//! A node with a non-finite partial ([`Node::is_careful`]) takes a slower path that
+//! skips each product with a zero tangent or adjoint ([`times`]), as the forward
+//! engine skips zero tangents: a node that does not reach the output (zero
+//! adjoints), or a direction that does not move its operand (zero tangent), then
+//! contributes nothing instead of `0 * inf = NaN`.
 
 use super::node::Node;
 use crate::Scalar;
@@ -26,9 +32,21 @@ pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, ad
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
         let vb = adj[k];
-        adj[node.a()] += vb * node.da;
-        adj[node.b()] += vb * node.db;
+        if node.is_careful() {
+            adj[node.a()] += times(node.da, vb);
+            adj[node.b()] += times(node.db, vb);
+        } else {
+            adj[node.a()] += vb * node.da;
+            adj[node.b()] += vb * node.db;
+        }
     }
+}
+
+/// `d * t`, or zero when `t` is zero (whatever `d` is): the product of a partial
+/// and a tangent or adjoint on a careful node.
+#[inline]
+fn times<T: Scalar>(d: T, t: T) -> T {
+    if t.is_zero() { T::zero() } else { d * t }
 }
 
 /// Buffers for the lane sweeps, kept across blocks and calls.
@@ -36,6 +54,12 @@ pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, ad
 pub(crate) struct LaneBuffers<T> {
     tangents: Vec<T>,
     adjoints2: Vec<T>,
+}
+
+impl<T: 'static> super::pool::Pooled for LaneBuffers<T> {
+    fn bytes(&self) -> usize {
+        super::pool::Pooled::bytes(&self.tangents) + super::pool::Pooled::bytes(&self.adjoints2)
+    }
 }
 
 impl<T> Default for LaneBuffers<T> {
@@ -79,6 +103,12 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         let node = &nodes[k];
         let (ta, tb) = (t[node.a()], t[node.b()]);
         let tk = &mut t[k];
+        if node.is_careful() {
+            for l in 0..L {
+                tk[l] = times(node.da, ta[l]) + times(node.db, tb[l]);
+            }
+            continue;
+        }
         for l in 0..L {
             tk[l] = node.da * ta[l] + node.db * tb[l];
         }
@@ -91,6 +121,15 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         let (ta, tb) = (t[ia], t[ib]);
         let mut inc_a = [z; L];
         let mut inc_b = [z; L];
+        if node.is_careful() {
+            for l in 0..L {
+                let sa = times(node.daa, ta[l]) + times(node.dab, tb[l]);
+                let sb = times(node.dab, ta[l]) + times(node.dbb, tb[l]);
+                a2[ia][l] += times(node.da, vb2[l]) + times(sa, vb);
+                a2[ib][l] += times(node.db, vb2[l]) + times(sb, vb);
+            }
+            continue;
+        }
         if node.is_linear() {
             for l in 0..L {
                 a2[ia][l] += vb2[l] * node.da;

@@ -4,7 +4,7 @@ use super::node::{Curvature, MAX_NODES, Node};
 use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -15,47 +15,94 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// A tape is only ever reached through [`crate::record`] (or the drivers built on
 /// it), which hands the user function fresh [`Var`]s tied to it by lifetime; what
 /// comes back is a [`crate::Recording`] that owns the recorded operations.
-///
-/// ```
-/// let rec = hyperhess::record(|x| x[0] * x[1] + x[0], &[1.0, 2.0]).unwrap();
-/// assert_eq!(rec.operations(), 2); // one product, one sum, on the tape
-/// ```
 #[derive(Debug)]
-pub struct Tape<T = f64> {
+pub(crate) struct Tape<T = f64> {
     nodes: RefCell<Vec<Node<T>>>,
+    /// Set when a node could not be recorded (index space or memory exhausted):
+    /// from then on nothing is recorded, and the recording returns
+    /// [`crate::Error::TapeTooLarge`].
+    full: Cell<bool>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test-only knob: a lower node limit, so that running out of tape is testable.
+    pub(crate) static TEST_NODE_LIMIT: Cell<usize> = const { Cell::new(MAX_NODES) };
+}
+
+/// The most nodes a tape may hold (lowered in unit tests).
+#[inline]
+fn node_limit() -> usize {
+    #[cfg(test)]
+    {
+        TEST_NODE_LIMIT.with(Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        MAX_NODES
+    }
 }
 
 impl<T: Scalar> Tape<T> {
-    /// An empty tape with its constant slot and `n` input nodes.
-    pub(crate) fn with_inputs(n: usize, mut buffer: Vec<Node<T>>) -> Self {
+    /// An empty tape with its constant slot and `n` input nodes, or `None` when
+    /// they do not fit.
+    pub(crate) fn with_inputs(n: usize, mut buffer: Vec<Node<T>>) -> Option<Self> {
         buffer.clear();
-        let zero = Node::new(0, 0, [T::zero(); 5], Curvature::LINEAR);
+        if n >= node_limit() || buffer.try_reserve(n + 1).is_err() {
+            return None;
+        }
+        let zero = Node::new(0, 0, [T::zero(); 5], Curvature::LINEAR, true);
         buffer.resize(n + 1, zero);
-        Tape {
+        Some(Tape {
             nodes: RefCell::new(buffer),
+            full: Cell::new(false),
+        })
+    }
+
+    /// The recorded nodes, or `None` when the tape ran out of room.
+    pub(crate) fn into_nodes(self) -> Result<Vec<Node<T>>, Vec<Node<T>>> {
+        let nodes = self.nodes.into_inner();
+        if self.full.get() {
+            Err(nodes)
+        } else {
+            Ok(nodes)
         }
     }
 
-    /// The recorded nodes.
-    pub(crate) fn into_nodes(self) -> Vec<Node<T>> {
-        self.nodes.into_inner()
-    }
-
-    /// Appends a node; returns its index.
+    /// Appends a node; returns its index. When the index space or memory runs out,
+    /// marks the tape full and returns the constant slot (what is computed after
+    /// that is thrown away: the recording reports the overflow).
     #[inline]
     fn push(&self, node: Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
         let k = nodes.len();
-        assert!(
-            k < MAX_NODES,
-            "tape overflow: more than {MAX_NODES} operations"
-        );
+        if (k == nodes.capacity() || k >= node_limit()) && !self.grow(&mut nodes) {
+            return 0;
+        }
         nodes.push(node);
         k as u32
     }
+
+    /// Makes room for one more node by fallible doubling; `false` (and the tape
+    /// marked full) when the limit or the memory is reached.
+    #[cold]
+    fn grow(&self, nodes: &mut Vec<Node<T>>) -> bool {
+        let k = nodes.len();
+        let limit = node_limit();
+        let room = k < limit
+            && !self.full.get()
+            && (k < nodes.capacity() || {
+                let want = k.max(64).min(limit - k);
+                nodes.try_reserve_exact(want).is_ok() || nodes.try_reserve_exact(1).is_ok()
+            });
+        if !room {
+            self.full.set(true);
+        }
+        room
+    }
 }
 
-/// A scalar that records the operations applied to it on a [`Tape`].
+/// A scalar that records the operations applied to it on a tape.
 ///
 /// `Var<'t>` is tied to its tape by the invariant lifetime `'t`: it cannot outlive
 /// the recording nor meet a variable of another tape (both are compile errors).
@@ -70,7 +117,7 @@ impl<T: Scalar> Tape<T> {
 /// A variable cannot leave its recording:
 ///
 /// ```compile_fail
-/// use std::cell::RefCell;
+/// use std::cell::{Cell, RefCell};
 /// let leak = RefCell::new(None);
 /// let _ = hyperhess::record(|x| { *leak.borrow_mut() = Some(x[0]); x[0] }, &[1.0]);
 /// ```
@@ -146,7 +193,14 @@ impl<'t, T: Scalar> Var<'t, T> {
             ab: curvature.ab && self.tape.is_some() && other.tape.is_some(),
             bb: curvature.bb && other.tape.is_some(),
         };
-        let index = tape.push(Node::new(self.index, other.index, partials, curvature));
+        let finite = partials.iter().all(Scalar::is_finite);
+        let index = tape.push(Node::new(
+            self.index,
+            other.index,
+            partials,
+            curvature,
+            finite,
+        ));
         Var {
             tape: Some(tape),
             index,
@@ -339,5 +393,32 @@ impl<T: Scalar> fmt::Debug for Var<'_, T> {
             .field("index", &self.index)
             .field("value", &self.value)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TEST_NODE_LIMIT;
+    use crate::Error;
+
+    #[test]
+    fn running_out_of_tape_is_a_typed_error() {
+        TEST_NODE_LIMIT.with(|l| l.set(1000));
+        let long = crate::record(
+            |x| {
+                let mut y = x[0];
+                for _ in 0..2000 {
+                    y *= x[1];
+                }
+                y
+            },
+            &[1.0, 1.0],
+        );
+        let inputs = crate::record(|x| x[0], &vec![1.0; 1000]);
+        let short = crate::record(|x| x[0] * x[1], &[1.0, 2.0]);
+        TEST_NODE_LIMIT.with(|l| l.set(super::MAX_NODES));
+        assert!(matches!(long.unwrap_err(), Error::TapeTooLarge { .. }));
+        assert!(matches!(inputs.unwrap_err(), Error::TapeTooLarge { .. }));
+        assert_eq!(short.unwrap().value(), 2.0);
     }
 }

@@ -7,9 +7,17 @@
 //! vertices uses at least three colors; it allows *direct* recovery: each entry
 //! `H[i][j]` is read off one product, with no substitution and so no error growth.
 //! Acyclic coloring needs fewer colors but recovers by substitution; we chose direct
-//! recovery for exactness (sparse and dense results agree to the last bit).
+//! recovery for accuracy (no error growth). Each entry of the upper triangle is read
+//! once and mirrored, so the result is exactly symmetric; it agrees with the dense
+//! sweeps to rounding (a compressed sweep adds the columns of one color in the same
+//! adjoint slots), and exactly where no rounding happens.
+//!
+//! Coloring costs up to `sum over w of deg(w) * sum over neighbours x of deg(x)`
+//! steps (about `n d³` for degree `d`); [`StarColoring::new_within`] estimates that
+//! first and, over its budget, takes one color per column instead (the dense
+//! sweeps: never more work than the dense Hessian).
 
-use crate::pattern::SparsityPattern;
+use super::pattern::SparsityPattern;
 
 /// A star coloring of a symmetric sparsity pattern.
 ///
@@ -88,6 +96,30 @@ impl StarColoring {
         StarColoring { colors, count }
     }
 
+    /// [`StarColoring::new`] when its greedy search costs at most `budget` steps
+    /// (estimated exactly from the degrees), else one color per column.
+    pub(crate) fn new_within(pattern: &SparsityPattern, budget: usize) -> Self {
+        let n = pattern.dim();
+        let degree = |v: usize| pattern.row(v).len();
+        let mut work = 0usize;
+        for w in 0..n {
+            let around: usize = pattern.row(w).iter().map(|&x| degree(x as usize)).sum();
+            work = work.saturating_add(degree(w).saturating_mul(around));
+            if work > budget {
+                return Self::distinct(n);
+            }
+        }
+        Self::new(pattern)
+    }
+
+    /// One color per column (a star coloring of any pattern).
+    pub(crate) fn distinct(n: usize) -> Self {
+        StarColoring {
+            colors: (0..n as u32).collect(),
+            count: n,
+        }
+    }
+
     /// Number of colors (compressed Hessian-vector products needed).
     ///
     /// ```
@@ -138,39 +170,53 @@ impl StarColoring {
         })
     }
 
-    /// Recovers `H[i][j]` for every entry of `pattern` (row by row, in pattern
-    /// order, as `put(i, j, value)`) from the compressed products `hv[i * p + c] = (H V)[i][c]`, where
-    /// column `c` of `V` sums the unit vectors of color `c`.
-    pub(crate) fn recover<T: Copy>(
-        &self,
-        pattern: &SparsityPattern,
-        hv: &[T],
-        mut put: impl FnMut(usize, usize, T),
-    ) {
+    /// Recovers `H[i][j]` for every entry of `pattern`, in pattern order (row by
+    /// row), from the compressed products `hv[i * p + c] = (H V)[i][c]`, where
+    /// column `c` of `V` sums the unit vectors of color `c`. Each entry of the upper
+    /// triangle is read off one product and mirrored: exactly symmetric.
+    pub(crate) fn recover<T: Copy>(&self, pattern: &SparsityPattern, hv: &[T]) -> Vec<T> {
         let p = self.count;
         let c = &self.colors;
+        let (offsets, columns) = pattern.arrays();
+        let n = pattern.dim();
+        let mut values: Vec<T> = Vec::with_capacity(columns.len());
         let mut seen = vec![0u32; p];
-        for i in 0..pattern.dim() {
-            let row = pattern.row(i);
+        // upper[i]: the next entry of row i right of the diagonal still to be
+        // mirrored; rows are visited in order, so row j meets its lower entries
+        // (i, j) in the order row i lists them.
+        let mut upper: Vec<usize> = (0..n)
+            .map(|i| {
+                offsets[i]
+                    + columns[offsets[i]..offsets[i + 1]].partition_point(|&j| (j as usize) <= i)
+            })
+            .collect();
+        for i in 0..n {
+            let row = &columns[offsets[i]..offsets[i + 1]];
             for &j in row {
                 seen[c[j as usize] as usize] += 1;
             }
             for &j in row {
                 let j = j as usize;
-                let (ci, cj) = (c[i] as usize, c[j] as usize);
-                // Unique neighbour of i with j's color (always so for j == i): read
-                // row i; else i is the unique neighbour of j with i's color.
-                let value = if i == j || seen[cj] == 1 {
-                    hv[i * p + cj]
+                let value = if j < i {
+                    // Mirror of (j, i), already recovered in row j.
+                    let k = upper[j];
+                    upper[j] += 1;
+                    values[k]
+                } else if j == i || seen[c[j] as usize] == 1 {
+                    // Unique neighbour of i with j's color (always so for j == i):
+                    // read row i.
+                    hv[i * p + c[j] as usize]
                 } else {
-                    hv[j * p + ci]
+                    // Else i is the unique neighbour of j with i's color.
+                    hv[j * p + c[i] as usize]
                 };
-                put(i, j, value);
+                values.push(value);
             }
             for &j in row {
                 seen[c[j as usize] as usize] = 0;
             }
         }
+        values
     }
 }
 

@@ -28,6 +28,19 @@ impl SparsityPattern {
         SparsityPattern { offsets, columns }
     }
 
+    /// Every entry of an `n x n` matrix, or `None` when that does not fit in memory.
+    pub(crate) fn full(n: usize) -> Option<Self> {
+        let mut columns = Vec::new();
+        columns.try_reserve_exact(n.checked_mul(n)?).ok()?;
+        for _ in 0..n {
+            columns.extend(0..n as u32);
+        }
+        Some(SparsityPattern {
+            offsets: (0..=n).map(|i| i * n).collect(),
+            columns,
+        })
+    }
+
     /// A pattern from a list of entries `(i, j)`; both triangles are added.
     ///
     /// ```

@@ -1,0 +1,275 @@
+//! The dense Hessian driver: [`Recording::hessian`] from `ceil(n / L)` sweeps of
+//! `L` unit directions, or, when the automatic rule finds the Hessian sparse enough,
+//! from a few compressed sweeps ([`crate::sparse`]); exactly symmetric either way.
+//!
+//! The automatic rule ([`Sparsity::Auto`]) and its per-thread memo live here: they
+//! serve this driver's choice and nothing else.
+
+use crate::error::Error;
+use crate::options::{Options, Sparsity};
+use crate::scalar::{Base, Scalar};
+use crate::sparse::Structure;
+use crate::tape::Recording;
+#[cfg(feature = "parallel")]
+use crate::tape::{LaneBuffers, pool};
+use nalgebra::DMatrix;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Runs `$body` with a `const $L: usize` lane count for a runtime `width`, rounded
+/// up to one of the compiled widths 1, 2, 3, 4, 8, 16 (the one lane dispatch of the
+/// crate: dense blocks, compressed sweeps and parallel blocks all go through it).
+macro_rules! with_lanes {
+    ($width:expr, $L:ident => $body:expr) => {
+        match $width {
+            0 | 1 => {
+                const $L: usize = 1;
+                $body
+            }
+            2 => {
+                const $L: usize = 2;
+                $body
+            }
+            3 => {
+                const $L: usize = 3;
+                $body
+            }
+            4 => {
+                const $L: usize = 4;
+                $body
+            }
+            5..=8 => {
+                const $L: usize = 8;
+                $body
+            }
+            _ => {
+                const $L: usize = 16;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_lanes;
+
+impl<T: Base> Recording<T> {
+    /// The dense Hessian, exactly symmetric (one triangle is computed or recovered
+    /// and mirrored, bit for bit), by the automatic rule of [`Sparsity::Auto`].
+    ///
+    /// Errors: [`Error::NonFiniteHessian`] naming the first entry `(row <= col)`
+    /// that is not finite, [`Error::OutOfMemory`] when the `n x n` result cannot be
+    /// allocated.
+    ///
+    /// ```
+    /// let rec = hyperhess::record(|x| x[0] * x[0] * x[1], &[1.0, 2.0]).unwrap();
+    /// assert_eq!(rec.hessian().unwrap(), nalgebra::dmatrix![4.0, 2.0; 2.0, 0.0]);
+    /// ```
+    pub fn hessian(&self) -> Result<DMatrix<T>, Error> {
+        self.hessian_with(&Options::default())
+    }
+
+    /// [`Recording::hessian`] with [`Options`] (strict, lane width, sparsity,
+    /// parallel).
+    ///
+    /// ```
+    /// use hyperhess::Options;
+    /// let rec = hyperhess::record(|x| x[0] * x[0], &[1.0, 2.0]).unwrap();
+    /// let strict = Options { strict: true, ..Options::default() };
+    /// assert!(rec.hessian_with(&strict).is_err());
+    /// ```
+    pub fn hessian_with(&self, options: &Options) -> Result<DMatrix<T>, Error> {
+        strict(self, options)?;
+        let n = self.inputs();
+        let compressed = match options.sparsity {
+            Sparsity::Dense => None,
+            Sparsity::Auto => auto_decision(self),
+            Sparsity::Compressed => Structure::find(self, Structure::budget(self)).map(Rc::new),
+        };
+        let mut h = zeros(n)?;
+        match compressed {
+            Some(structure) => structure.fill_dense(self, options, &mut h),
+            None => {
+                let width = options.lane_width_for(n);
+                let threads = cfg!(feature = "parallel")
+                    && options.parallel
+                    && n >= Options::PARALLEL_MIN_INPUTS;
+                with_lanes!(width, L => if threads {
+                    dense_blocks_parallel::<T, L>(self, &mut h)
+                } else {
+                    dense_blocks::<T, L>(self, &mut h)
+                });
+                mirror_upper(&mut h);
+            }
+        }
+        for j in 0..n {
+            for i in 0..=j {
+                if !h[(i, j)].is_finite() {
+                    return Err(Error::NonFiniteHessian {
+                        row: i,
+                        col: j,
+                        value: h[(i, j)].value(),
+                    });
+                }
+            }
+        }
+        Ok(h)
+    }
+}
+
+/// [`Error::IndependentInputs`] when `options.strict` and the output ignores some
+/// input.
+pub(crate) fn strict<T: Base>(rec: &Recording<T>, options: &Options) -> Result<(), Error> {
+    if options.strict {
+        let indices = rec.independent_inputs();
+        if !indices.is_empty() {
+            return Err(Error::IndependentInputs { input: 0, indices });
+        }
+    }
+    Ok(())
+}
+
+/// An `n x n` zero matrix, or [`Error::OutOfMemory`] instead of an abort.
+pub(crate) fn zeros<T: Base>(n: usize) -> Result<DMatrix<T>, Error> {
+    let entries = n.checked_mul(n);
+    let bytes = entries.and_then(|e| e.checked_mul(std::mem::size_of::<T>()));
+    let mut data = Vec::new();
+    match (entries, bytes) {
+        (Some(e), Some(_)) if data.try_reserve_exact(e).is_ok() => {
+            data.resize(e, T::zero());
+            Ok(DMatrix::from_vec(n, n, data))
+        }
+        _ => Err(Error::OutOfMemory {
+            bytes: bytes.unwrap_or(usize::MAX),
+        }),
+    }
+}
+
+/// Fills `h` column block by column block, `L` unit directions per sweep.
+fn dense_blocks<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DMatrix<T>) {
+    let n = rec.inputs();
+    for j0 in (0..n).step_by(L) {
+        rec.sweep::<L>(
+            |i, s| unit_lanes(i, j0, s),
+            |i, r| {
+                for (l, &v) in r.iter().enumerate().take(n - j0) {
+                    h[(i, j0 + l)] = v;
+                }
+            },
+        );
+    }
+}
+
+/// Lane `l` of input `i` is 1 when `i = j0 + l`: the unit directions of columns
+/// `j0..j0 + L`.
+#[inline]
+fn unit_lanes<T: Scalar, const L: usize>(i: usize, j0: usize, s: &mut [T; L]) {
+    *s = [T::zero(); L];
+    if (j0..j0 + L).contains(&i) {
+        s[i - j0] = T::one();
+    }
+}
+
+/// [`dense_blocks`] with the blocks spread over rayon's threads, each with its own
+/// sweep buffers (the tape and first-order adjoints are shared).
+#[cfg(feature = "parallel")]
+fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DMatrix<T>) {
+    use rayon::prelude::*;
+    let (n, replay) = (rec.inputs(), rec.replay());
+    // Column-major storage: the columns of block b are one contiguous chunk, so
+    // every job writes straight into its own part of the result.
+    h.as_mut_slice()
+        .par_chunks_mut(n * L)
+        .enumerate()
+        .for_each(|(b, chunk)| {
+            let j0 = b * L;
+            let width = chunk.len() / n;
+            // Each worker thread keeps its sweep buffers in its own (bounded) pool.
+            let mut buffers: LaneBuffers<T> = pool::take();
+            replay.sweep_with::<L>(
+                &mut buffers,
+                |i, s| unit_lanes(i, j0, s),
+                |i, r| {
+                    for (l, &v) in r.iter().enumerate().take(width) {
+                        chunk[l * n + i] = v;
+                    }
+                },
+            );
+            pool::give(buffers);
+        });
+}
+
+/// Without the `parallel` feature: the serial sweeps.
+#[cfg(not(feature = "parallel"))]
+fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DMatrix<T>) {
+    dense_blocks::<T, L>(rec, h)
+}
+
+/// Copies the upper triangle onto the lower one, in 32 x 32 tiles so that the
+/// transposed reads stay in cache (the exact symmetry of the dense result).
+fn mirror_upper<T: Base>(h: &mut DMatrix<T>) {
+    const TILE: usize = 32;
+    let n = h.nrows();
+    for jt in (0..n).step_by(TILE) {
+        for it in (0..=jt).step_by(TILE) {
+            for j in jt..(jt + TILE).min(n) {
+                for i in it..(it + TILE).min(j) {
+                    h[(j, i)] = h[(i, j)];
+                }
+            }
+        }
+    }
+}
+
+/// The automatic rule's decision: the structure to use, or `None` for dense sweeps.
+type Decision = Option<Rc<Structure>>;
+
+/// The last decision of this thread, for the exact tape structure it was made on.
+struct Memo {
+    structure: Vec<u64>,
+    decision: Decision,
+}
+
+thread_local! {
+    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
+}
+
+/// The longest structure remembered (in words of 8 bytes: 8 MiB); longer tapes are
+/// decided afresh each time rather than hold a copy of their structure.
+const MEMO_MAX_WORDS: usize = 1 << 20;
+
+/// The automatic rule (see [`Sparsity::Auto`]): with `n >= 16` inputs, find the
+/// pattern within a budget of a few passes over the tape, give up on patterns with
+/// more than `n² / 4` entries, and take the compressed path when the coloring needs
+/// `p <= n / 4` colors. The decision is remembered per thread for the last tape
+/// structure seen (compared word by word, never by hash), so a loop evaluating the
+/// same function at many points pays for the pattern and coloring once.
+fn auto_decision<T: Base>(rec: &Recording<T>) -> Decision {
+    let n = rec.inputs();
+    if n < 16 {
+        return None;
+    }
+    let recalled = MEMO.with(|memo| {
+        let memo = memo.borrow();
+        let m = memo.as_ref()?;
+        rec.has_structure(&m.structure).then(|| m.decision.clone())
+    });
+    if let Some(decision) = recalled {
+        return decision;
+    }
+    let budget = 4 * rec.sweep_len() + 16 * n;
+    let decision = Structure::find_within(rec, budget, n * n / 4)
+        .filter(|s| s.colors() * 4 <= n)
+        .map(Rc::new);
+    if rec.sweep_len() <= MEMO_MAX_WORDS {
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let mut words = memo.take().map(|m| m.structure).unwrap_or_default();
+            words.clear();
+            words.extend(rec.structure_words());
+            *memo = Some(Memo {
+                structure: words,
+                decision: decision.clone(),
+            });
+        });
+    }
+    decision
+}

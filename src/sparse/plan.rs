@@ -1,0 +1,121 @@
+//! [`SparsePlan`]: a pattern and its coloring, found once, evaluated at many points.
+
+use super::{SparsityPattern, StarColoring, Structure, to_csc};
+use crate::error::Error;
+use crate::tape::{Recording, Var};
+use nalgebra_sparse::CscMatrix;
+
+/// A sparsity pattern and its coloring, built once at one point and evaluated at
+/// many: each evaluation records the function, checks that it ran the same
+/// operations (else that its pattern is covered), and runs the `p` compressed
+/// sweeps.
+///
+/// ```
+/// use hyperhess::{Scalar, SparsePlan};
+/// fn f<S: Scalar>(x: &[S]) -> S { x.windows(2).map(|w| (w[1] - w[0] * w[0]).powi(2)).sum() }
+/// let plan = SparsePlan::new(|x| f(x), &[0.5; 100]).unwrap();
+/// assert_eq!(plan.colors(), 3); // tridiagonal
+/// for k in 0..3 {
+///     let x = vec![0.1 * k as f64; 100];
+///     let h = plan.hessian(|x| f(x), &x).unwrap();
+///     assert_eq!(h.nnz(), plan.pattern().nnz());
+/// }
+/// ```
+#[derive(Debug)]
+pub struct SparsePlan {
+    structure: Structure,
+    /// The recorded structure the pattern was found on (see `structure_words`).
+    words: Vec<u64>,
+}
+
+impl SparsePlan {
+    /// Records `f` at `x` and builds the pattern and its coloring.
+    ///
+    /// ```
+    /// let plan = hyperhess::SparsePlan::new(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+    /// assert_eq!(plan.pattern().nnz(), 2);
+    /// ```
+    pub fn new<F>(f: F, x: &[f64]) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    {
+        SparsePlan::from_recording(&crate::record(f, x)?)
+    }
+
+    fn from_recording(rec: &Recording) -> Result<Self, Error> {
+        Ok(SparsePlan {
+            structure: Structure::find_or_full(rec)?,
+            words: rec.structure_words().collect(),
+        })
+    }
+
+    /// The structural sparsity pattern.
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// let plan = hyperhess::SparsePlan::new(|x| x[0].sin() + x[1], &[1.0, 2.0]).unwrap();
+    /// assert!(plan.pattern().contains(0, 0) && !plan.pattern().contains(1, 1));
+    /// ```
+    pub fn pattern(&self) -> &SparsityPattern {
+        &self.structure.pattern
+    }
+
+    /// The star coloring of the pattern.
+    ///
+    /// ```
+    /// let plan = hyperhess::SparsePlan::new(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+    /// assert!(plan.coloring().is_star_coloring(plan.pattern()));
+    /// ```
+    pub fn coloring(&self) -> &StarColoring {
+        &self.structure.coloring
+    }
+
+    /// The number of colors: compressed Hessian-vector products per evaluation.
+    ///
+    /// ```
+    /// let plan = hyperhess::SparsePlan::new(|x| x[0] * x[0] + x[1] * x[1], &[1.0, 2.0]).unwrap();
+    /// assert_eq!(plan.colors(), 1);
+    /// ```
+    pub fn colors(&self) -> usize {
+        self.structure.colors()
+    }
+
+    /// The Hessian at `x`. Errors: those of [`crate::record`],
+    /// [`Error::LengthMismatch`], and [`Error::SparsityPatternChanged`] when `f`
+    /// ran other operations at `x` and its pattern there is not covered by the plan.
+    ///
+    /// ```
+    /// use hyperhess::{Error, Scalar, SparsePlan};
+    /// fn f<S: Scalar>(x: &[S]) -> S { if x[0] > S::zero() { x[0] * x[1] } else { x[0] * x[0] } }
+    /// let plan = SparsePlan::new(|x| f(x), &[-1.0, 0.0]).unwrap();
+    /// let err = plan.hessian(|x| f(x), &[1.0, 0.0]).unwrap_err();
+    /// assert!(matches!(err, Error::SparsityPatternChanged { .. }));
+    /// ```
+    pub fn hessian<F>(&self, f: F, x: &[f64]) -> Result<CscMatrix<f64>, Error>
+    where
+        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    {
+        let n = self.structure.pattern.dim();
+        if x.len() != n && !x.is_empty() {
+            return Err(Error::LengthMismatch {
+                what: "point",
+                expected: n,
+                found: x.len(),
+            });
+        }
+        let rec = Recording::new(f, x)?;
+        let full = self.structure.pattern.nnz() == n * n;
+        if !full && !rec.has_structure(&self.words) {
+            // Another path was taken: its pattern must be covered. (Past the budget
+            // it cannot be checked, and is reported as changed at its first row.)
+            let Some((offsets, columns)) = rec.pattern_rows(Structure::budget(&rec)) else {
+                return Err(Error::SparsityPatternChanged { row: 0, col: 0 });
+            };
+            let now = SparsityPattern::from_rows(offsets, columns);
+            if let Some((row, col)) = now.first_missing(&self.structure.pattern) {
+                return Err(Error::SparsityPatternChanged { row, col });
+            }
+        }
+        to_csc(&self.structure, &rec)
+    }
+}

@@ -1,0 +1,137 @@
+//! [`Structure`]: a Hessian's sparsity pattern with its star coloring, found within
+//! a budget, and what it computes: compressed Hessian-vector products and the
+//! entries recovered from them, exactly symmetric.
+
+use super::color::StarColoring;
+use super::pattern::SparsityPattern;
+use crate::error::Error;
+use crate::hessian::with_lanes;
+use crate::options::Options;
+use crate::scalar::{Base, Scalar};
+use crate::tape::Recording;
+use nalgebra::DMatrix;
+
+/// A pattern and a star coloring of it.
+#[derive(Clone, Debug)]
+pub(crate) struct Structure {
+    pub pattern: SparsityPattern,
+    pub coloring: StarColoring,
+}
+
+impl Structure {
+    /// The budget of the sparse drivers, in set entries or pairs produced while
+    /// finding the pattern, and in greedy steps while coloring it: `n` passes over
+    /// the tape, about what the dense Hessian's sweeps cost, plus `n²`. Memory
+    /// stays within a small multiple of the dense Hessian's (see
+    /// `docs/limitations.md`).
+    pub fn budget<T: Base>(rec: &Recording<T>) -> usize {
+        let (n, m) = (rec.inputs(), rec.sweep_len());
+        n.saturating_mul(m).saturating_add(n.saturating_mul(n))
+    }
+
+    /// The pattern (if found within `budget`) and its coloring (greedy star
+    /// coloring within the budget, else one color per column).
+    pub fn find<T: Base>(rec: &Recording<T>, budget: usize) -> Option<Self> {
+        Self::find_within(rec, budget, usize::MAX)
+    }
+
+    /// [`Structure::find`], and `None` too when the pattern has more than `max_nnz`
+    /// entries.
+    pub fn find_within<T: Base>(rec: &Recording<T>, budget: usize, max_nnz: usize) -> Option<Self> {
+        let (offsets, columns) = rec.pattern_rows(budget)?;
+        let pattern = SparsityPattern::from_rows(offsets, columns);
+        if pattern.nnz() > max_nnz {
+            return None;
+        }
+        let coloring = StarColoring::new_within(&pattern, budget);
+        Some(Structure { pattern, coloring })
+    }
+
+    /// The structure of the sparse drivers: the pattern within [`Structure::budget`],
+    /// or, when finding it would cost more, every entry with one color per column
+    /// (the dense Hessian's sweeps, and its memory; [`Error::OutOfMemory`] when that
+    /// does not fit).
+    pub fn find_or_full<T: Base>(rec: &Recording<T>) -> Result<Self, Error> {
+        if let Some(s) = Self::find(rec, Self::budget(rec)) {
+            return Ok(s);
+        }
+        let n = rec.inputs();
+        let pattern = SparsityPattern::full(n).ok_or(Error::OutOfMemory {
+            bytes: n.saturating_mul(n).saturating_mul(4),
+        })?;
+        Ok(Structure {
+            pattern,
+            coloring: StarColoring::distinct(n),
+        })
+    }
+
+    /// Number of colors: compressed products per evaluation.
+    pub fn colors(&self) -> usize {
+        self.coloring.count()
+    }
+
+    /// `H V` for the coloring's `p` directions (column `c` of `V` sums the unit
+    /// vectors of color `c`), as `hv[i * p + c]`: one sweep of exactly `p` lanes
+    /// when `p <= 4` (three colors for banded Hessians), else blocks of the lane
+    /// width.
+    pub fn products<T: Base>(&self, rec: &Recording<T>, options: &Options) -> Vec<T> {
+        let p = self.colors();
+        let mut hv = vec![T::zero(); rec.inputs() * p];
+        with_lanes!(options.lane_width_for(p), L => self.blocks::<T, L>(rec, &mut hv));
+        hv
+    }
+
+    fn blocks<T: Base, const L: usize>(&self, rec: &Recording<T>, hv: &mut [T]) {
+        let (p, colors) = (self.colors(), self.coloring.colors());
+        for c0 in (0..p).step_by(L) {
+            rec.sweep::<L>(
+                |i, s| {
+                    *s = [T::zero(); L];
+                    let c = colors[i] as usize;
+                    if (c0..c0 + L).contains(&c) {
+                        s[c - c0] = T::one();
+                    }
+                },
+                |i, r| {
+                    for (l, &v) in r.iter().enumerate().take(p - c0) {
+                        hv[i * p + c0 + l] = v;
+                    }
+                },
+            );
+        }
+    }
+
+    /// Every entry of the pattern, in pattern (CSR = CSC) order, from the compressed
+    /// products: exactly symmetric.
+    pub fn values<T: Copy>(&self, hv: &[T]) -> Vec<T> {
+        self.coloring.recover(&self.pattern, hv)
+    }
+
+    /// Writes the Hessian's entries into the zero matrix `h` (compressed sweeps and
+    /// recovery).
+    pub fn fill_dense<T: Base>(&self, rec: &Recording<T>, options: &Options, h: &mut DMatrix<T>) {
+        let values = self.values(&self.products(rec, options));
+        let (offsets, columns) = self.pattern.arrays();
+        for i in 0..self.pattern.dim() {
+            for k in offsets[i]..offsets[i + 1] {
+                h[(i, columns[k] as usize)] = values[k];
+            }
+        }
+    }
+
+    /// The first entry of the upper triangle (column by column, `row <= col`, the
+    /// order every driver reports in) of `values` that is not finite, as an error.
+    pub fn first_non_finite<T: Scalar>(&self, values: &[T]) -> Option<Error> {
+        let (offsets, rows) = self.pattern.arrays();
+        (0..self.pattern.dim()).find_map(|j| {
+            (offsets[j]..offsets[j + 1])
+                .take_while(|&k| rows[k] as usize <= j)
+                .find(|&k| !values[k].is_finite())
+                .map(|k| Error::NonFiniteHessian {
+                    row: rows[k] as usize,
+                    col: j,
+                    value: values[k].value(),
+                })
+        })
+    }
+}
