@@ -50,6 +50,7 @@
 mod blocks;
 mod color;
 mod drivers;
+mod ecosystem;
 mod error;
 mod newton;
 mod number_ops;
@@ -90,3 +91,34 @@ pub use scalar::Scalar;
 pub use shaped::{AsShaped, Shaped, ShapedHessian, hessian_shaped, hessian_shaped_with};
 pub use sparse::{SparsePlan, hessian_diagonal, sparse_hessian};
 pub use tape::{Recording, Var, record};
+
+/// nalgebra 0.34, re-exported: the matrix types the drivers return
+/// (`hyperhess::nalgebra::DMatrix`), at the version they are built with.
+///
+/// ```
+/// use hyperhess::nalgebra::DMatrix;
+/// let h: DMatrix<f64> = hyperhess::hessian(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+/// assert_eq!(h, DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 1.0, 0.0]));
+/// ```
+pub use nalgebra;
+/// nalgebra-sparse 0.11, re-exported: [`sparse_hessian`] returns its `CscMatrix`.
+///
+/// ```
+/// use hyperhess::nalgebra_sparse::CscMatrix;
+/// let h: CscMatrix<f64> = hyperhess::sparse_hessian(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+/// assert_eq!(h.nnz(), 2);
+/// ```
+pub use nalgebra_sparse;
+/// num-traits 0.2, re-exported: [`Dual`], [`HyperDual`] and [`Var`] implement its
+/// `Float`, `FloatConst`, `Num`, `NumCast`, `Signed`, ... (code generic over
+/// `num_traits::Float` differentiates unchanged).
+///
+/// ```
+/// use hyperhess::num_traits::Float;
+/// fn f<T: Float>(x: &[T]) -> T { x[0].sin() * x[1].exp() }
+/// let g = hyperhess::gradient(|x| f(x), &[0.0, 0.0]).unwrap();
+/// assert_eq!(g.as_slice(), &[1.0, 0.0]);
+/// ```
+pub use num_traits;
+#[cfg(feature = "ndarray")]
+pub use ecosystem::ndarray;

@@ -1,0 +1,299 @@
+//! Code generic over `num_traits::Float`, differentiated unchanged: the test
+//! functions of `argmin_testfunctions` (written against `Float + FromPrimitive +
+//! Sum`) through the tape (`hessian`, `sparse_hessian`) and the forward engine
+//! (`forward::hessian`), checked against finite differences of the tape gradient,
+//! against each other, against argmin's own hand-written Hessians, and against
+//! num-dual on the same formulas written over its `DualNum`.
+//!
+//! Also: comparisons with `f64` in generic code, the `num_traits` conversions and
+//! the piecewise functions `Float` needs (floor, fract, `%`, ...).
+
+mod common;
+
+use argmin_testfunctions as atf;
+use common::{central_matrix, points_in};
+use hyperhess::num_traits::{Float, FloatConst, FromPrimitive, NumCast, ToPrimitive, Zero};
+use hyperhess::{Dual, HyperDual, Scalar, forward};
+use nalgebra::DMatrix;
+use nalgebra35 as na35;
+use num_dual::{Dual2DVec64, DualNum};
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+/// `|got - want| <= rel · max(|got|, |want|, largest |want|)` entrywise.
+fn assert_close(got: &DMatrix<f64>, want: &DMatrix<f64>, rel: f64, what: &str) -> Result<(), TestCaseError> {
+    prop_assert_eq!(got.shape(), want.shape(), "{}: shapes", what);
+    let scale = want.amax();
+    for (k, (g, w)) in got.iter().zip(want.iter()).enumerate() {
+        prop_assert!(
+            common::close(*g, *w, rel, scale),
+            "{what}: entry {k}: got {g:e}, want {w:e}"
+        );
+    }
+    Ok(())
+}
+
+/// Every column of `h` against central differences of `grad` along that
+/// coordinate, with the derived tolerance of `tests/common`.
+fn assert_fd_of_gradient(
+    h: &DMatrix<f64>,
+    grad: impl Fn(&[f64]) -> Vec<f64>,
+    x: &[f64],
+    what: &str,
+) -> Result<(), TestCaseError> {
+    for j in 0..x.len() {
+        let fds = central_matrix(
+            |t| {
+                let mut y = x.to_vec();
+                y[j] += t;
+                grad(&y)
+            },
+            0.0,
+        );
+        for (i, fd) in fds.iter().enumerate() {
+            let got = h[(i, j)];
+            prop_assert!(
+                fd.accepts(got),
+                "{what}: H[{i}][{j}] = {got:e}, difference {:e}, tol {:e}",
+                fd.d,
+                fd.tolerance(got)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn from_rows(rows: Vec<Vec<f64>>) -> DMatrix<f64> {
+    let n = rows.len();
+    DMatrix::from_fn(n, n, |i, j| rows[i][j])
+}
+
+fn from_array(rows: [[f64; 2]; 2]) -> DMatrix<f64> {
+    DMatrix::from_fn(2, 2, |i, j| rows[i][j])
+}
+
+/// Runs `$body` (an expression in the slice `$v`, generic over the number type) on
+/// all three engines at `$x`; checks them against each other, against finite
+/// differences of the tape gradient and against the reference Hessian `$want`.
+macro_rules! check_engines {
+    ($name:expr, $x:expr, |$v:ident| $body:expr, $want:expr) => {{
+        let x: &[f64] = $x;
+        let what = format!("{} at {:?}", $name, x);
+        let tape = hyperhess::hessian(|$v| $body, x).unwrap();
+        let fwd = forward::hessian(|$v| $body, x).unwrap();
+        let sparse = DMatrix::from(&hyperhess::sparse_hessian(|$v| $body, x).unwrap());
+        let grad = |y: &[f64]| hyperhess::gradient(|$v| $body, y).unwrap().as_slice().to_vec();
+        // The gradient of the same code on f64 (value through Float on f64).
+        let value = {
+            let $v = x;
+            $body
+        };
+        let tape_value = hyperhess::derivatives(|$v| $body, x).unwrap().value;
+        prop_assert!(value == tape_value, "{what}: value {value} vs tape {tape_value}");
+        assert_fd_of_gradient(&tape, grad, x, &format!("{what}: tape"))?;
+        assert_close(&fwd, &tape, 1e-12, &format!("{what}: forward vs tape"))?;
+        assert_close(&sparse, &tape, 1e-12, &format!("{what}: sparse vs tape"))?;
+        let want: DMatrix<f64> = $want(x);
+        assert_close(&tape, &want, 1e-10, &format!("{what}: tape vs argmin's Hessian"))?;
+        tape
+    }};
+}
+
+/// num-dual's Hessian of `f` at `x`.
+fn num_dual_hessian(f: impl Fn(&[Dual2DVec64]) -> Dual2DVec64, x: &[f64]) -> DMatrix<f64> {
+    let xv = na35::DVector::from_column_slice(x);
+    let (_, _, h) = num_dual::hessian(|v: na35::DVector<Dual2DVec64>| f(v.as_slice()), &xv);
+    DMatrix::from_column_slice(x.len(), x.len(), h.as_slice())
+}
+
+// The n-dimensional functions over num-dual's DualNum, as argmin writes them.
+
+fn nd_rosenbrock<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    x.windows(2)
+        .map(|w| (D::from(1.0) - &w[0]).powi(2) + (w[1].clone() - w[0].powi(2)).powi(2) * 100.0)
+        .sum()
+}
+
+fn nd_ackley<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let n = x.len() as f64;
+    let (a, b, c) = (20.0, 0.2, 2.0 * std::f64::consts::PI);
+    let sq: D = x.iter().map(|xi| xi.powi(2)).sum();
+    let cs: D = x.iter().map(|xi| (xi.clone() * c).cos()).sum();
+    -(((sq / n).sqrt() * -b).exp() * a) - (cs / n).exp() + a + std::f64::consts::E
+}
+
+fn nd_rastrigin<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let a = 10.0;
+    let terms: D = x
+        .iter()
+        .map(|xi| xi.powi(2) - (xi.clone() * (2.0 * std::f64::consts::PI)).cos() * a)
+        .sum();
+    terms + a * x.len() as f64
+}
+
+fn nd_styblinski_tang<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let s: D = x
+        .iter()
+        .map(|xi| xi.powi(4) - xi.powi(2) * 16.0 + xi.clone() * 5.0)
+        .sum();
+    s * 0.5
+}
+
+fn vec_in(lo: f64, hi: f64) -> impl Strategy<Value = Vec<f64>> {
+    (2usize..=5).prop_flat_map(move |n| proptest::collection::vec(points_in(lo, hi), n))
+}
+
+fn pair_in(lo: f64, hi: f64) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(points_in(lo, hi), 2)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn rosenbrock_unchanged(x in vec_in(-2.0, 2.0)) {
+        let h = check_engines!("rosenbrock", &x, |v| atf::rosenbrock(v), |x: &[f64]| from_rows(atf::rosenbrock_hessian(x)));
+        assert_close(&h, &num_dual_hessian(|v| nd_rosenbrock(v), &x), 1e-12, "rosenbrock vs num-dual")?;
+    }
+
+    /// Away from 0, where `sqrt(Σ x²)` has no derivative.
+    #[test]
+    fn ackley_unchanged(x in vec_in(0.25, 3.0)) {
+        let h = check_engines!("ackley", &x, |v| atf::ackley(v), |x: &[f64]| from_rows(atf::ackley_hessian(x)));
+        assert_close(&h, &num_dual_hessian(|v| nd_ackley(v), &x), 1e-12, "ackley vs num-dual")?;
+    }
+
+    #[test]
+    fn rastrigin_unchanged(x in vec_in(-5.12, 5.12)) {
+        let h = check_engines!("rastrigin", &x, |v| atf::rastrigin(v), |x: &[f64]| from_rows(atf::rastrigin_hessian(x)));
+        assert_close(&h, &num_dual_hessian(|v| nd_rastrigin(v), &x), 1e-12, "rastrigin vs num-dual")?;
+    }
+
+    #[test]
+    fn styblinski_tang_unchanged(x in vec_in(-5.0, 5.0)) {
+        let h = check_engines!("styblinski_tang", &x, |v| atf::styblinski_tang(v), |x: &[f64]| from_rows(atf::styblinski_tang_hessian(x)));
+        assert_close(&h, &num_dual_hessian(|v| nd_styblinski_tang(v), &x), 1e-12, "styblinski_tang vs num-dual")?;
+    }
+
+    #[test]
+    fn sphere_unchanged(x in vec_in(-5.0, 5.0)) {
+        check_engines!("sphere", &x, |v| atf::sphere(v), |x: &[f64]| from_rows(atf::sphere_hessian(x)));
+    }
+
+    #[test]
+    fn two_dimensional_functions_unchanged(x in pair_in(-4.5, 4.5)) {
+        check_engines!("beale", &x, |v| atf::beale(&[v[0], v[1]]), |x: &[f64]| from_array(atf::beale_hessian(&[x[0], x[1]])));
+        check_engines!("booth", &x, |v| atf::booth(&[v[0], v[1]]), |x: &[f64]| from_array(atf::booth_hessian(&[x[0], x[1]])));
+        check_engines!("himmelblau", &x, |v| atf::himmelblau(&[v[0], v[1]]), |x: &[f64]| from_array(atf::himmelblau_hessian(&[x[0], x[1]])));
+        check_engines!("matyas", &x, |v| atf::matyas(&[v[0], v[1]]), |x: &[f64]| from_array(atf::matyas_hessian(&[x[0], x[1]])));
+        check_engines!("threehumpcamel", &x, |v| atf::threehumpcamel(&[v[0], v[1]]), |x: &[f64]| from_array(atf::threehumpcamel_hessian(&[x[0], x[1]])));
+    }
+
+    #[test]
+    fn goldstein_price_and_mccormick_unchanged(x in pair_in(-2.0, 2.0)) {
+        check_engines!("goldsteinprice", &x, |v| atf::goldsteinprice(&[v[0], v[1]]), |x: &[f64]| from_array(atf::goldsteinprice_hessian(&[x[0], x[1]])));
+        check_engines!("mccormick", &x, |v| atf::mccormick(&[v[0], v[1]]), |x: &[f64]| from_array(atf::mccormick_hessian(&[x[0], x[1]])));
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Comparisons with f64 in generic code
+// ---------------------------------------------------------------------------------
+
+/// `x > 0.0`, `x == 1.0`, `x <= 2.0` compile for `S: Scalar`.
+fn branchy<S: Scalar>(x: &[S]) -> S {
+    let mut s = S::zero();
+    for &xi in x {
+        if xi == 1.0 {
+            s += xi * 3.0;
+        } else if xi > 0.0 && xi <= 2.0 {
+            s += xi * xi;
+        } else {
+            s -= xi;
+        }
+    }
+    s
+}
+
+#[test]
+fn comparisons_with_f64_follow_the_value() {
+    let g = hyperhess::gradient(|x| branchy(x), &[1.0, 1.5, -2.0]).unwrap();
+    assert_eq!(g.as_slice(), &[3.0, 3.0, -1.0]);
+    let g = forward::gradient(|x| branchy(x), &[1.0, 1.5, -2.0]).unwrap();
+    assert_eq!(g.as_slice(), &[3.0, 3.0, -1.0]);
+    // Concrete types also take f64 on the left.
+    let d = Dual::new(2.0, 1.0);
+    assert!(d == 2.0 && 2.0 == d && 1.0 < d && d < 3.0 && d >= 2.0);
+    let h = HyperDual::new(f64::NAN, 1.0, 1.0, 0.0);
+    assert!(h != 0.0 && !(h < 0.0) && !(h >= 0.0));
+}
+
+// ---------------------------------------------------------------------------------
+// num_traits conversions and the piecewise functions
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn conversions_are_on_the_value_and_never_panic() {
+    let d = Dual::new(2.7, 1.0);
+    assert_eq!(d.to_i64(), Some(2));
+    assert_eq!(d.to_f64(), Some(2.7));
+    assert_eq!(Dual::new(f64::NAN, 0.0).to_i64(), None);
+    assert_eq!(Dual::new(-1.0, 0.0).to_u64(), None);
+    assert_eq!(Dual::new(1e300, 0.0).to_i32(), None);
+    let c: Dual<f64> = NumCast::from(7u8).unwrap();
+    assert_eq!((c.re, c.eps), (7.0, 0.0));
+    let c = <HyperDual<f64> as FromPrimitive>::from_usize(3).unwrap();
+    assert_eq!((c.re, c.e1, c.e12), (3.0, 0.0, 0.0));
+    assert_eq!(<Dual<f64> as FloatConst>::PI().re, std::f64::consts::PI);
+    assert!(<Dual<f64> as Float>::nan().re.is_nan());
+    assert!(Zero::is_zero(&<Dual<f64> as Zero>::zero()));
+    let parsed = <Dual<f64> as hyperhess::num_traits::Num>::from_str_radix("2.5", 10).unwrap();
+    assert_eq!(parsed.re, 2.5);
+    assert!(<Dual<f64> as hyperhess::num_traits::Num>::from_str_radix("x", 10).is_err());
+}
+
+#[test]
+fn piecewise_functions_have_the_documented_derivatives() {
+    let x = Dual::new(2.75, 1.0);
+    for (y, want) in [
+        (Float::floor(x), (2.0, 0.0)),
+        (Float::ceil(x), (3.0, 0.0)),
+        (Float::round(x), (3.0, 0.0)),
+        (Float::trunc(x), (2.0, 0.0)),
+        (Float::fract(x), (0.75, 1.0)),
+        (x % Dual::new(1.0, 0.0), (0.75, 1.0)),
+        (x % Dual::new(2.0, 1.0), (0.75, 0.0)), // 1 - q with q = 1
+        (Float::to_degrees(x), (2.75f64.to_degrees(), 180.0 / std::f64::consts::PI)),
+    ] {
+        assert!(
+            (y.re - want.0).abs() <= 1e-15 * want.0.abs() && (y.eps - want.1).abs() <= 1e-15 * want.1.abs().max(1.0),
+            "{y:?} vs {want:?}"
+        );
+    }
+    // `%` by zero is NaN, as on f64, not a panic.
+    assert!((x % Dual::new(0.0, 0.0)).re.is_nan());
+    // `powf` with a variable exponent, and at a negative base with a constant one.
+    let p = Float::powf(Dual::new(2.0, 0.0), Dual::new(3.0, 1.0));
+    assert_eq!((p.re, p.eps), (8.0, 8.0 * 2f64.ln()));
+    let p = Float::powf(Dual::new(-2.0, 1.0), Dual::new(3.0, 0.0));
+    assert_eq!((p.re, p.eps), (-8.0, 12.0));
+    // `log` to a base.
+    let l = Float::log(Dual::new(8.0, 1.0), Dual::new(2.0, 0.0));
+    assert!((l.re - 3.0).abs() < 1e-15 && (l.eps - 1.0 / (8.0 * 2f64.ln())).abs() < 1e-15);
+}
+
+/// The tape records the piecewise functions as rule-table nodes with the same
+/// derivatives.
+#[test]
+fn piecewise_functions_on_the_tape() {
+    fn f<T: Float>(x: &[T]) -> T {
+        x[0].floor() + x[0].fract() * x[1] + (x[1] % x[0])
+    }
+    let x = [2.5, 3.25];
+    let h = hyperhess::hessian(|x| f(x), &x).unwrap();
+    let hf = forward::hessian(|x| f(x), &x).unwrap();
+    assert_eq!(h, hf);
+    let g = hyperhess::gradient(|x| f(x), &x).unwrap();
+    // d/dx0 = fract' x1 + d(x1 % x0)/dx0 = 3.25 - 1; d/dx1 = fract(x0) + 1.
+    assert_eq!(g.as_slice(), &[3.25 - 1.0, 1.5]);
+}
