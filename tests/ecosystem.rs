@@ -297,3 +297,103 @@ fn piecewise_functions_on_the_tape() {
     // d/dx0 = fract' x1 + d(x1 % x0)/dx0 = 3.25 - 1; d/dx1 = fract(x0) + 1.
     assert_eq!(g.as_slice(), &[3.25 - 1.0, 1.5]);
 }
+
+// ---------------------------------------------------------------------------------
+// nalgebra vectors of dual numbers (simba's RealField on Dual and HyperDual)
+// ---------------------------------------------------------------------------------
+
+use nalgebra::{Matrix3, RealField, Vector3};
+
+/// Three atoms (coordinates `x[0..9]`): Lennard-Jones between every pair, a
+/// harmonic bond angle at atom 0 (the angle from `atan2(|a × b|, a · b)`), and the
+/// squared volume `det[a b c]²` of the triangle's position matrix, written with
+/// nalgebra's `Vector3` and `Matrix3`.
+fn energy_nalgebra<S: RealField + Copy>(x: &[S]) -> S {
+    let c = |v: f64| nalgebra::convert::<f64, S>(v);
+    let p = |i: usize| Vector3::new(x[3 * i], x[3 * i + 1], x[3 * i + 2]);
+    let (p0, p1, p2) = (p(0), p(1), p(2));
+    let lj = |r: S| {
+        let s6 = (r * r).recip().powi(3);
+        c(4.0) * (s6 * s6 - s6)
+    };
+    let pairs = lj((p1 - p0).norm()) + lj((p2 - p0).norm()) + lj((p2 - p1).norm());
+    let (a, b) = (p1 - p0, p2 - p0);
+    let theta = a.cross(&b).norm().atan2(a.dot(&b));
+    let angle = c(0.5) * (theta - c(1.9)).powi(2);
+    let det = Matrix3::from_columns(&[p0, p1, p2]).determinant();
+    pairs + angle + c(0.01) * det * det
+}
+
+/// The same energy with plain slice arithmetic over `Scalar` (runs on the tape).
+fn energy_slices<S: Scalar>(x: &[S]) -> S {
+    let sub = |i: usize, j: usize| [x[3 * i] - x[3 * j], x[3 * i + 1] - x[3 * j + 1], x[3 * i + 2] - x[3 * j + 2]];
+    let dot = |u: &[S; 3], v: &[S; 3]| u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+    let lj = |u: [S; 3]| {
+        let s6 = dot(&u, &u).recip().powi(3);
+        (s6 * s6 - s6) * 4.0
+    };
+    let pairs = lj(sub(1, 0)) + lj(sub(2, 0)) + lj(sub(2, 1));
+    let (a, b) = (sub(1, 0), sub(2, 0));
+    let cross = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+    let theta = dot(&cross, &cross).sqrt().atan2(dot(&a, &b));
+    let angle = (theta - 1.9).powi(2) * 0.5;
+    let m = |i: usize, k: usize| x[3 * k + i]; // column k is atom k
+    let det = m(0, 0) * (m(1, 1) * m(2, 2) - m(1, 2) * m(2, 1))
+        - m(0, 1) * (m(1, 0) * m(2, 2) - m(1, 2) * m(2, 0))
+        + m(0, 2) * (m(1, 0) * m(2, 1) - m(1, 1) * m(2, 0));
+    pairs + angle + det * det * 0.01
+}
+
+/// A bent, non-degenerate triangle of atoms about 1.1 apart, moved by `d`.
+fn atoms(d: &[f64]) -> Vec<f64> {
+    let base = [0.1, 0.2, 0.3, 1.2, 0.25, 0.35, -0.3, 1.15, 0.4];
+    base.iter().zip(d).map(|(b, e)| common::snap(b + e)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn nalgebra_energy_differentiates_in_forward_mode(d in proptest::collection::vec(points_in(-0.1, 0.1), 9)) {
+        let x = atoms(&d);
+        let h = forward::hessian(|x| energy_nalgebra(x), &x).unwrap();
+        let g = forward::gradient(|x| energy_nalgebra(x), &x).unwrap();
+        // The same energy written with slices, on the tape and in forward mode.
+        let want = hyperhess::hessian(|x| energy_slices(x), &x).unwrap();
+        let g_want = hyperhess::gradient(|x| energy_slices(x), &x).unwrap();
+        prop_assert!(common::close(energy_nalgebra(&x), energy_slices(&x), 1e-13, 1.0));
+        assert_close(&DMatrix::from_column_slice(9, 1, g.as_slice()), &DMatrix::from_column_slice(9, 1, g_want.as_slice()), 1e-12, "gradient: nalgebra vs slices")?;
+        assert_close(&h, &want, 1e-11, "Hessian: nalgebra (forward) vs slices (tape)")?;
+        prop_assert!(h == h.transpose());
+        assert_fd_of_gradient(
+            &h,
+            |y| forward::gradient(|v| energy_nalgebra(v), y).unwrap().as_slice().to_vec(),
+            &x,
+            "nalgebra energy",
+        )?;
+    }
+}
+
+/// nalgebra's own algorithms accept the dual numbers: an LU solve and a symmetric
+/// eigen-decomposition of `Dual<f64>` matrices carry the derivative through.
+#[test]
+fn nalgebra_algorithms_on_dual_numbers() {
+    // d/dt of the solution of (A + t I) y = b at t = 0 is -A^{-1} A^{-1} b.
+    let a = Matrix3::new(4.0, 1.0, 0.0, 1.0, 3.0, 1.0, 0.0, 1.0, 2.0);
+    let b = Vector3::new(1.0, 2.0, 3.0);
+    let at = a.map(|v| Dual::new(v, 0.0)) + Matrix3::identity().map(|v: f64| Dual::new(0.0, v));
+    let y = at.lu().solve(&b.map(|v| Dual::new(v, 0.0))).unwrap();
+    let ainv = a.try_inverse().unwrap();
+    let dy = -(ainv * ainv * b);
+    for i in 0..3 {
+        assert!((y[i].eps - dy[i]).abs() <= 1e-14 * dy.amax() * 16.0, "{i}: {} vs {}", y[i].eps, dy[i]);
+    }
+    // The largest eigenvalue's derivative along a symmetric direction E is v^T E v.
+    let e = Matrix3::new(1.0, 0.5, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, -1.0);
+    let m = a.zip_map(&e, |v, w| Dual::new(v, w));
+    let eig = m.symmetric_eigen();
+    let k = eig.eigenvalues.map(|l| l.re).imax();
+    let v = a.symmetric_eigen().eigenvectors.column(a.symmetric_eigen().eigenvalues.imax()).into_owned();
+    let want = (v.transpose() * e * v)[0];
+    assert!((eig.eigenvalues[k].eps - want).abs() <= 1e-12, "{} vs {want}", eig.eigenvalues[k].eps);
+}
