@@ -47,6 +47,11 @@
 
 #![warn(missing_docs)]
 
+// The README's code blocks are doctests, so its promises are what compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod blocks;
 mod color;
 mod drivers;

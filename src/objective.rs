@@ -86,6 +86,11 @@ use nalgebra::{DMatrix, DVector};
 /// assert_eq!(f.eval(&[3.0]), 9.0);
 /// assert_eq!(hyperhess::gradient_of(&f, &[3.0]).unwrap()[0], 6.0);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `hyperhess::Objective`",
+    label = "the `*_of` drivers take an `Objective`",
+    note = "implement `Objective` (one generic method, `fn eval<S: Scalar>(&self, x: &[S]) -> S`), or pass a closure `|x| f(x)` to the plain drivers (`gradient`, `hessian`, ...)"
+)]
 pub trait Objective {
     /// The value of the function at `x`, computed in the scalar type `S`.
     ///
