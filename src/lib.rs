@@ -97,6 +97,8 @@ pub use shaped::{AsShaped, Shaped, ShapedHessian, hessian_shaped, hessian_shaped
 pub use sparse::{SparsePlan, hessian_diagonal, sparse_hessian};
 pub use tape::{Recording, Var, record};
 
+#[cfg(feature = "ndarray")]
+pub use ecosystem::ndarray;
 /// nalgebra 0.34, re-exported: the matrix types the drivers return
 /// (`hyperhess::nalgebra::DMatrix`), at the version they are built with.
 ///
@@ -125,5 +127,3 @@ pub use nalgebra_sparse;
 /// assert_eq!(g.as_slice(), &[1.0, 0.0]);
 /// ```
 pub use num_traits;
-#[cfg(feature = "ndarray")]
-pub use ecosystem::ndarray;

@@ -21,7 +21,12 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 /// `|got - want| <= rel · max(|got|, |want|, largest |want|)` entrywise.
-fn assert_close(got: &DMatrix<f64>, want: &DMatrix<f64>, rel: f64, what: &str) -> Result<(), TestCaseError> {
+fn assert_close(
+    got: &DMatrix<f64>,
+    want: &DMatrix<f64>,
+    rel: f64,
+    what: &str,
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(got.shape(), want.shape(), "{}: shapes", what);
     let scale = want.amax();
     for (k, (g, w)) in got.iter().zip(want.iter()).enumerate() {
@@ -82,19 +87,32 @@ macro_rules! check_engines {
         let tape = hyperhess::hessian(|$v| $body, x).unwrap();
         let fwd = forward::hessian(|$v| $body, x).unwrap();
         let sparse = DMatrix::from(&hyperhess::sparse_hessian(|$v| $body, x).unwrap());
-        let grad = |y: &[f64]| hyperhess::gradient(|$v| $body, y).unwrap().as_slice().to_vec();
+        let grad = |y: &[f64]| {
+            hyperhess::gradient(|$v| $body, y)
+                .unwrap()
+                .as_slice()
+                .to_vec()
+        };
         // The gradient of the same code on f64 (value through Float on f64).
         let value = {
             let $v = x;
             $body
         };
         let tape_value = hyperhess::derivatives(|$v| $body, x).unwrap().value;
-        prop_assert!(value == tape_value, "{what}: value {value} vs tape {tape_value}");
+        prop_assert!(
+            value == tape_value,
+            "{what}: value {value} vs tape {tape_value}"
+        );
         assert_fd_of_gradient(&tape, grad, x, &format!("{what}: tape"))?;
         assert_close(&fwd, &tape, 1e-12, &format!("{what}: forward vs tape"))?;
         assert_close(&sparse, &tape, 1e-12, &format!("{what}: sparse vs tape"))?;
         let want: DMatrix<f64> = $want(x);
-        assert_close(&tape, &want, 1e-10, &format!("{what}: tape vs argmin's Hessian"))?;
+        assert_close(
+            &tape,
+            &want,
+            1e-10,
+            &format!("{what}: tape vs argmin's Hessian"),
+        )?;
         tape
     }};
 }
@@ -223,9 +241,17 @@ fn comparisons_with_f64_follow_the_value() {
     assert_eq!(g.as_slice(), &[3.0, 3.0, -1.0]);
     // Concrete types also take f64 on the left.
     let d = Dual::new(2.0, 1.0);
-    assert!(d == 2.0 && 2.0 == d && 1.0 < d && d < 3.0 && d >= 2.0);
+    assert!(d == 2.0);
+    assert!(2.0 == d);
+    assert!(1.0 < d);
+    assert!(d <= 2.0);
+    assert!(3.0 > d);
+    assert_eq!(d.partial_cmp(&2.5), Some(std::cmp::Ordering::Less));
+    assert_eq!(2.5.partial_cmp(&d), Some(std::cmp::Ordering::Greater));
     let h = HyperDual::new(f64::NAN, 1.0, 1.0, 0.0);
-    assert!(h != 0.0 && !(h < 0.0) && !(h >= 0.0));
+    assert!(h != 0.0);
+    assert_eq!(h.partial_cmp(&0.0), None);
+    assert_eq!(0.0.partial_cmp(&h), None);
 }
 
 // ---------------------------------------------------------------------------------
@@ -263,10 +289,14 @@ fn piecewise_functions_have_the_documented_derivatives() {
         (Float::fract(x), (0.75, 1.0)),
         (x % Dual::new(1.0, 0.0), (0.75, 1.0)),
         (x % Dual::new(2.0, 1.0), (0.75, 0.0)), // 1 - q with q = 1
-        (Float::to_degrees(x), (2.75f64.to_degrees(), 180.0 / std::f64::consts::PI)),
+        (
+            Float::to_degrees(x),
+            (2.75f64.to_degrees(), 180.0 / std::f64::consts::PI),
+        ),
     ] {
         assert!(
-            (y.re - want.0).abs() <= 1e-15 * want.0.abs() && (y.eps - want.1).abs() <= 1e-15 * want.1.abs().max(1.0),
+            (y.re - want.0).abs() <= 1e-15 * want.0.abs()
+                && (y.eps - want.1).abs() <= 1e-15 * want.1.abs().max(1.0),
             "{y:?} vs {want:?}"
         );
     }
@@ -326,7 +356,13 @@ fn energy_nalgebra<S: RealField + Copy>(x: &[S]) -> S {
 
 /// The same energy with plain slice arithmetic over `Scalar` (runs on the tape).
 fn energy_slices<S: Scalar>(x: &[S]) -> S {
-    let sub = |i: usize, j: usize| [x[3 * i] - x[3 * j], x[3 * i + 1] - x[3 * j + 1], x[3 * i + 2] - x[3 * j + 2]];
+    let sub = |i: usize, j: usize| {
+        [
+            x[3 * i] - x[3 * j],
+            x[3 * i + 1] - x[3 * j + 1],
+            x[3 * i + 2] - x[3 * j + 2],
+        ]
+    };
     let dot = |u: &[S; 3], v: &[S; 3]| u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
     let lj = |u: [S; 3]| {
         let s6 = dot(&u, &u).recip().powi(3);
@@ -334,7 +370,11 @@ fn energy_slices<S: Scalar>(x: &[S]) -> S {
     };
     let pairs = lj(sub(1, 0)) + lj(sub(2, 0)) + lj(sub(2, 1));
     let (a, b) = (sub(1, 0), sub(2, 0));
-    let cross = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+    let cross = [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ];
     let theta = dot(&cross, &cross).sqrt().atan2(dot(&a, &b));
     let angle = (theta - 1.9).powi(2) * 0.5;
     let m = |i: usize, k: usize| x[3 * k + i]; // column k is atom k
@@ -347,7 +387,10 @@ fn energy_slices<S: Scalar>(x: &[S]) -> S {
 /// A bent, non-degenerate triangle of atoms about 1.1 apart, moved by `d`.
 fn atoms(d: &[f64]) -> Vec<f64> {
     let base = [0.1, 0.2, 0.3, 1.2, 0.25, 0.35, -0.3, 1.15, 0.4];
-    base.iter().zip(d).map(|(b, e)| common::snap(b + e)).collect()
+    base.iter()
+        .zip(d)
+        .map(|(b, e)| common::snap(b + e))
+        .collect()
 }
 
 proptest! {
@@ -386,14 +429,27 @@ fn nalgebra_algorithms_on_dual_numbers() {
     let ainv = a.try_inverse().unwrap();
     let dy = -(ainv * ainv * b);
     for i in 0..3 {
-        assert!((y[i].eps - dy[i]).abs() <= 1e-14 * dy.amax() * 16.0, "{i}: {} vs {}", y[i].eps, dy[i]);
+        assert!(
+            (y[i].eps - dy[i]).abs() <= 1e-14 * dy.amax() * 16.0,
+            "{i}: {} vs {}",
+            y[i].eps,
+            dy[i]
+        );
     }
     // The largest eigenvalue's derivative along a symmetric direction E is v^T E v.
     let e = Matrix3::new(1.0, 0.5, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, -1.0);
     let m = a.zip_map(&e, |v, w| Dual::new(v, w));
     let eig = m.symmetric_eigen();
     let k = eig.eigenvalues.map(|l| l.re).imax();
-    let v = a.symmetric_eigen().eigenvectors.column(a.symmetric_eigen().eigenvalues.imax()).into_owned();
+    let v = a
+        .symmetric_eigen()
+        .eigenvectors
+        .column(a.symmetric_eigen().eigenvalues.imax())
+        .into_owned();
     let want = (v.transpose() * e * v)[0];
-    assert!((eig.eigenvalues[k].eps - want).abs() <= 1e-12, "{} vs {want}", eig.eigenvalues[k].eps);
+    assert!(
+        (eig.eigenvalues[k].eps - want).abs() <= 1e-12,
+        "{} vs {want}",
+        eig.eigenvalues[k].eps
+    );
 }
