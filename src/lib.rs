@@ -35,6 +35,30 @@
 //!
 //! Both read every elementary function's derivatives from one table ([`rules`]).
 //!
+//! ## The Rust numerical ecosystem
+//! - [`nalgebra`], [`nalgebra_sparse`] and [`num_traits`] are re-exported at the
+//!   versions the drivers use.
+//! - [`Dual`], [`HyperDual`] and [`Var`] implement `num_traits::Float` (and
+//!   `FloatConst`, `Num`, `NumCast`, `Signed`, ...), so code generic over `Float`
+//!   differentiates unchanged; `Dual` and `HyperDual` implement nalgebra's
+//!   `RealField`, so code written with `Vector3`/`Matrix3` differentiates in
+//!   forward mode:
+//!
+//! ```
+//! use hyperhess::nalgebra::{RealField, Vector3};
+//!
+//! fn angle<S: RealField + Copy>(x: &[S]) -> S {
+//!     let (a, b) = (Vector3::new(x[0], x[1], x[2]), Vector3::new(x[3], x[4], x[5]));
+//!     a.cross(&b).norm().atan2(a.dot(&b))
+//! }
+//! let x = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0];
+//! let g = hyperhess::forward::gradient(|x| angle(x), &x).unwrap();
+//! assert!((g[1] + 1.0).abs() < 1e-15); // tilting a towards b closes the angle
+//! ```
+//!
+//! - Feature `ndarray`: `hyperhess::ndarray` takes `ArrayView1` points and
+//!   returns `Array1`/`Array2`.
+//!
 //! ## Trade-offs
 //! - Pass the function as `|x| f(x)`: the tape drivers need the closure written at
 //!   the call to infer `for<'t> Fn(&[Var<'t>]) -> Var<'t>`. For functions that carry

@@ -468,3 +468,26 @@ fn nalgebra_algorithms_on_dual_numbers() {
         eig.eigenvalues[k].eps
     );
 }
+
+/// `Float` code through the other drivers: `hvp` (a tape of dual numbers) equals
+/// the Hessian times `v`, and a Hessian at `Dual<f64>` points carries third
+/// derivatives (tape and forward agree).
+#[test]
+fn float_code_through_hvp_and_third_derivatives() {
+    let x = [-1.2, 1.0, 0.5];
+    let v = [0.5, -1.0, 2.0];
+    let h = hyperhess::hessian(|x| atf::rosenbrock(x), &x).unwrap();
+    let hv = hyperhess::hvp(|x| atf::rosenbrock(x), &x, &v).unwrap();
+    let want = &h * nalgebra::DVector::from_column_slice(&v);
+    for i in 0..3 {
+        assert!(common::close(hv[i], want[i], 1e-14, want.amax()), "{i}: {} vs {}", hv[i], want[i]);
+    }
+    let xd: Vec<Dual<f64>> = x.iter().zip(&v).map(|(&xi, &vi)| Dual::new(xi, vi)).collect();
+    let t = hyperhess::hessian(|x| atf::rosenbrock(x), &xd).unwrap();
+    let f = forward::hessian(|x| atf::rosenbrock(x), &xd).unwrap();
+    for (a, b) in t.iter().zip(f.iter()) {
+        assert!(common::close(a.eps, b.eps, 1e-14, 1200.0), "{} vs {}", a.eps, b.eps);
+    }
+    // d/dv of H[0][0] = 1200 x0² - 400 x1 + 2 along v: 2400 x0 v0 - 400 v1.
+    assert!(common::close(t[(0, 0)].eps, 2400.0 * x[0] * v[0] - 400.0 * v[1], 1e-14, 1.0));
+}
