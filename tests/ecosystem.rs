@@ -480,14 +480,33 @@ fn float_code_through_hvp_and_third_derivatives() {
     let hv = hyperhess::hvp(|x| atf::rosenbrock(x), &x, &v).unwrap();
     let want = &h * nalgebra::DVector::from_column_slice(&v);
     for i in 0..3 {
-        assert!(common::close(hv[i], want[i], 1e-14, want.amax()), "{i}: {} vs {}", hv[i], want[i]);
+        assert!(
+            common::close(hv[i], want[i], 1e-14, want.amax()),
+            "{i}: {} vs {}",
+            hv[i],
+            want[i]
+        );
     }
-    let xd: Vec<Dual<f64>> = x.iter().zip(&v).map(|(&xi, &vi)| Dual::new(xi, vi)).collect();
+    let xd: Vec<Dual<f64>> = x
+        .iter()
+        .zip(&v)
+        .map(|(&xi, &vi)| Dual::new(xi, vi))
+        .collect();
     let t = hyperhess::hessian(|x| atf::rosenbrock(x), &xd).unwrap();
     let f = forward::hessian(|x| atf::rosenbrock(x), &xd).unwrap();
     for (a, b) in t.iter().zip(f.iter()) {
-        assert!(common::close(a.eps, b.eps, 1e-14, 1200.0), "{} vs {}", a.eps, b.eps);
+        assert!(
+            common::close(a.eps, b.eps, 1e-14, 1200.0),
+            "{} vs {}",
+            a.eps,
+            b.eps
+        );
     }
     // d/dv of H[0][0] = 1200 x0² - 400 x1 + 2 along v: 2400 x0 v0 - 400 v1.
-    assert!(common::close(t[(0, 0)].eps, 2400.0 * x[0] * v[0] - 400.0 * v[1], 1e-14, 1.0));
+    assert!(common::close(
+        t[(0, 0)].eps,
+        2400.0 * x[0] * v[0] - 400.0 * v[1],
+        1e-14,
+        1.0
+    ));
 }
