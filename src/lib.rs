@@ -35,6 +35,30 @@
 //!
 //! Both read every elementary function's derivatives from one table ([`rules`]).
 //!
+//! ## The Rust numerical ecosystem
+//! - [`nalgebra`], [`nalgebra_sparse`] and [`num_traits`] are re-exported at the
+//!   versions the drivers use.
+//! - [`Dual`], [`HyperDual`] and [`Var`] implement `num_traits::Float` (and
+//!   `FloatConst`, `Num`, `NumCast`, `Signed`, ...), so code generic over `Float`
+//!   differentiates unchanged; `Dual` and `HyperDual` implement nalgebra's
+//!   `RealField`, so code written with `Vector3`/`Matrix3` differentiates in
+//!   forward mode:
+//!
+//! ```
+//! use hyperhess::nalgebra::{RealField, Vector3};
+//!
+//! fn angle<S: RealField + Copy>(x: &[S]) -> S {
+//!     let (a, b) = (Vector3::new(x[0], x[1], x[2]), Vector3::new(x[3], x[4], x[5]));
+//!     a.cross(&b).norm().atan2(a.dot(&b))
+//! }
+//! let x = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0];
+//! let g = hyperhess::forward::gradient(|x| angle(x), &x).unwrap();
+//! assert!((g[1] + 1.0).abs() < 1e-15); // tilting a towards b closes the angle
+//! ```
+//!
+//! - Feature `ndarray`: `hyperhess::ndarray` takes `ArrayView1` points and
+//!   returns `Array1`/`Array2`.
+//!
 //! ## Trade-offs
 //! - Pass the function as `|x| f(x)`: the tape drivers need the closure written at
 //!   the call to infer `for<'t> Fn(&[Var<'t>]) -> Var<'t>`. For functions that carry
@@ -66,6 +90,11 @@
 
 #![warn(missing_docs)]
 
+// The README's code blocks are doctests, so its promises are what compiles.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 // rules
 mod error;
 mod number_ops;
@@ -74,6 +103,7 @@ mod options;
 pub mod rules;
 mod scalar;
 // engines
+mod ecosystem;
 pub mod forward;
 mod tape;
 // drivers
@@ -105,3 +135,34 @@ pub use scalar::{Base, Scalar};
 pub use shaped::{AsShaped, Shaped, ShapedHessian, hessian_shaped};
 pub use sparse::{SparsePlan, SparsityPattern, StarColoring, hessian_diagonal, sparse_hessian};
 pub use tape::{Recording, Var, record};
+
+#[cfg(feature = "ndarray")]
+pub use ecosystem::ndarray;
+/// nalgebra 0.34, re-exported: the matrix types the drivers return
+/// (`hyperhess::nalgebra::DMatrix`), at the version they are built with.
+///
+/// ```
+/// use hyperhess::nalgebra::DMatrix;
+/// let h: DMatrix<f64> = hyperhess::hessian(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+/// assert_eq!(h, DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 1.0, 0.0]));
+/// ```
+pub use nalgebra;
+/// nalgebra-sparse 0.11, re-exported: [`sparse_hessian`] returns its `CscMatrix`.
+///
+/// ```
+/// use hyperhess::nalgebra_sparse::CscMatrix;
+/// let h: CscMatrix<f64> = hyperhess::sparse_hessian(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+/// assert_eq!(h.nnz(), 2);
+/// ```
+pub use nalgebra_sparse;
+/// num-traits 0.2, re-exported: [`Dual`], [`HyperDual`] and [`Var`] implement its
+/// `Float`, `FloatConst`, `Num`, `NumCast`, `Signed`, ... (code generic over
+/// `num_traits::Float` differentiates unchanged).
+///
+/// ```
+/// use hyperhess::num_traits::Float;
+/// fn f<T: Float>(x: &[T]) -> T { x[0].sin() * x[1].exp() }
+/// let g = hyperhess::gradient(|x| f(x), &[0.0, 0.0]).unwrap();
+/// assert_eq!(g.as_slice(), &[1.0, 0.0]);
+/// ```
+pub use num_traits;

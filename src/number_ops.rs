@@ -1,5 +1,6 @@
 //! Operator boilerplate shared by every number type: assign forms, `f64` on the
-//! left, `Sum`, `Product`, and comparisons by value. A number type writes only its
+//! left, `Sum`, `Product`, and comparisons by value (with `Self` and with `f64`, on
+//! either side). A number type writes only its
 //! own `+ - * /` (the product and quotient rules) and its chain rule.
 
 /// Derives the shared operators of a number type from its binary `+ - * /` and its
@@ -88,6 +89,32 @@ macro_rules! impl_number_ops {
             #[inline]
             fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
                 $crate::Scalar::value(self).partial_cmp(&$crate::Scalar::value(other))
+            }
+        }
+        // Comparisons with a plain `f64`, by value: `x > 0.0`, `x == 1.0` (the
+        // `Scalar` supertraits), and `0.0 < x` on concrete types.
+        impl<$($gen)*> PartialEq<f64> for $ty {
+            #[inline]
+            fn eq(&self, other: &f64) -> bool {
+                $crate::Scalar::value(self) == *other
+            }
+        }
+        impl<$($gen)*> PartialOrd<f64> for $ty {
+            #[inline]
+            fn partial_cmp(&self, other: &f64) -> Option<::std::cmp::Ordering> {
+                $crate::Scalar::value(self).partial_cmp(other)
+            }
+        }
+        impl<$($gen)*> PartialEq<$ty> for f64 {
+            #[inline]
+            fn eq(&self, other: &$ty) -> bool {
+                *self == $crate::Scalar::value(other)
+            }
+        }
+        impl<$($gen)*> PartialOrd<$ty> for f64 {
+            #[inline]
+            fn partial_cmp(&self, other: &$ty) -> Option<::std::cmp::Ordering> {
+                self.partial_cmp(&$crate::Scalar::value(other))
             }
         }
     };

@@ -80,6 +80,11 @@ use crate::scalar::Scalar;
 /// assert_eq!(f.eval(&[3.0]), 9.0);
 /// assert_eq!(hyperhess::derivatives_of(&f, &[3.0]).unwrap().gradient[0], 6.0);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a `hyperhess::Objective`",
+    label = "the `*_of` drivers take an `Objective`",
+    note = "implement `Objective` (one generic method, `fn eval<S: Scalar>(&self, x: &[S]) -> S`), or pass a closure `|x| f(x)` to the plain drivers (`gradient`, `hessian`, ...)"
+)]
 pub trait Objective {
     /// The value of the function at `x`, computed in the scalar type `S`.
     ///

@@ -89,6 +89,18 @@ pub enum Unary {
     Powi(i32),
     /// `a^c` for a constant real `c`
     Powf(f64),
+    /// `floor(a)`: piecewise constant, derivative 0 (also at the jumps, where none
+    /// exists; see `docs/limitations.md`)
+    Floor,
+    /// `ceil(a)`: piecewise constant, derivative 0
+    Ceil,
+    /// `round(a)` (half away from zero, as `f64::round`): piecewise constant,
+    /// derivative 0
+    Round,
+    /// `trunc(a)` (toward zero): piecewise constant, derivative 0
+    Trunc,
+    /// `fract(a) = a - trunc(a)`: derivative 1 (0 at none of the jumps)
+    Fract,
 }
 
 impl Unary {
@@ -134,6 +146,11 @@ impl Unary {
         Unary::Powf(1.0),
         Unary::Powf(2.5),
         Unary::Powf(-0.5),
+        Unary::Floor,
+        Unary::Ceil,
+        Unary::Round,
+        Unary::Trunc,
+        Unary::Fract,
     ];
 
     /// The function's value on plain `f64`: what the `f64` implementation of
@@ -172,6 +189,11 @@ impl Unary {
             Unary::Erf => libm::erf(a),
             Unary::Powi(n) => a.powi(n),
             Unary::Powf(c) => a.powf(c),
+            Unary::Floor => a.floor(),
+            Unary::Ceil => a.ceil(),
+            Unary::Round => a.round(),
+            Unary::Trunc => a.trunc(),
+            Unary::Fract => a.fract(),
         }
     }
 
@@ -325,6 +347,13 @@ impl Unary {
                     [a.powf(e), a.powf(e - 1.0) * e, p2 * (e * (e - 1.0))]
                 }
             }
+            // Piecewise constant: the value as a constant of `T` (every derivative
+            // part zero, at every nesting level).
+            Unary::Floor | Unary::Ceil | Unary::Round | Unary::Trunc => {
+                [c(self.value(a.value())), c(0.0), c(0.0)]
+            }
+            // a - trunc(a), exact in floating point, with a's derivative parts.
+            Unary::Fract => [a - c(a.value().trunc()), c(1.0), c(0.0)],
         }
     }
 
@@ -339,6 +368,7 @@ impl Unary {
     pub fn is_piecewise_linear(self) -> bool {
         match self {
             Unary::Abs | Unary::Signum => true,
+            Unary::Floor | Unary::Ceil | Unary::Round | Unary::Trunc | Unary::Fract => true,
             Unary::Powi(n) => n == 0 || n == 1,
             Unary::Powf(e) => e == 0.0 || e == 1.0,
             _ => false,
@@ -362,6 +392,10 @@ impl Unary {
             Unary::Acosh => (1.05, 10.0),
             Unary::Tan => (-1.4, 1.4),
             Unary::Exp | Unary::Exp2 | Unary::ExpM1 | Unary::Sinh | Unary::Cosh => (-5.0, 5.0),
+            // One piece of each piecewise function, clear of its jumps.
+            Unary::Floor | Unary::Ceil | Unary::Fract => (0.1, 0.9),
+            Unary::Round => (-0.4, 0.4),
+            Unary::Trunc => (-0.9, 0.9),
             _ => (-10.0, 10.0),
         }
     }

@@ -38,17 +38,40 @@ impl<T: Scalar + nalgebra::Scalar + Send + Sync> Base for T {}
 /// ```
 ///
 /// Comparisons (`==`, `<`, ...) look at the value only, so branches in user code
-/// behave as they do on `f64`. A number type implements only the arithmetic
+/// behave as they do on `f64`; a number compares with a plain `f64` too
+/// (`x > 0.0`, `x == 1.0`). A constant on the *left* of a generic number
+/// (`2.0 * x`, `1.0 - x`, `0.0 < x`) cannot be promised by a trait bound: write
+/// `x * 2.0`, `S::from_f64(1.0) - x`, `x > 0.0` in generic code (on concrete types
+/// such as `Dual<f64>` the left forms work too).
+///
+/// ```
+/// use hyperhess::Scalar;
+///
+/// fn relu_sq<S: Scalar>(x: &[S]) -> S {
+///     x.iter().map(|&xi| if xi > 0.0 { xi * xi } else { S::zero() }).sum()
+/// }
+/// let g = hyperhess::gradient(|x| relu_sq(x), &[2.0, -1.0]).unwrap();
+/// assert_eq!(g.as_slice(), &[4.0, 0.0]);
+/// ```
+///
+/// A number type implements only the arithmetic
 /// operators, [`Scalar::from_f64`], [`Scalar::value`], [`Scalar::is_finite`] and the
 /// two chain-rule hooks [`Scalar::apply`] and [`Scalar::apply2`]; every elementary
 /// function is a default method that names its entry in the rule table
 /// ([`crate::rules`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a hyperhess number type (`hyperhess::Scalar`)",
+    label = "not a `hyperhess::Scalar`",
+    note = "write the function generically, `fn f<S: Scalar>(x: &[S]) -> S`, and pass it as `|x| f(x)`; the number types are f64, Dual<T>, HyperDual<T> and Var<'t, T>"
+)]
 pub trait Scalar:
     Copy
     + Debug
     + Display
     + PartialEq
     + PartialOrd
+    + PartialEq<f64>
+    + PartialOrd<f64>
     + Add<Output = Self>
     + Sub<Output = Self>
     + Mul<Output = Self>
@@ -436,6 +459,57 @@ pub trait Scalar:
     #[inline]
     fn signum(self) -> Self {
         self.apply(Unary::Signum)
+    }
+    /// Largest integer `<= self`; derivative 0 ([`Unary::Floor`]).
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// assert_eq!(Scalar::floor(-1.5), -2.0);
+    /// ```
+    #[inline]
+    fn floor(self) -> Self {
+        self.apply(Unary::Floor)
+    }
+    /// Smallest integer `>= self`; derivative 0 ([`Unary::Ceil`]).
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// assert_eq!(Scalar::ceil(-1.5), -1.0);
+    /// ```
+    #[inline]
+    fn ceil(self) -> Self {
+        self.apply(Unary::Ceil)
+    }
+    /// Nearest integer, half away from zero; derivative 0 ([`Unary::Round`]).
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// assert_eq!(Scalar::round(2.5), 3.0);
+    /// ```
+    #[inline]
+    fn round(self) -> Self {
+        self.apply(Unary::Round)
+    }
+    /// Integer part, toward zero; derivative 0 ([`Unary::Trunc`]).
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// assert_eq!(Scalar::trunc(-1.5), -1.0);
+    /// ```
+    #[inline]
+    fn trunc(self) -> Self {
+        self.apply(Unary::Trunc)
+    }
+    /// `self - trunc(self)`; derivative 1 ([`Unary::Fract`]).
+    ///
+    /// ```
+    /// use hyperhess::{Dual, Scalar};
+    /// let y = Dual::new(2.25, 1.0).fract();
+    /// assert_eq!((y.re, y.eps), (0.25, 1.0));
+    /// ```
+    #[inline]
+    fn fract(self) -> Self {
+        self.apply(Unary::Fract)
     }
     /// The error function.
     ///
