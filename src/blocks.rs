@@ -1,5 +1,7 @@
 //! Several inputs (PyTorch's tuple of tensors): [`hessian_blocks`] and the
-//! [`BlockHessian`] it returns, block by block.
+//! [`BlockHessian`] it returns, block by block; one shaped input:
+//! [`hessian_shaped`] and its [`ShapedHessian`], the same result read by
+//! multi-index.
 //!
 //! The inputs are concatenated in order, the function is recorded once on the
 //! concatenation (it receives one slice per input), and the blocks are read out of
@@ -8,7 +10,7 @@
 use crate::error::Error;
 use crate::options::Options;
 use crate::scalar::Base;
-use crate::shaped::{AsShaped, Shaped, flat_index};
+use crate::shape::{AsShaped, Shaped, flat_index};
 use crate::tape::Var;
 use nalgebra::{DMatrix, DMatrixView, DVector, DVectorView};
 use std::ops::Range;
@@ -296,4 +298,136 @@ where
         shapes: shaped.into_iter().map(|s| s.shape().to_vec()).collect(),
         offsets,
     })
+}
+
+/// The Hessian of a function of one shaped input, answering by multi-index:
+/// [`ShapedHessian::get`]`(&[i, j], &[k, l])` is `∂²f / ∂x[i][j] ∂x[k][l]`. As a
+/// tensor it has the input's shape twice ([`ShapedHessian::hessian_shape`]), like
+/// PyTorch's; [`ShapedHessian::matrix`] is its row-major flattening (see
+/// [`Shaped`] for the flat order).
+///
+/// ```
+/// use hyperhess::{Scalar, Shaped};
+/// fn f<S: Scalar>(x: &[S]) -> S { x.iter().map(|&xi| xi.powi(3) * 2.0 - xi * xi).sum() }
+/// let data = [2.0, 3.0, 4.0, 7.0];
+/// let h = hyperhess::hessian_shaped(|x| f(x), &Shaped::new(&data, &[2, 2])?)?;
+/// assert_eq!(h.hessian_shape(), vec![2, 2, 2, 2]);
+/// assert_eq!(h.get(&[1, 0], &[1, 0]), Some(46.0));
+/// assert_eq!(h.get(&[1, 0], &[0, 1]), Some(0.0));
+/// assert_eq!(h.get(&[2, 0], &[0, 0]), None); // out of range: no panic
+/// # Ok::<(), hyperhess::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShapedHessian<T = f64> {
+    /// The result as a [`BlockHessian`] with one input: one result type for both.
+    blocks: BlockHessian<T>,
+}
+
+impl<T: Base> ShapedHessian<T> {
+    /// The input's shape.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &nalgebra::dmatrix![1.0, 2.0])?;
+    /// assert_eq!(h.shape(), &[1, 2]);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn shape(&self) -> &[usize] {
+        self.blocks.shape(0).unwrap_or(&[])
+    }
+
+    /// The Hessian's shape as a tensor: the input's shape twice.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &nalgebra::dmatrix![1.0, 2.0])?;
+    /// assert_eq!(h.hessian_shape(), vec![1, 2, 1, 2]);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn hessian_shape(&self) -> Vec<usize> {
+        [self.shape(), self.shape()].concat()
+    }
+
+    /// `∂²f / ∂x[i] ∂x[j]` for multi-indices `i`, `j`; `None` when either is out of
+    /// range or has the wrong number of coordinates.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &nalgebra::dmatrix![1.0, 2.0])?;
+    /// assert_eq!(h.get(&[0, 0], &[0, 1]), Some(1.0));
+    /// assert_eq!(h.get(&[0, 2], &[0, 1]), None);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn get(&self, i: &[usize], j: &[usize]) -> Option<T> {
+        self.blocks.get(0, i, 0, j)
+    }
+
+    /// `∂f / ∂x[i]` for a multi-index `i`; `None` when out of range.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &nalgebra::dmatrix![3.0, 5.0])?;
+    /// assert_eq!(h.gradient_get(&[0, 1]), Some(3.0));
+    /// assert_eq!(h.gradient_get(&[1, 0]), None);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn gradient_get(&self, i: &[usize]) -> Option<T> {
+        self.blocks.gradient_get(0, i)
+    }
+
+    /// The whole result as a [`BlockHessian`] of one input: `matrix`, `value`,
+    /// `full_gradient` and the rest.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &[3.0, 5.0])?;
+    /// assert_eq!(h.blocks().value(), 15.0);
+    /// assert_eq!(h.blocks().full_gradient().as_slice(), &[5.0, 3.0]);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn blocks(&self) -> &BlockHessian<T> {
+        &self.blocks
+    }
+
+    /// The Hessian as an `n x n` matrix over the row-major flattening of the input.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[1], &[1.0, 2.0])?;
+    /// assert_eq!(h.matrix(), &nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0]);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn matrix(&self) -> &DMatrix<T> {
+        self.blocks.matrix()
+    }
+
+    /// The flattened Hessian, by value.
+    ///
+    /// ```
+    /// let h = hyperhess::hessian_shaped(|x| x[0] * x[0], &[3.0])?;
+    /// assert_eq!(h.into_matrix()[(0, 0)], 2.0);
+    /// # Ok::<(), hyperhess::Error>(())
+    /// ```
+    pub fn into_matrix(self) -> DMatrix<T> {
+        self.blocks.into_matrix()
+    }
+}
+
+/// The Hessian of a function of one shaped input (a [`Shaped`], a nalgebra
+/// matrix, or a slice), on the tape engine. The function receives the input's
+/// elements flat, in row-major order; the result answers by multi-index.
+///
+/// Errors: as [`crate::hessian`].
+///
+/// ```
+/// use hyperhess::Scalar;
+/// // f(X) = x00 * x11 - x01 * x10 (the determinant), X given as a nalgebra matrix.
+/// let m = nalgebra::dmatrix![2.0, 3.0; 4.0, 7.0];
+/// let h = hyperhess::hessian_shaped(|x| x[0] * x[3] - x[1] * x[2], &m)?;
+/// assert_eq!(h.get(&[0, 0], &[1, 1]), Some(1.0));
+/// assert_eq!(h.get(&[0, 1], &[1, 0]), Some(-1.0));
+/// # Ok::<(), hyperhess::Error>(())
+/// ```
+pub fn hessian_shaped<T, X, F>(f: F, x: &X) -> Result<ShapedHessian<T>, Error>
+where
+    T: Base,
+    X: AsShaped<T> + ?Sized,
+    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+{
+    let blocks = hessian_blocks_with(|xs| f(xs[0]), &[x.as_shaped()], &Options::default())?;
+    Ok(ShapedHessian { blocks })
 }

@@ -9,47 +9,12 @@ use crate::error::Error;
 use crate::options::{Options, Sparsity};
 use crate::scalar::{Base, Scalar};
 use crate::sparse::Structure;
-use crate::tape::Recording;
 #[cfg(feature = "parallel")]
 use crate::tape::{LaneBuffers, pool};
+use crate::tape::{Recording, with_lanes};
 use nalgebra::DMatrix;
 use std::cell::RefCell;
 use std::rc::Rc;
-
-/// Runs `$body` with a `const $L: usize` lane count for a runtime `width`, rounded
-/// up to one of the compiled widths 1, 2, 3, 4, 8, 16 (the one lane dispatch of the
-/// crate: dense blocks, compressed sweeps and parallel blocks all go through it).
-macro_rules! with_lanes {
-    ($width:expr, $L:ident => $body:expr) => {
-        match $width {
-            0 | 1 => {
-                const $L: usize = 1;
-                $body
-            }
-            2 => {
-                const $L: usize = 2;
-                $body
-            }
-            3 => {
-                const $L: usize = 3;
-                $body
-            }
-            4 => {
-                const $L: usize = 4;
-                $body
-            }
-            5..=8 => {
-                const $L: usize = 8;
-                $body
-            }
-            _ => {
-                const $L: usize = 16;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use with_lanes;
 
 impl<T: Base> Recording<T> {
     /// The dense Hessian, exactly symmetric (one triangle is computed or recovered

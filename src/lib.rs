@@ -110,16 +110,20 @@ mod tape;
 mod blocks;
 mod drivers;
 mod hessian;
-mod shaped;
+mod shape;
 mod sparse;
 // users
 #[cfg(feature = "argmin")]
 pub mod argmin;
 pub mod check;
+#[cfg(feature = "ndarray")]
+pub mod ndarray;
 mod newton;
 pub mod testfns;
 
-pub use blocks::{BlockHessian, hessian_blocks, hessian_blocks_with};
+pub use blocks::{
+    BlockHessian, ShapedHessian, hessian_blocks, hessian_blocks_with, hessian_shaped,
+};
 pub use drivers::{
     Derivatives, derivatives, derivatives_of, gradient, gradient_with, hessian, hessian_with, hvp,
     hvp_with,
@@ -132,12 +136,10 @@ pub use newton::{
 pub use objective::Objective;
 pub use options::{Options, Sparsity};
 pub use scalar::{Base, Scalar};
-pub use shaped::{AsShaped, Shaped, ShapedHessian, hessian_shaped};
+pub use shape::{AsShaped, Shaped};
 pub use sparse::{SparsePlan, SparsityPattern, StarColoring, hessian_diagonal, sparse_hessian};
 pub use tape::{Recording, Var, record};
 
-#[cfg(feature = "ndarray")]
-pub use ecosystem::ndarray;
 /// nalgebra 0.34, re-exported: the matrix types the drivers return
 /// (`hyperhess::nalgebra::DMatrix`), at the version they are built with.
 ///

@@ -43,8 +43,9 @@ pub enum Sparsity {
     /// that would cost more than a few passes over the tape, or when the pattern
     /// has more than `n² / 4` entries) and star-color it; when the coloring needs
     /// `p <= n / 4` colors,
-    /// compute `p` compressed Hessian-vector products instead of `n` columns. The
-    /// result is identical either way.
+    /// compute `p` compressed Hessian-vector products instead of `n` columns. Either
+    /// way the result is exactly symmetric; the two paths agree to a few ulps (see
+    /// `docs/limitations.md`).
     #[default]
     Auto,
     /// Always `n` columns in blocks of lanes.

@@ -1,9 +1,7 @@
 //! The Rust numerical ecosystem's traits on the crate's number types:
 //! `num_traits` (`Float` & co.) and simba's `RealField`/`ComplexField` (so nalgebra
-//! vectors and matrices of dual numbers work), and the optional `ndarray` drivers.
+//! vectors and matrices of dual numbers work). (The optional `ndarray` drivers are
+//! an adapter of the users' layer: `src/ndarray.rs`.)
 
 pub(crate) mod num_traits;
 pub(crate) mod simba;
-
-#[cfg(feature = "ndarray")]
-pub mod ndarray;

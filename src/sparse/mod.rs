@@ -78,7 +78,7 @@ where
         // Past the budget: the unit sweeps, keeping only the diagonal (memory n).
         None => {
             let mut d = DVector::zeros(n);
-            crate::hessian::with_lanes!(Options::default().lane_width_for(n), L => {
+            crate::tape::with_lanes!(Options::default().lane_width_for(n), L => {
                 for j0 in (0..n).step_by(L) {
                     rec.sweep::<L>(
                         |i, s| {

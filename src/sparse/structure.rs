@@ -5,10 +5,9 @@
 use super::color::StarColoring;
 use super::pattern::SparsityPattern;
 use crate::error::Error;
-use crate::hessian::with_lanes;
 use crate::options::Options;
 use crate::scalar::{Base, Scalar};
-use crate::tape::Recording;
+use crate::tape::{Recording, with_lanes};
 use nalgebra::DMatrix;
 
 /// A pattern and a star coloring of it.

@@ -19,4 +19,5 @@ mod var;
 pub use recording::{Recording, record};
 #[cfg(feature = "parallel")]
 pub(crate) use sweep::LaneBuffers;
+pub(crate) use sweep::with_lanes;
 pub use var::Var;

@@ -158,3 +158,39 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         out(i, &a2[i + 1]);
     }
 }
+
+/// Runs `$body` with a `const $L: usize` lane count for a runtime `width`, rounded
+/// up to one of the compiled widths 1, 2, 3, 4, 8, 16 (the one lane dispatch of the
+/// crate: the drivers' dense blocks, compressed sweeps and parallel blocks all go
+/// through it).
+macro_rules! with_lanes {
+    ($width:expr, $L:ident => $body:expr) => {
+        match $width {
+            0 | 1 => {
+                const $L: usize = 1;
+                $body
+            }
+            2 => {
+                const $L: usize = 2;
+                $body
+            }
+            3 => {
+                const $L: usize = 3;
+                $body
+            }
+            4 => {
+                const $L: usize = 4;
+                $body
+            }
+            5..=8 => {
+                const $L: usize = 8;
+                $body
+            }
+            _ => {
+                const $L: usize = 16;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_lanes;

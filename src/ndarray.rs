@@ -21,7 +21,7 @@
 //! ```
 
 use crate::{Dual, Error, Var};
-use ndarray::{Array1, Array2, ArrayView1};
+use ::ndarray::{Array1, Array2, ArrayView1};
 
 /// The gradient `∇f(x)`, as [`crate::gradient`], from and to ndarray.
 ///
