@@ -17,10 +17,15 @@
 //! ```
 
 mod dual;
+mod dual2;
 mod hyper;
 
 pub use crate::objective::forward::{gradient_of, hessian_of};
 pub use dual::Dual;
+pub use dual2::{
+    Dual2, StaticDerivatives, derivatives_static, derivatives_static_vector, hessian_static,
+    hessian_static_vector,
+};
 pub use hyper::HyperDual;
 
 use crate::Scalar;
