@@ -65,7 +65,7 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     /// let d = Dual2::new(1.0, [2.0, 3.0], [[4.0, 5.0], [99.0, 6.0]]);
     /// assert_eq!(d.hessian(), [[4.0, 5.0], [5.0, 6.0]]);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn new(re: T, grad: [T; N], hess: [[T; N]; N]) -> Self {
         let mut out = Self::constant(re);
         out.grad = grad;
@@ -84,7 +84,7 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     /// let c = Dual2::<f64, 3>::constant(2.5);
     /// assert_eq!((c.re, c.grad), (2.5, [0.0; 3]));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn constant(re: T) -> Self {
         let z = T::zero();
         Dual2 {
@@ -102,7 +102,7 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     /// let x1 = Dual2::<f64, 2>::variable(3.0, 1);
     /// assert_eq!(x1.grad, [0.0, 1.0]);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn variable(re: T, i: usize) -> Self {
         let mut out = Self::constant(re);
         if let Some(g) = out.grad.get_mut(i) {
@@ -118,7 +118,7 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     /// let [a, b] = Dual2::variables(&[1.0, 2.0]);
     /// assert_eq!((a.grad, b.grad), ([1.0, 0.0], [0.0, 1.0]));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn variables(x: &[T; N]) -> [Self; N] {
         std::array::from_fn(|i| Self::variable(x[i], i))
     }
@@ -130,7 +130,7 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     /// let [a, b] = Dual2::variables(&[2.0, 3.0]);
     /// assert_eq!((a * b).hessian(), [[0.0, 1.0], [1.0, 0.0]]);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn hessian(&self) -> [[T; N]; N] {
         std::array::from_fn(|i| std::array::from_fn(|j| self.hess_entry(i, j)))
     }
@@ -142,7 +142,7 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     /// let [a, b] = Dual2::variables(&[2.0, 3.0]);
     /// assert_eq!((a * b).hess_entry(1, 0), 1.0);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn hess_entry(&self, i: usize, j: usize) -> T {
         let (r, c) = if i <= j { (i, j) } else { (j, i) };
         self.hess
@@ -153,14 +153,14 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     }
 
     /// `(i, j)` over the upper triangle, row by row.
-    #[inline]
+    #[inline(always)]
     fn upper() -> impl Iterator<Item = (usize, usize)> {
         (0..N).flat_map(|i| (i..N).map(move |j| (i, j)))
     }
 
     /// The same number with every part mapped by `g` (the Hessian's upper triangle
     /// only): the linear operations.
-    #[inline]
+    #[inline(always)]
     fn map(self, g: impl Fn(T) -> T) -> Self {
         let mut out = Self::constant(g(self.re));
         for i in 0..N {
@@ -173,7 +173,7 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
     }
 
     /// Part-wise combination of two numbers (upper triangle only).
-    #[inline]
+    #[inline(always)]
     fn zip(self, r: Self, g: impl Fn(T, T) -> T) -> Self {
         let mut out = Self::constant(g(self.re, r.re));
         for i in 0..N {
@@ -187,21 +187,21 @@ impl<T: Scalar, const N: usize> Dual2<T, N> {
 }
 
 impl<T: Scalar, const N: usize> Scalar for Dual2<T, N> {
-    #[inline]
+    #[inline(always)]
     fn from_f64(c: f64) -> Self {
         Self::constant(T::from_f64(c))
     }
-    #[inline]
+    #[inline(always)]
     fn value(&self) -> f64 {
         self.re.value()
     }
-    #[inline]
+    #[inline(always)]
     fn is_finite(&self) -> bool {
         self.re.is_finite()
             && self.grad.iter().all(T::is_finite)
             && Self::upper().all(|(i, j)| self.hess[i][j].is_finite())
     }
-    #[inline]
+    #[inline(always)]
     fn is_zero(&self) -> bool {
         self.re.is_zero()
             && self.grad.iter().all(T::is_zero)
@@ -209,7 +209,7 @@ impl<T: Scalar, const N: usize> Scalar for Dual2<T, N> {
     }
     /// The chain rule, entry by entry as [`HyperDual`](super::HyperDual) with seeds
     /// `e_i`, `e_j`: `g_i -> f' g_i`, `h_ij -> f' h_ij + f'' g_i g_j`.
-    #[inline]
+    #[inline(always)]
     fn apply(self, f: Unary) -> Self {
         let [f0, f1, f2] = f.taylor(self.re);
         let mut out = Self::constant(f0);
@@ -222,7 +222,7 @@ impl<T: Scalar, const N: usize> Scalar for Dual2<T, N> {
         }
         out
     }
-    #[inline]
+    #[inline(always)]
     fn apply2(self, f: Binary, other: Self) -> Self {
         let p = f.taylor(self.re, other.re);
         let (a, b) = (self, other);
@@ -250,14 +250,14 @@ impl<T: Scalar, const N: usize> Scalar for Dual2<T, N> {
 
 impl<T: Scalar, const N: usize> Add for Dual2<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn add(self, r: Self) -> Self {
         self.zip(r, |a, b| a + b)
     }
 }
 impl<T: Scalar, const N: usize> Sub for Dual2<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn sub(self, r: Self) -> Self {
         self.zip(r, |a, b| a - b)
     }
@@ -265,7 +265,7 @@ impl<T: Scalar, const N: usize> Sub for Dual2<T, N> {
 impl<T: Scalar, const N: usize> Mul for Dual2<T, N> {
     type Output = Self;
     /// The product rule, `h_ij = a_ij b + a_i b_j + a_j b_i + a b_ij`.
-    #[inline]
+    #[inline(always)]
     fn mul(self, r: Self) -> Self {
         let mut out = Self::constant(self.re * r.re);
         for i in 0..N {
@@ -284,7 +284,7 @@ impl<T: Scalar, const N: usize> Div for Dual2<T, N> {
     type Output = Self;
     /// `a / b = a · recip(b)`, the reciprocal through the rule table (as
     /// [`HyperDual`](super::HyperDual)); the value part is the true quotient.
-    #[inline]
+    #[inline(always)]
     fn div(self, r: Self) -> Self {
         let mut q = self * r.recip();
         q.re = self.re / r.re;
@@ -293,14 +293,14 @@ impl<T: Scalar, const N: usize> Div for Dual2<T, N> {
 }
 impl<T: Scalar, const N: usize> Neg for Dual2<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn neg(self) -> Self {
         self.map(|a| -a)
     }
 }
 impl<T: Scalar, const N: usize> Add<f64> for Dual2<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn add(mut self, c: f64) -> Self {
         self.re = self.re + c;
         self
@@ -308,7 +308,7 @@ impl<T: Scalar, const N: usize> Add<f64> for Dual2<T, N> {
 }
 impl<T: Scalar, const N: usize> Sub<f64> for Dual2<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn sub(mut self, c: f64) -> Self {
         self.re = self.re - c;
         self
@@ -316,14 +316,14 @@ impl<T: Scalar, const N: usize> Sub<f64> for Dual2<T, N> {
 }
 impl<T: Scalar, const N: usize> Mul<f64> for Dual2<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn mul(self, c: f64) -> Self {
         self.map(|a| a * c)
     }
 }
 impl<T: Scalar, const N: usize> Div<f64> for Dual2<T, N> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn div(self, c: f64) -> Self {
         self.map(|a| a / c)
     }
@@ -333,7 +333,13 @@ impl_number_ops!([T: Scalar, const N: usize] Dual2<T, N>);
 
 impl<T: Scalar, const N: usize> fmt::Display for Dual2<T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} + {:?}·ε + ½εᵀ{:?}ε", self.re, self.grad, self.hessian())
+        write!(
+            f,
+            "{} + {:?}·ε + ½εᵀ{:?}ε",
+            self.re,
+            self.grad,
+            self.hessian()
+        )
     }
 }
 
