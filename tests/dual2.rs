@@ -28,6 +28,9 @@
 //!
 //! Points come from proptest strategies; no randomness in the test bodies.
 
+// Entry-by-entry comparisons of matrices read best as index loops.
+#![allow(clippy::needless_range_loop)]
+
 mod common;
 
 use common::points_in;

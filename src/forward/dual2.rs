@@ -18,6 +18,10 @@
 //! [`Scalar::is_zero`]: one evaluation over `Dual2` gives the same bits as the
 //! `N (N + 1) / 2` hyper-dual evaluations of [`super::hessian`].
 
+// Index loops over the upper triangle (`for i in 0..N { for j in i..N }`) are the
+// point of this file; iterator chains would hide the triangle.
+#![allow(clippy::needless_range_loop)]
+
 use super::{Base, input_value};
 use crate::Scalar;
 use crate::error::{Error, check_point};
@@ -512,10 +516,12 @@ pub(crate) const CROSSOVER: usize = 8;
 // Wired into the Objective-based drivers by their owner; until then only the unit
 // tests call it.
 #[cfg_attr(not(test), allow(dead_code))]
+#[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
 pub(crate) fn derivatives_small<O: crate::Objective + ?Sized>(
     obj: &O,
     x: &[f64],
 ) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
+    #[allow(clippy::type_complexity)]
     fn run<O: crate::Objective + ?Sized, const K: usize>(
         obj: &O,
         x: &[f64],
