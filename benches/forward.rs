@@ -138,62 +138,7 @@ fn static_n<const N: usize>(c: &mut Criterion) {
         analytic: |x: &[f64]| lse_hessian(&a, x));
 }
 
-fn micro(c: &mut Criterion) {
-    use hyperhess::Dual2;
-    let x = [0.3, -0.7];
-    let xs = na35::SVector::<f64, 2>::from_column_slice(&x);
-    let a = lse_matrix(2);
-    let mut g = c.benchmark_group("micro");
-    g.measurement_time(Duration::from_secs(2))
-        .warm_up_time(Duration::from_millis(500))
-        .sample_size(30);
-    g.bench_function("chain_raw", |b| {
-        b.iter(|| chain(&Dual2::variables(black_box(&x))))
-    });
-    g.bench_function("chain_driver", |b| {
-        b.iter(|| hyperhess::forward::hessian_static(|v| chain(v), black_box(&x)))
-    });
-    g.bench_function("chain_nd", |b| {
-        b.iter(|| {
-            num_dual::hessian(
-                |v: na35::SVector<Dual2SVec64<2>, 2>| chain_nd(v.as_slice()),
-                black_box(&xs),
-            )
-        })
-    });
-    g.bench_function("sin_raw", |b| {
-        b.iter(|| {
-            let v = Dual2::variables(black_box(&x));
-            hyperhess::Scalar::sin(v[0]) * hyperhess::Scalar::cos(v[1])
-        })
-    });
-    g.bench_function("sin_nd", |b| {
-        b.iter(|| {
-            num_dual::hessian(
-                |v: na35::SVector<Dual2SVec64<2>, 2>| {
-                    num_dual::DualNum::sin(&v[0]) * num_dual::DualNum::cos(&v[1])
-                },
-                black_box(&xs),
-            )
-        })
-    });
-    g.bench_function("f64_chain", |b| b.iter(|| chain(black_box(&x))));
-    g.bench_function("lse_raw", |b| {
-        b.iter(|| log_sum_exp(&a, &Dual2::variables(black_box(&x))))
-    });
-    g.bench_function("lse_nd", |b| {
-        b.iter(|| {
-            num_dual::hessian(
-                |v: na35::SVector<Dual2SVec64<2>, 2>| lse_nd(&a, v.as_slice()),
-                black_box(&xs),
-            )
-        })
-    });
-    g.finish();
-}
-
 fn benches(c: &mut Criterion) {
-    micro(c);
     static_n::<2>(c);
     static_n::<4>(c);
     static_n::<8>(c);
