@@ -14,7 +14,7 @@
 //! second-order number [`hyperhess::Dual2`] through `forward::hessian_static` (one
 //! evaluation) against `num_dual_static`, our `forward::hessian` and the tape's
 //! `hyperhess::hessian`, on Rosenbrock, the chain and log-sum-exp at
-//! n = 2, 4, 8, 12, 16 (the crossover with the tape).
+//! n = 2, 4, 8, 10, 12, 16 (the crossover with the tape).
 //!
 //! Run: `cargo bench --bench forward`; then `python3 scripts/bench_table.py` for the
 //! table of medians and ratios and the plot (see docs/benchmarks.md).
@@ -142,6 +142,7 @@ fn benches(c: &mut Criterion) {
     static_n::<2>(c);
     static_n::<4>(c);
     static_n::<8>(c);
+    static_n::<10>(c);
     static_n::<12>(c);
     static_n::<16>(c);
     bench_n::<2>(c);

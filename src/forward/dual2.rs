@@ -524,8 +524,9 @@ where
 
 /// The largest `n` for which [`derivatives_small`] takes the static engine: up to
 /// here one [`Dual2`] evaluation beats the tape's `hessian` on every benchmark
-/// function (measured in docs/benchmarks.md, "Small n: the static number").
-pub(crate) const CROSSOVER: usize = 8;
+/// function (Rosenbrock, chain, log-sum-exp: 0.4-0.7x the tape's time at n = 10,
+/// 1.0-2.1x at n = 12; docs/benchmarks.md, "Small n: the static number").
+pub(crate) const CROSSOVER: usize = 10;
 
 /// Value, gradient and Hessian of `obj` at `x` by one [`Dual2<f64, n>`] evaluation
 /// when `1 <= n = x.len() <= CROSSOVER`; `None` otherwise (including `n = 0`: the
@@ -564,7 +565,7 @@ pub(crate) fn derivatives_small<O: crate::Objective + ?Sized>(
         }};
     }
     // Must list exactly 1..=CROSSOVER (the test below checks it).
-    dispatch!(1 2 3 4 5 6 7 8)
+    dispatch!(1 2 3 4 5 6 7 8 9 10)
 }
 
 #[cfg(test)]
