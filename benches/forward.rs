@@ -10,17 +10,26 @@
 //!
 //! Every method is checked against `analytic` before it is timed.
 //!
+//! Small `n` (group `forward_static/<function>/<n>`, issue #12): the static
+//! second-order number [`hyperhess::Dual2`] through `forward::hessian_static` (one
+//! evaluation) against `num_dual_static`, our `forward::hessian` and the tape's
+//! `hyperhess::hessian`, on Rosenbrock, the chain and log-sum-exp at
+//! n = 2, 4, 8, 10, 12, 16 (the crossover with the tape).
+//!
 //! Run: `cargo bench --bench forward`; then `python3 scripts/bench_table.py` for the
 //! table of medians and ratios and the plot (see docs/benchmarks.md).
 
 mod common;
 
-use common::{dense_from, rosenbrock_entries, rosenbrock_nd};
+use common::{
+    assert_close as assert_close_m, chain_entries, chain_nd, dense_from, lse_hessian, lse_matrix,
+    lse_nd, point, rosenbrock_entries, rosenbrock_nd,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hyperhess::testfns::rosenbrock;
+use hyperhess::testfns::{chain, log_sum_exp, rosenbrock};
 use nalgebra::DMatrix;
 use nalgebra35 as na35;
 use num_dual::{Dual2DVec64, Dual2SVec64};
@@ -87,7 +96,55 @@ fn bench_n<const N: usize>(c: &mut Criterion) {
     g.finish();
 }
 
+/// One `forward_static/<name>/<N>` group: `static` ([`hyperhess::forward::hessian_static`]),
+/// `num_dual_static`, `forward` ([`hyperhess::forward::hessian`]) and `tape`
+/// ([`hyperhess::hessian`]), each checked against the analytic Hessian first.
+macro_rules! bench_static {
+    ($c:expr, $name:literal, ours: $ours:expr, nd: $nd:expr, analytic: $analytic:expr) => {{
+        let x: [f64; N] = point(N).try_into().unwrap();
+        let xs = na35::SVector::<f64, N>::from_column_slice(&x);
+        let want: DMatrix<f64> = $analytic(&x[..]);
+        let st = |x: &[f64; N]| hyperhess::forward::hessian_static(|v| $ours(v), x).unwrap();
+        let nd = |x: &na35::SVector<f64, N>| {
+            num_dual::hessian(|v: na35::SVector<Dual2SVec64<N>, N>| $nd(v.as_slice()), x)
+        };
+        let fw = |x: &[f64]| hyperhess::forward::hessian(|v| $ours(v), x).unwrap();
+        let tp = |x: &[f64]| hyperhess::hessian(|v| $ours(v), x).unwrap();
+        let dm = |m: &[f64]| DMatrix::from_column_slice(N, N, m);
+        assert_close_m("static", &dm(st(&x).as_slice()), &want);
+        assert_close_m("num_dual_static", &dm(nd(&xs).2.as_slice()), &want);
+        assert_close_m("forward", &fw(&x), &want);
+        assert_close_m("tape", &tp(&x), &want);
+
+        let mut g = $c.benchmark_group(format!("forward_static/{}/{}", $name, N));
+        g.measurement_time(Duration::from_secs(2))
+            .warm_up_time(Duration::from_millis(500))
+            .sample_size(30);
+        g.bench_function("static", |b| b.iter(|| st(black_box(&x))));
+        g.bench_function("num_dual_static", |b| b.iter(|| nd(black_box(&xs))));
+        g.bench_function("forward", |b| b.iter(|| fw(black_box(&x))));
+        g.bench_function("tape", |b| b.iter(|| tp(black_box(&x))));
+        g.finish();
+    }};
+}
+
+fn static_n<const N: usize>(c: &mut Criterion) {
+    let a = lse_matrix(N);
+    bench_static!(c, "rosenbrock", ours: rosenbrock, nd: rosenbrock_nd,
+        analytic: |x: &[f64]| dense_from(x.len(), |put| rosenbrock_entries(x, put)));
+    bench_static!(c, "chain", ours: chain, nd: chain_nd,
+        analytic: |x: &[f64]| dense_from(x.len(), |put| chain_entries(x, put)));
+    bench_static!(c, "log_sum_exp", ours: |v| log_sum_exp(&a, v), nd: |v| lse_nd(&a, v),
+        analytic: |x: &[f64]| lse_hessian(&a, x));
+}
+
 fn benches(c: &mut Criterion) {
+    static_n::<2>(c);
+    static_n::<4>(c);
+    static_n::<8>(c);
+    static_n::<10>(c);
+    static_n::<12>(c);
+    static_n::<16>(c);
     bench_n::<2>(c);
     bench_n::<8>(c);
     bench_n::<32>(c);

@@ -129,7 +129,7 @@ pub use drivers::{
     hvp_with,
 };
 pub use error::Error;
-pub use forward::{Dual, HyperDual};
+pub use forward::{Dual, Dual2, HyperDual};
 pub use newton::{
     MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
 };

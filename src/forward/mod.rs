@@ -2,7 +2,11 @@
 //!
 //! - [`gradient`]: `n` evaluations over [`Dual`], one per coordinate;
 //! - [`hessian`]: `n(n+1)/2` evaluations over [`HyperDual`], one per seed pair
-//!   `i <= j`, mirrored, so the result is exactly symmetric.
+//!   `i <= j`, mirrored, so the result is exactly symmetric;
+//! - [`hessian_static`] / [`derivatives_static`]: ONE evaluation over the static
+//!   second-order number [`Dual2<T, N>`] (value, gradient and Hessian on the stack)
+//!   for a point `&[T; N]` (or an `SVector`, [`hessian_static_vector`]): the fastest
+//!   engine for small `n` (up to about 8 to 12 inputs, see docs/benchmarks.md).
 //!
 //! Exact (no truncation error) and simple, but `O(n²)` evaluations: it is the
 //! reference engine the tape is tested against. Both drivers are generic over the
@@ -17,9 +21,14 @@
 //! ```
 
 mod dual;
+mod dual2;
 mod hyper;
 
 pub use dual::Dual;
+pub use dual2::{
+    Dual2, StaticDerivatives, derivatives_static, derivatives_static_vector, hessian_static,
+    hessian_static_vector,
+};
 pub use hyper::HyperDual;
 
 use crate::error::{Error, check_point};
