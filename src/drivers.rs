@@ -172,10 +172,12 @@ where
 }
 
 /// Value, gradient and Hessian of an [`Objective`], on the engine that is fastest
-/// for its size: the tape (record once, sweep) for every `n` today; the engine is
-/// chosen here, so a caller holding an `Objective` (the Newton step, the checks,
-/// argmin) never picks one itself. A closure cannot offer this: only an
-/// `Objective`'s generic `eval` can run on any number type.
+/// for its size: the static second-order number ([`crate::forward::Dual2`], one
+/// evaluation, no heap) up to `n = 10`, the tape (record once, sweep) above; the
+/// crossover was measured on Rosenbrock, chain and log-sum-exp
+/// (`docs/benchmarks.md`). The engine is chosen here, so a caller holding an
+/// `Objective` (the Newton step, the checks) never picks one itself. A closure
+/// cannot offer this: only an `Objective`'s generic `eval` runs on any number type.
 ///
 /// ```
 /// use hyperhess::{Objective, Scalar};
@@ -191,5 +193,12 @@ pub fn derivatives_of<O: Objective + ?Sized>(
     objective: &O,
     x: &[f64],
 ) -> Result<Derivatives, Error> {
-    derivatives(|x| objective.eval(x), x)
+    match crate::forward::derivatives_small(objective, x) {
+        Some(small) => small.map(|(value, gradient, hessian)| Derivatives {
+            value,
+            gradient,
+            hessian,
+        }),
+        None => derivatives(|x| objective.eval(x), x),
+    }
 }

@@ -89,7 +89,7 @@ macro_rules! impl_num_traits {
         impl<$($gen)*> ::num_traits::NumCast for $ty {
             /// A constant.
             #[inline]
-            fn from<N: ::num_traits::ToPrimitive>(n: N) -> Option<Self> {
+            fn from<P: ::num_traits::ToPrimitive>(n: P) -> Option<Self> {
                 n.to_f64().map(<Self as $crate::Scalar>::from_f64)
             }
         }
@@ -269,3 +269,4 @@ use crate::Scalar;
 impl_num_traits!([T: Scalar] crate::Dual<T>);
 impl_num_traits!([T: Scalar] crate::HyperDual<T>);
 impl_num_traits!(['t, T: Scalar] crate::Var<'t, T>);
+impl_num_traits!([T: Scalar, const N: usize] crate::forward::Dual2<T, N>);

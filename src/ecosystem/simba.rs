@@ -320,3 +320,4 @@ use crate::Scalar;
 
 impl_simba!([T: Scalar + Send + Sync + 'static] crate::Dual<T>);
 impl_simba!([T: Scalar + Send + Sync + 'static] crate::HyperDual<T>);
+impl_simba!([T: Scalar + Send + Sync + 'static, const N: usize] crate::forward::Dual2<T, N>);

@@ -27,11 +27,11 @@
 // point of this file; iterator chains would hide the triangle.
 #![allow(clippy::needless_range_loop)]
 
-use super::{Base, input_value};
 use crate::Scalar;
 use crate::error::{Error, check_point};
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
+use crate::scalar::Base;
 use crate::scalar::along;
 use nalgebra::{DMatrix, DVector, SMatrix, SVector};
 use std::fmt;
@@ -396,7 +396,7 @@ where
     T: Base,
     F: Fn(&[Dual2<T, N>]) -> Dual2<T, N>,
 {
-    check_point(x.iter().map(input_value))?;
+    check_point(&x[..])?;
     let y = f(&Dual2::variables(x));
     if !y.re.is_finite() {
         return Err(Error::NonFiniteValue { value: y.value() });
@@ -533,7 +533,6 @@ pub(crate) const CROSSOVER: usize = 10;
 /// caller's general driver reports [`Error::EmptyInput`] itself).
 // Wired into the Objective-based drivers by their owner; until then only the unit
 // tests call it.
-#[cfg_attr(not(test), allow(dead_code))]
 #[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
 pub(crate) fn derivatives_small<O: crate::Objective + ?Sized>(
     obj: &O,

@@ -25,6 +25,7 @@ mod dual2;
 mod hyper;
 
 pub use dual::Dual;
+pub(crate) use dual2::derivatives_small;
 pub use dual2::{
     Dual2, StaticDerivatives, derivatives_static, derivatives_static_vector, hessian_static,
     hessian_static_vector,
