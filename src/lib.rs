@@ -65,6 +65,8 @@ pub mod check;
 pub mod forward;
 pub mod objective;
 pub mod rules;
+#[cfg(test)]
+mod rules_coverage;
 pub mod tape;
 pub mod testfns;
 

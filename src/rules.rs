@@ -271,7 +271,15 @@ impl Unary {
                 [a.acos(), -d1, -(a * d1 * d1 * d1)]
             }
             Unary::Atan => {
-                let d1 = (a * a + 1.0).recip();
+                // Past 1e150, 1/hypot(a, 1)² (a·a overflows past 1.3e154: harmless on
+                // f64, where the true value underflows too, but nested the derivative
+                // part of 1/(a·a + 1) is inf/inf = NaN).
+                let d1 = if a.value().abs() < 1e150 {
+                    (a * a + 1.0).recip()
+                } else {
+                    let r = a.hypot(c(1.0)).recip();
+                    r * r
+                };
                 [a.atan(), d1, -(a * d1 * d1) * 2.0]
             }
             Unary::Sinh => {
@@ -284,10 +292,14 @@ impl Unary {
             }
             Unary::Tanh => {
                 let t = a.tanh();
-                // sech² = 1/cosh², not 1 - t², which cancels for |a| > ~1 (a relative
-                // error of 1e-8 at |a| = 10, exactly 0 past |a| = 19).
-                let sech = a.cosh().recip();
-                let d1 = sech * sech;
+                // sech² = 4e / (1 + e)² with e = exp(-2|a|) in (0, 1]: not 1 - t², which
+                // cancels for |a| > ~1 (a relative error of 1e-8 at |a| = 10, exactly 0
+                // past |a| = 19), and not 1/cosh², whose cosh overflows past |a| = 710:
+                // harmless on f64, but nested (T = Dual, as in the tape's hvp) the
+                // derivative part of 1/cosh is inf/inf = NaN.
+                let two = if a.value() < 0.0 { 2.0 } else { -2.0 };
+                let e = (a * two).exp();
+                let d1 = e * 4.0 / ((e + 1.0) * (e + 1.0));
                 [t, d1, -(t * d1) * 2.0]
             }
             Unary::Asinh => {

@@ -1,0 +1,198 @@
+//! Random expressions over the whole rule table (tests/expr), evaluated on every
+//! engine: plain f64, forward (`Dual`, `HyperDual`), and the tape (gradient, hvp,
+//! recorded hvp, dense/compressed/auto Hessians at every lane width, sparse Hessian,
+//! Hessian diagonal). All must agree.
+//!
+//! # Tolerance
+//!
+//! Each engine computes the same sums of chain-rule products in a different order.
+//! Every product's relative rounding error is at most the sum over the operations on
+//! its path of each operation's error: at most 16 eps for a rule's second derivative
+//! (tests/rule_reference.rs) and 0.5 eps for `+ - * /`, and a path is no longer than
+//! the number of nodes `L`. So each engine is within `16 eps · L · M` of the exact
+//! entry, where `M` is the sum of the *absolute values* of the terms (computed by
+//! [`expr::Mag`], a hyper-dual number propagating `|f'|` and `|f''|`), and two
+//! engines within twice that: `TOL = 32 eps · L · M` (+ a subnormal floor). This
+//! holds whatever cancellation happens, so the test cannot fail by chance.
+
+mod expr;
+
+use expr::{Banded, Expr, Mag};
+use hyperhess::{Error, Options, Scalar, Sparsity};
+use nalgebra::{DMatrix, DVector};
+use proptest::prelude::*;
+
+/// A generated function: an expression or a banded sum.
+trait Fun: std::fmt::Debug {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S;
+    fn n(&self) -> usize;
+    /// A bound on the number of operations on a chain-rule path.
+    fn path_len(&self) -> usize;
+    fn magnitude(&self, x: &[f64], i: Option<usize>, j: Option<usize>) -> Mag;
+}
+
+impl Fun for Expr {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        Expr::eval(self, x)
+    }
+    fn n(&self) -> usize {
+        self.n
+    }
+    fn path_len(&self) -> usize {
+        // Squashing adds up to three operations (tanh, *, +) per node.
+        4 * self.len()
+    }
+    fn magnitude(&self, x: &[f64], i: Option<usize>, j: Option<usize>) -> Mag {
+        Expr::magnitude(self, x, i, j)
+    }
+}
+
+impl Fun for Banded {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        Banded::eval(self, x)
+    }
+    fn n(&self) -> usize {
+        self.n
+    }
+    fn path_len(&self) -> usize {
+        // The windows' sum adds up to n additions.
+        4 * self.e.len() + self.n
+    }
+    fn magnitude(&self, x: &[f64], i: Option<usize>, j: Option<usize>) -> Mag {
+        Banded::magnitude(self, x, i, j)
+    }
+}
+
+const EPS: f64 = f64::EPSILON;
+
+fn tol<F: Fun>(f: &F, m: f64) -> f64 {
+    32.0 * EPS * f.path_len() as f64 * m + 32.0 * f64::MIN_POSITIVE
+}
+
+fn points(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(-2.0..2.0f64, n)
+}
+
+/// The gradient and Hessian magnitude bounds at `x`.
+fn bounds<F: Fun>(f: &F, x: &[f64]) -> (DVector<f64>, DMatrix<f64>) {
+    let n = f.n();
+    let g = DVector::from_fn(n, |i, _| tol(f, f.magnitude(x, Some(i), None).e1));
+    let h = DMatrix::from_fn(n, n, |i, j| tol(f, f.magnitude(x, Some(i), Some(j)).e12));
+    (g, h)
+}
+
+fn assert_within(what: &str, got: &[f64], want: &[f64], tol: &[f64]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(got.len(), want.len(), "{}: length", what);
+    for (k, ((&g, &w), &t)) in got.iter().zip(want).zip(tol).enumerate() {
+        prop_assert!(
+            (g - w).abs() <= t,
+            "{what} entry {k}: got {g:e}, want {w:e}, tolerance {t:e}"
+        );
+    }
+    Ok(())
+}
+
+fn ok<T>(what: &str, r: Result<T, Error>) -> Result<T, TestCaseError> {
+    r.map_err(|e| TestCaseError::fail(format!("{what}: {e:?}")))
+}
+
+fn dense(c: &nalgebra_sparse::CscMatrix<f64>) -> DMatrix<f64> {
+    let mut d = DMatrix::zeros(c.nrows(), c.ncols());
+    for (i, j, &v) in c.triplet_iter() {
+        d[(i, j)] = v;
+    }
+    d
+}
+
+/// Every engine agrees with the forward engine within the derived tolerance. Points
+/// where the value or the forward derivatives are not finite are rejected.
+fn check_engines<F: Fun>(f: &F, x: &[f64], v: &[f64]) -> Result<(), TestCaseError> {
+    let value = f.eval(x);
+    prop_assume!(value.is_finite());
+    let fg = hyperhess::forward::gradient(|x| f.eval(x), x);
+    let fh = hyperhess::forward::hessian(|x| f.eval(x), x);
+    prop_assume!(fg.is_ok() && fh.is_ok());
+    let (fg, fh) = (fg.unwrap(), fh.unwrap());
+    let (gt, ht) = bounds(f, x);
+    let (gt, ht) = (gt.as_slice(), ht.as_slice());
+
+    let rec = hyperhess::record(|x| f.eval(x), x)
+        .map_err(|e| TestCaseError::fail(format!("record: {e}")))?;
+    prop_assert_eq!(rec.value(), value, "tape value");
+    let tg = ok("tape gradient", hyperhess::gradient(|x| f.eval(x), x))?;
+    assert_within("tape gradient", tg.as_slice(), fg.as_slice(), gt)?;
+    assert_within(
+        "recorded gradient",
+        rec.gradient().as_slice(),
+        fg.as_slice(),
+        gt,
+    )?;
+
+    // H v: each entry within Σ_j |v_j| tol_ij, plus the rounding of the sum itself.
+    let hv_want = &fh * DVector::from_column_slice(v);
+    let n = f.n();
+    let hv_tol: Vec<f64> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| v[j].abs() * (ht[i + j * n] + 2.0 * n as f64 * EPS * fh[(i, j)].abs()))
+                .sum()
+        })
+        .collect();
+    let hv = ok("hvp", hyperhess::hvp(|x| f.eval(x), x, v))?;
+    assert_within("hvp", hv.as_slice(), hv_want.as_slice(), &hv_tol)?;
+    let rhv = ok("recorded hvp", rec.hvp(v))?;
+    assert_within("recorded hvp", rhv.as_slice(), hv_want.as_slice(), &hv_tol)?;
+
+    for sparsity in [Sparsity::Dense, Sparsity::Compressed, Sparsity::Auto] {
+        for lanes in [Some(1), Some(2), Some(4), Some(8), Some(16)] {
+            let o = Options {
+                sparsity,
+                lanes,
+                ..Options::default()
+            };
+            let what = format!("hessian_with {sparsity:?} lanes {lanes:?}");
+            let h = ok(&what, hyperhess::hessian_with(|x| f.eval(x), x, &o))?;
+            assert_within(&what, h.as_slice(), fh.as_slice(), ht)?;
+        }
+    }
+    let sh = ok(
+        "sparse_hessian",
+        hyperhess::sparse_hessian(|x| f.eval(x), x),
+    )?;
+    assert_within("sparse_hessian", dense(&sh).as_slice(), fh.as_slice(), ht)?;
+    let diag = ok(
+        "hessian_diagonal",
+        hyperhess::hessian_diagonal(|x| f.eval(x), x),
+    )?;
+    let (dw, dt): (Vec<f64>, Vec<f64>) = (0..n).map(|i| (fh[(i, i)], ht[i + i * n])).unzip();
+    assert_within("hessian_diagonal", diag.as_slice(), &dw, &dt)?;
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, max_global_rejects: 10_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_engine_agrees_on_random_expressions(
+        (f, x, v) in expr::exprs(12, 16, true, true).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), points(n), points(n))
+        })
+    ) {
+        check_engines(&f, &x, &v)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, max_global_rejects: 10_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_engine_agrees_on_banded_sums(
+        (f, x, v) in expr::banded(60, 10, true).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), points(n), points(n))
+        })
+    ) {
+        check_engines(&f, &x, &v)?;
+    }
+}
