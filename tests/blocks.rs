@@ -621,8 +621,8 @@ fn hessian_along<'a>(p: &'a [f64], v: &'a [f64]) -> impl Fn(f64) -> Vec<f64> + '
 /// Regression for the flaky `third_derivatives_match_finite_differences_of_hessians`
 /// (it failed about once in 30 runs of 64 cases, i.e. about once in 2000 points).
 ///
-/// The Hessian entries are computed from shared intermediates: `H_xz = y cos(xy) e^z
-/// - 2x sin z` is a difference of terms of size ~10 that nearly cancel, so each
+/// The Hessian entries are computed from shared intermediates: `H_xz = y cos(xy) e^z -
+/// 2x sin z` is a difference of terms of size ~10 that nearly cancel, so each
 /// evaluation of it carries a rounding error of about eps times the *largest* entry,
 /// not eps times `|H_xz|`, and the difference quotient divides that by `2h` = 2^-16.
 /// The old reference (`central_many`, rounding taken per entry) therefore claimed

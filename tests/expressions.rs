@@ -196,3 +196,173 @@ proptest! {
         check_engines(&f, &x, &v)?;
     }
 }
+
+/// Stan's rule, from the forward engine's raw numbers: the gradient drivers must fail
+/// exactly when the f64 value or a first-order part (one `Dual` evaluation per seed)
+/// is not finite; the Hessian drivers exactly when that, or a part of a `HyperDual`
+/// evaluation (one per seed pair), is not finite.
+fn stan_expectation(f: &Expr, x: &[f64]) -> (bool, bool) {
+    use hyperhess::{Dual, HyperDual};
+    let n = f.n;
+    if !f.eval(x).is_finite() {
+        return (true, true);
+    }
+    let grad_err = (0..n).any(|i| {
+        let xs: Vec<Dual<f64>> = x
+            .iter()
+            .enumerate()
+            .map(|(k, &xk)| Dual::new(xk, if k == i { 1.0 } else { 0.0 }))
+            .collect();
+        let y = f.eval(&xs);
+        !(y.re.is_finite() && y.eps.is_finite())
+    });
+    let hess_err = grad_err
+        || (0..n).any(|j| {
+            (0..=j).any(|i| {
+                let xs: Vec<HyperDual<f64>> = x
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &xk)| {
+                        HyperDual::new(
+                            xk,
+                            if k == i { 1.0 } else { 0.0 },
+                            if k == j { 1.0 } else { 0.0 },
+                            0.0,
+                        )
+                    })
+                    .collect();
+                let y = f.eval(&xs);
+                ![y.re, y.e1, y.e2, y.e12].iter().all(|v| v.is_finite())
+            })
+        });
+    (grad_err, hess_err)
+}
+
+/// `tape`: check the tape drivers too (else only the forward ones).
+fn check_stan(f: &Expr, x: &[f64], tape: bool) -> Result<(), TestCaseError> {
+    let (grad_err, hess_err) = stan_expectation(f, x);
+    let mut cases: Vec<(&str, bool, bool)> = vec![
+        (
+            "forward gradient",
+            hyperhess::forward::gradient(|x| f.eval(x), x).is_err(),
+            grad_err,
+        ),
+        (
+            "forward hessian",
+            hyperhess::forward::hessian(|x| f.eval(x), x).is_err(),
+            hess_err,
+        ),
+    ];
+    if tape {
+        cases.extend([
+            (
+                "tape gradient",
+                hyperhess::gradient(|x| f.eval(x), x).is_err(),
+                grad_err,
+            ),
+            (
+                "tape hessian",
+                hyperhess::hessian(|x| f.eval(x), x).is_err(),
+                hess_err,
+            ),
+            (
+                "sparse_hessian",
+                hyperhess::sparse_hessian(|x| f.eval(x), x).is_err(),
+                hess_err,
+            ),
+        ]);
+    }
+    for (what, got, want) in cases {
+        prop_assert_eq!(
+            got,
+            want,
+            "{}: error {} but Stan's rule says {}",
+            what,
+            got,
+            want
+        );
+    }
+    Ok(())
+}
+
+/// Coordinates at singular points of the table (sqrt, ln, recip at 0; asin, atanh,
+/// acosh at ±1), extreme magnitudes, and ordinary values.
+fn singular_points(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just(0.0),
+            Just(1.0),
+            Just(-1.0),
+            Just(1e-200),
+            Just(1e200),
+            -2.0..2.0f64,
+        ],
+        n,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Raw (unsquashed) expressions in which every node reaches the output. The tape
+    /// drivers are checked only where every local partial is finite: where one is
+    /// infinite but multiplied by a zero tangent (acosh(x⁰) at any x), the forward
+    /// engine gives 0 and the tape today gives 0·inf = NaN, a known tape defect
+    /// being fixed on main (see `tape_zero_times_infinite_partial` below and
+    /// `errors_follow_stans_rule_everywhere`, both ignored).
+    #[test]
+    fn errors_follow_stans_rule(
+        (f, x) in expr::exprs(4, 8, false, true).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), singular_points(n))
+        })
+    ) {
+        let tape = f.local_partials_finite(&x);
+        check_stan(&f, &x, tape)?;
+    }
+
+    /// The same with dead nodes and no exclusion: fails today on the tape defects.
+    #[test]
+    #[ignore = "tape: 0 * inf partial and dead-node NaN, fixed on main"]
+    fn errors_follow_stans_rule_everywhere(
+        (f, x) in expr::exprs(4, 8, false, false).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), singular_points(n))
+        })
+    ) {
+        check_stan(&f, &x, true)?;
+    }
+}
+
+/// Minimal reproducer (found by `errors_follow_stans_rule_everywhere`): a node that
+/// does not reach the output but has an infinite partial (log2 at 0) poisons the
+/// reverse sweep (0 · inf = NaN). f(x) = x¹, so the gradient is 1.
+#[test]
+#[ignore = "tape: dead-node NaN, fixed on main"]
+fn tape_dead_node_with_infinite_partial() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        let _dead = x[0].log2();
+        x[0].powi(1)
+    }
+    assert_eq!(
+        hyperhess::forward::gradient(|x| f(x), &[0.0]).unwrap()[0],
+        1.0
+    );
+    assert_eq!(hyperhess::gradient(|x| f(x), &[0.0]).unwrap()[0], 1.0);
+}
+
+/// Minimal reproducer (found by `errors_follow_stans_rule_everywhere`): an infinite
+/// partial (acosh' at 1) times a zero partial upstream (x⁰): the forward engine
+/// (tangent 0) gives f' = 0, the tape 0 · inf = NaN and NonFiniteGradient.
+#[test]
+#[ignore = "tape: 0 * inf partial, fixed on main"]
+fn tape_zero_times_infinite_partial() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        x[0].sin().powi(0).acosh().ln_1p()
+    }
+    assert_eq!(
+        hyperhess::forward::gradient(|x| f(x), &[0.0]).unwrap()[0],
+        0.0
+    );
+    assert_eq!(hyperhess::gradient(|x| f(x), &[0.0]).unwrap()[0], 0.0);
+}

@@ -132,6 +132,40 @@ impl Expr {
         }
     }
 
+    /// `true` when every node's local partials (first and second) are finite at `x`
+    /// (raw expressions only: the squashing is not looked into).
+    pub fn local_partials_finite(&self, x: &[f64]) -> bool {
+        let mut v: Vec<f64> = Vec::with_capacity(self.nodes.len());
+        let mut finite = true;
+        for node in &self.nodes {
+            let y = match *node {
+                Node::Input(i) => x[i],
+                Node::Const(c) => c,
+                Node::Unary(u, a) => {
+                    let t = u.taylor(v[a]);
+                    finite &= t.iter().all(|d| d.is_finite());
+                    t[0]
+                }
+                Node::Binary(b, p, q) => {
+                    let d = b.taylor(v[p], v[q]);
+                    finite &= [d.f, d.a, d.b, d.aa, d.ab, d.bb]
+                        .iter()
+                        .all(|d| d.is_finite());
+                    d.f
+                }
+                Node::Add(p, q) => v[p] + v[q],
+                Node::Sub(p, q) => v[p] - v[q],
+                Node::Mul(p, q) => v[p] * v[q],
+                Node::Div(p, q) => {
+                    finite &= Unary::Recip.taylor(v[q]).iter().all(|d| d.is_finite());
+                    v[p] / v[q]
+                }
+            };
+            v.push(y);
+        }
+        finite
+    }
+
     /// `true` when some node does not reach the output.
     pub fn has_dead_nodes(&self) -> bool {
         self.pruned().nodes.len() < self.nodes.len().max(self.n)
@@ -153,7 +187,7 @@ impl Expr {
             // Prefer recent nodes (deep expressions), any node otherwise (sharing).
             let pick = |c: u32| {
                 let c = c as usize;
-                let i = if c % 2 == 0 {
+                let i = if c.is_multiple_of(2) {
                     len - 1 - (c / 2) % len.min(3)
                 } else {
                     (c / 2) % len
