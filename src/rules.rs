@@ -260,14 +260,11 @@ impl Unary {
                 [t, d1, t * d1 * 2.0]
             }
             Unary::Asin => {
-                // (1 - a)(1 + a), not 1 - a·a, which cancels near ±1 (2.5e4 eps at
-                // 1 - 1e-6); 1 - a is exact there.
-                let d1 = ((c(1.0) - a) * (a + 1.0)).sqrt().recip();
+                let d1 = one_minus_square(a).sqrt().recip();
                 [a.asin(), d1, a * d1 * d1 * d1]
             }
             Unary::Acos => {
-                // (1 - a)(1 + a): see Asin.
-                let d1 = ((c(1.0) - a) * (a + 1.0)).sqrt().recip();
+                let d1 = one_minus_square(a).sqrt().recip();
                 [a.acos(), -d1, -(a * d1 * d1 * d1)]
             }
             Unary::Atan => {
@@ -297,9 +294,16 @@ impl Unary {
                 // past |a| = 19), and not 1/cosh², whose cosh overflows past |a| = 710:
                 // harmless on f64, but nested (T = Dual, as in the tape's hvp) the
                 // derivative part of 1/cosh is inf/inf = NaN.
-                let two = if a.value() < 0.0 { 2.0 } else { -2.0 };
-                let e = (a * two).exp();
-                let d1 = e * 4.0 / ((e + 1.0) * (e + 1.0));
+                // Below |a| = 1/2, 1 - t² (at least 0.78, no cancellation), whose
+                // derivative part (nested) is -2 t t'; the form in e has (1 + e) - 2e
+                // there, which cancels near 0 (4e7 eps at 1e-8).
+                let d1 = if a.value().abs() < 0.5 {
+                    c(1.0) - t * t
+                } else {
+                    let two = if a.value() < 0.0 { 2.0 } else { -2.0 };
+                    let e = (a * two).exp();
+                    e * 4.0 / ((e + 1.0) * (e + 1.0))
+                };
                 [t, d1, -(t * d1) * 2.0]
             }
             Unary::Asinh => {
@@ -314,8 +318,7 @@ impl Unary {
                 [a.acosh(), d1, -(a * d1 * d1 * d1)]
             }
             Unary::Atanh => {
-                // (1 - a)(1 + a): see Asin.
-                let d1 = ((c(1.0) - a) * (a + 1.0)).recip();
+                let d1 = one_minus_square(a).recip();
                 [a.atanh(), d1, a * d1 * d1 * 2.0]
             }
             Unary::Abs => {
@@ -414,6 +417,19 @@ impl Unary {
             Unary::Exp | Unary::Exp2 | Unary::ExpM1 | Unary::Sinh | Unary::Cosh => (-5.0, 5.0),
             _ => (-10.0, 10.0),
         }
+    }
+}
+
+/// `1 - a²` without cancellation: `(1 - a)(1 + a)` for `|a| >= 1/2` (`1 - a·a`
+/// cancels near ±1: 2.5e4 eps in asin' at 1 - 1e-6, while `1 - a` is exact there),
+/// `1 - a·a` below (at least 3/4; nested, its derivative part is `-2 a a'`, where the
+/// product form's `(1 - a) - (1 + a)` cancels near 0).
+#[inline]
+fn one_minus_square<T: Scalar>(a: T) -> T {
+    if a.value().abs() < 0.5 {
+        T::from_f64(1.0) - a * a
+    } else {
+        (T::from_f64(1.0) - a) * (a + 1.0)
     }
 }
 

@@ -249,3 +249,65 @@ fn every_engine_matches_the_reference() {
         failures.join("\n")
     );
 }
+
+/// The rules nest (`taylor` on `Dual<f64>`, as the tape's dual-point hvp and third
+/// derivatives use): the derivative part of `f` is `f'` and that of `f'` is `f''`,
+/// and an intermediate overflow must not turn into inf/inf = NaN there. The
+/// derivative part of `f'` is the derivative of `f'`'s formula, rounded differently
+/// from the `f''` formula: twice the `f''` allowance (32 eps). For a two-argument
+/// function the second partials share intermediates, so a mixed partial that is a
+/// near-cancellation (`f_ab` of atan2 at a ≈ b, `∝ a² - b²`) is only accurate
+/// relative to the largest second partial (as in tests/common): that is its scale.
+#[test]
+fn nested_rules_match_the_reference() {
+    use hyperhess::Dual;
+    let mut failures = Vec::new();
+    for row in rows() {
+        let (got, want): (Vec<f64>, Vec<f64>) = match row.kind {
+            Kind::Unary(u) => {
+                let t = u.taylor(Dual::new(row.args[0], 1.0));
+                (vec![t[0].eps, t[1].eps], vec![row.want[1], row.want[2]])
+            }
+            Kind::Binary(b) => {
+                let pa = b.taylor(Dual::new(row.args[0], 1.0), Dual::from_f64(row.args[1]));
+                let pb = b.taylor(Dual::from_f64(row.args[0]), Dual::new(row.args[1], 1.0));
+                let w = &row.want;
+                (
+                    vec![pa.f.eps, pb.f.eps, pa.a.eps, pb.a.eps, pa.b.eps, pb.b.eps],
+                    vec![w[1], w[2], w[3], w[4], w[4], w[5]],
+                )
+            }
+        };
+        let binary = matches!(row.kind, Kind::Binary(_));
+        let scale2 = if binary {
+            row.want[3..].iter().fold(0.0f64, |m, v| m.max(v.abs()))
+        } else {
+            0.0
+        };
+        for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
+            let second = if binary { i >= 2 } else { i == 1 };
+            let k = if second { 2.0 * K_D2 } else { K_D1 };
+            let scaled = if second && w.is_finite() && scale2.is_finite() {
+                // The error measured against the larger of |want| and the scale.
+                let s = w.abs().max(scale2);
+                ((g - w).abs() > k * EPS * s + k * f64::MIN_POSITIVE)
+                    .then(|| (g - w).abs() / (EPS * s))
+            } else {
+                mismatch(g, w, k)
+            };
+            if let Some(ulps) = scaled {
+                failures.push(format!(
+                    "line {}: nested {} entry {i}: got {g:e}, want {w:e} ({ulps:.3e} eps)",
+                    row.line,
+                    name(&row)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
