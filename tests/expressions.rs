@@ -394,3 +394,85 @@ fn stan_verdicts_differ_on_intermediate_overflow() {
         "forward {forward:?}, tape {tape:?}"
     );
 }
+
+/// The documented exact properties: `Sparsity::Auto` says "the result is identical
+/// either way", so dense and compressed Hessians must agree bit for bit, at every lane
+/// width, and be exactly symmetric; and where both engines fail, they must report the
+/// same error. Ignored: fails today (tape rewrite on main).
+fn check_exact<F: Fun>(f: &F, x: &[f64], errors: bool) -> Result<(), TestCaseError> {
+    let dense = Options {
+        sparsity: Sparsity::Dense,
+        lanes: Some(1),
+        ..Options::default()
+    };
+    let reference = hyperhess::hessian_with(|x| f.eval(x), x, &dense);
+    let forward = hyperhess::forward::hessian(|x| f.eval(x), x);
+    match (&reference, &forward) {
+        (Ok(h), Ok(_)) => {
+            prop_assert!(
+                h == &h.transpose(),
+                "dense Hessian not exactly symmetric: {}",
+                h
+            );
+            for sparsity in [Sparsity::Dense, Sparsity::Compressed] {
+                for lanes in [Some(1), Some(2), Some(4), Some(8), Some(16)] {
+                    let o = Options {
+                        sparsity,
+                        lanes,
+                        ..Options::default()
+                    };
+                    let g = hyperhess::hessian_with(|x| f.eval(x), x, &o);
+                    prop_assert!(
+                        g.as_ref() == Ok(h),
+                        "{sparsity:?} lanes {lanes:?}: {g:?} vs dense {h}"
+                    );
+                }
+            }
+        }
+        // Compared as text: NaN values in the errors are then equal.
+        (Err(a), Err(b)) if errors => {
+            prop_assert_eq!(
+                format!("{a:?}"),
+                format!("{b:?}"),
+                "tape and forward errors differ"
+            )
+        }
+        _ => {}
+    }
+    let tg = hyperhess::gradient(|x| f.eval(x), x);
+    let fg = hyperhess::forward::gradient(|x| f.eval(x), x);
+    if let (Err(a), Err(b), true) = (&tg, &fg, errors) {
+        prop_assert_eq!(
+            format!("{a:?}"),
+            format!("{b:?}"),
+            "tape and forward gradient errors differ"
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    #[ignore = "tape: error variants and indices differ from the forward engine; fixed on main"]
+    fn tape_and_forward_errors_agree(
+        (f, x) in expr::exprs(6, 12, false, true).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), singular_points(n))
+        })
+    ) {
+        check_exact(&f, &x, true)?;
+    }
+
+    #[test]
+    #[ignore = "tape: dense/compressed Hessians differ in last bits, not exactly symmetric; fixed on main"]
+    fn hessians_are_exactly_symmetric_and_identical_across_options(
+        (f, x) in expr::banded(24, 10, true).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), points(n))
+        })
+    ) {
+        check_exact(&f, &x, false)?;
+    }
+}
