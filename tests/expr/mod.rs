@@ -133,7 +133,7 @@ impl Expr {
     }
 
     /// `true` when every node's local partials (first and second) are finite at `x`
-    /// (raw expressions only: the squashing is not looked into).
+    /// (the squashing's tanh has finite partials everywhere).
     pub fn local_partials_finite(&self, x: &[f64]) -> bool {
         let mut v: Vec<f64> = Vec::with_capacity(self.nodes.len());
         let mut finite = true;
@@ -142,12 +142,23 @@ impl Expr {
                 Node::Input(i) => x[i],
                 Node::Const(c) => c,
                 Node::Unary(u, a) => {
-                    let t = u.taylor(v[a]);
+                    let arg = if self.squash && !total(u) {
+                        squash_into(v[a], u.domain())
+                    } else {
+                        v[a]
+                    };
+                    let t = u.taylor(arg);
                     finite &= t.iter().all(|d| d.is_finite());
                     t[0]
                 }
                 Node::Binary(b, p, q) => {
-                    let d = b.taylor(v[p], v[q]);
+                    let (dp, dq) = b.domain();
+                    let (s, t) = if self.squash {
+                        (squash_into(v[p], dp), squash_into(v[q], dq))
+                    } else {
+                        (v[p], v[q])
+                    };
+                    let d = b.taylor(s, t);
                     finite &= [d.f, d.a, d.b, d.aa, d.ab, d.bb]
                         .iter()
                         .all(|d| d.is_finite());
