@@ -101,6 +101,8 @@ mod number_ops;
 mod objective;
 mod options;
 pub mod rules;
+#[cfg(test)]
+mod rules_coverage;
 mod scalar;
 // engines
 mod ecosystem;

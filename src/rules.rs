@@ -182,8 +182,27 @@ impl Unary {
             Unary::Cosh => a.cosh(),
             Unary::Tanh => a.tanh(),
             Unary::Asinh => a.asinh(),
-            Unary::Acosh => a.acosh(),
-            Unary::Atanh => a.atanh(),
+            Unary::Acosh => {
+                // std's ln(a + sqrt(a-1) sqrt(a+1)) loses all but a few digits near 1
+                // (ln of 1 + tiny: 3e5 eps at 1 + 1e-12) and overflows past 9e307.
+                if a < 2.0 {
+                    // a² - 1 = t (a + 1) with t = a - 1 exact (Sterbenz).
+                    let t = a - 1.0;
+                    (t + (t * (a + 1.0)).sqrt()).ln_1p()
+                } else if a < 268435456.0 {
+                    (a + (a - 1.0).sqrt() * (a + 1.0).sqrt()).ln()
+                } else {
+                    // acosh a = ln 2a - 1/(4a²) - ...; the tail is below eps/4 past 2^28.
+                    a.ln() + LN_2
+                }
+            }
+            Unary::Atanh => {
+                // std's 0.5 ln_1p(2a / (1 - a)) is accurate for a > 0 only: near -1 the
+                // argument of ln_1p is -1 + tiny and rounds (1.8e10 eps at -1 + 1e-12).
+                // atanh is odd, so take it at |a|.
+                let x = a.abs();
+                (0.5 * (2.0 * x / (1.0 - x)).ln_1p()).copysign(a)
+            }
             Unary::Abs => a.abs(),
             Unary::Signum => a.signum(),
             Unary::Erf => libm::erf(a),
@@ -263,15 +282,23 @@ impl Unary {
                 [t, d1, t * d1 * 2.0]
             }
             Unary::Asin => {
-                let d1 = (c(1.0) - a * a).sqrt().recip();
+                let d1 = one_minus_square(a).sqrt().recip();
                 [a.asin(), d1, a * d1 * d1 * d1]
             }
             Unary::Acos => {
-                let d1 = (c(1.0) - a * a).sqrt().recip();
+                let d1 = one_minus_square(a).sqrt().recip();
                 [a.acos(), -d1, -(a * d1 * d1 * d1)]
             }
             Unary::Atan => {
-                let d1 = (a * a + 1.0).recip();
+                // Past 1e150, 1/hypot(a, 1)² (a·a overflows past 1.3e154: harmless on
+                // f64, where the true value underflows too, but nested the derivative
+                // part of 1/(a·a + 1) is inf/inf = NaN).
+                let d1 = if a.value().abs() < 1e150 {
+                    (a * a + 1.0).recip()
+                } else {
+                    let r = a.hypot(c(1.0)).recip();
+                    r * r
+                };
                 [a.atan(), d1, -(a * d1 * d1) * 2.0]
             }
             Unary::Sinh => {
@@ -284,22 +311,36 @@ impl Unary {
             }
             Unary::Tanh => {
                 let t = a.tanh();
-                // sech² = 1/cosh², not 1 - t², which cancels for |a| > ~1 (a relative
-                // error of 1e-8 at |a| = 10, exactly 0 past |a| = 19).
-                let sech = a.cosh().recip();
-                let d1 = sech * sech;
+                // sech² = 4e / (1 + e)² with e = exp(-2|a|) in (0, 1]: not 1 - t², which
+                // cancels for |a| > ~1 (a relative error of 1e-8 at |a| = 10, exactly 0
+                // past |a| = 19), and not 1/cosh², whose cosh overflows past |a| = 710:
+                // harmless on f64, but nested (T = Dual, as in the tape's hvp) the
+                // derivative part of 1/cosh is inf/inf = NaN.
+                // Below |a| = 1/2, 1 - t² (at least 0.78, no cancellation), whose
+                // derivative part (nested) is -2 t t'; the form in e has (1 + e) - 2e
+                // there, which cancels near 0 (4e7 eps at 1e-8).
+                let d1 = if a.value().abs() < 0.5 {
+                    c(1.0) - t * t
+                } else {
+                    let two = if a.value() < 0.0 { 2.0 } else { -2.0 };
+                    let e = (a * two).exp();
+                    e * 4.0 / ((e + 1.0) * (e + 1.0))
+                };
                 [t, d1, -(t * d1) * 2.0]
             }
             Unary::Asinh => {
-                let d1 = (a * a + 1.0).sqrt().recip();
+                // hypot(a, 1): a·a + 1 overflows past 1.3e154 (the derivative came out 0).
+                let d1 = a.hypot(c(1.0)).recip();
                 [a.asinh(), d1, -(a * d1 * d1 * d1)]
             }
             Unary::Acosh => {
-                let d1 = (a * a - 1.0).sqrt().recip();
+                // sqrt(a - 1) sqrt(a + 1): neither cancels near 1 (a - 1 is exact) nor
+                // overflows past 1.3e154, as a·a - 1 did.
+                let d1 = ((a - 1.0).sqrt() * (a + 1.0).sqrt()).recip();
                 [a.acosh(), d1, -(a * d1 * d1 * d1)]
             }
             Unary::Atanh => {
-                let d1 = (c(1.0) - a * a).recip();
+                let d1 = one_minus_square(a).recip();
                 [a.atanh(), d1, a * d1 * d1 * 2.0]
             }
             Unary::Abs => {
@@ -315,7 +356,19 @@ impl Unary {
             }
             Unary::Signum => [c(a.value().signum()), c(0.0), c(0.0)],
             Unary::Erf => {
-                let d1 = (-(a * a)).exp() * FRAC_2_SQRT_PI;
+                // e^(-a²) with a² split exactly: the rounding of a·a (eps·a²) is
+                // multiplied by a² in the exponential (8 eps at 4.7, 300 eps at 20).
+                // With h = a's value cut to 26 significant bits (h·h is exact) and
+                // l = a - h (exact), a² = h² + l (2h + l), the second term small.
+                let v = a.value();
+                let e = if v.is_finite() {
+                    let h = f64::from_bits(v.to_bits() & !((1u64 << 27) - 1));
+                    let l = a - h;
+                    (-(l * (l + 2.0 * h))).exp() * (-(h * h)).exp()
+                } else {
+                    (-(a * a)).exp()
+                };
+                let d1 = e * FRAC_2_SQRT_PI;
                 [a.erf(), d1, -(a * d1) * 2.0]
             }
             Unary::Powi(n) => match n {
@@ -401,6 +454,19 @@ impl Unary {
     }
 }
 
+/// `1 - a²` without cancellation: `(1 - a)(1 + a)` for `|a| >= 1/2` (`1 - a·a`
+/// cancels near ±1: 2.5e4 eps in asin' at 1 - 1e-6, while `1 - a` is exact there),
+/// `1 - a·a` below (at least 3/4; nested, its derivative part is `-2 a a'`, where the
+/// product form's `(1 - a) - (1 + a)` cancels near 0).
+#[inline]
+fn one_minus_square<T: Scalar>(a: T) -> T {
+    if a.value().abs() < 0.5 {
+        T::from_f64(1.0) - a * a
+    } else {
+        (T::from_f64(1.0) - a) * (a + 1.0)
+    }
+}
+
 /// A smooth function of two arguments, with all first and second partials.
 ///
 /// ```
@@ -475,16 +541,31 @@ impl Binary {
     pub fn taylor<T: Scalar>(self, a: T, b: T) -> Partials2<T> {
         match self {
             Binary::Atan2 => {
-                let s = a * a + b * b;
+                // a·a + b·b overflowed past 1e154 (gradient 0, Hessian NaN) and
+                // underflowed below 1e-162 (a false infinite gradient). Scale both
+                // arguments by the same power of two sc (exact), so that the larger is
+                // in [1, 2): with a' = a sc, b' = b sc, s = a'² + b'² in [1, 8), the
+                // partials are those at (a', b') times sc per order (times sc once more,
+                // not sc², which may overflow where the product does not).
+                let m = a.value().abs().max(b.value().abs());
+                let sc = if m > 0.0 && m.is_finite() {
+                    2f64.powi(-(m.log2().floor() as i32).clamp(-1000, 1000))
+                } else {
+                    1.0
+                };
+                let (a1, b1) = (a * sc, b * sc);
+                let s = a1 * a1 + b1 * b1;
                 let s2 = s * s;
-                let ab2 = a * b * 2.0;
+                let ab2 = a1 * b1 * 2.0;
                 Partials2 {
                     f: a.atan2(b),
-                    a: b / s,
-                    b: -(a / s),
-                    aa: -(ab2 / s2),
-                    ab: (a * a - b * b) / s2,
-                    bb: ab2 / s2,
+                    a: b1 / s * sc,
+                    b: -(a1 / s) * sc,
+                    aa: -(ab2 / s2) * sc * sc,
+                    // a² - b² = (a - b)(a + b), which does not cancel for a ≈ b (a - b
+                    // is exact there; a·a - b·b lost 2e7 eps at (1, 1 + 1e-8)).
+                    ab: (a1 - b1) * (a1 + b1) / s2 * sc * sc,
+                    bb: ab2 / s2 * sc * sc,
                 }
             }
             Binary::Hypot => {

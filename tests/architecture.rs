@@ -16,6 +16,7 @@ const LAYERS: [(&str, &[&str]); 4] = [
             "objective",
             "options",
             "rules",
+            "rules_coverage",
             "scalar",
         ],
     ),
