@@ -566,11 +566,19 @@ pub trait Scalar:
     }
 }
 
-/// `d * t`, or zero when the tangent `t` is zero (even for an infinite `d`): the
-/// chain rules' product of a partial and a tangent.
+/// `d * t`, or zero when the tangent `t` or the partial `d` is zero (even when the
+/// other factor is infinite): the chain rules' product of a partial and a tangent.
+/// A path through a zero factor contributes nothing, on every engine (the tape's
+/// sweeps skip the same products).
 #[inline]
 pub(crate) fn along<S: Scalar>(d: S, t: S) -> S {
-    if t.is_zero() { t } else { d * t }
+    if t.is_zero() {
+        t
+    } else if d.is_zero() {
+        d
+    } else {
+        d * t
+    }
 }
 
 /// `min`/`max` by value with the documented tie and NaN rules.

@@ -303,12 +303,25 @@ impl<T: Scalar, const N: usize> Mul for Dual2<T, N> {
 }
 impl<T: Scalar, const N: usize> Div for Dual2<T, N> {
     type Output = Self;
-    /// `a / b = a · recip(b)`, the reciprocal through the rule table (as
-    /// [`HyperDual`](super::HyperDual)); the value part is the true quotient.
+    /// The quotient rule as a recurrence in `q = a / b` (as
+    /// [`HyperDual`](super::HyperDual)): `q_i = (a_i - q b_i) / b`,
+    /// `q_ij = (a_ij - q_i b_j - q_j b_i - q b_ij) / b`. No `1 / b²` is formed, so a
+    /// finite derivative never overflows through an intermediate.
     #[inline(always)]
     fn div(self, r: Self) -> Self {
-        let mut q = self * r.recip();
-        q.re = self.re / r.re;
+        let mut q = Self::constant(self.re / r.re);
+        for i in 0..N {
+            q.grad[i] = (self.grad[i] - q.re * r.grad[i]) / r.re;
+        }
+        for i in 0..N {
+            for j in i..N {
+                q.hess[i][j] = (self.hess[i][j]
+                    - q.grad[i] * r.grad[j]
+                    - q.grad[j] * r.grad[i]
+                    - q.re * r.hess[i][j])
+                    / r.re;
+            }
+        }
         q
     }
 }

@@ -130,13 +130,17 @@ impl<T: Scalar> Mul for HyperDual<T> {
 }
 impl<T: Scalar> Div for HyperDual<T> {
     type Output = Self;
-    /// `a / b = a · recip(b)`, the reciprocal through the rule table; the value part
-    /// is the true quotient.
+    /// The quotient rule as a recurrence in `q = a / b`: `q1 = (a1 - q b1) / b`,
+    /// `q12 = (a12 - q1 b2 - q2 b1 - q b12) / b`. No `1 / b²` is formed, so a finite
+    /// derivative never overflows through an intermediate (`x0 / x1` at
+    /// `(1e-200, 1e-160)` has a finite gradient).
     #[inline]
     fn div(self, r: Self) -> Self {
-        let mut q = self * r.recip();
-        q.re = self.re / r.re;
-        q
+        let q = self.re / r.re;
+        let q1 = (self.e1 - q * r.e1) / r.re;
+        let q2 = (self.e2 - q * r.e2) / r.re;
+        let q12 = (self.e12 - q1 * r.e2 - q2 * r.e1 - q * r.e12) / r.re;
+        HyperDual::new(q, q1, q2, q12)
     }
 }
 impl<T: Scalar> Neg for HyperDual<T> {

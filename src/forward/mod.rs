@@ -95,6 +95,10 @@ where
     let z = T::zero();
     let mut xs: Vec<HyperDual<T>> = x.iter().map(|&xi| HyperDual::new(xi, z, z, z)).collect();
     let mut h = DMatrix::from_element(n, n, z);
+    // Errors in the order every engine reports them: the value, then the first
+    // gradient entry by index, then the first Hessian entry column by column.
+    let mut gradient_error: Option<(usize, f64)> = None;
+    let mut hessian_error = None;
     for j in 0..n {
         xs[j].e2 = T::one();
         for i in 0..=j {
@@ -104,14 +108,11 @@ where
             if !y.re.is_finite() {
                 return Err(Error::NonFiniteValue { value: y.value() });
             }
-            if !y.e1.is_finite() {
-                return Err(Error::NonFiniteGradient {
-                    index: i,
-                    value: y.e1.value(),
-                });
+            if !y.e1.is_finite() && gradient_error.is_none_or(|(k, _)| i < k) {
+                gradient_error = Some((i, y.e1.value()));
             }
-            if !y.e12.is_finite() {
-                return Err(Error::NonFiniteHessian {
+            if !y.e12.is_finite() && hessian_error.is_none() {
+                hessian_error = Some(Error::NonFiniteHessian {
                     row: i,
                     col: j,
                     value: y.e12.value(),
@@ -122,5 +123,8 @@ where
         }
         xs[j].e2 = z;
     }
-    Ok(h)
+    if let Some((index, value)) = gradient_error {
+        return Err(Error::NonFiniteGradient { index, value });
+    }
+    hessian_error.map_or(Ok(h), Err)
 }

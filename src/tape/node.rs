@@ -6,7 +6,7 @@
 /// has `b = 0`, the constant slot (tangent and adjoint always zero, all partials in
 /// it zero), so every sweep is branch-free. The top bits of the indices carry the
 /// structural nonlinearity flags the sparsity pattern needs (see [`Node::couples`]),
-/// and one flag marks a node with a non-finite partial (see [`Node::is_careful`]).
+/// and one flag marks a node whose products need care (see [`Node::is_careful`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node<T> {
     a: u32,
@@ -27,7 +27,8 @@ pub(crate) struct Node<T> {
 /// for `bb`; the cross flag sits on `b`'s second-highest bit).
 const SELF_FLAG: u32 = 1 << 31;
 const CROSS_FLAG: u32 = 1 << 30;
-/// Flag bit on `a`: some partial of the node is not finite (`sqrt'(0)`, `ln'(0)`).
+/// Flag bit on `a`: some partial of the node is not finite (`sqrt'(0)`, `ln'(0)`),
+/// or a first partial on a variable operand is zero (`x^0`, `x * 0`).
 const CAREFUL_FLAG: u32 = 1 << 30;
 const INDEX_MASK: u32 = CROSS_FLAG - 1;
 
@@ -91,11 +92,13 @@ impl<T> Node<T> {
     pub fn structure(&self) -> u64 {
         (u64::from(self.a & !CAREFUL_FLAG) << 32) | u64::from(self.b)
     }
-    /// `true` when some partial is not finite: the sweeps then skip every product
-    /// with a zero tangent or a zero adjoint, as the forward engine skips zero
-    /// tangents, so that `0 * inf` never becomes NaN (a node that does not reach
-    /// the output, or a direction that does not move its operand, contributes
-    /// nothing). Finite nodes, nearly all of them, take the branch-free path.
+    /// `true` when some partial is not finite or a first partial on a variable
+    /// operand is zero: the sweeps then skip every product with a zero factor
+    /// (tangent, adjoint or partial), as the forward engine's chain rule does, so
+    /// that `0 * inf` never becomes NaN (a node that does not reach the output, a
+    /// direction that does not move its operand, or a zero partial between an
+    /// infinite one and the inputs, contributes nothing). The other nodes, nearly
+    /// all of them, take the branch-free path.
     #[inline(always)]
     pub fn is_careful(&self) -> bool {
         self.a & CAREFUL_FLAG != 0

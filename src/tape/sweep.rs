@@ -42,11 +42,16 @@ pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, ad
     }
 }
 
-/// `d * t`, or zero when `t` is zero (whatever `d` is): the product of a partial
-/// and a tangent or adjoint on a careful node.
+/// `d * t`, or zero when `t` or `d` is zero (whatever the other is): the product of
+/// a partial and a tangent or adjoint on a careful node, as the forward engine's
+/// `along`.
 #[inline]
 fn times<T: Scalar>(d: T, t: T) -> T {
-    if t.is_zero() { T::zero() } else { d * t }
+    if t.is_zero() || d.is_zero() {
+        T::zero()
+    } else {
+        d * t
+    }
 }
 
 /// Buffers for the lane sweeps, kept across blocks and calls.

@@ -193,13 +193,17 @@ impl<'t, T: Scalar> Var<'t, T> {
             ab: curvature.ab && self.tape.is_some() && other.tape.is_some(),
             bb: curvature.bb && other.tape.is_some(),
         };
-        let finite = partials.iter().all(Scalar::is_finite);
+        // Careful: a non-finite partial, or a zero first partial on a variable
+        // operand (an infinite adjoint or tangent must not meet it as 0 * inf).
+        let careful = !partials.iter().all(Scalar::is_finite)
+            || (self.tape.is_some() && partials[0].is_zero())
+            || (other.tape.is_some() && partials[1].is_zero());
         let index = tape.push(Node::new(
             self.index,
             other.index,
             partials,
             curvature,
-            finite,
+            !careful,
         ));
         Var {
             tape: Some(tape),
