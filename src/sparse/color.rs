@@ -49,13 +49,7 @@ impl StarColoring {
     pub fn new(pattern: &SparsityPattern) -> Self {
         const NONE: u32 = u32::MAX;
         let n = pattern.dim();
-        let neighbors = |v: usize| {
-            pattern
-                .row(v)
-                .iter()
-                .map(|&w| w as usize)
-                .filter(move |&w| w != v)
-        };
+        let neighbors = |v: usize| pattern.neighbors(v);
         let mut colors = vec![NONE; n];
         // forbidden[c] == v: color c is forbidden for v. around[c]: how many
         // neighbours of the current vertex have color c (stamped by vertex).
@@ -154,13 +148,7 @@ impl StarColoring {
             return false;
         }
         let c = &self.colors;
-        let nb = |v: usize| {
-            pattern
-                .row(v)
-                .iter()
-                .map(|&w| w as usize)
-                .filter(move |&w| w != v)
-        };
+        let nb = |v: usize| pattern.neighbors(v);
         (0..n).all(|w| {
             nb(w).all(|x| {
                 c[w] != c[x]
