@@ -51,7 +51,13 @@ impl<T: Base> Recording<T> {
         };
         let mut h = zeros(n)?;
         match compressed {
-            Some(structure) => structure.fill_dense(self, options, &mut h),
+            Some(structure) => {
+                let values = structure.values(&structure.products(self, options));
+                if let Some(err) = structure.first_non_finite(&values) {
+                    return Err(err);
+                }
+                structure.fill_dense(&values, &mut h);
+            }
             None => {
                 let width = options.lane_width_for(n);
                 let threads = cfg!(feature = "parallel")
@@ -62,18 +68,18 @@ impl<T: Base> Recording<T> {
                 } else {
                     dense_blocks::<T, L>(self, &mut h)
                 });
-                mirror_upper(&mut h);
-            }
-        }
-        for j in 0..n {
-            for i in 0..=j {
-                if !h[(i, j)].is_finite() {
-                    return Err(Error::NonFiniteHessian {
-                        row: i,
-                        col: j,
-                        value: h[(i, j)].value(),
-                    });
+                // The first entry of the upper triangle, column by column, that is
+                // not finite (the order every engine reports in).
+                for (j, column) in h.as_slice().chunks_exact(n.max(1)).enumerate() {
+                    if let Some(i) = column[..=j].iter().position(|v| !v.is_finite()) {
+                        return Err(Error::NonFiniteHessian {
+                            row: i,
+                            col: j,
+                            value: column[i].value(),
+                        });
+                    }
                 }
+                mirror_upper(&mut h);
             }
         }
         Ok(h)

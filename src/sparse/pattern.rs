@@ -96,7 +96,10 @@ impl SparsityPattern {
     /// The neighbours of `v` in the pattern's adjacency graph: the columns of row `v`
     /// other than `v` itself.
     pub(crate) fn neighbors(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
-        self.row(v).iter().map(|&w| w as usize).filter(move |&w| w != v)
+        self.row(v)
+            .iter()
+            .map(|&w| w as usize)
+            .filter(move |&w| w != v)
     }
 
     /// Whether entry `(i, j)` can be nonzero (`false` out of range).

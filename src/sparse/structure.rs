@@ -106,10 +106,8 @@ impl Structure {
         self.coloring.recover(&self.pattern, hv)
     }
 
-    /// Writes the Hessian's entries into the zero matrix `h` (compressed sweeps and
-    /// recovery).
-    pub fn fill_dense<T: Base>(&self, rec: &Recording<T>, options: &Options, h: &mut DMatrix<T>) {
-        let values = self.values(&self.products(rec, options));
+    /// Writes recovered `values` (in pattern order) into the zero matrix `h`.
+    pub fn fill_dense<T: Base>(&self, values: &[T], h: &mut DMatrix<T>) {
         let (offsets, columns) = self.pattern.arrays();
         for i in 0..self.pattern.dim() {
             for k in offsets[i]..offsets[i + 1] {

@@ -21,8 +21,22 @@
 use super::node::Node;
 use crate::Scalar;
 
-/// First-order adjoints of every node up to `output` (one reverse sweep).
+/// First-order adjoints of every node up to `output` (one reverse sweep; a second,
+/// careful one only when the first met a non-finite number).
 pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, adj: &mut Vec<T>) {
+    adjoints_with::<T, false>(nodes, n, output, adj);
+    if !adj.iter().all(Scalar::is_finite) {
+        adjoints_with::<T, true>(nodes, n, output, adj);
+    }
+}
+
+/// The reverse sweep; with `CAREFUL`, careful nodes skip products with a zero factor.
+fn adjoints_with<T: Scalar, const CAREFUL: bool>(
+    nodes: &[Node<T>],
+    n: usize,
+    output: usize,
+    adj: &mut Vec<T>,
+) {
     adj.clear();
     adj.resize(output + 1, T::zero());
     if output == 0 {
@@ -32,7 +46,7 @@ pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, ad
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
         let vb = adj[k];
-        if node.is_careful() {
+        if CAREFUL && node.is_careful() {
             adj[node.a()] += times(node.da, vb);
             adj[node.b()] += times(node.db, vb);
         } else {
@@ -88,6 +102,29 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     mut seed: impl FnMut(usize, &mut [T; L]),
     mut out: impl FnMut(usize, &[T; L]),
 ) {
+    lanes_with::<T, L, false>(nodes, n, output, adj, buffers, &mut seed);
+    let (a2, _) = buffers.adjoints2.as_chunks::<L>();
+    if !a2[1..=n].iter().flatten().all(Scalar::is_finite) {
+        lanes_with::<T, L, true>(nodes, n, output, adj, buffers, &mut seed);
+    }
+    let (a2, _) = buffers.adjoints2.as_chunks::<L>();
+    for i in 0..n {
+        out(i, &a2[i + 1]);
+    }
+}
+
+/// The tangent and second-order adjoint sweeps, leaving `H V` in the inputs'
+/// second-order adjoints; with `CAREFUL`, careful nodes skip products with a zero
+/// factor. (The fast sweep runs first; the careful one only when the fast one's
+/// result is not finite, so the hot loops carry no per-node test.)
+fn lanes_with<T: Scalar, const L: usize, const CAREFUL: bool>(
+    nodes: &[Node<T>],
+    n: usize,
+    output: usize,
+    adj: &[T],
+    buffers: &mut LaneBuffers<T>,
+    seed: &mut impl FnMut(usize, &mut [T; L]),
+) {
     let z = T::zero();
     let len = (output + 1).max(n + 1);
     // Every tangent the sweep reads is written first (slot 0 below, the inputs by
@@ -108,7 +145,7 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         let node = &nodes[k];
         let (ta, tb) = (t[node.a()], t[node.b()]);
         let tk = &mut t[k];
-        if node.is_careful() {
+        if CAREFUL && node.is_careful() {
             for l in 0..L {
                 tk[l] = times(node.da, ta[l]) + times(node.db, tb[l]);
             }
@@ -126,7 +163,7 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         let (ta, tb) = (t[ia], t[ib]);
         let mut inc_a = [z; L];
         let mut inc_b = [z; L];
-        if node.is_careful() {
+        if CAREFUL && node.is_careful() {
             for l in 0..L {
                 let sa = times(node.daa, ta[l]) + times(node.dab, tb[l]);
                 let sb = times(node.dab, ta[l]) + times(node.dbb, tb[l]);
@@ -158,9 +195,6 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
         for l in 0..L {
             a2[ib][l] += inc_b[l];
         }
-    }
-    for i in 0..n {
-        out(i, &a2[i + 1]);
     }
 }
 

@@ -72,7 +72,7 @@ impl<T: Scalar> Tape<T> {
     /// Appends a node; returns its index. When the index space or memory runs out,
     /// marks the tape full and returns the constant slot (what is computed after
     /// that is thrown away: the recording reports the overflow).
-    #[inline]
+    #[inline(always)]
     fn push(&self, node: Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
         let k = nodes.len();
@@ -182,7 +182,7 @@ impl<'t, T: Scalar> Var<'t, T> {
 
     /// Records `value = phi(self, other)` with the given partials
     /// `[da, db, daa, dab, dbb]`; two constants give a constant.
-    #[inline]
+    #[inline(always)]
     fn record(self, other: Self, value: T, partials: [T; 5], curvature: Curvature) -> Self {
         let tape = match (self.tape, other.tape) {
             (Some(t), _) | (None, Some(t)) => t,
@@ -269,7 +269,7 @@ impl<T: Scalar> Scalar for Var<'_, T> {
 
 impl<T: Scalar> Add for Var<'_, T> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn add(self, rhs: Self) -> Self {
         let (o, z) = (T::one(), T::zero());
         self.record(
@@ -282,7 +282,7 @@ impl<T: Scalar> Add for Var<'_, T> {
 }
 impl<T: Scalar> Sub for Var<'_, T> {
     type Output = Self;
-    #[inline]
+    #[inline(always)]
     fn sub(self, rhs: Self) -> Self {
         let (o, z) = (T::one(), T::zero());
         self.record(
@@ -296,7 +296,7 @@ impl<T: Scalar> Sub for Var<'_, T> {
 impl<T: Scalar> Mul for Var<'_, T> {
     type Output = Self;
     /// Partials `(b, a)`, cross partial 1.
-    #[inline]
+    #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
         let (o, z) = (T::one(), T::zero());
         let curvature = Curvature {
@@ -314,7 +314,7 @@ impl<T: Scalar> Mul for Var<'_, T> {
 impl<T: Scalar> Div for Var<'_, T> {
     type Output = Self;
     /// `q = a / b`: partials `(1/b, -q/b)`, `(0, -1/b², 2q/b²)`.
-    #[inline]
+    #[inline(always)]
     fn div(self, rhs: Self) -> Self {
         let q = self.value / rhs.value;
         let r = rhs.value.recip();
