@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Markdown table and log-log plot of criterion medians, method against method.
 
-Usage (from the crate root, after `cargo bench --bench <name>`):
+Usage (from the workspace root, after `cargo bench -p hyperhess-rivals --bench <name>`):
 
     python3 scripts/bench_table.py                      # every benchmark found
     python3 scripts/bench_table.py --filter '^forward/' # one bench file's groups
@@ -197,7 +197,7 @@ def main():
     args = ap.parse_args()
 
     if not args.criterion_dir.is_dir():
-        sys.exit(f"no criterion results in {args.criterion_dir}: run `cargo bench` first")
+        sys.exit(f"no criterion results in {args.criterion_dir}: run `cargo bench -p hyperhess-rivals` first")
     records = load(args.criterion_dir, args.stat, args.filter)
     if not records:
         sys.exit("no benchmark results matched")

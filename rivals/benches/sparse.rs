@@ -12,14 +12,12 @@
 //!   recording: a looser comparison than `hyperhess_plan`);
 //! - `analytic`: the hand-written sparse Hessian (triplets); `f`: one evaluation.
 //!
-//! Run: `cargo bench --bench sparse`, then `python3 scripts/bench_table.py`.
+//! Run: `cargo bench -p hyperhess-rivals --bench sparse`, then `python3 scripts/bench_table.py`.
 
-mod common;
-
-use common::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hyperhess::SparsePlan;
 use hyperhess::testfns::{chain, rosenbrock};
+use hyperhess_rivals::*;
 use nalgebra::DMatrix;
 use std::hint::black_box;
 use std::time::Duration;

@@ -2,11 +2,13 @@
 //! (an independent implementation), against hand-derived gradients, Hessians and
 //! third derivatives, against finite differences of Hessians, and their errors.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use common::{central_matrix, points_in, snap};
 use hyperhess::rules::{Binary, Unary};
 use hyperhess::{Dual, Error, HyperDual, Scalar, forward, testfns};
+use hyperhess_rivals::{chain_nd, cubic_sum_nd, f2_nd, f3_nd, f4_nd, lse_nd, rosenbrock_nd};
 use nalgebra::{DMatrix, DVector, dmatrix, dvector};
 use nalgebra35 as na35;
 use num_dual::{Dual2DVec64, DualDVec64, DualNum};
@@ -35,51 +37,6 @@ fn f3<S: Scalar>(x: &[S]) -> S {
 /// `xy³ - 7x`
 fn f4<S: Scalar>(x: &[S]) -> S {
     x[0] * x[1].powi(3) - x[0] * 7.0
-}
-
-fn nd_rosenbrock<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x.windows(2)
-        .map(|w| {
-            let a = w[1].clone() - w[0].clone() * &w[0];
-            let b = D::from(1.0) - &w[0];
-            a.clone() * a * 100.0 + b.clone() * b
-        })
-        .sum()
-}
-
-fn nd_chain<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    let pairs: D = x
-        .windows(2)
-        .map(|w| w[0].sin() * w[1].cos() + (w[0].clone() * &w[1] / 10.0).exp())
-        .sum();
-    let roots: D = x.iter().map(|xi| (xi.clone() * xi + 1.0).sqrt()).sum();
-    pairs + roots
-}
-
-fn nd_log_sum_exp<D: DualNum<Primitive = f64>>(a: &[Vec<f64>], x: &[D]) -> D {
-    let ax: Vec<D> = a
-        .iter()
-        .map(|row| row.iter().zip(x).map(|(&aij, xj)| xj.clone() * aij).sum())
-        .collect();
-    let m = ax.iter().map(|v| v.re()).fold(f64::NEG_INFINITY, f64::max);
-    let lse = ax.into_iter().map(|v| (v - m).exp()).sum::<D>().ln() + m;
-    lse + x.iter().map(|xi| xi.clone() * xi).sum::<D>() * 0.5
-}
-
-fn nd_cubic_sum<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x.iter().map(|xi| xi.powi(3) * 2.0 - xi.clone() * xi).sum()
-}
-
-fn nd_f2<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x[0].clone() * &x[1] * &x[1] * 2.0 + x[0].powi(3) - 10.0
-}
-
-fn nd_f3<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x[0].clone() * &x[0] * &x[1] * 2.0 + x[0].clone() * x[2].powi(3) - 10.0
-}
-
-fn nd_f4<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x[0].clone() * x[1].powi(3) - x[0].clone() * 7.0
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -132,13 +89,13 @@ impl Fun {
 
     fn theirs<D: DualNum<Primitive = f64>>(self, a: &[Vec<f64>], x: &[D]) -> D {
         match self {
-            Fun::Rosenbrock => nd_rosenbrock(x),
-            Fun::Chain => nd_chain(x),
-            Fun::LogSumExp => nd_log_sum_exp(a, x),
-            Fun::CubicSum => nd_cubic_sum(x),
-            Fun::F2 => nd_f2(x),
-            Fun::F3 => nd_f3(x),
-            Fun::F4 => nd_f4(x),
+            Fun::Rosenbrock => rosenbrock_nd(x),
+            Fun::Chain => chain_nd(x),
+            Fun::LogSumExp => lse_nd(a, x),
+            Fun::CubicSum => cubic_sum_nd(x),
+            Fun::F2 => f2_nd(x),
+            Fun::F3 => f3_nd(x),
+            Fun::F4 => f4_nd(x),
         }
     }
 

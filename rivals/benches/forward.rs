@@ -16,12 +16,10 @@
 //! `hyperhess::hessian`, on Rosenbrock, the chain and log-sum-exp at
 //! n = 2, 4, 8, 10, 12, 16 (the crossover with the tape).
 //!
-//! Run: `cargo bench --bench forward`; then `python3 scripts/bench_table.py` for the
+//! Run: `cargo bench -p hyperhess-rivals --bench forward`; then `python3 scripts/bench_table.py` for the
 //! table of medians and ratios and the plot (see docs/benchmarks.md).
 
-mod common;
-
-use common::{
+use hyperhess_rivals::{
     assert_close as assert_close_m, chain_entries, chain_nd, dense_from, lse_hessian, lse_matrix,
     lse_nd, point, rosenbrock_entries, rosenbrock_nd,
 };

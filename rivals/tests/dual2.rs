@@ -32,14 +32,16 @@
 // Entry-by-entry comparisons of matrices read best as index loops.
 #![allow(clippy::needless_range_loop)]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use common::points_in;
 use hyperhess::rules::{Binary, Unary};
 use hyperhess::{Dual, Dual2, Error, HyperDual, Scalar, forward, testfns};
+use hyperhess_rivals::{chain_nd, cubic_sum_nd, lse_nd, rosenbrock_nd};
 use nalgebra::{DMatrix, SMatrix, SVector, matrix, vector};
 use nalgebra35 as na35;
-use num_dual::{Dual2SVec64, DualNum};
+use num_dual::Dual2SVec64;
 use proptest::prelude::*;
 
 /// Relative tolerance against num-dual (derived in the module docs).
@@ -183,39 +185,6 @@ fn poly<S: Scalar>(x: &[S]) -> S {
     let p: S = x.iter().copied().product();
     let sq: S = x.iter().map(|&v| v * v).sum();
     -(p * 3.0) + sq * x[0] - x[x.len() - 1].powi(2) * 2.0 + (S::one() - x[0]) * (x[1] + 4.0)
-}
-
-fn nd_rosenbrock<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x.windows(2)
-        .map(|w| {
-            let a = w[1].clone() - w[0].clone() * &w[0];
-            let b = D::from(1.0) - &w[0];
-            a.clone() * a * 100.0 + b.clone() * b
-        })
-        .sum()
-}
-
-fn nd_chain<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    let pairs: D = x
-        .windows(2)
-        .map(|w| w[0].sin() * w[1].cos() + (w[0].clone() * &w[1] / 10.0).exp())
-        .sum();
-    let roots: D = x.iter().map(|xi| (xi.clone() * xi + 1.0).sqrt()).sum();
-    pairs + roots
-}
-
-fn nd_log_sum_exp<D: DualNum<Primitive = f64>>(a: &[Vec<f64>], x: &[D]) -> D {
-    let ax: Vec<D> = a
-        .iter()
-        .map(|row| row.iter().zip(x).map(|(&aij, xj)| xj.clone() * aij).sum())
-        .collect();
-    let m = ax.iter().map(|v| v.re()).fold(f64::NEG_INFINITY, f64::max);
-    let lse = ax.into_iter().map(|v| (v - m).exp()).sum::<D>().ln() + m;
-    lse + x.iter().map(|xi| xi.clone() * xi).sum::<D>() * 0.5
-}
-
-fn nd_cubic_sum<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x.iter().map(|xi| xi.powi(3) * 2.0 - xi.clone() * xi).sum()
 }
 
 /// num-dual's static Hessian of `f` at `x`: (value, gradient, Hessian) as plain
@@ -474,13 +443,13 @@ proptest! {
     ) {
         let a = testfns::pseudo_random_matrix(6, 4, 11);
         let d = forward::derivatives_static(|v| testfns::rosenbrock(v), &x).unwrap();
-        assert_matches_num_dual("rosenbrock", &d, num_dual_static(|v| nd_rosenbrock(v), &x))?;
+        assert_matches_num_dual("rosenbrock", &d, num_dual_static(|v| rosenbrock_nd(v), &x))?;
         let d = forward::derivatives_static(|v| testfns::chain(v), &x).unwrap();
-        assert_matches_num_dual("chain", &d, num_dual_static(|v| nd_chain(v), &x))?;
+        assert_matches_num_dual("chain", &d, num_dual_static(|v| chain_nd(v), &x))?;
         let d = forward::derivatives_static(|v| testfns::log_sum_exp(&a, v), &x).unwrap();
-        assert_matches_num_dual("log_sum_exp", &d, num_dual_static(|v| nd_log_sum_exp(&a, v), &x))?;
+        assert_matches_num_dual("log_sum_exp", &d, num_dual_static(|v| lse_nd(&a, v), &x))?;
         let d = forward::derivatives_static(|v| cubic_sum(v), &x).unwrap();
-        assert_matches_num_dual("cubic_sum", &d, num_dual_static(|v| nd_cubic_sum(v), &x))?;
+        assert_matches_num_dual("cubic_sum", &d, num_dual_static(|v| cubic_sum_nd(v), &x))?;
     }
 
     /// Integer-valued examples: every engine is exact, so the static number, the

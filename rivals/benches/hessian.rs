@@ -13,14 +13,12 @@
 //!   [`hyperhess::Recording::hvp`] on a kept recording, `echidna_hvp`: on its tape.
 //!
 //! Every method is checked against the analytic Hessian before it is timed.
-//! Run: `cargo bench --bench hessian`, then `python3 scripts/bench_table.py`.
+//! Run: `cargo bench -p hyperhess-rivals --bench hessian`, then `python3 scripts/bench_table.py`.
 
-mod common;
-
-use common::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hyperhess::testfns::{chain, log_sum_exp, rosenbrock};
 use hyperhess::{Options, Sparsity};
+use hyperhess_rivals::*;
 use nalgebra::DMatrix;
 use nalgebra35 as na35;
 use num_dual::{Dual2DVec64, Dual2SVec64};

@@ -1,14 +1,12 @@
 //! The `parallel` feature: dense lane sweeps on one thread against rayon's threads
 //! (`parallel/<function>/<n>`, ids `serial` and `threads`), with the sparse path
 //! switched off so that all `n / 8` sweeps run. Needs the feature:
-//! `cargo bench --features parallel --bench parallel`.
+//! `cargo bench -p hyperhess-rivals --features parallel --bench parallel`.
 
-mod common;
-
-use common::*;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hyperhess::testfns::{chain, log_sum_exp};
 use hyperhess::{Options, Sparsity};
+use hyperhess_rivals::*;
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -8,15 +8,17 @@
 //! Also: comparisons with `f64` in generic code, the `num_traits` conversions and
 //! the piecewise functions `Float` needs (floor, fract, `%`, ...).
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use argmin_testfunctions as atf;
 use common::{central_matrix, points_in};
 use hyperhess::num_traits::{Float, FloatConst, FromPrimitive, NumCast, ToPrimitive, Zero};
 use hyperhess::{Dual, HyperDual, Scalar, forward};
+use hyperhess_rivals::{ackley_nd, rastrigin_nd, rosenbrock_nd, styblinski_tang_nd};
 use nalgebra::DMatrix;
 use nalgebra35 as na35;
-use num_dual::{Dual2DVec64, DualNum};
+use num_dual::Dual2DVec64;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -139,39 +141,6 @@ fn num_dual_hessian(f: impl Fn(&[Dual2DVec64]) -> Dual2DVec64, x: &[f64]) -> DMa
     DMatrix::from_column_slice(x.len(), x.len(), h.as_slice())
 }
 
-// The n-dimensional functions over num-dual's DualNum, as argmin writes them.
-
-fn nd_rosenbrock<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    x.windows(2)
-        .map(|w| (D::from(1.0) - &w[0]).powi(2) + (w[1].clone() - w[0].powi(2)).powi(2) * 100.0)
-        .sum()
-}
-
-fn nd_ackley<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    let n = x.len() as f64;
-    let (a, b, c) = (20.0, 0.2, 2.0 * std::f64::consts::PI);
-    let sq: D = x.iter().map(|xi| xi.powi(2)).sum();
-    let cs: D = x.iter().map(|xi| (xi.clone() * c).cos()).sum();
-    -(((sq / n).sqrt() * -b).exp() * a) - (cs / n).exp() + a + std::f64::consts::E
-}
-
-fn nd_rastrigin<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    let a = 10.0;
-    let terms: D = x
-        .iter()
-        .map(|xi| xi.powi(2) - (xi.clone() * (2.0 * std::f64::consts::PI)).cos() * a)
-        .sum();
-    terms + a * x.len() as f64
-}
-
-fn nd_styblinski_tang<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    let s: D = x
-        .iter()
-        .map(|xi| xi.powi(4) - xi.powi(2) * 16.0 + xi.clone() * 5.0)
-        .sum();
-    s * 0.5
-}
-
 fn vec_in(lo: f64, hi: f64) -> impl Strategy<Value = Vec<f64>> {
     (2usize..=5).prop_flat_map(move |n| proptest::collection::vec(points_in(lo, hi), n))
 }
@@ -186,26 +155,26 @@ proptest! {
     #[test]
     fn rosenbrock_unchanged(x in vec_in(-2.0, 2.0)) {
         let h = check_engines!("rosenbrock", &x, |v| atf::rosenbrock(v), |x: &[f64]| from_rows(atf::rosenbrock_hessian(x)));
-        assert_close(&h, &num_dual_hessian(|v| nd_rosenbrock(v), &x), 1e-12, "rosenbrock vs num-dual")?;
+        assert_close(&h, &num_dual_hessian(|v| rosenbrock_nd(v), &x), 1e-12, "rosenbrock vs num-dual")?;
     }
 
     /// Away from 0, where `sqrt(Σ x²)` has no derivative.
     #[test]
     fn ackley_unchanged(x in vec_in(0.25, 3.0)) {
         let h = check_engines!("ackley", &x, |v| atf::ackley(v), |x: &[f64]| from_rows(atf::ackley_hessian(x)));
-        assert_close(&h, &num_dual_hessian(|v| nd_ackley(v), &x), 1e-12, "ackley vs num-dual")?;
+        assert_close(&h, &num_dual_hessian(|v| ackley_nd(v), &x), 1e-12, "ackley vs num-dual")?;
     }
 
     #[test]
     fn rastrigin_unchanged(x in vec_in(-5.12, 5.12)) {
         let h = check_engines!("rastrigin", &x, |v| atf::rastrigin(v), |x: &[f64]| from_rows(atf::rastrigin_hessian(x)));
-        assert_close(&h, &num_dual_hessian(|v| nd_rastrigin(v), &x), 1e-12, "rastrigin vs num-dual")?;
+        assert_close(&h, &num_dual_hessian(|v| rastrigin_nd(v), &x), 1e-12, "rastrigin vs num-dual")?;
     }
 
     #[test]
     fn styblinski_tang_unchanged(x in vec_in(-5.0, 5.0)) {
         let h = check_engines!("styblinski_tang", &x, |v| atf::styblinski_tang(v), |x: &[f64]| from_rows(atf::styblinski_tang_hessian(x)));
-        assert_close(&h, &num_dual_hessian(|v| nd_styblinski_tang(v), &x), 1e-12, "styblinski_tang vs num-dual")?;
+        assert_close(&h, &num_dual_hessian(|v| styblinski_tang_nd(v), &x), 1e-12, "styblinski_tang vs num-dual")?;
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! What the benchmarks share: the test functions written again for each rival's
-//! number trait, hand-written analytic Hessians, points, and a correctness check run
-//! before anything is timed.
-#![allow(dead_code)]
+//! What the benchmarks and the rival tests share: the test functions written again
+//! for each rival's number trait (one copy, used by `benches/` and `tests/`),
+//! hand-written analytic Hessians, points, and a correctness check run before
+//! anything is timed.
 
 use hyperhess::testfns::pseudo_random_matrix;
 use nalgebra::DMatrix;
@@ -47,6 +47,57 @@ pub fn lse_nd<D: DualNum<Primitive = f64>>(a: &[Vec<f64>], x: &[D]) -> D {
     let lse = ax.iter().map(|v| (v.clone() - m).exp()).sum::<D>().ln() + m;
     let half: D = x.iter().map(|xi| xi.clone() * xi).sum::<D>() * 0.5;
     lse + half
+}
+
+/// `sum 2x³ - x²` (tests/forward.rs, tests/dual2.rs).
+pub fn cubic_sum_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    x.iter().map(|xi| xi.powi(3) * 2.0 - xi.clone() * xi).sum()
+}
+
+/// `2xy² + x³ - 10` (a seed example).
+pub fn f2_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    x[0].clone() * &x[1] * &x[1] * 2.0 + x[0].powi(3) - 10.0
+}
+
+/// `2x²y + xz³ - 10` (a seed example).
+pub fn f3_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    x[0].clone() * &x[0] * &x[1] * 2.0 + x[0].clone() * x[2].powi(3) - 10.0
+}
+
+/// `xy³ - 7x` (a seed example).
+pub fn f4_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    x[0].clone() * x[1].powi(3) - x[0].clone() * 7.0
+}
+
+// The n-dimensional argmin test functions (argmin_testfunctions' formulas and
+// constants), for tests/ecosystem.rs. Rosenbrock is `rosenbrock_nd` above.
+
+/// Ackley (`a = 20`, `b = 0.2`, `c = 2π`).
+pub fn ackley_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let n = x.len() as f64;
+    let (a, b, c) = (20.0, 0.2, 2.0 * std::f64::consts::PI);
+    let sq: D = x.iter().map(|xi| xi.powi(2)).sum();
+    let cs: D = x.iter().map(|xi| (xi.clone() * c).cos()).sum();
+    -(((sq / n).sqrt() * -b).exp() * a) - (cs / n).exp() + a + std::f64::consts::E
+}
+
+/// Rastrigin (`a = 10`).
+pub fn rastrigin_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let a = 10.0;
+    let terms: D = x
+        .iter()
+        .map(|xi| xi.powi(2) - (xi.clone() * (2.0 * std::f64::consts::PI)).cos() * a)
+        .sum();
+    terms + a * x.len() as f64
+}
+
+/// Styblinski-Tang.
+pub fn styblinski_tang_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let s: D = x
+        .iter()
+        .map(|xi| xi.powi(4) - xi.powi(2) * 16.0 + xi.clone() * 5.0)
+        .sum();
+    s * 0.5
 }
 
 // ---- echidna versions (no Sum on its tape type, constants through from_f64) ----
