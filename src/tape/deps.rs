@@ -2,6 +2,7 @@
 
 use super::node::Node;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Inputs (0-based) that no path of the tape connects to `output`: structural
 /// independence, read from the operations, not from zero values.
@@ -92,7 +93,8 @@ pub(crate) fn hessian_pattern<T>(
     // grow; then rows by counting sort.
     let set = |r: (u32, u32)| &arena[r.0 as usize..r.1 as usize];
     let mut pairs = Pairs::new(budget);
-    let mut done: HashSet<((u32, u32), (u32, u32))> = HashSet::new();
+    let mut done: HashSet<((u32, u32), (u32, u32)), BuildHasherDefault<MixHasher>> =
+        HashSet::default();
     for k in n + 1..=output {
         let node = &nodes[k];
         let c = node.couples();
@@ -154,6 +156,29 @@ impl Pairs {
     fn into_sorted(mut self) -> Vec<(u32, u32)> {
         self.compact();
         self.pairs
+    }
+}
+
+/// A multiply-and-rotate hasher for the products already coupled (keys are small
+/// integers, not attacker-chosen: SipHash's protection buys nothing here and costs
+/// a tenth of the pattern's time).
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
