@@ -93,8 +93,7 @@ pub(crate) fn hessian_pattern<T>(
     // grow; then rows by counting sort.
     let set = |r: (u32, u32)| &arena[r.0 as usize..r.1 as usize];
     let mut pairs = Pairs::new(budget);
-    let mut done: HashSet<((u32, u32), (u32, u32)), BuildHasherDefault<MixHasher>> =
-        HashSet::default();
+    let mut done: HashSet<(Range, Range), BuildHasherDefault<MixHasher>> = HashSet::default();
     for k in n + 1..=output {
         let node = &nodes[k];
         let c = node.couples();
@@ -158,6 +157,9 @@ impl Pairs {
         self.pairs
     }
 }
+
+/// An arena range `(start, end)`: one dependency set.
+type Range = (u32, u32);
 
 /// A multiply-and-rotate hasher for the products already coupled (keys are small
 /// integers, not attacker-chosen: SipHash's protection buys nothing here and costs
