@@ -8,7 +8,7 @@
 use crate::error::Error;
 use crate::options::{Options, Sparsity};
 use crate::scalar::{Base, Scalar};
-use crate::sparse::Structure;
+use crate::sparse::{Budget, Structure};
 #[cfg(feature = "parallel")]
 use crate::tape::{LaneBuffers, pool};
 use crate::tape::{Recording, with_lanes};
@@ -47,7 +47,7 @@ impl<T: Base> Recording<T> {
         let compressed = match options.sparsity {
             Sparsity::Dense => None,
             Sparsity::Auto => auto_decision(self),
-            Sparsity::Compressed => Structure::find(self, Structure::budget(self)).map(Rc::new),
+            Sparsity::Compressed => Structure::find(self, Budget::sparse(self)).map(Rc::new),
         };
         let mut h = zeros(n)?;
         match compressed {
@@ -226,8 +226,7 @@ fn auto_decision<T: Base>(rec: &Recording<T>) -> Decision {
     if let Some(decision) = recalled {
         return decision;
     }
-    let budget = 4 * rec.sweep_len() + 16 * n;
-    let decision = Structure::find_within(rec, budget, n * n / 4)
+    let decision = Structure::find_within(rec, Budget::auto(rec), n * n / 4)
         .filter(|s| s.colors() * 4 <= n)
         .map(Rc::new);
     if rec.sweep_len() <= MEMO_MAX_WORDS {

@@ -20,7 +20,7 @@ mod structure;
 pub use color::StarColoring;
 pub use pattern::SparsityPattern;
 pub use plan::SparsePlan;
-pub(crate) use structure::Structure;
+pub(crate) use structure::{Budget, Structure};
 
 use crate::error::Error;
 use crate::options::Options;
@@ -63,7 +63,7 @@ where
 {
     let rec = crate::record(f, x)?;
     let n = rec.inputs();
-    let d = match Structure::find(&rec, Structure::budget(&rec)) {
+    let d = match Structure::find(&rec, Budget::sparse(&rec)) {
         Some(s) => {
             let hv = s.products(&rec, &Options::default());
             let (p, colors) = (s.colors(), s.coloring.colors());

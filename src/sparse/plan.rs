@@ -1,6 +1,6 @@
 //! [`SparsePlan`]: a pattern and its coloring, found once, evaluated at many points.
 
-use super::{SparsityPattern, StarColoring, Structure, to_csc};
+use super::{Budget, SparsityPattern, StarColoring, Structure, to_csc};
 use crate::error::Error;
 use crate::tape::{Recording, Var};
 use nalgebra_sparse::CscMatrix;
@@ -108,7 +108,8 @@ impl SparsePlan {
         if !full && !rec.has_structure(&self.words) {
             // Another path was taken: its pattern must be covered. (Past the budget
             // it cannot be checked, and is reported as changed at its first row.)
-            let Some((offsets, columns)) = rec.pattern_rows(Structure::budget(&rec)) else {
+            let budget = Budget::sparse(&rec);
+            let Some((offsets, columns)) = rec.pattern_rows(budget.entries, budget.work) else {
                 return Err(Error::SparsityPatternChanged { row: 0, col: 0 });
             };
             let now = SparsityPattern::from_rows(offsets, columns);

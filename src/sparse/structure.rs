@@ -17,41 +17,66 @@ pub(crate) struct Structure {
     pub coloring: StarColoring,
 }
 
-impl Structure {
-    /// The budget of the sparse drivers, in set entries or pairs produced while
-    /// finding the pattern, and in greedy steps while coloring it: `n` passes over
-    /// the tape, about what the dense Hessian's sweeps cost, plus `n²`. Memory
-    /// stays within a small multiple of the dense Hessian's (see
-    /// `docs/limitations.md`).
-    pub fn budget<T: Base>(rec: &Recording<T>) -> usize {
+/// What finding a structure may spend: `entries` dependency-set entries (memory,
+/// 4 bytes each), and `work` coupled pairs produced or greedy coloring steps (time).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Budget {
+    pub entries: usize,
+    pub work: usize,
+}
+
+impl Budget {
+    /// The sparse drivers' budget, in proportion to the dense Hessian on the same
+    /// recording (`8 n²` bytes of result, `48 m` of tape, `n m / L` sweep steps):
+    /// `n² + 12 m` set entries (at most `4 n² + 48 m` bytes) and `n m + n²` steps.
+    pub fn sparse<T: Base>(rec: &Recording<T>) -> Self {
         let (n, m) = (rec.inputs(), rec.sweep_len());
-        n.saturating_mul(m).saturating_add(n.saturating_mul(n))
+        let n2 = n.saturating_mul(n);
+        Budget {
+            entries: n2.saturating_add(m.saturating_mul(12)),
+            work: n.saturating_mul(m).saturating_add(n2),
+        }
     }
 
+    /// The automatic rule's budget: a few passes over the tape, `4 m + 16 n` of each.
+    pub fn auto<T: Base>(rec: &Recording<T>) -> Self {
+        let b = 4 * rec.sweep_len() + 16 * rec.inputs();
+        Budget {
+            entries: b,
+            work: b,
+        }
+    }
+}
+
+impl Structure {
     /// The pattern (if found within `budget`) and its coloring (greedy star
     /// coloring within the budget, else one color per column).
-    pub fn find<T: Base>(rec: &Recording<T>, budget: usize) -> Option<Self> {
+    pub fn find<T: Base>(rec: &Recording<T>, budget: Budget) -> Option<Self> {
         Self::find_within(rec, budget, usize::MAX)
     }
 
     /// [`Structure::find`], and `None` too when the pattern has more than `max_nnz`
     /// entries.
-    pub fn find_within<T: Base>(rec: &Recording<T>, budget: usize, max_nnz: usize) -> Option<Self> {
-        let (offsets, columns) = rec.pattern_rows(budget)?;
+    pub fn find_within<T: Base>(
+        rec: &Recording<T>,
+        budget: Budget,
+        max_nnz: usize,
+    ) -> Option<Self> {
+        let (offsets, columns) = rec.pattern_rows(budget.entries, budget.work)?;
         let pattern = SparsityPattern::from_rows(offsets, columns);
         if pattern.nnz() > max_nnz {
             return None;
         }
-        let coloring = StarColoring::new_within(&pattern, budget);
+        let coloring = StarColoring::new_within(&pattern, budget.work);
         Some(Structure { pattern, coloring })
     }
 
-    /// The structure of the sparse drivers: the pattern within [`Structure::budget`],
+    /// The structure of the sparse drivers: the pattern within [`Budget::sparse`],
     /// or, when finding it would cost more, every entry with one color per column
     /// (the dense Hessian's sweeps, and its memory; [`Error::OutOfMemory`] when that
     /// does not fit).
     pub fn find_or_full<T: Base>(rec: &Recording<T>) -> Result<Self, Error> {
-        if let Some(s) = Self::find(rec, Self::budget(rec)) {
+        if let Some(s) = Self::find(rec, Budget::sparse(rec)) {
             return Ok(s);
         }
         let n = rec.inputs();

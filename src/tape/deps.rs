@@ -21,7 +21,8 @@ pub(crate) fn independent_inputs<T>(nodes: &[Node<T>], n: usize, output: usize) 
 
 /// The Hessian's structural sparsity pattern as sorted rows (CSR offsets and
 /// columns, both triangles), or `None` when finding it would cost more than
-/// `budget`: more set entries, or more coupled pairs produced, than `budget`.
+/// its budget: more than `max_entries` set entries (memory), or more than
+/// `max_pairs` coupled pairs produced (time).
 ///
 /// A reverse pass marks the nodes that reach the output and those whose input
 /// dependency set is needed (operands of curved nodes, and their operands in turn);
@@ -31,13 +32,14 @@ pub(crate) fn independent_inputs<T>(nodes: &[Node<T>], n: usize, output: usize) 
 /// deps(a)`, `phi_ab`: `deps(a) x deps(b)`, `phi_bb`: `deps(b) x deps(b)`), each
 /// product of two sets once. Pairs are deduplicated as they are produced, so the
 /// pair buffer stays within twice the number of distinct entries (plus one row),
-/// and a counting sort turns them into rows. Memory: at most `budget` set entries
+/// and a counting sort turns them into rows. Memory: at most `max_entries` set entries
 /// (4 bytes each) and `2 * nnz + n` pairs (8 bytes each).
 pub(crate) fn hessian_pattern<T>(
     nodes: &[Node<T>],
     n: usize,
     output: usize,
-    budget: usize,
+    max_entries: usize,
+    max_pairs: usize,
 ) -> Option<(Vec<usize>, Vec<u32>)> {
     let len = output.max(n) + 1;
     let mut reached = vec![false; len];
@@ -85,14 +87,14 @@ pub(crate) fn hessian_pattern<T>(
                 (start as u32, arena.len() as u32)
             }
         };
-        if arena.len() > budget || arena.len() > u32::MAX as usize / 2 {
+        if arena.len() > max_entries || arena.len() > u32::MAX as usize / 2 {
             return None;
         }
     }
     // Coupled pairs (i <= j), each product of two sets once, deduplicated as they
     // grow; then rows by counting sort.
     let set = |r: (u32, u32)| &arena[r.0 as usize..r.1 as usize];
-    let mut pairs = Pairs::new(budget);
+    let mut pairs = Pairs::new(max_pairs);
     let mut done: HashSet<(Range, Range), BuildHasherDefault<MixHasher>> = HashSet::default();
     for k in n + 1..=output {
         let node = &nodes[k];

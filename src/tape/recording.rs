@@ -193,9 +193,14 @@ impl<T: Base> Recording<T> {
 
     /// The Hessian's structural sparsity pattern as sorted rows (CSR offsets and
     /// columns, both triangles), or `None` when finding it would cost more than
-    /// `budget` (see [`hessian_pattern`]).
-    pub(crate) fn pattern_rows(&self, budget: usize) -> Option<(Vec<usize>, Vec<u32>)> {
-        hessian_pattern(&self.nodes, self.n, self.output, budget)
+    /// `max_entries` set entries or `max_pairs` coupled pairs (see
+    /// [`hessian_pattern`]).
+    pub(crate) fn pattern_rows(
+        &self,
+        max_entries: usize,
+        max_pairs: usize,
+    ) -> Option<(Vec<usize>, Vec<u32>)> {
+        hessian_pattern(&self.nodes, self.n, self.output, max_entries, max_pairs)
     }
 
     /// Whether this recording ran exactly the operations whose structure words are
