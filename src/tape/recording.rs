@@ -3,7 +3,7 @@
 
 use super::deps::{hessian_pattern, independent_inputs};
 use super::node::{MAX_NODES, Node};
-use super::pool;
+use super::pool::{self, Pooled};
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
 use crate::error::{Error, check_direction, check_point};
@@ -36,6 +36,51 @@ pub struct Recording<T: Scalar + 'static = f64> {
     buffers: RefCell<LaneBuffers<T>>,
 }
 
+/// Every buffer of one recording, taken from this thread's pool and given back to
+/// it as one (one pool lookup per recording instead of one per buffer).
+#[derive(Debug)]
+pub(crate) struct Buffers<T> {
+    nodes: Vec<Node<T>>,
+    adjoints: Vec<T>,
+    lanes: LaneBuffers<T>,
+}
+
+impl<T> Default for Buffers<T> {
+    fn default() -> Self {
+        Buffers {
+            nodes: Vec::new(),
+            adjoints: Vec::new(),
+            lanes: LaneBuffers::default(),
+        }
+    }
+}
+
+impl<T: 'static> Pooled for Buffers<T> {
+    /// Each buffer is kept only up to [`pool::KEEP_BYTES`] (see [`Buffers::trim`]).
+    const KEEP: usize = 3 * pool::KEEP_BYTES;
+    fn bytes(&self) -> usize {
+        self.nodes.bytes() + self.adjoints.bytes() + self.lanes.bytes()
+    }
+}
+
+impl<T: 'static> Buffers<T> {
+    /// Frees each buffer that holds more than [`pool::KEEP_BYTES`].
+    fn trim(mut self) -> Self {
+        fn cap<B: Pooled>(b: &mut B) {
+            if b.bytes() > pool::KEEP_BYTES {
+                *b = B::default();
+            }
+        }
+        cap(&mut self.nodes);
+        cap(&mut self.adjoints);
+        cap(&mut self.lanes);
+        self
+    }
+}
+
+/// Up to this many inputs, the input variables live in an array on the stack.
+const SMALL_INPUTS: usize = 16;
+
 /// Records `f` at `x`. Errors: [`Error::EmptyInput`], [`Error::NonFiniteInput`],
 /// [`Error::NonFiniteValue`], [`Error::NonFiniteGradient`], [`Error::TapeTooLarge`].
 ///
@@ -61,32 +106,57 @@ impl<T: Base> Recording<T> {
     {
         let n = check_point(x)?;
         let too_large = Error::TapeTooLarge { limit: MAX_NODES };
-        let tape = Tape::with_inputs(n, pool::take()).ok_or_else(|| too_large.clone())?;
+        let Buffers {
+            nodes,
+            adjoints: mut adj,
+            lanes,
+        } = pool::take::<Buffers<T>>();
+        let give_back = |nodes, adjoints, lanes| {
+            pool::give(Buffers {
+                nodes,
+                adjoints,
+                lanes,
+            })
+        };
+        let Some(tape) = Tape::with_inputs(n, nodes) else {
+            give_back(Vec::new(), adj, lanes);
+            return Err(too_large);
+        };
         let (output, value) = {
-            let inputs: Vec<Var<'_, T>> = x
-                .iter()
-                .enumerate()
-                .map(|(i, &xi)| Var::input(&tape, i, xi))
-                .collect();
-            let y = f(&inputs);
+            // Small inputs on the stack: no allocation per call.
+            let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
+            let large: Vec<Var<'_, T>>;
+            let inputs = if n <= SMALL_INPUTS {
+                for (i, (s, &xi)) in small.iter_mut().zip(x).enumerate() {
+                    *s = Var::input(&tape, i, xi);
+                }
+                &small[..n]
+            } else {
+                large = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &xi)| Var::input(&tape, i, xi))
+                    .collect();
+                &large[..]
+            };
+            let y = f(inputs);
             (y.index() as usize, y.base_value())
         };
         let nodes = match tape.into_nodes() {
             Ok(nodes) => nodes,
             Err(nodes) => {
-                pool::give(nodes);
+                give_back(nodes, adj, lanes);
                 return Err(too_large);
             }
         };
         // The value's own part only: a non-finite derivative part of a nested value
         // (the gradient along `v` in `hvp`) is a gradient error, found below.
         if !value.value().is_finite() {
-            pool::give(nodes);
+            give_back(nodes, adj, lanes);
             return Err(Error::NonFiniteValue {
                 value: value.value(),
             });
         }
-        let mut adj: Vec<T> = pool::take();
         adjoints(&nodes, n, output, &mut adj);
         adj.resize(adj.len().max(n + 1), T::zero());
         Ok(Recording {
@@ -95,7 +165,7 @@ impl<T: Base> Recording<T> {
             output,
             value,
             adjoints: adj,
-            buffers: RefCell::new(pool::take()),
+            buffers: RefCell::new(lanes),
         })
     }
 
@@ -275,8 +345,11 @@ impl<T: Scalar> Replay<'_, T> {
 impl<T: Scalar + 'static> Drop for Recording<T> {
     /// Gives the buffers back to this thread's pool.
     fn drop(&mut self) {
-        pool::give(std::mem::take(&mut self.nodes));
-        pool::give(std::mem::take(&mut self.adjoints));
-        pool::give(std::mem::take(self.buffers.get_mut()));
+        let buffers = Buffers {
+            nodes: std::mem::take(&mut self.nodes),
+            adjoints: std::mem::take(&mut self.adjoints),
+            lanes: std::mem::take(self.buffers.get_mut()),
+        };
+        pool::give(buffers.trim());
     }
 }
