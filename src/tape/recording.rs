@@ -2,7 +2,7 @@
 //! Hessian-vector products and Hessian.
 
 use super::deps::{hessian_pattern, independent_inputs};
-use super::node::{MAX_NODES, Node};
+use super::node::{MAX_NODES, Node, Terms};
 use super::pool::{self, Pooled};
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
@@ -29,6 +29,10 @@ use std::cell::RefCell;
 #[derive(Debug)]
 pub struct Recording<T: Scalar + 'static = f64> {
     nodes: Vec<Node<T>>,
+    /// The n-ary nodes' operands and coefficients.
+    terms: Terms<T>,
+    /// The scratch stack of the recording's sums (kept for the pool).
+    scratch: Vec<u32>,
     n: usize,
     output: usize,
     value: T,
@@ -41,6 +45,8 @@ pub struct Recording<T: Scalar + 'static = f64> {
 #[derive(Debug)]
 pub(crate) struct Buffers<T> {
     nodes: Vec<Node<T>>,
+    terms: Terms<T>,
+    scratch: Vec<u32>,
     adjoints: Vec<T>,
     lanes: LaneBuffers<T>,
 }
@@ -49,6 +55,8 @@ impl<T> Default for Buffers<T> {
     fn default() -> Self {
         Buffers {
             nodes: Vec::new(),
+            terms: Terms::default(),
+            scratch: Vec::new(),
             adjoints: Vec::new(),
             lanes: LaneBuffers::default(),
         }
@@ -57,9 +65,14 @@ impl<T> Default for Buffers<T> {
 
 impl<T: 'static> Pooled for Buffers<T> {
     /// Each buffer is kept only up to [`pool::KEEP_BYTES`] (see [`Buffers::trim`]).
-    const KEEP: usize = 3 * pool::KEEP_BYTES;
+    const KEEP: usize = 6 * pool::KEEP_BYTES;
     fn bytes(&self) -> usize {
-        self.nodes.bytes() + self.adjoints.bytes() + self.lanes.bytes()
+        self.nodes.bytes()
+            + self.terms.ops.bytes()
+            + self.terms.coefs.bytes()
+            + self.scratch.bytes()
+            + self.adjoints.bytes()
+            + self.lanes.bytes()
     }
 }
 
@@ -72,6 +85,9 @@ impl<T: 'static> Buffers<T> {
             }
         }
         cap(&mut self.nodes);
+        cap(&mut self.terms.ops);
+        cap(&mut self.terms.coefs);
+        cap(&mut self.scratch);
         cap(&mut self.adjoints);
         cap(&mut self.lanes);
         self
@@ -108,19 +124,26 @@ impl<T: Base> Recording<T> {
         let too_large = Error::TapeTooLarge { limit: MAX_NODES };
         let Buffers {
             nodes,
+            terms,
+            scratch,
             adjoints: mut adj,
             lanes,
         } = pool::take::<Buffers<T>>();
-        let give_back = |nodes, adjoints, lanes| {
+        let give_back = |(nodes, terms, scratch), adjoints, lanes| {
             pool::give(Buffers {
                 nodes,
+                terms,
+                scratch,
                 adjoints,
                 lanes,
             })
         };
-        let Some(tape) = Tape::with_inputs(n, nodes) else {
-            give_back(Vec::new(), adj, lanes);
-            return Err(too_large);
+        let tape = match Tape::with_inputs(n, (nodes, terms, scratch)) {
+            Ok(tape) => tape,
+            Err(parts) => {
+                give_back(parts, adj, lanes);
+                return Err(too_large);
+            }
         };
         let (output, value) = {
             // Small inputs on the stack: no allocation per call.
@@ -142,25 +165,27 @@ impl<T: Base> Recording<T> {
             let y = f(inputs);
             (y.index() as usize, y.base_value())
         };
-        let nodes = match tape.into_nodes() {
-            Ok(nodes) => nodes,
-            Err(nodes) => {
-                give_back(nodes, adj, lanes);
+        let (nodes, terms, scratch) = match tape.into_parts() {
+            Ok(parts) => parts,
+            Err(parts) => {
+                give_back(parts, adj, lanes);
                 return Err(too_large);
             }
         };
         // The value's own part only: a non-finite derivative part of a nested value
         // (the gradient along `v` in `hvp`) is a gradient error, found below.
         if !value.value().is_finite() {
-            give_back(nodes, adj, lanes);
+            give_back((nodes, terms, scratch), adj, lanes);
             return Err(Error::NonFiniteValue {
                 value: value.value(),
             });
         }
-        adjoints(&nodes, n, output, &mut adj);
+        adjoints(&nodes, &terms, n, output, &mut adj);
         adj.resize(adj.len().max(n + 1), T::zero());
         Ok(Recording {
             nodes,
+            terms,
+            scratch,
             n,
             output,
             value,
@@ -235,7 +260,7 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.independent_inputs(), vec![1]);
     /// ```
     pub fn independent_inputs(&self) -> Vec<usize> {
-        independent_inputs(&self.nodes, self.n, self.output)
+        independent_inputs(&self.nodes, &self.terms.ops, self.n, self.output)
     }
 
     /// The Hessian-vector product `H v` (one tangent sweep and one reverse sweep).
@@ -265,14 +290,30 @@ impl<T: Base> Recording<T> {
     /// columns, both triangles), or `None` when finding it would cost more than
     /// `budget` (see [`hessian_pattern`]).
     pub(crate) fn pattern_rows(&self, budget: usize) -> Option<(Vec<usize>, Vec<u32>)> {
-        hessian_pattern(&self.nodes, self.n, self.output, budget)
+        hessian_pattern(&self.nodes, &self.terms.ops, self.n, self.output, budget)
     }
 
     /// Whether this recording ran exactly the operations whose structure words are
     /// `stored` (see [`Recording::structure_words`]), compared word by word.
     pub(crate) fn has_structure(&self, stored: &[u64]) -> bool {
-        let words = self.structure_words();
-        words.len() == stored.len() && words.zip(stored).all(|(a, &b)| a == b)
+        self.structure_len() == stored.len()
+            && self.structure_words().zip(stored).all(|(a, &b)| a == b)
+    }
+
+    /// Number of structure words ([`Recording::structure_words`]).
+    pub(crate) fn structure_len(&self) -> usize {
+        self.sweep_len() + self.terms_len()
+    }
+
+    /// Length of the n-ary side arrays used by the nodes up to the output (they are
+    /// appended in node order).
+    fn terms_len(&self) -> usize {
+        let ops = &self.terms.ops;
+        self.nodes[..self.sweep_len()]
+            .iter()
+            .rev()
+            .find(|node| node.is_nary())
+            .map_or(0, |node| node.terms(ops).end)
     }
 
     /// Number of nodes up to the output: the length of every sweep.
@@ -281,13 +322,17 @@ impl<T: Base> Recording<T> {
     }
 
     /// The recorded structure, one word per node up to the output (operands and
-    /// curvature flags): two recordings with equal words ran the same operations, so
+    /// curvature flags), then one per entry of the n-ary nodes' operand lists (with
+    /// their counts): two recordings with equal words ran the same operations, so
     /// they have the same sparsity pattern. Compared exactly, never by hash, so a
-    /// reused pattern can never be a wrong one.
-    pub(crate) fn structure_words(&self) -> impl ExactSizeIterator<Item = u64> + '_ {
-        self.nodes[..=self.output.max(self.n)]
-            .iter()
-            .map(Node::structure)
+    /// reused pattern can never be a wrong one. [`Recording::structure_len`] words.
+    pub(crate) fn structure_words(&self) -> impl Iterator<Item = u64> + '_ {
+        let nodes = self.nodes[..self.sweep_len()].iter().map(Node::structure);
+        nodes.chain(
+            self.terms.ops[..self.terms_len()]
+                .iter()
+                .map(|&o| u64::from(o)),
+        )
     }
 
     /// One lane sweep with this recording's buffers.
@@ -306,6 +351,7 @@ impl<T: Base> Recording<T> {
     pub(crate) fn replay(&self) -> Replay<'_, T> {
         Replay {
             nodes: &self.nodes,
+            terms: &self.terms,
             n: self.n,
             output: self.output,
             adjoints: &self.adjoints,
@@ -317,6 +363,7 @@ impl<T: Base> Recording<T> {
 #[derive(Clone, Copy)]
 pub(crate) struct Replay<'a, T> {
     nodes: &'a [Node<T>],
+    terms: &'a Terms<T>,
     n: usize,
     output: usize,
     adjoints: &'a [T],
@@ -332,6 +379,7 @@ impl<T: Scalar> Replay<'_, T> {
     ) {
         hvp_lanes::<T, L>(
             self.nodes,
+            self.terms,
             self.n,
             self.output,
             self.adjoints,
@@ -347,6 +395,8 @@ impl<T: Scalar + 'static> Drop for Recording<T> {
     fn drop(&mut self) {
         let buffers = Buffers {
             nodes: std::mem::take(&mut self.nodes),
+            terms: std::mem::take(&mut self.terms),
+            scratch: std::mem::take(&mut self.scratch),
             adjoints: std::mem::take(&mut self.adjoints),
             lanes: std::mem::take(self.buffers.get_mut()),
         };

@@ -18,11 +18,18 @@
 //! adjoints), or a direction that does not move its operand (zero tangent), then
 //! contributes nothing instead of `0 * inf = NaN`.
 
-use super::node::Node;
+use super::node::{Node, Terms};
 use crate::Scalar;
 
 /// First-order adjoints of every node up to `output` (one reverse sweep).
-pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, adj: &mut Vec<T>) {
+pub(crate) fn adjoints<T: Scalar>(
+    nodes: &[Node<T>],
+    terms: &Terms<T>,
+    n: usize,
+    output: usize,
+    adj: &mut Vec<T>,
+) {
+    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     adj.clear();
     adj.resize(output + 1, T::zero());
     if output == 0 {
@@ -32,6 +39,15 @@ pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, ad
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
         let vb = adj[k];
+        if node.is_nary() {
+            // A scatter: x_j_bar += c_j v_bar.
+            let careful = node.is_careful();
+            for j in node.terms(ops) {
+                let (o, c) = (ops[j] as usize, coefs[j]);
+                adj[o] += if careful { times(c, vb) } else { vb * c };
+            }
+            continue;
+        }
         if node.is_careful() {
             adj[node.a()] += times(node.da, vb);
             adj[node.b()] += times(node.db, vb);
@@ -74,8 +90,10 @@ impl<T> Default for LaneBuffers<T> {
 /// `H V` for `L` directions at once: `seed(i, lanes)` writes input `i`'s `L`
 /// direction entries, and `out(i, lanes)` receives input `i`'s `L` entries of
 /// `H V`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     nodes: &[Node<T>],
+    terms: &Terms<T>,
     n: usize,
     output: usize,
     adj: &[T],
@@ -84,6 +102,7 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     mut out: impl FnMut(usize, &[T; L]),
 ) {
     let z = T::zero();
+    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     let len = (output + 1).max(n + 1);
     // Every tangent the sweep reads is written first (slot 0 below, the inputs by
     // `seed`, the nodes in order), so only the adjoints need zeroing.
@@ -101,6 +120,19 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     // Forward: tangents.
     for k in n + 1..=output {
         let node = &nodes[k];
+        if node.is_nary() {
+            // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
+            let careful = node.is_careful();
+            let mut acc = [z; L];
+            for j in node.terms(ops) {
+                let (tj, c) = (&t[ops[j] as usize], coefs[j]);
+                for l in 0..L {
+                    acc[l] += if careful { times(c, tj[l]) } else { c * tj[l] };
+                }
+            }
+            t[k] = acc;
+            continue;
+        }
         let (ta, tb) = (t[node.a()], t[node.b()]);
         let tk = &mut t[k];
         if node.is_careful() {
@@ -116,6 +148,21 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     // Reverse: second-order adjoints.
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
+        if node.is_nary() {
+            // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
+            let (careful, vb2) = (node.is_careful(), a2[k]);
+            for j in node.terms(ops) {
+                let (o, c) = (&mut a2[ops[j] as usize], coefs[j]);
+                for l in 0..L {
+                    o[l] += if careful {
+                        times(c, vb2[l])
+                    } else {
+                        vb2[l] * c
+                    };
+                }
+            }
+            continue;
+        }
         let (ia, ib) = (node.a(), node.b());
         let (vb, vb2) = (adj[k], a2[k]);
         let (ta, tb) = (t[ia], t[ib]);
