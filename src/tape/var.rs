@@ -88,6 +88,14 @@ impl<T: Scalar> Tape<T> {
         }
     }
 
+    /// Pushes a sum's operand on the scratch stack; returns its position.
+    #[inline(always)]
+    fn scratch_push(&self, index: u32) -> usize {
+        let mut scratch = self.scratch.borrow_mut();
+        scratch.push(index);
+        scratch.len() - 1
+    }
+
     /// Records an n-ary linear node `sum_j c_j x_j` over `terms` (operand index,
     /// coefficient), at least one; returns its index (the constant slot when the
     /// tape is full, as [`Tape::push`]).
@@ -124,7 +132,7 @@ impl<T: Scalar> Tape<T> {
     /// Appends a node; returns its index. When the index space or memory runs out,
     /// marks the tape full and returns the constant slot (what is computed after
     /// that is thrown away: the recording reports the overflow).
-    #[inline]
+    #[inline(always)]
     fn push(&self, node: Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
         let k = nodes.len();
@@ -237,7 +245,7 @@ impl<'t, T: Scalar> Var<'t, T> {
 
     /// Records `value = phi(self, other)` with the given partials
     /// `[da, db, daa, dab, dbb]`; two constants give a constant.
-    #[inline]
+    #[inline(always)]
     fn record(self, other: Self, value: T, partials: [T; 5], curvature: Curvature) -> Self {
         let tape = match (self.tape, other.tape) {
             (Some(t), _) | (None, Some(t)) => t,
@@ -470,29 +478,26 @@ impl<T: Scalar> Sum for Var<'_, T> {
         let Some(first) = iter.next() else {
             return Var::constant(T::zero());
         };
-        let (mut value, mut last, mut items) = (first.value, first, 1usize);
-        let mut tape = first.tape;
-        // This sum's operands start here on the tape's scratch stack (items that
-        // record sums of their own push above it and pop back to it).
+        // This sum's operands start at `start` on the tape's scratch stack (items
+        // that record sums of their own push above it and pop back to it).
         let mut start = 0;
-        if let Some(t) = tape {
-            let mut scratch = t.scratch.borrow_mut();
-            start = scratch.len();
-            scratch.push(first.index);
+        if let Some(t) = first.tape {
+            start = t.scratch_push(first.index);
         }
-        for x in iter {
-            value += x.value;
-            items += 1;
-            last = x;
-            if let Some(t) = x.tape {
-                let mut scratch = t.scratch.borrow_mut();
-                if tape.is_none() {
-                    tape = Some(t);
-                    start = scratch.len();
+        let init = (first.value, first, 1usize, first.tape);
+        let (value, last, items, tape) = iter.fold(init, |(value, _, items, tape), x| {
+            let tape = match x.tape {
+                Some(t) => {
+                    let at = t.scratch_push(x.index);
+                    if tape.is_none() {
+                        start = at;
+                    }
+                    Some(t)
                 }
-                scratch.push(x.index);
-            }
-        }
+                None => tape,
+            };
+            (value + x.value, x, items + 1, tape)
+        });
         let Some(t) = tape else {
             return Var::constant(value);
         };
