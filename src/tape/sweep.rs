@@ -29,6 +29,22 @@ pub(crate) fn adjoints<T: Scalar>(
     output: usize,
     adj: &mut Vec<T>,
 ) {
+    // A tape without n-ary nodes takes a loop without their test.
+    if terms.ops.is_empty() {
+        adjoints_of::<T, false>(nodes, terms, n, output, adj)
+    } else {
+        adjoints_of::<T, true>(nodes, terms, n, output, adj)
+    }
+}
+
+/// [`adjoints`]; `NARY`: the tape may hold n-ary nodes.
+fn adjoints_of<T: Scalar, const NARY: bool>(
+    nodes: &[Node<T>],
+    terms: &Terms<T>,
+    n: usize,
+    output: usize,
+    adj: &mut Vec<T>,
+) {
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     adj.clear();
     adj.resize(output + 1, T::zero());
@@ -39,7 +55,7 @@ pub(crate) fn adjoints<T: Scalar>(
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
         let vb = adj[k];
-        if node.is_nary() {
+        if NARY && node.is_nary() {
             // A scatter: x_j_bar += c_j v_bar.
             let careful = node.is_careful();
             for j in node.terms(ops) {
@@ -98,6 +114,26 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     output: usize,
     adj: &[T],
     buffers: &mut LaneBuffers<T>,
+    seed: impl FnMut(usize, &mut [T; L]),
+    out: impl FnMut(usize, &[T; L]),
+) {
+    // A tape without n-ary nodes takes loops without their test.
+    if terms.ops.is_empty() {
+        hvp_lanes_of::<T, L, false>(nodes, terms, n, output, adj, buffers, seed, out)
+    } else {
+        hvp_lanes_of::<T, L, true>(nodes, terms, n, output, adj, buffers, seed, out)
+    }
+}
+
+/// [`hvp_lanes`]; `NARY`: the tape may hold n-ary nodes.
+#[allow(clippy::too_many_arguments)]
+fn hvp_lanes_of<T: Scalar, const L: usize, const NARY: bool>(
+    nodes: &[Node<T>],
+    terms: &Terms<T>,
+    n: usize,
+    output: usize,
+    adj: &[T],
+    buffers: &mut LaneBuffers<T>,
     mut seed: impl FnMut(usize, &mut [T; L]),
     mut out: impl FnMut(usize, &[T; L]),
 ) {
@@ -120,7 +156,7 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     // Forward: tangents.
     for k in n + 1..=output {
         let node = &nodes[k];
-        if node.is_nary() {
+        if NARY && node.is_nary() {
             // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
             let careful = node.is_careful();
             let mut acc = [z; L];
@@ -148,7 +184,7 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     // Reverse: second-order adjoints.
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
-        if node.is_nary() {
+        if NARY && node.is_nary() {
             // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
             let (careful, vb2) = (node.is_careful(), a2[k]);
             for j in node.terms(ops) {
