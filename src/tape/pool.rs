@@ -35,6 +35,7 @@ thread_local! {
 }
 
 /// A buffer of type `B` from this thread's pool (empty if none is there).
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 pub(crate) fn take<B: Pooled>() -> B {
     BUFFERS.with(|pool| {
         let mut pool = pool.borrow_mut();
@@ -48,6 +49,7 @@ pub(crate) fn take<B: Pooled>() -> B {
 /// Gives a buffer back to this thread's pool, into a slot of its type (one slot per
 /// type: the larger of the kept and the given buffer stays), unless it holds more
 /// than [`Pooled::KEEP`] ([`KEEP_BYTES`] unless the type says otherwise).
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 pub(crate) fn give<B: Pooled>(buffer: B) {
     if buffer.bytes() > B::KEEP {
         return;
@@ -61,6 +63,35 @@ pub(crate) fn give<B: Pooled>(buffer: B) {
             }
         } else {
             pool.push(Box::new(buffer));
+        }
+    });
+}
+
+/// [`take`], boxed: the pool's own box is handed out, so nothing is copied (a
+/// fresh box only when the pool has none of this type).
+pub(crate) fn take_boxed<B: Pooled>() -> Box<B> {
+    let found = BUFFERS.try_with(|pool| {
+        let mut pool = pool.borrow_mut();
+        let i = pool.iter().position(|b| b.is::<B>())?;
+        pool.swap_remove(i).downcast::<B>().ok()
+    });
+    found.ok().flatten().unwrap_or_default()
+}
+
+/// [`give`], boxed: the box itself goes back into the pool.
+pub(crate) fn give_boxed<B: Pooled>(buffer: Box<B>) {
+    if buffer.bytes() > B::KEEP {
+        return;
+    }
+    let _ = BUFFERS.try_with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if let Some(slot) = pool.iter_mut().find(|b| b.is::<B>()) {
+            let kept = slot.downcast_ref::<B>().map_or(0, Pooled::bytes);
+            if buffer.bytes() >= kept {
+                *slot = buffer;
+            }
+        } else {
+            pool.push(buffer);
         }
     });
 }

@@ -28,16 +28,12 @@ use std::cell::RefCell;
 /// ```
 #[derive(Debug)]
 pub struct Recording<T: Scalar + 'static = f64> {
-    nodes: Vec<Node<T>>,
-    /// The n-ary nodes' operands and coefficients.
-    terms: Terms<T>,
-    /// The scratch stack of the recording's sums (kept for the pool).
-    scratch: Vec<u32>,
+    /// The tape and sweep buffers, boxed: taken from and given back to the pool
+    /// without copying (`None` only while being dropped).
+    buf: Option<Box<Buffers<T>>>,
     n: usize,
     output: usize,
     value: T,
-    adjoints: Vec<T>,
-    buffers: RefCell<LaneBuffers<T>>,
 }
 
 /// Every buffer of one recording, taken from this thread's pool and given back to
@@ -45,10 +41,13 @@ pub struct Recording<T: Scalar + 'static = f64> {
 #[derive(Debug)]
 pub(crate) struct Buffers<T> {
     nodes: Vec<Node<T>>,
+    /// The n-ary nodes' operands and coefficients.
     terms: Terms<T>,
+    /// The scratch stack of the recording's sums (kept for the pool).
     scratch: Vec<u32>,
+    /// First-order adjoints of the nodes up to the output.
     adjoints: Vec<T>,
-    lanes: LaneBuffers<T>,
+    lanes: RefCell<LaneBuffers<T>>,
 }
 
 impl<T> Default for Buffers<T> {
@@ -58,7 +57,7 @@ impl<T> Default for Buffers<T> {
             terms: Terms::default(),
             scratch: Vec::new(),
             adjoints: Vec::new(),
-            lanes: LaneBuffers::default(),
+            lanes: RefCell::default(),
         }
     }
 }
@@ -72,13 +71,13 @@ impl<T: 'static> Pooled for Buffers<T> {
             + self.terms.coefs.bytes()
             + self.scratch.bytes()
             + self.adjoints.bytes()
-            + self.lanes.bytes()
+            + self.lanes.borrow().bytes()
     }
 }
 
 impl<T: 'static> Buffers<T> {
     /// Frees each buffer that holds more than [`pool::KEEP_BYTES`].
-    fn trim(mut self) -> Self {
+    fn trim(&mut self) {
         fn cap<B: Pooled>(b: &mut B) {
             if b.bytes() > pool::KEEP_BYTES {
                 *b = B::default();
@@ -89,8 +88,7 @@ impl<T: 'static> Buffers<T> {
         cap(&mut self.terms.coefs);
         cap(&mut self.scratch);
         cap(&mut self.adjoints);
-        cap(&mut self.lanes);
-        self
+        cap(self.lanes.get_mut());
     }
 }
 
@@ -122,26 +120,20 @@ impl<T: Base> Recording<T> {
     {
         let n = check_point(x)?;
         let too_large = Error::TapeTooLarge { limit: MAX_NODES };
-        let Buffers {
-            nodes,
-            terms,
-            scratch,
-            adjoints: mut adj,
-            lanes,
-        } = pool::take::<Buffers<T>>();
-        let give_back = |(nodes, terms, scratch), adjoints, lanes| {
-            pool::give(Buffers {
-                nodes,
-                terms,
-                scratch,
-                adjoints,
-                lanes,
-            })
+        let mut buf = pool::take_boxed::<Buffers<T>>();
+        let parts = (
+            std::mem::take(&mut buf.nodes),
+            std::mem::take(&mut buf.terms),
+            std::mem::take(&mut buf.scratch),
+        );
+        let give_back = |mut buf: Box<Buffers<T>>, (nodes, terms, scratch)| {
+            (buf.nodes, buf.terms, buf.scratch) = (nodes, terms, scratch);
+            pool::give_boxed(buf);
         };
-        let tape = match Tape::with_inputs(n, (nodes, terms, scratch)) {
+        let tape = match Tape::with_inputs(n, parts) {
             Ok(tape) => tape,
             Err(parts) => {
-                give_back(parts, adj, lanes);
+                give_back(buf, parts);
                 return Err(too_large);
             }
         };
@@ -165,32 +157,30 @@ impl<T: Base> Recording<T> {
             let y = f(inputs);
             (y.index() as usize, y.base_value())
         };
-        let (nodes, terms, scratch) = match tape.into_parts() {
+        let parts = match tape.into_parts() {
             Ok(parts) => parts,
             Err(parts) => {
-                give_back(parts, adj, lanes);
+                give_back(buf, parts);
                 return Err(too_large);
             }
         };
         // The value's own part only: a non-finite derivative part of a nested value
         // (the gradient along `v` in `hvp`) is a gradient error, found below.
         if !value.value().is_finite() {
-            give_back((nodes, terms, scratch), adj, lanes);
+            give_back(buf, parts);
             return Err(Error::NonFiniteValue {
                 value: value.value(),
             });
         }
-        adjoints(&nodes, &terms, n, output, &mut adj);
-        adj.resize(adj.len().max(n + 1), T::zero());
+        (buf.nodes, buf.terms, buf.scratch) = parts;
+        let b = &mut *buf;
+        adjoints(&b.nodes, &b.terms, n, output, &mut b.adjoints);
+        b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
         Ok(Recording {
-            nodes,
-            terms,
-            scratch,
+            buf: Some(buf),
             n,
             output,
             value,
-            adjoints: adj,
-            buffers: RefCell::new(lanes),
         })
     }
 
@@ -200,7 +190,7 @@ impl<T: Base> Recording<T> {
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
         let rec = Self::new_unchecked(f, x)?;
-        let adj = &rec.adjoints;
+        let adj = &rec.buf().adjoints;
         if let Some(i) = (0..rec.n).find(|&i| !adj[i + 1].is_finite()) {
             return Err(Error::NonFiniteGradient {
                 index: i,
@@ -210,9 +200,17 @@ impl<T: Base> Recording<T> {
         Ok(rec)
     }
 
+    /// The buffers (present until the recording is dropped).
+    #[inline]
+    fn buf(&self) -> &Buffers<T> {
+        self.buf
+            .as_deref()
+            .expect("a recording's buffers are only taken by drop")
+    }
+
     /// The adjoints of the inputs (the gradient), unchecked.
     pub(crate) fn input_adjoints(&self) -> &[T] {
-        &self.adjoints[1..=self.n]
+        &self.buf().adjoints[1..=self.n]
     }
 
     /// Number of inputs.
@@ -231,7 +229,7 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.operations(), 2);
     /// ```
     pub fn operations(&self) -> usize {
-        self.nodes.len() - self.n - 1
+        self.buf().nodes.len() - self.n - 1
     }
 
     /// The function value at the recorded point.
@@ -250,7 +248,7 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.gradient().as_slice(), &[5.0, 3.0]);
     /// ```
     pub fn gradient(&self) -> DVector<T> {
-        DVector::from_iterator(self.n, self.adjoints[1..=self.n].iter().copied())
+        DVector::from_iterator(self.n, self.buf().adjoints[1..=self.n].iter().copied())
     }
 
     /// Inputs the output does not depend on at all (structurally, from the tape).
@@ -260,7 +258,12 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.independent_inputs(), vec![1]);
     /// ```
     pub fn independent_inputs(&self) -> Vec<usize> {
-        independent_inputs(&self.nodes, &self.terms.ops, self.n, self.output)
+        independent_inputs(
+            &self.buf().nodes,
+            &self.buf().terms.ops,
+            self.n,
+            self.output,
+        )
     }
 
     /// The Hessian-vector product `H v` (one tangent sweep and one reverse sweep).
@@ -290,7 +293,13 @@ impl<T: Base> Recording<T> {
     /// columns, both triangles), or `None` when finding it would cost more than
     /// `budget` (see [`hessian_pattern`]).
     pub(crate) fn pattern_rows(&self, budget: usize) -> Option<(Vec<usize>, Vec<u32>)> {
-        hessian_pattern(&self.nodes, &self.terms.ops, self.n, self.output, budget)
+        hessian_pattern(
+            &self.buf().nodes,
+            &self.buf().terms.ops,
+            self.n,
+            self.output,
+            budget,
+        )
     }
 
     /// Whether this recording ran exactly the operations whose structure words are
@@ -308,8 +317,8 @@ impl<T: Base> Recording<T> {
     /// Length of the n-ary side arrays used by the nodes up to the output (they are
     /// appended in node order).
     fn terms_len(&self) -> usize {
-        let ops = &self.terms.ops;
-        self.nodes[..self.sweep_len()]
+        let ops = &self.buf().terms.ops;
+        self.buf().nodes[..self.sweep_len()]
             .iter()
             .rev()
             .find(|node| node.is_nary())
@@ -327,9 +336,11 @@ impl<T: Base> Recording<T> {
     /// they have the same sparsity pattern. Compared exactly, never by hash, so a
     /// reused pattern can never be a wrong one. [`Recording::structure_len`] words.
     pub(crate) fn structure_words(&self) -> impl Iterator<Item = u64> + '_ {
-        let nodes = self.nodes[..self.sweep_len()].iter().map(Node::structure);
+        let nodes = self.buf().nodes[..self.sweep_len()]
+            .iter()
+            .map(Node::structure);
         nodes.chain(
-            self.terms.ops[..self.terms_len()]
+            self.buf().terms.ops[..self.terms_len()]
                 .iter()
                 .map(|&o| u64::from(o)),
         )
@@ -341,7 +352,7 @@ impl<T: Base> Recording<T> {
         seed: impl FnMut(usize, &mut [T; L]),
         out: impl FnMut(usize, &[T; L]),
     ) {
-        let mut buffers = self.buffers.borrow_mut();
+        let mut buffers = self.buf().lanes.borrow_mut();
         self.replay().sweep_with::<L>(&mut buffers, seed, out);
     }
 
@@ -350,11 +361,11 @@ impl<T: Base> Recording<T> {
     /// once, each with its own buffers.
     pub(crate) fn replay(&self) -> Replay<'_, T> {
         Replay {
-            nodes: &self.nodes,
-            terms: &self.terms,
+            nodes: &self.buf().nodes,
+            terms: &self.buf().terms,
             n: self.n,
             output: self.output,
-            adjoints: &self.adjoints,
+            adjoints: &self.buf().adjoints,
         }
     }
 }
@@ -393,13 +404,9 @@ impl<T: Scalar> Replay<'_, T> {
 impl<T: Scalar + 'static> Drop for Recording<T> {
     /// Gives the buffers back to this thread's pool.
     fn drop(&mut self) {
-        let buffers = Buffers {
-            nodes: std::mem::take(&mut self.nodes),
-            terms: std::mem::take(&mut self.terms),
-            scratch: std::mem::take(&mut self.scratch),
-            adjoints: std::mem::take(&mut self.adjoints),
-            lanes: std::mem::take(self.buffers.get_mut()),
-        };
-        pool::give(buffers.trim());
+        if let Some(mut buf) = self.buf.take() {
+            buf.trim();
+            pool::give_boxed(buf);
+        }
     }
 }
