@@ -229,7 +229,7 @@ fn auto_decision<T: Base>(rec: &Recording<T>) -> Decision {
     let decision = Structure::find_within(rec, Budget::auto(rec), n * n / 4)
         .filter(|s| s.colors() * 4 <= n)
         .map(Rc::new);
-    if rec.sweep_len() <= MEMO_MAX_WORDS {
+    if rec.structure_len() <= MEMO_MAX_WORDS {
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             let mut words = memo.take().map(|m| m.structure).unwrap_or_default();

@@ -7,6 +7,20 @@
 /// `Scalar` impl.
 macro_rules! impl_number_ops {
     ([$($gen:tt)*] $ty:ty) => {
+        $crate::number_ops::impl_number_ops!(@without_sum [$($gen)*] $ty);
+        impl<$($gen)*> ::std::iter::Sum for $ty {
+            #[inline]
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                let mut it = iter;
+                match it.next() {
+                    Some(first) => it.fold(first, |a, b| a + b),
+                    None => <$ty as $crate::Scalar>::zero(),
+                }
+            }
+        }
+    };
+    // Everything but `Sum` (the tape records a sum as one node).
+    (@without_sum [$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> ::std::ops::AddAssign for $ty {
             #[inline]
             fn add_assign(&mut self, rhs: Self) {
@@ -57,16 +71,6 @@ macro_rules! impl_number_ops {
             #[inline]
             fn div(self, rhs: $ty) -> $ty {
                 <$ty as $crate::Scalar>::from_f64(self) / rhs
-            }
-        }
-        impl<$($gen)*> ::std::iter::Sum for $ty {
-            #[inline]
-            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
-                let mut it = iter;
-                match it.next() {
-                    Some(first) => it.fold(first, |a, b| a + b),
-                    None => <$ty as $crate::Scalar>::zero(),
-                }
             }
         }
         impl<$($gen)*> ::std::iter::Product for $ty {

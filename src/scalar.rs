@@ -160,6 +160,21 @@ pub trait Scalar:
     fn one() -> Self {
         Self::from_f64(1.0)
     }
+    /// `xs[0] * coeffs[0] + xs[1] * coeffs[1] + ...` with constant coefficients
+    /// (pairs up to the shorter slice; zero when empty), summed left to right. The
+    /// tape records it as one node instead of a product and a sum per term, so
+    /// prefer it for a matrix-vector product with a constant matrix.
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// assert_eq!(f64::dot_const(&[1.0, 2.0], &[3.0, 4.0]), 11.0);
+    /// let g = hyperhess::gradient(|x| Scalar::dot_const(&[2.0, 5.0], x), &[1.0, 1.0]);
+    /// assert_eq!(g.unwrap().as_slice(), &[2.0, 5.0]);
+    /// ```
+    #[inline]
+    fn dot_const(coeffs: &[f64], xs: &[Self]) -> Self {
+        coeffs.iter().zip(xs).map(|(&c, &x)| x * c).sum()
+    }
     /// `1 / self`.
     ///
     /// ```

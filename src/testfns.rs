@@ -115,10 +115,7 @@ pub fn chain<S: Scalar>(x: &[S]) -> S {
 /// assert!(log_sum_exp(&a, &[0.0, 0.0]) == 3f64.ln());
 /// ```
 pub fn log_sum_exp<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
-    let ax: Vec<S> = a
-        .iter()
-        .map(|row| row.iter().zip(x).map(|(&aij, &xj)| xj * aij).sum())
-        .collect();
+    let ax: Vec<S> = a.iter().map(|row| S::dot_const(row, x)).collect();
     let m = ax
         .iter()
         .map(Scalar::value)

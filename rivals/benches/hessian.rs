@@ -9,6 +9,7 @@
 //!   `Dual2SVec64<N>` / `Dual2DVec64` (one pass carrying the whole Hessian);
 //! - `echidna`: `echidna::hessian` (recording included, one H·v per column);
 //! - `analytic`: a hand-written Hessian; `f`: one plain evaluation (the unit);
+//! - `gradient`: [`hyperhess::gradient`] (recording and one reverse sweep);
 //! - `hvp`: [`hyperhess::hvp`] (recording included), `hvp_recorded`:
 //!   [`hyperhess::Recording::hvp`] on a kept recording, `echidna_hvp`: on its tape.
 //!
@@ -91,6 +92,9 @@ macro_rules! bench_function {
         g.bench_function("echidna", |b| b.iter(|| ech(black_box(&x))));
         g.bench_function("analytic", |b| b.iter(|| $analytic(black_box(&x))));
         g.bench_function("f", |b| b.iter(|| $ours(black_box(x.as_slice()))));
+        g.bench_function("gradient", |b| {
+            b.iter(|| hyperhess::gradient(|y| $ours(y), black_box(&x)).unwrap())
+        });
         // Hessian-vector products.
         let v: Vec<f64> = x.iter().map(|xi| xi.cos()).collect();
         g.bench_function("hvp", |b| {

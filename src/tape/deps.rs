@@ -4,16 +4,32 @@ use super::node::Node;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// The operands of node `k`: `a` and `b`, or an n-ary node's list (`ops`).
+#[inline]
+fn for_operands<T>(node: &Node<T>, ops: &[u32], mut f: impl FnMut(usize)) {
+    if node.is_nary() {
+        for j in node.terms(ops) {
+            f(ops[j] as usize);
+        }
+    } else {
+        f(node.a());
+        f(node.b());
+    }
+}
+
 /// Inputs (0-based) that no path of the tape connects to `output`: structural
 /// independence, read from the operations, not from zero values.
-pub(crate) fn independent_inputs<T>(nodes: &[Node<T>], n: usize, output: usize) -> Vec<usize> {
+pub(crate) fn independent_inputs<T>(
+    nodes: &[Node<T>],
+    ops: &[u32],
+    n: usize,
+    output: usize,
+) -> Vec<usize> {
     let mut reached = vec![false; output.max(n) + 1];
     reached[output] = true;
     for k in (n + 1..=output).rev() {
         if reached[k] {
-            let node = &nodes[k];
-            reached[node.a()] = true;
-            reached[node.b()] = true;
+            for_operands(&nodes[k], ops, |o| reached[o] = true);
         }
     }
     (0..n).filter(|&i| !reached[i + 1]).collect()
@@ -36,6 +52,7 @@ pub(crate) fn independent_inputs<T>(nodes: &[Node<T>], n: usize, output: usize) 
 /// (4 bytes each) and `2 * nnz + n` pairs (8 bytes each).
 pub(crate) fn hessian_pattern<T>(
     nodes: &[Node<T>],
+    ops: &[u32],
     n: usize,
     output: usize,
     max_entries: usize,
@@ -50,6 +67,15 @@ pub(crate) fn hessian_pattern<T>(
             continue;
         }
         let node = &nodes[k];
+        if node.is_nary() {
+            // Linear: operands are needed when this node is.
+            let need = needed[k];
+            for_operands(node, ops, |o| {
+                reached[o] = true;
+                needed[o] |= need;
+            });
+            continue;
+        }
         let (a, b, c) = (node.a(), node.b(), node.couples());
         reached[a] = true;
         reached[b] = true;
@@ -66,8 +92,20 @@ pub(crate) fn hessian_pattern<T>(
         }
     }
     let size = |r: (u32, u32)| (r.1 - r.0) as usize;
+    // For n-ary unions: `stamp[i] == k` when input `i` is already in node k's set.
+    let mut stamp: Vec<u32> = Vec::new();
     for k in n + 1..=output {
         if !needed[k] {
+            continue;
+        }
+        if nodes[k].is_nary() {
+            if stamp.is_empty() {
+                stamp = vec![0; n];
+            }
+            range[k] = union_of(&mut arena, &mut stamp, k as u32, &range, &nodes[k], ops);
+            if arena.len() > max_entries || arena.len() > u32::MAX as usize / 2 {
+                return None;
+            }
             continue;
         }
         let (ra, rb) = (range[nodes[k].a()], range[nodes[k].b()]);
@@ -99,6 +137,7 @@ pub(crate) fn hessian_pattern<T>(
     for k in n + 1..=output {
         let node = &nodes[k];
         let c = node.couples();
+        // (n-ary nodes are linear: no couplings.)
         if !reached[k] || !(c.aa || c.ab || c.bb) {
             continue;
         }
@@ -184,6 +223,42 @@ impl Hasher for MixHasher {
     fn write_u64(&mut self, v: u64) {
         self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
+}
+
+/// The dependency set of n-ary node `k`: the union of its operands' sets, as an
+/// arena range (an operand's own range when the union is just that set; else
+/// appended, deduplicated by `stamp` and sorted).
+fn union_of<T>(
+    arena: &mut Vec<u32>,
+    stamp: &mut [u32],
+    k: u32,
+    range: &[(u32, u32)],
+    node: &Node<T>,
+    ops: &[u32],
+) -> (u32, u32) {
+    let start = arena.len();
+    let mut largest = (0u32, 0u32);
+    for_operands(node, ops, |o| {
+        let r = range[o];
+        if r.1 - r.0 > largest.1 - largest.0 {
+            largest = r;
+        }
+        for t in r.0 as usize..r.1 as usize {
+            let i = arena[t];
+            if stamp[i as usize] != k {
+                stamp[i as usize] = k;
+                arena.push(i);
+            }
+        }
+    });
+    let merged = arena.len() - start;
+    // A union as large as an operand's set is that set: share it.
+    if merged == (largest.1 - largest.0) as usize {
+        arena.truncate(start);
+        return largest;
+    }
+    arena[start..].sort_unstable();
+    (start as u32, arena.len() as u32)
 }
 
 /// Appends the sorted union of two sorted arena ranges.

@@ -7,6 +7,11 @@
 /// it zero), so every sweep is branch-free. The top bits of the indices carry the
 /// structural nonlinearity flags the sparsity pattern needs (see [`Node::couples`]),
 /// and one flag marks a node whose products need care (see [`Node::is_careful`]).
+///
+/// An n-ary linear node `v = sum_j c_j x_j` ([`Node::nary`]: a sum, a dot product
+/// with constant coefficients) keeps its operands and coefficients in the
+/// recording's side arrays: `a` is the offset of its operand count there, and `b`
+/// holds [`NARY`], an index no node can have; its five partials are unused.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node<T> {
     a: u32,
@@ -23,6 +28,23 @@ pub(crate) struct Node<T> {
     pub dbb: T,
 }
 
+/// The n-ary nodes' side arrays: each node's operand count, then its operands
+/// (`ops`), and its coefficients at the same offsets (`coefs`; zero at the count).
+#[derive(Debug)]
+pub(crate) struct Terms<T> {
+    pub ops: Vec<u32>,
+    pub coefs: Vec<T>,
+}
+
+impl<T> Default for Terms<T> {
+    fn default() -> Self {
+        Terms {
+            ops: Vec::new(),
+            coefs: Vec::new(),
+        }
+    }
+}
+
 /// Flag bit: the second partial is structurally nonzero (on `a` for `aa`, on `b`
 /// for `bb`; the cross flag sits on `b`'s second-highest bit).
 const SELF_FLAG: u32 = 1 << 31;
@@ -34,6 +56,12 @@ const INDEX_MASK: u32 = CROSS_FLAG - 1;
 
 /// The largest number of nodes a tape can hold (indices keep two flag bits).
 pub(crate) const MAX_NODES: usize = INDEX_MASK as usize;
+
+/// `b` of an n-ary node: an index past [`MAX_NODES`], so never a real operand.
+const NARY: u32 = INDEX_MASK;
+
+/// The largest offset into the n-ary side arrays.
+pub(crate) const MAX_TERMS: usize = INDEX_MASK as usize;
 
 /// Which second partials of a node are structurally nonzero: the operations, not the
 /// values at the point, decide (so `sin''(0) = 0` still counts).
@@ -74,6 +102,38 @@ impl<T> Node<T> {
             dab,
             dbb,
         }
+    }
+    /// An n-ary linear node whose operand count sits at offset `start` of the side
+    /// arrays, followed by its operands (coefficients at the same offsets);
+    /// `finite`: every coefficient is finite.
+    #[inline]
+    pub fn nary(start: u32, finite: bool, zero: T) -> Self
+    where
+        T: Copy,
+    {
+        debug_assert!(start <= INDEX_MASK);
+        Node {
+            a: start | if finite { 0 } else { CAREFUL_FLAG },
+            b: NARY,
+            da: zero,
+            db: zero,
+            daa: zero,
+            dab: zero,
+            dbb: zero,
+        }
+    }
+    /// `true` for an n-ary linear node ([`Node::nary`]): its operands are
+    /// `ops[a() + 1..][..ops[a()]]`, not `a()` and `b()`.
+    #[inline(always)]
+    pub fn is_nary(&self) -> bool {
+        self.b == NARY
+    }
+    /// The offsets of an n-ary node's operands (and coefficients) in the side
+    /// arrays `ops` (and `coefs`).
+    #[inline(always)]
+    pub fn terms(&self, ops: &[u32]) -> std::ops::Range<usize> {
+        let start = self.a() + 1;
+        start..start + ops[start - 1] as usize
     }
     /// First operand's index.
     #[inline(always)]
@@ -142,5 +202,10 @@ mod tests {
         let n = Node::new(7, 0, [0.0; 5], Curvature::LINEAR, true);
         let want = (7, 0, Curvature::LINEAR, false);
         assert_eq!((n.a(), n.b(), n.couples(), n.is_careful()), want);
+        assert!(!n.is_nary());
+        let n = Node::nary(5, false, 0.0);
+        let ops = [0, 0, 0, 0, 0, 2, 3, 4];
+        assert!(n.is_nary() && n.is_careful() && n.is_linear());
+        assert_eq!((n.terms(&ops), n.couples()), (6..8, Curvature::LINEAR));
     }
 }

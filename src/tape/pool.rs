@@ -18,6 +18,8 @@ pub(crate) const KEEP_BYTES: usize = 16 << 20;
 
 /// A buffer that knows how much memory it holds.
 pub(crate) trait Pooled: Default + 'static {
+    /// The most bytes a kept buffer may hold.
+    const KEEP: usize = KEEP_BYTES;
     /// Bytes of capacity held.
     fn bytes(&self) -> usize;
 }
@@ -33,6 +35,7 @@ thread_local! {
 }
 
 /// A buffer of type `B` from this thread's pool (empty if none is there).
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 pub(crate) fn take<B: Pooled>() -> B {
     BUFFERS.with(|pool| {
         let mut pool = pool.borrow_mut();
@@ -45,9 +48,10 @@ pub(crate) fn take<B: Pooled>() -> B {
 
 /// Gives a buffer back to this thread's pool, into a slot of its type (one slot per
 /// type: the larger of the kept and the given buffer stays), unless it holds more
-/// than [`KEEP_BYTES`].
+/// than [`Pooled::KEEP`] ([`KEEP_BYTES`] unless the type says otherwise).
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 pub(crate) fn give<B: Pooled>(buffer: B) {
-    if buffer.bytes() > KEEP_BYTES {
+    if buffer.bytes() > B::KEEP {
         return;
     }
     // During thread teardown the pool may be gone: then the buffer is just dropped.
@@ -59,6 +63,35 @@ pub(crate) fn give<B: Pooled>(buffer: B) {
             }
         } else {
             pool.push(Box::new(buffer));
+        }
+    });
+}
+
+/// [`take`], boxed: the pool's own box is handed out, so nothing is copied (a
+/// fresh box only when the pool has none of this type).
+pub(crate) fn take_boxed<B: Pooled>() -> Box<B> {
+    let found = BUFFERS.try_with(|pool| {
+        let mut pool = pool.borrow_mut();
+        let i = pool.iter().position(|b| b.is::<B>())?;
+        pool.swap_remove(i).downcast::<B>().ok()
+    });
+    found.ok().flatten().unwrap_or_default()
+}
+
+/// [`give`], boxed: the box itself goes back into the pool.
+pub(crate) fn give_boxed<B: Pooled>(buffer: Box<B>) {
+    if buffer.bytes() > B::KEEP {
+        return;
+    }
+    let _ = BUFFERS.try_with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if let Some(slot) = pool.iter_mut().find(|b| b.is::<B>()) {
+            let kept = slot.downcast_ref::<B>().map_or(0, Pooled::bytes);
+            if buffer.bytes() >= kept {
+                *slot = buffer;
+            }
+        } else {
+            pool.push(buffer);
         }
     });
 }
@@ -107,10 +140,9 @@ mod tests {
         .unwrap();
         let _ = rec.hvp(&[1.0, 0.0, 0.0, 0.0]).unwrap();
         drop(rec);
-        let held = kept::<Vec<super::super::node::Node<f64>>>()
-            + kept::<Vec<f64>>()
-            + kept::<super::super::sweep::LaneBuffers<f64>>();
-        assert!(held <= 3 * KEEP_BYTES, "{held} bytes kept");
-        assert_eq!(kept::<Vec<super::super::node::Node<f64>>>(), 0);
+        // Each of the recording's buffers is kept only up to the cap: the nodes
+        // (over it) are freed, the rest kept.
+        let held = kept::<super::super::recording::Buffers<f64>>();
+        assert!(held <= 2 * KEEP_BYTES, "{held} bytes kept");
     }
 }

@@ -2,8 +2,8 @@
 //! Hessian-vector products and Hessian.
 
 use super::deps::{hessian_pattern, independent_inputs};
-use super::node::{MAX_NODES, Node};
-use super::pool;
+use super::node::{MAX_NODES, Node, Terms};
+use super::pool::{self, Pooled};
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
 use crate::error::{Error, check_direction, check_point};
@@ -28,13 +28,72 @@ use std::cell::RefCell;
 /// ```
 #[derive(Debug)]
 pub struct Recording<T: Scalar + 'static = f64> {
-    nodes: Vec<Node<T>>,
+    /// The tape and sweep buffers, boxed: taken from and given back to the pool
+    /// without copying (`None` only while being dropped).
+    buf: Option<Box<Buffers<T>>>,
     n: usize,
     output: usize,
     value: T,
-    adjoints: Vec<T>,
-    buffers: RefCell<LaneBuffers<T>>,
 }
+
+/// Every buffer of one recording, taken from this thread's pool and given back to
+/// it as one (one pool lookup per recording instead of one per buffer).
+#[derive(Debug)]
+pub(crate) struct Buffers<T> {
+    nodes: Vec<Node<T>>,
+    /// The n-ary nodes' operands and coefficients.
+    terms: Terms<T>,
+    /// The scratch stack of the recording's sums (kept for the pool).
+    scratch: Vec<u32>,
+    /// First-order adjoints of the nodes up to the output.
+    adjoints: Vec<T>,
+    lanes: RefCell<LaneBuffers<T>>,
+}
+
+impl<T> Default for Buffers<T> {
+    fn default() -> Self {
+        Buffers {
+            nodes: Vec::new(),
+            terms: Terms::default(),
+            scratch: Vec::new(),
+            adjoints: Vec::new(),
+            lanes: RefCell::default(),
+        }
+    }
+}
+
+impl<T: 'static> Pooled for Buffers<T> {
+    /// Each buffer is kept only up to [`pool::KEEP_BYTES`] (see [`Buffers::trim`]).
+    const KEEP: usize = 6 * pool::KEEP_BYTES;
+    fn bytes(&self) -> usize {
+        self.nodes.bytes()
+            + self.terms.ops.bytes()
+            + self.terms.coefs.bytes()
+            + self.scratch.bytes()
+            + self.adjoints.bytes()
+            + self.lanes.borrow().bytes()
+    }
+}
+
+impl<T: 'static> Buffers<T> {
+    /// Frees each buffer that holds more than [`pool::KEEP_BYTES`].
+    fn trim(&mut self) {
+        fn cap<B: Pooled>(b: &mut B) {
+            if b.bytes() > pool::KEEP_BYTES {
+                *b = B::default();
+            }
+        }
+        cap(&mut self.nodes);
+        cap(&mut self.terms.ops);
+        cap(&mut self.terms.coefs);
+        cap(&mut self.scratch);
+        cap(&mut self.adjoints);
+        cap(self.lanes.get_mut());
+    }
+}
+
+/// Up to this many inputs, the input variables live in an array on the stack.
+const SMALL_INPUTS: usize = 16;
 
 /// Records `f` at `x`. Errors: [`Error::EmptyInput`], [`Error::NonFiniteInput`],
 /// [`Error::NonFiniteValue`], [`Error::NonFiniteGradient`], [`Error::TapeTooLarge`].
@@ -61,41 +120,67 @@ impl<T: Base> Recording<T> {
     {
         let n = check_point(x)?;
         let too_large = Error::TapeTooLarge { limit: MAX_NODES };
-        let tape = Tape::with_inputs(n, pool::take()).ok_or_else(|| too_large.clone())?;
+        let mut buf = pool::take_boxed::<Buffers<T>>();
+        let parts = (
+            std::mem::take(&mut buf.nodes),
+            std::mem::take(&mut buf.terms),
+            std::mem::take(&mut buf.scratch),
+        );
+        let give_back = |mut buf: Box<Buffers<T>>, (nodes, terms, scratch)| {
+            (buf.nodes, buf.terms, buf.scratch) = (nodes, terms, scratch);
+            pool::give_boxed(buf);
+        };
+        let tape = match Tape::with_inputs(n, parts) {
+            Ok(tape) => tape,
+            Err(parts) => {
+                give_back(buf, parts);
+                return Err(too_large);
+            }
+        };
         let (output, value) = {
-            let inputs: Vec<Var<'_, T>> = x
-                .iter()
-                .enumerate()
-                .map(|(i, &xi)| Var::input(&tape, i, xi))
-                .collect();
-            let y = f(&inputs);
+            // Small inputs on the stack: no allocation per call.
+            let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
+            let large: Vec<Var<'_, T>>;
+            let inputs = if n <= SMALL_INPUTS {
+                for (i, (s, &xi)) in small.iter_mut().zip(x).enumerate() {
+                    *s = Var::input(&tape, i, xi);
+                }
+                &small[..n]
+            } else {
+                large = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &xi)| Var::input(&tape, i, xi))
+                    .collect();
+                &large[..]
+            };
+            let y = f(inputs);
             (y.index() as usize, y.base_value())
         };
-        let nodes = match tape.into_nodes() {
-            Ok(nodes) => nodes,
-            Err(nodes) => {
-                pool::give(nodes);
+        let parts = match tape.into_parts() {
+            Ok(parts) => parts,
+            Err(parts) => {
+                give_back(buf, parts);
                 return Err(too_large);
             }
         };
         // The value's own part only: a non-finite derivative part of a nested value
         // (the gradient along `v` in `hvp`) is a gradient error, found below.
         if !value.value().is_finite() {
-            pool::give(nodes);
+            give_back(buf, parts);
             return Err(Error::NonFiniteValue {
                 value: value.value(),
             });
         }
-        let mut adj: Vec<T> = pool::take();
-        adjoints(&nodes, n, output, &mut adj);
-        adj.resize(adj.len().max(n + 1), T::zero());
+        (buf.nodes, buf.terms, buf.scratch) = parts;
+        let b = &mut *buf;
+        adjoints(&b.nodes, &b.terms, n, output, &mut b.adjoints);
+        b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
         Ok(Recording {
-            nodes,
+            buf: Some(buf),
             n,
             output,
             value,
-            adjoints: adj,
-            buffers: RefCell::new(pool::take()),
         })
     }
 
@@ -105,7 +190,7 @@ impl<T: Base> Recording<T> {
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
         let rec = Self::new_unchecked(f, x)?;
-        let adj = &rec.adjoints;
+        let adj = &rec.buf().adjoints;
         if let Some(i) = (0..rec.n).find(|&i| !adj[i + 1].is_finite()) {
             return Err(Error::NonFiniteGradient {
                 index: i,
@@ -115,9 +200,17 @@ impl<T: Base> Recording<T> {
         Ok(rec)
     }
 
+    /// The buffers (present until the recording is dropped).
+    #[inline]
+    fn buf(&self) -> &Buffers<T> {
+        self.buf
+            .as_deref()
+            .expect("a recording's buffers are only taken by drop")
+    }
+
     /// The adjoints of the inputs (the gradient), unchecked.
     pub(crate) fn input_adjoints(&self) -> &[T] {
-        &self.adjoints[1..=self.n]
+        &self.buf().adjoints[1..=self.n]
     }
 
     /// Number of inputs.
@@ -136,7 +229,7 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.operations(), 2);
     /// ```
     pub fn operations(&self) -> usize {
-        self.nodes.len() - self.n - 1
+        self.buf().nodes.len() - self.n - 1
     }
 
     /// The function value at the recorded point.
@@ -155,7 +248,7 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.gradient().as_slice(), &[5.0, 3.0]);
     /// ```
     pub fn gradient(&self) -> DVector<T> {
-        DVector::from_iterator(self.n, self.adjoints[1..=self.n].iter().copied())
+        DVector::from_iterator(self.n, self.buf().adjoints[1..=self.n].iter().copied())
     }
 
     /// Inputs the output does not depend on at all (structurally, from the tape).
@@ -165,7 +258,12 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.independent_inputs(), vec![1]);
     /// ```
     pub fn independent_inputs(&self) -> Vec<usize> {
-        independent_inputs(&self.nodes, self.n, self.output)
+        independent_inputs(
+            &self.buf().nodes,
+            &self.buf().terms.ops,
+            self.n,
+            self.output,
+        )
     }
 
     /// The Hessian-vector product `H v` (one tangent sweep and one reverse sweep).
@@ -200,14 +298,37 @@ impl<T: Base> Recording<T> {
         max_entries: usize,
         max_pairs: usize,
     ) -> Option<(Vec<usize>, Vec<u32>)> {
-        hessian_pattern(&self.nodes, self.n, self.output, max_entries, max_pairs)
+        hessian_pattern(
+            &self.buf().nodes,
+            &self.buf().terms.ops,
+            self.n,
+            self.output,
+            max_entries,
+            max_pairs,
+        )
     }
 
     /// Whether this recording ran exactly the operations whose structure words are
     /// `stored` (see [`Recording::structure_words`]), compared word by word.
     pub(crate) fn has_structure(&self, stored: &[u64]) -> bool {
-        let words = self.structure_words();
-        words.len() == stored.len() && words.zip(stored).all(|(a, &b)| a == b)
+        self.structure_len() == stored.len()
+            && self.structure_words().zip(stored).all(|(a, &b)| a == b)
+    }
+
+    /// Number of structure words ([`Recording::structure_words`]).
+    pub(crate) fn structure_len(&self) -> usize {
+        self.sweep_len() + self.terms_len()
+    }
+
+    /// Length of the n-ary side arrays used by the nodes up to the output (they are
+    /// appended in node order).
+    fn terms_len(&self) -> usize {
+        let ops = &self.buf().terms.ops;
+        self.buf().nodes[..self.sweep_len()]
+            .iter()
+            .rev()
+            .find(|node| node.is_nary())
+            .map_or(0, |node| node.terms(ops).end)
     }
 
     /// Number of nodes up to the output: the length of every sweep.
@@ -216,13 +337,19 @@ impl<T: Base> Recording<T> {
     }
 
     /// The recorded structure, one word per node up to the output (operands and
-    /// curvature flags): two recordings with equal words ran the same operations, so
+    /// curvature flags), then one per entry of the n-ary nodes' operand lists (with
+    /// their counts): two recordings with equal words ran the same operations, so
     /// they have the same sparsity pattern. Compared exactly, never by hash, so a
-    /// reused pattern can never be a wrong one.
-    pub(crate) fn structure_words(&self) -> impl ExactSizeIterator<Item = u64> + '_ {
-        self.nodes[..=self.output.max(self.n)]
+    /// reused pattern can never be a wrong one. [`Recording::structure_len`] words.
+    pub(crate) fn structure_words(&self) -> impl Iterator<Item = u64> + '_ {
+        let nodes = self.buf().nodes[..self.sweep_len()]
             .iter()
-            .map(Node::structure)
+            .map(Node::structure);
+        nodes.chain(
+            self.buf().terms.ops[..self.terms_len()]
+                .iter()
+                .map(|&o| u64::from(o)),
+        )
     }
 
     /// One lane sweep with this recording's buffers.
@@ -231,7 +358,7 @@ impl<T: Base> Recording<T> {
         seed: impl FnMut(usize, &mut [T; L]),
         out: impl FnMut(usize, &[T; L]),
     ) {
-        let mut buffers = self.buffers.borrow_mut();
+        let mut buffers = self.buf().lanes.borrow_mut();
         self.replay().sweep_with::<L>(&mut buffers, seed, out);
     }
 
@@ -240,10 +367,11 @@ impl<T: Base> Recording<T> {
     /// once, each with its own buffers.
     pub(crate) fn replay(&self) -> Replay<'_, T> {
         Replay {
-            nodes: &self.nodes,
+            nodes: &self.buf().nodes,
+            terms: &self.buf().terms,
             n: self.n,
             output: self.output,
-            adjoints: &self.adjoints,
+            adjoints: &self.buf().adjoints,
         }
     }
 }
@@ -252,6 +380,7 @@ impl<T: Base> Recording<T> {
 #[derive(Clone, Copy)]
 pub(crate) struct Replay<'a, T> {
     nodes: &'a [Node<T>],
+    terms: &'a Terms<T>,
     n: usize,
     output: usize,
     adjoints: &'a [T],
@@ -267,6 +396,7 @@ impl<T: Scalar> Replay<'_, T> {
     ) {
         hvp_lanes::<T, L>(
             self.nodes,
+            self.terms,
             self.n,
             self.output,
             self.adjoints,
@@ -280,8 +410,9 @@ impl<T: Scalar> Replay<'_, T> {
 impl<T: Scalar + 'static> Drop for Recording<T> {
     /// Gives the buffers back to this thread's pool.
     fn drop(&mut self) {
-        pool::give(std::mem::take(&mut self.nodes));
-        pool::give(std::mem::take(&mut self.adjoints));
-        pool::give(std::mem::take(self.buffers.get_mut()));
+        if let Some(mut buf) = self.buf.take() {
+            buf.trim();
+            pool::give_boxed(buf);
+        }
     }
 }

@@ -12,31 +12,51 @@
 //! gradient and `x_bar'` is `H x'`. Node 0 is the constant slot: its tangent is
 //! zero and whatever accumulates in its adjoints is never read.
 //!
-//! A node with a non-finite partial ([`Node::is_careful`]) takes a slower path that
-//! skips each product with a zero tangent or adjoint ([`times`]), as the forward
-//! engine skips zero tangents: a node that does not reach the output (zero
-//! adjoints), or a direction that does not move its operand (zero tangent), then
-//! contributes nothing instead of `0 * inf = NaN`.
+//! A careful node ([`Node::is_careful`]: a non-finite partial, or a zero first
+//! partial on a variable operand) takes a slower path that skips each product with
+//! a zero factor ([`times`]), as the forward engine's chain rule does: a node that
+//! does not reach the output (zero adjoints), a direction that does not move its
+//! operand (zero tangent), or a zero partial between an infinite one and the inputs
+//! then contributes nothing instead of `0 * inf = NaN`. Each sweep runs fast first
+//! and carefully only when the fast result is not finite, so the hot loops carry no
+//! per-node test.
 
-use super::node::Node;
+use super::node::{Node, Terms};
 use crate::Scalar;
 
 /// First-order adjoints of every node up to `output` (one reverse sweep; a second,
 /// careful one only when the first met a non-finite number).
-pub(crate) fn adjoints<T: Scalar>(nodes: &[Node<T>], n: usize, output: usize, adj: &mut Vec<T>) {
-    adjoints_with::<T, false>(nodes, n, output, adj);
-    if !adj.iter().all(Scalar::is_finite) {
-        adjoints_with::<T, true>(nodes, n, output, adj);
-    }
-}
-
-/// The reverse sweep; with `CAREFUL`, careful nodes skip products with a zero factor.
-fn adjoints_with<T: Scalar, const CAREFUL: bool>(
+pub(crate) fn adjoints<T: Scalar>(
     nodes: &[Node<T>],
+    terms: &Terms<T>,
     n: usize,
     output: usize,
     adj: &mut Vec<T>,
 ) {
+    // A tape without n-ary nodes takes a loop without their test.
+    let nary = !terms.ops.is_empty();
+    match nary {
+        false => adjoints_of::<T, false, false>(nodes, terms, n, output, adj),
+        true => adjoints_of::<T, true, false>(nodes, terms, n, output, adj),
+    }
+    if !adj.iter().all(Scalar::is_finite) {
+        match nary {
+            false => adjoints_of::<T, false, true>(nodes, terms, n, output, adj),
+            true => adjoints_of::<T, true, true>(nodes, terms, n, output, adj),
+        }
+    }
+}
+
+/// [`adjoints`]; `NARY`: the tape may hold n-ary nodes; `CAREFUL`: careful nodes
+/// skip products with a zero factor.
+fn adjoints_of<T: Scalar, const NARY: bool, const CAREFUL: bool>(
+    nodes: &[Node<T>],
+    terms: &Terms<T>,
+    n: usize,
+    output: usize,
+    adj: &mut Vec<T>,
+) {
+    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     adj.clear();
     adj.resize(output + 1, T::zero());
     if output == 0 {
@@ -46,6 +66,15 @@ fn adjoints_with<T: Scalar, const CAREFUL: bool>(
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
         let vb = adj[k];
+        if NARY && node.is_nary() {
+            // A scatter: x_j_bar += c_j v_bar.
+            let careful = CAREFUL && node.is_careful();
+            for j in node.terms(ops) {
+                let (o, c) = (ops[j] as usize, coefs[j]);
+                adj[o] += if careful { times(c, vb) } else { vb * c };
+            }
+            continue;
+        }
         if CAREFUL && node.is_careful() {
             adj[node.a()] += times(node.da, vb);
             adj[node.b()] += times(node.db, vb);
@@ -93,8 +122,10 @@ impl<T> Default for LaneBuffers<T> {
 /// `H V` for `L` directions at once: `seed(i, lanes)` writes input `i`'s `L`
 /// direction entries, and `out(i, lanes)` receives input `i`'s `L` entries of
 /// `H V`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     nodes: &[Node<T>],
+    terms: &Terms<T>,
     n: usize,
     output: usize,
     adj: &[T],
@@ -102,10 +133,20 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     mut seed: impl FnMut(usize, &mut [T; L]),
     mut out: impl FnMut(usize, &[T; L]),
 ) {
-    lanes_with::<T, L, false>(nodes, n, output, adj, buffers, &mut seed);
+    // A tape without n-ary nodes takes loops without their test; the careful sweep
+    // runs only when the fast one's result is not finite.
+    let nary = !terms.ops.is_empty();
+    let (nodes, s) = (nodes, &mut seed);
+    match nary {
+        false => hvp_lanes_of::<T, L, false, false>(nodes, terms, n, output, adj, buffers, s),
+        true => hvp_lanes_of::<T, L, true, false>(nodes, terms, n, output, adj, buffers, s),
+    }
     let (a2, _) = buffers.adjoints2.as_chunks::<L>();
     if !a2[1..=n].iter().flatten().all(Scalar::is_finite) {
-        lanes_with::<T, L, true>(nodes, n, output, adj, buffers, &mut seed);
+        match nary {
+            false => hvp_lanes_of::<T, L, false, true>(nodes, terms, n, output, adj, buffers, s),
+            true => hvp_lanes_of::<T, L, true, true>(nodes, terms, n, output, adj, buffers, s),
+        }
     }
     let (a2, _) = buffers.adjoints2.as_chunks::<L>();
     for i in 0..n {
@@ -113,12 +154,13 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     }
 }
 
-/// The tangent and second-order adjoint sweeps, leaving `H V` in the inputs'
-/// second-order adjoints; with `CAREFUL`, careful nodes skip products with a zero
-/// factor. (The fast sweep runs first; the careful one only when the fast one's
-/// result is not finite, so the hot loops carry no per-node test.)
-fn lanes_with<T: Scalar, const L: usize, const CAREFUL: bool>(
+/// [`hvp_lanes`] without the output: `H V` is left in the inputs' second-order
+/// adjoints. `NARY`: the tape may hold n-ary nodes; `CAREFUL`: careful nodes skip
+/// products with a zero factor.
+#[allow(clippy::too_many_arguments)]
+fn hvp_lanes_of<T: Scalar, const L: usize, const NARY: bool, const CAREFUL: bool>(
     nodes: &[Node<T>],
+    terms: &Terms<T>,
     n: usize,
     output: usize,
     adj: &[T],
@@ -126,6 +168,7 @@ fn lanes_with<T: Scalar, const L: usize, const CAREFUL: bool>(
     seed: &mut impl FnMut(usize, &mut [T; L]),
 ) {
     let z = T::zero();
+    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     let len = (output + 1).max(n + 1);
     // Every tangent the sweep reads is written first (slot 0 below, the inputs by
     // `seed`, the nodes in order), so only the adjoints need zeroing.
@@ -143,6 +186,19 @@ fn lanes_with<T: Scalar, const L: usize, const CAREFUL: bool>(
     // Forward: tangents.
     for k in n + 1..=output {
         let node = &nodes[k];
+        if NARY && node.is_nary() {
+            // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
+            let careful = CAREFUL && node.is_careful();
+            let mut acc = [z; L];
+            for j in node.terms(ops) {
+                let (tj, c) = (&t[ops[j] as usize], coefs[j]);
+                for l in 0..L {
+                    acc[l] += if careful { times(c, tj[l]) } else { c * tj[l] };
+                }
+            }
+            t[k] = acc;
+            continue;
+        }
         let (ta, tb) = (t[node.a()], t[node.b()]);
         let tk = &mut t[k];
         if CAREFUL && node.is_careful() {
@@ -158,6 +214,21 @@ fn lanes_with<T: Scalar, const L: usize, const CAREFUL: bool>(
     // Reverse: second-order adjoints.
     for k in (n + 1..=output).rev() {
         let node = &nodes[k];
+        if NARY && node.is_nary() {
+            // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
+            let (careful, vb2) = (CAREFUL && node.is_careful(), a2[k]);
+            for j in node.terms(ops) {
+                let (o, c) = (&mut a2[ops[j] as usize], coefs[j]);
+                for l in 0..L {
+                    o[l] += if careful {
+                        times(c, vb2[l])
+                    } else {
+                        vb2[l] * c
+                    };
+                }
+            }
+            continue;
+        }
         let (ia, ib) = (node.a(), node.b());
         let (vb, vb2) = (adj[k], a2[k]);
         let (ta, tb) = (t[ia], t[ib]);
@@ -197,7 +268,6 @@ fn lanes_with<T: Scalar, const L: usize, const CAREFUL: bool>(
         }
     }
 }
-
 /// Runs `$body` with a `const $L: usize` lane count for a runtime `width`, rounded
 /// up to one of the compiled widths 1, 2, 3, 4, 8, 16 (the one lane dispatch of the
 /// crate: the drivers' dense blocks, compressed sweeps and parallel blocks all go

@@ -1,11 +1,12 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
-use super::node::{Curvature, MAX_NODES, Node};
+use super::node::{Curvature, MAX_NODES, MAX_TERMS, Node, Terms};
 use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::iter::Sum;
 use std::marker::PhantomData;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -18,6 +19,11 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 #[derive(Debug)]
 pub(crate) struct Tape<T = f64> {
     nodes: RefCell<Vec<Node<T>>>,
+    /// The n-ary nodes' operands and coefficients.
+    terms: RefCell<Terms<T>>,
+    /// Operands of the sums being recorded (a stack: a sum whose items record
+    /// sums of their own pushes above, and pops back to, its own part).
+    scratch: RefCell<Vec<u32>>,
     /// Set when a node could not be recorded (index space or memory exhausted):
     /// from then on nothing is recorded, and the recording returns
     /// [`crate::Error::TapeTooLarge`].
@@ -46,27 +52,81 @@ fn node_limit() -> usize {
 impl<T: Scalar> Tape<T> {
     /// An empty tape with its constant slot and `n` input nodes, or `None` when
     /// they do not fit.
-    pub(crate) fn with_inputs(n: usize, mut buffer: Vec<Node<T>>) -> Option<Self> {
+    pub(crate) fn with_inputs(
+        n: usize,
+        (mut buffer, mut terms, mut scratch): TapeBuffers<T>,
+    ) -> Result<Self, TapeBuffers<T>> {
         buffer.clear();
+        terms.ops.clear();
+        terms.coefs.clear();
+        scratch.clear();
         if n >= node_limit() || buffer.try_reserve(n + 1).is_err() {
-            return None;
+            return Err((buffer, terms, scratch));
         }
         let zero = Node::new(0, 0, [T::zero(); 5], Curvature::LINEAR, true);
         buffer.resize(n + 1, zero);
-        Some(Tape {
+        Ok(Tape {
             nodes: RefCell::new(buffer),
+            terms: RefCell::new(terms),
+            scratch: RefCell::new(scratch),
             full: Cell::new(false),
         })
     }
 
-    /// The recorded nodes, or `None` when the tape ran out of room.
-    pub(crate) fn into_nodes(self) -> Result<Vec<Node<T>>, Vec<Node<T>>> {
-        let nodes = self.nodes.into_inner();
+    /// The recorded nodes and terms (and the scratch buffer), `Err` when the tape
+    /// ran out of room.
+    pub(crate) fn into_parts(self) -> Result<TapeBuffers<T>, TapeBuffers<T>> {
+        let parts = (
+            self.nodes.into_inner(),
+            self.terms.into_inner(),
+            self.scratch.into_inner(),
+        );
         if self.full.get() {
-            Err(nodes)
+            Err(parts)
         } else {
-            Ok(nodes)
+            Ok(parts)
         }
+    }
+
+    /// Pushes a sum's operand on the scratch stack; returns its position.
+    #[inline(always)]
+    fn scratch_push(&self, index: u32) -> usize {
+        let mut scratch = self.scratch.borrow_mut();
+        scratch.push(index);
+        scratch.len() - 1
+    }
+
+    /// Records an n-ary linear node `sum_j c_j x_j` over `terms` (operand index,
+    /// coefficient), at least one; returns its index (the constant slot when the
+    /// tape is full, as [`Tape::push`]).
+    fn push_nary(&self, terms: impl Iterator<Item = (u32, T)>) -> u32 {
+        if self.full.get() {
+            return 0;
+        }
+        let (start, finite) = {
+            let mut side = self.terms.borrow_mut();
+            let start = side.ops.len();
+            let (lo, _) = terms.size_hint();
+            if side.ops.try_reserve(lo + 1).is_err() || side.coefs.try_reserve(lo + 1).is_err() {
+                self.full.set(true);
+                return 0;
+            }
+            side.ops.push(0);
+            side.coefs.push(T::zero());
+            let mut finite = true;
+            for (i, c) in terms {
+                finite &= c.is_finite();
+                side.ops.push(i);
+                side.coefs.push(c);
+            }
+            if side.ops.len() > MAX_TERMS {
+                self.full.set(true);
+                return 0;
+            }
+            side.ops[start] = (side.ops.len() - start - 1) as u32;
+            (start, finite)
+        };
+        self.push(Node::nary(start as u32, finite, T::zero()))
     }
 
     /// Appends a node; returns its index. When the index space or memory runs out,
@@ -101,6 +161,9 @@ impl<T: Scalar> Tape<T> {
         room
     }
 }
+
+/// What a tape records into: nodes, the n-ary terms, and the sums' scratch stack.
+pub(crate) type TapeBuffers<T> = (Vec<Node<T>>, Terms<T>, Vec<u32>);
 
 /// A scalar that records the operations applied to it on a tape.
 ///
@@ -151,7 +214,7 @@ impl<'t, T: Scalar> Var<'t, T> {
     }
 
     #[inline]
-    fn constant(value: T) -> Self {
+    pub(crate) fn constant(value: T) -> Self {
         Var {
             tape: None,
             index: 0,
@@ -251,6 +314,32 @@ impl<T: Scalar> Scalar for Var<'_, T> {
         }
         let [f0, f1, f2] = f.taylor(self.value);
         self.record1(f0, f1, f2, !f.is_piecewise_linear())
+    }
+    /// One n-ary linear node for the whole dot product (its value as the default
+    /// method computes it, term by term in order).
+    fn dot_const(coeffs: &[f64], xs: &[Self]) -> Self {
+        let (coeffs, xs) = (
+            &coeffs[..coeffs.len().min(xs.len())],
+            &xs[..coeffs.len().min(xs.len())],
+        );
+        let Some((&c0, x0)) = coeffs.first().zip(xs.first()) else {
+            return Var::constant(T::zero());
+        };
+        let mut value = x0.value * c0;
+        for (&c, x) in coeffs.iter().zip(xs).skip(1) {
+            value += x.value * c;
+        }
+        let Some(tape) = xs.iter().find_map(|x| x.tape) else {
+            return Var::constant(value);
+        };
+        let terms = coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
+        let index = tape.push_nary(terms.map(|(&c, x)| (x.index, T::from_f64(c))));
+        Var {
+            tape: Some(tape),
+            index,
+            value,
+            brand: PhantomData,
+        }
     }
     #[inline]
     fn apply2(self, f: Binary, other: Self) -> Self {
@@ -383,7 +472,58 @@ impl<T: Scalar> Div<f64> for Var<'_, T> {
     }
 }
 
-impl_number_ops!(['t, T: Scalar] Var<'t, T>);
+impl_number_ops!(@without_sum ['t, T: Scalar] Var<'t, T>);
+
+impl<T: Scalar> Sum for Var<'_, T> {
+    /// One n-ary linear node for a sum of three or more items with a variable
+    /// among them (two items: one `+`; one item: itself). The value is the left
+    /// fold of the items' values, as `a + b + c + ...` computes it.
+    fn sum<I: Iterator<Item = Self>>(mut iter: I) -> Self {
+        let Some(first) = iter.next() else {
+            return Var::constant(T::zero());
+        };
+        // This sum's operands start at `start` on the tape's scratch stack (items
+        // that record sums of their own push above it and pop back to it).
+        let mut start = 0;
+        if let Some(t) = first.tape {
+            start = t.scratch_push(first.index);
+        }
+        let init = (first.value, first, 1usize, first.tape);
+        let (value, last, items, tape) = iter.fold(init, |(value, _, items, tape), x| {
+            let tape = match x.tape {
+                Some(t) => {
+                    let at = t.scratch_push(x.index);
+                    if tape.is_none() {
+                        start = at;
+                    }
+                    Some(t)
+                }
+                None => tape,
+            };
+            (value + x.value, x, items + 1, tape)
+        });
+        let Some(t) = tape else {
+            return Var::constant(value);
+        };
+        if items <= 2 {
+            t.scratch.borrow_mut().truncate(start);
+            return if items == 1 { first } else { first + last };
+        }
+        let index = {
+            let mut scratch = t.scratch.borrow_mut();
+            let one = T::one();
+            let index = t.push_nary(scratch[start..].iter().map(|&i| (i, one)));
+            scratch.truncate(start);
+            index
+        };
+        Var {
+            tape: Some(t),
+            index,
+            value,
+            brand: PhantomData,
+        }
+    }
+}
 
 impl<T: Scalar> fmt::Display for Var<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
