@@ -3,6 +3,7 @@
 //! hand-written analytic Hessians, points, and a correctness check run before
 //! anything is timed.
 
+use hyperhess::Scalar;
 use hyperhess::testfns::pseudo_random_matrix;
 use nalgebra::DMatrix;
 use num_dual::DualNum;
@@ -220,4 +221,26 @@ pub fn assert_close(name: &str, got: &DMatrix<f64>, want: &DMatrix<f64>) {
             "{name}: entry {k} is {g}, want {w}"
         );
     }
+}
+
+// ---- the seed examples (../shared/SEED_EXAMPLES.md), over hyperhess::Scalar ----
+
+/// `sum 2x³ - x²`
+pub fn cubic_sum<S: Scalar>(x: &[S]) -> S {
+    x.iter().map(|&xi| xi.powi(3) * 2.0 - xi * xi).sum()
+}
+
+/// `2xy² + x³ - 10`
+pub fn f2<S: Scalar>(x: &[S]) -> S {
+    x[0] * x[1] * x[1] * 2.0 + x[0].powi(3) - 10.0
+}
+
+/// `2x²y + xz³ - 10`
+pub fn f3<S: Scalar>(x: &[S]) -> S {
+    x[0] * x[0] * x[1] * 2.0 + x[0] * x[2].powi(3) - 10.0
+}
+
+/// `xy³ - 7x`
+pub fn f4<S: Scalar>(x: &[S]) -> S {
+    x[0] * x[1].powi(3) - x[0] * 7.0
 }

@@ -38,7 +38,7 @@ mod common;
 use common::points_in;
 use hyperhess::rules::{Binary, Unary};
 use hyperhess::{Dual, Dual2, Error, HyperDual, Scalar, forward, testfns};
-use hyperhess_rivals::{chain_nd, cubic_sum_nd, lse_nd, rosenbrock_nd};
+use hyperhess_rivals::{chain_nd, cubic_sum, cubic_sum_nd, f2, f3, f4, lse_nd, rosenbrock_nd};
 use nalgebra::{DMatrix, SMatrix, SVector, matrix, vector};
 use nalgebra35 as na35;
 use num_dual::Dual2SVec64;
@@ -158,26 +158,6 @@ fn close(a: f64, b: f64, tol: f64, scale: f64) -> bool {
 // ---------------------------------------------------------------------------------
 // Test functions
 // ---------------------------------------------------------------------------------
-
-/// `sum 2x³ - x²`
-fn cubic_sum<S: Scalar>(x: &[S]) -> S {
-    x.iter().map(|&xi| xi.powi(3) * 2.0 - xi * xi).sum()
-}
-
-/// `2xy² + x³ - 10`
-fn f2<S: Scalar>(x: &[S]) -> S {
-    x[0] * x[1] * x[1] * 2.0 + x[0].powi(3) - 10.0
-}
-
-/// `2x²y + xz³ - 10`
-fn f3<S: Scalar>(x: &[S]) -> S {
-    x[0] * x[0] * x[1] * 2.0 + x[0] * x[2].powi(3) - 10.0
-}
-
-/// `xy³ - 7x`
-fn f4<S: Scalar>(x: &[S]) -> S {
-    x[0] * x[1].powi(3) - x[0] * 7.0
-}
 
 /// A polynomial with every kind of term: products of all inputs, powers, constants
 /// on both sides, subtraction and negation.

@@ -8,7 +8,9 @@ mod common;
 use common::{central_matrix, points_in, snap};
 use hyperhess::rules::{Binary, Unary};
 use hyperhess::{Dual, Error, HyperDual, Scalar, forward, testfns};
-use hyperhess_rivals::{chain_nd, cubic_sum_nd, f2_nd, f3_nd, f4_nd, lse_nd, rosenbrock_nd};
+use hyperhess_rivals::{
+    chain_nd, cubic_sum, cubic_sum_nd, f2, f2_nd, f3, f3_nd, f4, f4_nd, lse_nd, rosenbrock_nd,
+};
 use nalgebra::{DMatrix, DVector, dmatrix, dvector};
 use nalgebra35 as na35;
 use num_dual::{Dual2DVec64, DualDVec64, DualNum};
@@ -18,26 +20,6 @@ use proptest::test_runner::TestCaseError;
 // ---------------------------------------------------------------------------------
 // The test functions, once over our `Scalar` and once over num-dual's `DualNum`
 // ---------------------------------------------------------------------------------
-
-/// `sum 2x³ - x²`
-fn cubic_sum<S: Scalar>(x: &[S]) -> S {
-    x.iter().map(|&xi| xi.powi(3) * 2.0 - xi * xi).sum()
-}
-
-/// `2xy² + x³ - 10`
-fn f2<S: Scalar>(x: &[S]) -> S {
-    x[0] * x[1] * x[1] * 2.0 + x[0].powi(3) - 10.0
-}
-
-/// `2x²y + xz³ - 10`
-fn f3<S: Scalar>(x: &[S]) -> S {
-    x[0] * x[0] * x[1] * 2.0 + x[0] * x[2].powi(3) - 10.0
-}
-
-/// `xy³ - 7x`
-fn f4<S: Scalar>(x: &[S]) -> S {
-    x[0] * x[1].powi(3) - x[0] * 7.0
-}
 
 #[derive(Clone, Copy, Debug)]
 enum Fun {
