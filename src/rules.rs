@@ -159,7 +159,7 @@ impl Unary {
     /// ```
     /// assert_eq!(hyperhess::rules::Unary::Sqrt.value(9.0), 3.0);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn value(self, a: f64) -> f64 {
         match self {
             Unary::Recip => a.recip(),
@@ -222,7 +222,7 @@ impl Unary {
     /// use hyperhess::rules::Unary;
     /// assert_eq!(Unary::Ln.taylor(2.0_f64), [2f64.ln(), 0.5, -0.25]);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn taylor<T: Scalar>(self, a: T) -> [T; 3] {
         let c = T::from_f64;
         match self {
@@ -522,7 +522,7 @@ impl Binary {
     /// ```
     /// assert_eq!(hyperhess::rules::Binary::Pow.value(2.0, 10.0), 1024.0);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn value(self, a: f64, b: f64) -> f64 {
         match self {
             Binary::Atan2 => a.atan2(b),
@@ -537,7 +537,7 @@ impl Binary {
     /// let p = hyperhess::rules::Binary::Atan2.taylor(1.0_f64, 1.0);
     /// assert_eq!((p.a, p.b), (0.5, -0.5));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn taylor<T: Scalar>(self, a: T, b: T) -> Partials2<T> {
         match self {
             Binary::Atan2 => {

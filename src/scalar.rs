@@ -630,11 +630,11 @@ impl Scalar for f64 {
     fn is_zero(&self) -> bool {
         *self == 0.0
     }
-    #[inline]
+    #[inline(always)]
     fn apply(self, f: Unary) -> Self {
         f.value(self)
     }
-    #[inline]
+    #[inline(always)]
     fn apply2(self, f: Binary, other: Self) -> Self {
         f.value(self, other)
     }
