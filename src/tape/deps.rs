@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// The operands of node `k`: `a` and `b`, or an n-ary node's list (`ops`).
 #[inline]
-fn for_operands<T>(node: &Node<T>, ops: &[u32], mut f: impl FnMut(usize)) {
+fn for_operands(node: &Node, ops: &[u32], mut f: impl FnMut(usize)) {
     if node.is_nary() {
         for j in node.terms(ops) {
             f(ops[j] as usize);
@@ -19,8 +19,8 @@ fn for_operands<T>(node: &Node<T>, ops: &[u32], mut f: impl FnMut(usize)) {
 
 /// Inputs (0-based) that no path of the tape connects to `output`: structural
 /// independence, read from the operations, not from zero values.
-pub(crate) fn independent_inputs<T>(
-    nodes: &[Node<T>],
+pub(crate) fn independent_inputs(
+    nodes: &[Node],
     ops: &[u32],
     n: usize,
     output: usize,
@@ -50,8 +50,8 @@ pub(crate) fn independent_inputs<T>(
 /// pair buffer stays within twice the number of distinct entries (plus one row),
 /// and a counting sort turns them into rows. Memory: at most `max_entries` set entries
 /// (4 bytes each) and `2 * nnz + n` pairs (8 bytes each).
-pub(crate) fn hessian_pattern<T>(
-    nodes: &[Node<T>],
+pub(crate) fn hessian_pattern(
+    nodes: &[Node],
     ops: &[u32],
     n: usize,
     output: usize,
@@ -228,12 +228,12 @@ impl Hasher for MixHasher {
 /// The dependency set of n-ary node `k`: the union of its operands' sets, as an
 /// arena range (an operand's own range when the union is just that set; else
 /// appended, deduplicated by `stamp` and sorted).
-fn union_of<T>(
+fn union_of(
     arena: &mut Vec<u32>,
     stamp: &mut [u32],
     k: u32,
     range: &[(u32, u32)],
-    node: &Node<T>,
+    node: &Node,
     ops: &[u32],
 ) -> (u32, u32) {
     let start = arena.len();

@@ -1,31 +1,64 @@
-//! One recorded operation: operand indices and local partials.
+//! One recorded operation: its kind and operand indices (8 bytes); its local
+//! partials live in the tape's partials stream, as many as its kind needs.
+//!
+//! | kind | operation | partials stored (in this order) | curvature |
+//! |---|---|---|---|
+//! | [`Kind::Add`] | `a + b` (`x + c`: `b` = 0) | none (`1, 1`) | none |
+//! | [`Kind::Sub`] | `a - b` (`-x`, `c - x`: `a` = 0) | none (`1, -1`) | none |
+//! | [`Kind::Scale`] | `c x`, `x / c`, piecewise-linear `phi(x)` | `phi'` | none |
+//! | [`Kind::Unary`] | `phi(x)`, `phi(x, c)`, `phi(c, x)` | `phi'`, `phi''` | `aa` |
+//! | [`Kind::Mul`] | `a * b` | `b`, `a` (`phi_ab = 1`) | `ab` |
+//! | [`Kind::Binary`] | `phi(a, b)`: `a / b`, `pow`, `atan2`, ... | `phi_a`, `phi_b`, `phi_aa`, `phi_ab`, `phi_bb` | by rule |
+//! | [`Kind::Nary`] | `sum_j c_j x_j` | none (operands and `c_j` in [`Terms`]) | none |
+//!
+//! So a node costs 8 bytes plus 0, 1, 2 or 5 partials (0 to 40 bytes on `f64`):
+//! linear nodes carry no second partials, and only a general binary rule carries
+//! five. A unary node's `b` is 0, the constant slot (tangent and adjoint always
+//! zero), so the dependency sweeps need not know the kinds.
 
-/// A recorded node `v = phi(a, b)` with its local partials at the recorded point.
+/// What a node computes, and so how many partials it stored ([`Kind::width`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Kind {
+    /// `a + b`: no partials.
+    Add = 0,
+    /// `a - b`: no partials.
+    Sub = 1,
+    /// `phi(a)` with `phi'' = 0`: one partial.
+    Scale = 2,
+    /// `phi(a)`: two partials, `phi'` and `phi''`.
+    Unary = 3,
+    /// `a * b`: two partials, `b` and `a`.
+    Mul = 4,
+    /// `phi(a, b)`: five partials.
+    Binary = 5,
+    /// `sum_j c_j x_j`: no partials (see [`Terms`]).
+    Nary = 6,
+}
+
+impl Kind {
+    /// Number of partials the node stored in the stream.
+    #[inline(always)]
+    pub fn width(self) -> usize {
+        match self {
+            Kind::Add | Kind::Sub | Kind::Nary => 0,
+            Kind::Scale => 1,
+            Kind::Unary | Kind::Mul => 2,
+            Kind::Binary => 5,
+        }
+    }
+}
+
+/// A recorded node `v = phi(a, b)`: 8 bytes, two `u32` operand indices whose top
+/// bits carry the kind, the structural nonlinearity flags the sparsity pattern
+/// needs (see [`Node::couples`]) and the careful flag (see [`Node::is_careful`]).
 ///
-/// 48 bytes on `f64`: two `u32` operand indices and five partials. A unary node
-/// has `b = 0`, the constant slot (tangent and adjoint always zero, all partials in
-/// it zero), so every sweep is branch-free. The top bits of the indices carry the
-/// structural nonlinearity flags the sparsity pattern needs (see [`Node::couples`]),
-/// and one flag marks a node whose products need care (see [`Node::is_careful`]).
-///
-/// An n-ary linear node `v = sum_j c_j x_j` ([`Node::nary`]: a sum, a dot product
-/// with constant coefficients) keeps its operands and coefficients in the
-/// recording's side arrays: `a` is the offset of its operand count there, and `b`
-/// holds [`NARY`], an index no node can have; its five partials are unused.
+/// An n-ary node ([`Kind::Nary`]) keeps its operands and coefficients in the
+/// recording's side arrays: `a` is the offset of its operand count there.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Node<T> {
+pub(crate) struct Node {
     a: u32,
     b: u32,
-    /// `dphi/da`
-    pub da: T,
-    /// `dphi/db`
-    pub db: T,
-    /// `d2phi/da2`
-    pub daa: T,
-    /// `d2phi/da db`
-    pub dab: T,
-    /// `d2phi/db2`
-    pub dbb: T,
 }
 
 /// The n-ary nodes' side arrays: each node's operand count, then its operands
@@ -45,20 +78,45 @@ impl<T> Default for Terms<T> {
     }
 }
 
+/// The recorded operations: one [`Node`] per operation (the constant slot and the
+/// inputs first), and their partials in node order, [`Kind::width`] each.
+#[derive(Debug)]
+pub(crate) struct Stream<T> {
+    pub nodes: Vec<Node>,
+    pub partials: Vec<T>,
+}
+
+impl<T> Default for Stream<T> {
+    fn default() -> Self {
+        Stream {
+            nodes: Vec::new(),
+            partials: Vec::new(),
+        }
+    }
+}
+
+impl<T> Stream<T> {
+    /// The offset in `partials` just past node `output`'s partials: where a reverse
+    /// sweep from `output` starts reading.
+    pub fn partials_end(&self, output: usize) -> usize {
+        let after = self.nodes.get(output + 1..).unwrap_or(&[]);
+        self.partials.len() - after.iter().map(|n| n.kind().width()).sum::<usize>()
+    }
+}
+
 /// Flag bit: the second partial is structurally nonzero (on `a` for `aa`, on `b`
 /// for `bb`; the cross flag sits on `b`'s second-highest bit).
 const SELF_FLAG: u32 = 1 << 31;
 const CROSS_FLAG: u32 = 1 << 30;
-/// Flag bit on `a`: some partial of the node is not finite (`sqrt'(0)`, `ln'(0)`),
-/// or a first partial on a variable operand is zero (`x^0`, `x * 0`).
+/// Flag bit on `a`: some stored partial of the node is not finite (`sqrt'(0)`,
+/// `ln'(0)`), or a first partial on a variable operand is zero (`x^0`, `x * 0`).
 const CAREFUL_FLAG: u32 = 1 << 30;
-const INDEX_MASK: u32 = CROSS_FLAG - 1;
+/// The kind sits in `a`'s bits 27 to 29.
+const KIND_SHIFT: u32 = 27;
+const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
 
-/// The largest number of nodes a tape can hold (indices keep two flag bits).
+/// The largest number of nodes a tape can hold (indices keep five flag bits).
 pub(crate) const MAX_NODES: usize = INDEX_MASK as usize;
-
-/// `b` of an n-ary node: an index past [`MAX_NODES`], so never a real operand.
-const NARY: u32 = INDEX_MASK;
 
 /// The largest offset into the n-ary side arrays.
 pub(crate) const MAX_TERMS: usize = INDEX_MASK as usize;
@@ -83,50 +141,81 @@ impl Curvature {
     };
 }
 
-impl<T> Node<T> {
-    #[inline]
-    pub fn new(a: u32, b: u32, partials: [T; 5], curvature: Curvature, finite: bool) -> Self {
+impl Node {
+    /// A node of `kind` on operands `a`, `b` with the given curvature flags;
+    /// `careful`: see [`Node::is_careful`].
+    #[inline(always)]
+    pub fn new(kind: Kind, a: u32, b: u32, curvature: Curvature, careful: bool) -> Self {
         debug_assert!(a <= INDEX_MASK && b <= INDEX_MASK);
-        let [da, db, daa, dab, dbb] = partials;
-        let a =
-            a | if curvature.aa { SELF_FLAG } else { 0 } | if finite { 0 } else { CAREFUL_FLAG };
+        let a = a
+            | ((kind as u32) << KIND_SHIFT)
+            | if curvature.aa { SELF_FLAG } else { 0 }
+            | if careful { CAREFUL_FLAG } else { 0 };
         let b = b
             | if curvature.bb { SELF_FLAG } else { 0 }
             | if curvature.ab { CROSS_FLAG } else { 0 };
-        Node {
-            a,
-            b,
-            da,
-            db,
-            daa,
-            dab,
-            dbb,
+        Node { a, b }
+    }
+    /// The constant slot and the inputs: no operands, nothing stored.
+    pub const LEAF: Node = Node { a: 0, b: 0 };
+    /// `a + b` (`b = 0` for `x + c`).
+    #[inline(always)]
+    pub fn add(a: u32, b: u32) -> Self {
+        Node::new(Kind::Add, a, b, Curvature::LINEAR, false)
+    }
+    /// `a - b` (`a = 0` for `-x`).
+    #[inline(always)]
+    pub fn sub(a: u32, b: u32) -> Self {
+        Node::new(Kind::Sub, a, b, Curvature::LINEAR, false)
+    }
+    /// A unary node on `a`: [`Kind::Scale`] when `curved` is false, else
+    /// [`Kind::Unary`].
+    #[inline(always)]
+    pub fn unary(a: u32, curved: bool, careful: bool) -> Self {
+        if curved {
+            let c = Curvature {
+                aa: true,
+                ..Curvature::LINEAR
+            };
+            Node::new(Kind::Unary, a, 0, c, careful)
+        } else {
+            Node::new(Kind::Scale, a, 0, Curvature::LINEAR, careful)
         }
+    }
+    /// `a * b`.
+    #[inline(always)]
+    pub fn mul(a: u32, b: u32, careful: bool) -> Self {
+        let c = Curvature {
+            ab: true,
+            ..Curvature::LINEAR
+        };
+        Node::new(Kind::Mul, a, b, c, careful)
     }
     /// An n-ary linear node whose operand count sits at offset `start` of the side
     /// arrays, followed by its operands (coefficients at the same offsets);
-    /// `finite`: every coefficient is finite.
+    /// `careful`: some coefficient is not finite.
     #[inline]
-    pub fn nary(start: u32, finite: bool, zero: T) -> Self
-    where
-        T: Copy,
-    {
-        debug_assert!(start <= INDEX_MASK);
-        Node {
-            a: start | if finite { 0 } else { CAREFUL_FLAG },
-            b: NARY,
-            da: zero,
-            db: zero,
-            daa: zero,
-            dab: zero,
-            dbb: zero,
+    pub fn nary(start: u32, careful: bool) -> Self {
+        Node::new(Kind::Nary, start, 0, Curvature::LINEAR, careful)
+    }
+    /// What the node computes.
+    #[inline(always)]
+    pub fn kind(&self) -> Kind {
+        match (self.a >> KIND_SHIFT) & 7 {
+            0 => Kind::Add,
+            1 => Kind::Sub,
+            2 => Kind::Scale,
+            3 => Kind::Unary,
+            4 => Kind::Mul,
+            5 => Kind::Binary,
+            _ => Kind::Nary,
         }
     }
     /// `true` for an n-ary linear node ([`Node::nary`]): its operands are
     /// `ops[a() + 1..][..ops[a()]]`, not `a()` and `b()`.
     #[inline(always)]
     pub fn is_nary(&self) -> bool {
-        self.b == NARY
+        self.kind() == Kind::Nary
     }
     /// The offsets of an n-ary node's operands (and coefficients) in the side
     /// arrays `ops` (and `coefs`).
@@ -145,30 +234,23 @@ impl<T> Node<T> {
     pub fn b(&self) -> usize {
         (self.b & INDEX_MASK) as usize
     }
-    /// Operand indices and curvature flags in one word: two nodes with equal words
-    /// record the same structure (the careful flag is a property of the point, not
-    /// of the structure, and is left out).
+    /// Kind, operand indices and curvature flags in one word: two nodes with equal
+    /// words record the same structure (the careful flag is a property of the
+    /// point, not of the structure, and is left out).
     #[inline]
     pub fn structure(&self) -> u64 {
         (u64::from(self.a & !CAREFUL_FLAG) << 32) | u64::from(self.b)
     }
-    /// `true` when some partial is not finite or a first partial on a variable
-    /// operand is zero: the sweeps then skip every product with a zero factor
-    /// (tangent, adjoint or partial), as the forward engine's chain rule does, so
-    /// that `0 * inf` never becomes NaN (a node that does not reach the output, a
-    /// direction that does not move its operand, or a zero partial between an
-    /// infinite one and the inputs, contributes nothing). The other nodes, nearly
-    /// all of them, take the branch-free path.
+    /// `true` when some stored partial is not finite or a first partial on a
+    /// variable operand is zero: the sweeps then skip every product with a zero
+    /// factor (tangent, adjoint or partial), as the forward engine's chain rule
+    /// does, so that `0 * inf` never becomes NaN (a node that does not reach the
+    /// output, a direction that does not move its operand, or a zero partial
+    /// between an infinite one and the inputs, contributes nothing). The other
+    /// nodes, nearly all of them, take the branch-free path.
     #[inline(always)]
     pub fn is_careful(&self) -> bool {
         self.a & CAREFUL_FLAG != 0
-    }
-    /// `true` when no second partial can be nonzero (or every nonzero one meets a
-    /// constant operand, whose tangent is zero): the second-order adjoint then
-    /// reduces to `a_bar' += v_bar' phi_a`, exactly.
-    #[inline(always)]
-    pub fn is_linear(&self) -> bool {
-        (self.a & SELF_FLAG) | (self.b & (SELF_FLAG | CROSS_FLAG)) == 0
     }
     /// The structural curvature flags.
     #[inline]
@@ -186,26 +268,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_node_on_f64_is_48_bytes() {
-        assert_eq!(std::mem::size_of::<Node<f64>>(), 48);
+    fn a_node_is_8_bytes_and_partials_go_by_kind() {
+        assert_eq!(std::mem::size_of::<Node>(), 8);
+        let widths = [
+            Kind::Add,
+            Kind::Sub,
+            Kind::Scale,
+            Kind::Unary,
+            Kind::Mul,
+            Kind::Binary,
+            Kind::Nary,
+        ]
+        .map(Kind::width);
+        assert_eq!(widths, [0, 0, 1, 2, 2, 5, 0]);
     }
 
     #[test]
-    fn flags_do_not_disturb_indices() {
+    fn flags_and_kind_do_not_disturb_indices() {
         let c = Curvature {
             aa: true,
             ab: true,
             bb: true,
         };
-        let n = Node::new(7, 9, [0.0; 5], c, false);
-        assert_eq!((n.a(), n.b(), n.couples(), n.is_careful()), (7, 9, c, true));
-        let n = Node::new(7, 0, [0.0; 5], Curvature::LINEAR, true);
-        let want = (7, 0, Curvature::LINEAR, false);
-        assert_eq!((n.a(), n.b(), n.couples(), n.is_careful()), want);
-        assert!(!n.is_nary());
-        let n = Node::nary(5, false, 0.0);
+        let big = INDEX_MASK;
+        let n = Node::new(Kind::Binary, big, big - 1, c, true);
+        let got = (n.a(), n.b(), n.couples(), n.is_careful(), n.kind());
+        assert_eq!(got, (big as usize, big as usize - 1, c, true, Kind::Binary));
+        for kind in [Kind::Add, Kind::Sub, Kind::Unary, Kind::Mul, Kind::Nary] {
+            let n = Node::new(kind, 7, 9, Curvature::LINEAR, false);
+            let want = (7, 9, Curvature::LINEAR, false, kind);
+            assert_eq!((n.a(), n.b(), n.couples(), n.is_careful(), n.kind()), want);
+        }
+        let n = Node::nary(5, true);
         let ops = [0, 0, 0, 0, 0, 2, 3, 4];
-        assert!(n.is_nary() && n.is_careful() && n.is_linear());
+        assert!(n.is_nary() && n.is_careful());
         assert_eq!((n.terms(&ops), n.couples()), (6..8, Curvature::LINEAR));
+        assert_eq!(Node::unary(3, false, false).kind(), Kind::Scale);
+        assert_eq!(Node::unary(3, true, false).couples().aa, true);
+        assert_eq!(Node::mul(3, 4, false).couples().ab, true);
     }
 }

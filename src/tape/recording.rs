@@ -2,7 +2,7 @@
 //! Hessian-vector products and Hessian.
 
 use super::deps::{hessian_pattern, independent_inputs};
-use super::node::{MAX_NODES, Node, Terms};
+use super::node::{MAX_NODES, Node, Stream, Terms};
 use super::pool::{self, Pooled};
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::{Tape, Var};
@@ -40,7 +40,8 @@ pub struct Recording<T: Scalar + 'static = f64> {
 /// it as one (one pool lookup per recording instead of one per buffer).
 #[derive(Debug)]
 pub(crate) struct Buffers<T> {
-    nodes: Vec<Node<T>>,
+    /// The nodes and their partials.
+    stream: Stream<T>,
     /// The n-ary nodes' operands and coefficients.
     terms: Terms<T>,
     /// The scratch stack of the recording's sums (kept for the pool).
@@ -53,7 +54,7 @@ pub(crate) struct Buffers<T> {
 impl<T> Default for Buffers<T> {
     fn default() -> Self {
         Buffers {
-            nodes: Vec::new(),
+            stream: Stream::default(),
             terms: Terms::default(),
             scratch: Vec::new(),
             adjoints: Vec::new(),
@@ -64,9 +65,10 @@ impl<T> Default for Buffers<T> {
 
 impl<T: 'static> Pooled for Buffers<T> {
     /// Each buffer is kept only up to [`pool::KEEP_BYTES`] (see [`Buffers::trim`]).
-    const KEEP: usize = 6 * pool::KEEP_BYTES;
+    const KEEP: usize = 7 * pool::KEEP_BYTES;
     fn bytes(&self) -> usize {
-        self.nodes.bytes()
+        self.stream.nodes.bytes()
+            + self.stream.partials.bytes()
             + self.terms.ops.bytes()
             + self.terms.coefs.bytes()
             + self.scratch.bytes()
@@ -83,7 +85,8 @@ impl<T: 'static> Buffers<T> {
                 *b = B::default();
             }
         }
-        cap(&mut self.nodes);
+        cap(&mut self.stream.nodes);
+        cap(&mut self.stream.partials);
         cap(&mut self.terms.ops);
         cap(&mut self.terms.coefs);
         cap(&mut self.scratch);
@@ -122,12 +125,12 @@ impl<T: Base> Recording<T> {
         let too_large = Error::TapeTooLarge { limit: MAX_NODES };
         let mut buf = pool::take_boxed::<Buffers<T>>();
         let parts = (
-            std::mem::take(&mut buf.nodes),
+            std::mem::take(&mut buf.stream),
             std::mem::take(&mut buf.terms),
             std::mem::take(&mut buf.scratch),
         );
-        let give_back = |mut buf: Box<Buffers<T>>, (nodes, terms, scratch)| {
-            (buf.nodes, buf.terms, buf.scratch) = (nodes, terms, scratch);
+        let give_back = |mut buf: Box<Buffers<T>>, (stream, terms, scratch)| {
+            (buf.stream, buf.terms, buf.scratch) = (stream, terms, scratch);
             pool::give_boxed(buf);
         };
         let tape = match Tape::with_inputs(n, parts) {
@@ -172,9 +175,9 @@ impl<T: Base> Recording<T> {
                 value: value.value(),
             });
         }
-        (buf.nodes, buf.terms, buf.scratch) = parts;
+        (buf.stream, buf.terms, buf.scratch) = parts;
         let b = &mut *buf;
-        adjoints(&b.nodes, &b.terms, n, output, &mut b.adjoints);
+        adjoints(&b.stream, &b.terms, n, output, &mut b.adjoints);
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
         Ok(Recording {
             buf: Some(buf),
@@ -229,7 +232,7 @@ impl<T: Base> Recording<T> {
     /// assert_eq!(rec.operations(), 2);
     /// ```
     pub fn operations(&self) -> usize {
-        self.buf().nodes.len() - self.n - 1
+        self.buf().stream.nodes.len() - self.n - 1
     }
 
     /// The function value at the recorded point.
@@ -259,7 +262,7 @@ impl<T: Base> Recording<T> {
     /// ```
     pub fn independent_inputs(&self) -> Vec<usize> {
         independent_inputs(
-            &self.buf().nodes,
+            &self.buf().stream.nodes,
             &self.buf().terms.ops,
             self.n,
             self.output,
@@ -299,7 +302,7 @@ impl<T: Base> Recording<T> {
         max_pairs: usize,
     ) -> Option<(Vec<usize>, Vec<u32>)> {
         hessian_pattern(
-            &self.buf().nodes,
+            &self.buf().stream.nodes,
             &self.buf().terms.ops,
             self.n,
             self.output,
@@ -324,7 +327,7 @@ impl<T: Base> Recording<T> {
     /// appended in node order).
     fn terms_len(&self) -> usize {
         let ops = &self.buf().terms.ops;
-        self.buf().nodes[..self.sweep_len()]
+        self.buf().stream.nodes[..self.sweep_len()]
             .iter()
             .rev()
             .find(|node| node.is_nary())
@@ -342,7 +345,7 @@ impl<T: Base> Recording<T> {
     /// they have the same sparsity pattern. Compared exactly, never by hash, so a
     /// reused pattern can never be a wrong one. [`Recording::structure_len`] words.
     pub(crate) fn structure_words(&self) -> impl Iterator<Item = u64> + '_ {
-        let nodes = self.buf().nodes[..self.sweep_len()]
+        let nodes = self.buf().stream.nodes[..self.sweep_len()]
             .iter()
             .map(Node::structure);
         nodes.chain(
@@ -367,7 +370,7 @@ impl<T: Base> Recording<T> {
     /// once, each with its own buffers.
     pub(crate) fn replay(&self) -> Replay<'_, T> {
         Replay {
-            nodes: &self.buf().nodes,
+            stream: &self.buf().stream,
             terms: &self.buf().terms,
             n: self.n,
             output: self.output,
@@ -379,7 +382,7 @@ impl<T: Base> Recording<T> {
 /// A shareable view of a [`Recording`] for lane sweeps ([`Recording::replay`]).
 #[derive(Clone, Copy)]
 pub(crate) struct Replay<'a, T> {
-    nodes: &'a [Node<T>],
+    stream: &'a Stream<T>,
     terms: &'a Terms<T>,
     n: usize,
     output: usize,
@@ -395,7 +398,7 @@ impl<T: Scalar> Replay<'_, T> {
         out: impl FnMut(usize, &[T; L]),
     ) {
         hvp_lanes::<T, L>(
-            self.nodes,
+            self.stream,
             self.terms,
             self.n,
             self.output,

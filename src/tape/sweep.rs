@@ -12,7 +12,7 @@
 //! gradient and `x_bar'` is `H x'`. Node 0 is the constant slot: its tangent is
 //! zero and whatever accumulates in its adjoints is never read.
 //!
-//! A careful node ([`Node::is_careful`]: a non-finite partial, or a zero first
+//! A careful node ([`Node::is_careful`](super::node::Node::is_careful): a non-finite partial, or a zero first
 //! partial on a variable operand) takes a slower path that skips each product with
 //! a zero factor ([`times`]), as the forward engine's chain rule does: a node that
 //! does not reach the output (zero adjoints), a direction that does not move its
@@ -21,68 +21,82 @@
 //! and carefully only when the fast result is not finite, so the hot loops carry no
 //! per-node test.
 
-use super::node::{Node, Terms};
+use super::node::{Kind, Stream, Terms};
 use crate::Scalar;
 
 /// First-order adjoints of every node up to `output` (one reverse sweep; a second,
 /// careful one only when the first met a non-finite number).
 pub(crate) fn adjoints<T: Scalar>(
-    nodes: &[Node<T>],
+    stream: &Stream<T>,
     terms: &Terms<T>,
     n: usize,
     output: usize,
     adj: &mut Vec<T>,
 ) {
-    // A tape without n-ary nodes takes a loop without their test.
-    let nary = !terms.ops.is_empty();
-    match nary {
-        false => adjoints_of::<T, false, false>(nodes, terms, n, output, adj),
-        true => adjoints_of::<T, true, false>(nodes, terms, n, output, adj),
-    }
+    adjoints_of::<T, false>(stream, terms, n, output, adj);
     if !adj.iter().all(Scalar::is_finite) {
-        match nary {
-            false => adjoints_of::<T, false, true>(nodes, terms, n, output, adj),
-            true => adjoints_of::<T, true, true>(nodes, terms, n, output, adj),
-        }
+        adjoints_of::<T, true>(stream, terms, n, output, adj);
     }
 }
 
-/// [`adjoints`]; `NARY`: the tape may hold n-ary nodes; `CAREFUL`: careful nodes
-/// skip products with a zero factor.
-fn adjoints_of<T: Scalar, const NARY: bool, const CAREFUL: bool>(
-    nodes: &[Node<T>],
+/// [`adjoints`]; `CAREFUL`: careful nodes skip products with a zero factor.
+fn adjoints_of<T: Scalar, const CAREFUL: bool>(
+    stream: &Stream<T>,
     terms: &Terms<T>,
     n: usize,
     output: usize,
     adj: &mut Vec<T>,
 ) {
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
     adj.clear();
     adj.resize(output + 1, T::zero());
     if output == 0 {
         return;
     }
     adj[output] = T::one();
+    // The partials are read backwards from the output's.
+    let mut p = stream.partials_end(output);
     for k in (n + 1..=output).rev() {
-        let node = &nodes[k];
+        let node = nodes[k];
         let vb = adj[k];
-        if NARY && node.is_nary() {
-            // A scatter: x_j_bar += c_j v_bar.
-            let careful = CAREFUL && node.is_careful();
-            for j in node.terms(ops) {
-                let (o, c) = (ops[j] as usize, coefs[j]);
-                adj[o] += if careful { times(c, vb) } else { vb * c };
+        let careful = CAREFUL && node.is_careful();
+        let (a, b) = (node.a(), node.b());
+        match node.kind() {
+            Kind::Add => {
+                adj[a] += vb;
+                adj[b] += vb;
             }
-            continue;
-        }
-        if CAREFUL && node.is_careful() {
-            adj[node.a()] += times(node.da, vb);
-            adj[node.b()] += times(node.db, vb);
-        } else {
-            adj[node.a()] += vb * node.da;
-            adj[node.b()] += vb * node.db;
+            Kind::Sub => {
+                adj[a] += vb;
+                adj[b] -= vb;
+            }
+            Kind::Scale | Kind::Unary => {
+                p -= node.kind().width();
+                adj[a] += product(careful, partials[p], vb);
+            }
+            Kind::Mul | Kind::Binary => {
+                p -= node.kind().width();
+                let (da, db) = (partials[p], partials[p + 1]);
+                adj[a] += product(careful, da, vb);
+                adj[b] += product(careful, db, vb);
+            }
+            Kind::Nary => {
+                // A scatter: x_j_bar += c_j v_bar.
+                for j in node.terms(ops) {
+                    let (o, c) = (ops[j] as usize, coefs[j]);
+                    adj[o] += product(careful, c, vb);
+                }
+            }
         }
     }
+}
+
+/// `d * t` (`t * d` for an adjoint: the same bits), or on a careful node
+/// [`times`].
+#[inline(always)]
+fn product<T: Scalar>(careful: bool, d: T, t: T) -> T {
+    if careful { times(d, t) } else { t * d }
 }
 
 /// `d * t`, or zero when `t` or `d` is zero (whatever the other is): the product of
@@ -124,7 +138,7 @@ impl<T> Default for LaneBuffers<T> {
 /// `H V`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
-    nodes: &[Node<T>],
+    stream: &Stream<T>,
     terms: &Terms<T>,
     n: usize,
     output: usize,
@@ -133,20 +147,11 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     mut seed: impl FnMut(usize, &mut [T; L]),
     mut out: impl FnMut(usize, &[T; L]),
 ) {
-    // A tape without n-ary nodes takes loops without their test; the careful sweep
-    // runs only when the fast one's result is not finite.
-    let nary = !terms.ops.is_empty();
-    let (nodes, s) = (nodes, &mut seed);
-    match nary {
-        false => hvp_lanes_of::<T, L, false, false>(nodes, terms, n, output, adj, buffers, s),
-        true => hvp_lanes_of::<T, L, true, false>(nodes, terms, n, output, adj, buffers, s),
-    }
+    // The careful sweep runs only when the fast one's result is not finite.
+    hvp_lanes_of::<T, L, false>(stream, terms, n, output, adj, buffers, &mut seed);
     let (a2, _) = buffers.adjoints2.as_chunks::<L>();
     if !a2[1..=n].iter().flatten().all(Scalar::is_finite) {
-        match nary {
-            false => hvp_lanes_of::<T, L, false, true>(nodes, terms, n, output, adj, buffers, s),
-            true => hvp_lanes_of::<T, L, true, true>(nodes, terms, n, output, adj, buffers, s),
-        }
+        hvp_lanes_of::<T, L, true>(stream, terms, n, output, adj, buffers, &mut seed);
     }
     let (a2, _) = buffers.adjoints2.as_chunks::<L>();
     for i in 0..n {
@@ -155,11 +160,10 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
 }
 
 /// [`hvp_lanes`] without the output: `H V` is left in the inputs' second-order
-/// adjoints. `NARY`: the tape may hold n-ary nodes; `CAREFUL`: careful nodes skip
-/// products with a zero factor.
+/// adjoints. `CAREFUL`: careful nodes skip products with a zero factor.
 #[allow(clippy::too_many_arguments)]
-fn hvp_lanes_of<T: Scalar, const L: usize, const NARY: bool, const CAREFUL: bool>(
-    nodes: &[Node<T>],
+fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
+    stream: &Stream<T>,
     terms: &Terms<T>,
     n: usize,
     output: usize,
@@ -169,6 +173,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const NARY: bool, const CAREFUL: bool
 ) {
     let z = T::zero();
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
     let len = (output + 1).max(n + 1);
     // Every tangent the sweep reads is written first (slot 0 below, the inputs by
     // `seed`, the nodes in order), so only the adjoints need zeroing.
@@ -183,88 +188,138 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const NARY: bool, const CAREFUL: bool
     for i in 0..n {
         seed(i, &mut t[i + 1]);
     }
-    // Forward: tangents.
+    // Forward: tangents, reading the partials from the first.
+    let mut p = 0;
     for k in n + 1..=output {
-        let node = &nodes[k];
-        if NARY && node.is_nary() {
-            // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
-            let careful = CAREFUL && node.is_careful();
-            let mut acc = [z; L];
-            for j in node.terms(ops) {
-                let (tj, c) = (&t[ops[j] as usize], coefs[j]);
+        let node = nodes[k];
+        let careful = CAREFUL && node.is_careful();
+        let mut tk = [z; L];
+        // (An n-ary node's `a` and `b` are not operands: read them only on the others.)
+        let operands = |t: &[[T; L]]| (t[node.a()], t[node.b()]);
+        match node.kind() {
+            Kind::Add => {
+                let (ta, tb) = operands(t);
                 for l in 0..L {
-                    acc[l] += if careful { times(c, tj[l]) } else { c * tj[l] };
+                    tk[l] = ta[l] + tb[l];
                 }
             }
-            t[k] = acc;
-            continue;
-        }
-        let (ta, tb) = (t[node.a()], t[node.b()]);
-        let tk = &mut t[k];
-        if CAREFUL && node.is_careful() {
-            for l in 0..L {
-                tk[l] = times(node.da, ta[l]) + times(node.db, tb[l]);
+            Kind::Sub => {
+                let (ta, tb) = operands(t);
+                for l in 0..L {
+                    tk[l] = ta[l] - tb[l];
+                }
             }
-            continue;
+            Kind::Scale | Kind::Unary => {
+                let (d, (ta, _)) = (partials[p], operands(t));
+                p += node.kind().width();
+                for l in 0..L {
+                    tk[l] = product(careful, d, ta[l]);
+                }
+            }
+            Kind::Mul | Kind::Binary => {
+                let (da, db, (ta, tb)) = (partials[p], partials[p + 1], operands(t));
+                p += node.kind().width();
+                for l in 0..L {
+                    tk[l] = product(careful, da, ta[l]) + product(careful, db, tb[l]);
+                }
+            }
+            Kind::Nary => {
+                // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
+                for j in node.terms(ops) {
+                    let (tj, c) = (&t[ops[j] as usize], coefs[j]);
+                    for l in 0..L {
+                        tk[l] += product(careful, c, tj[l]);
+                    }
+                }
+            }
         }
-        for l in 0..L {
-            tk[l] = node.da * ta[l] + node.db * tb[l];
-        }
+        t[k] = tk;
     }
-    // Reverse: second-order adjoints.
+    // Reverse: second-order adjoints, reading the partials back.
     for k in (n + 1..=output).rev() {
-        let node = &nodes[k];
-        if NARY && node.is_nary() {
-            // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
-            let (careful, vb2) = (CAREFUL && node.is_careful(), a2[k]);
-            for j in node.terms(ops) {
-                let (o, c) = (&mut a2[ops[j] as usize], coefs[j]);
+        let node = nodes[k];
+        let careful = CAREFUL && node.is_careful();
+        let (ia, ib) = (node.a(), node.b());
+        let vb2 = a2[k];
+        match node.kind() {
+            Kind::Add => {
                 for l in 0..L {
-                    o[l] += if careful {
-                        times(c, vb2[l])
-                    } else {
-                        vb2[l] * c
-                    };
+                    a2[ia][l] += vb2[l];
+                }
+                for l in 0..L {
+                    a2[ib][l] += vb2[l];
                 }
             }
-            continue;
-        }
-        let (ia, ib) = (node.a(), node.b());
-        let (vb, vb2) = (adj[k], a2[k]);
-        let (ta, tb) = (t[ia], t[ib]);
-        let mut inc_a = [z; L];
-        let mut inc_b = [z; L];
-        if CAREFUL && node.is_careful() {
-            for l in 0..L {
-                let sa = times(node.daa, ta[l]) + times(node.dab, tb[l]);
-                let sb = times(node.dab, ta[l]) + times(node.dbb, tb[l]);
-                a2[ia][l] += times(node.da, vb2[l]) + times(sa, vb);
-                a2[ib][l] += times(node.db, vb2[l]) + times(sb, vb);
+            Kind::Sub => {
+                for l in 0..L {
+                    a2[ia][l] += vb2[l];
+                }
+                for l in 0..L {
+                    a2[ib][l] -= vb2[l];
+                }
             }
-            continue;
-        }
-        if node.is_linear() {
-            for l in 0..L {
-                a2[ia][l] += vb2[l] * node.da;
+            Kind::Scale => {
+                p -= 1;
+                let d = partials[p];
+                for l in 0..L {
+                    a2[ia][l] += product(careful, d, vb2[l]);
+                }
             }
-            for l in 0..L {
-                a2[ib][l] += vb2[l] * node.db;
+            Kind::Unary => {
+                // a_bar' += v_bar' phi' + v_bar phi'' a'
+                p -= 2;
+                let (d, dd, vb, ta) = (partials[p], partials[p + 1], adj[k], t[ia]);
+                for l in 0..L {
+                    let s = product(careful, dd, ta[l]);
+                    a2[ia][l] += product(careful, d, vb2[l]) + product(careful, s, vb);
+                }
             }
-            continue;
-        }
-        for l in 0..L {
-            let (sa, sb) = (
-                node.daa * ta[l] + node.dab * tb[l],
-                node.dab * ta[l] + node.dbb * tb[l],
-            );
-            inc_a[l] = vb2[l] * node.da + vb * sa;
-            inc_b[l] = vb2[l] * node.db + vb * sb;
-        }
-        for l in 0..L {
-            a2[ia][l] += inc_a[l];
-        }
-        for l in 0..L {
-            a2[ib][l] += inc_b[l];
+            Kind::Mul => {
+                // phi_ab = 1: a_bar' += v_bar' b + v_bar b', b_bar' += v_bar' a + v_bar a'
+                p -= 2;
+                let (da, db, vb) = (partials[p], partials[p + 1], adj[k]);
+                let (ta, tb) = (t[ia], t[ib]);
+                let mut inc_a = [z; L];
+                let mut inc_b = [z; L];
+                for l in 0..L {
+                    inc_a[l] = product(careful, da, vb2[l]) + product(careful, tb[l], vb);
+                    inc_b[l] = product(careful, db, vb2[l]) + product(careful, ta[l], vb);
+                }
+                for l in 0..L {
+                    a2[ia][l] += inc_a[l];
+                }
+                for l in 0..L {
+                    a2[ib][l] += inc_b[l];
+                }
+            }
+            Kind::Binary => {
+                p -= 5;
+                let [da, db, daa, dab, dbb] = [0, 1, 2, 3, 4].map(|i| partials[p + i]);
+                let (vb, ta, tb) = (adj[k], t[ia], t[ib]);
+                let mut inc_a = [z; L];
+                let mut inc_b = [z; L];
+                for l in 0..L {
+                    let sa = product(careful, daa, ta[l]) + product(careful, dab, tb[l]);
+                    let sb = product(careful, dab, ta[l]) + product(careful, dbb, tb[l]);
+                    inc_a[l] = product(careful, da, vb2[l]) + product(careful, sa, vb);
+                    inc_b[l] = product(careful, db, vb2[l]) + product(careful, sb, vb);
+                }
+                for l in 0..L {
+                    a2[ia][l] += inc_a[l];
+                }
+                for l in 0..L {
+                    a2[ib][l] += inc_b[l];
+                }
+            }
+            Kind::Nary => {
+                // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
+                for j in node.terms(ops) {
+                    let (o, c) = (&mut a2[ops[j] as usize], coefs[j]);
+                    for l in 0..L {
+                        o[l] += product(careful, c, vb2[l]);
+                    }
+                }
+            }
         }
     }
 }

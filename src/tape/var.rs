@@ -1,6 +1,6 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
-use super::node::{Curvature, MAX_NODES, MAX_TERMS, Node, Terms};
+use super::node::{Curvature, Kind, MAX_NODES, MAX_TERMS, Node, Stream, Terms};
 use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
@@ -18,7 +18,8 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// comes back is a [`crate::Recording`] that owns the recorded operations.
 #[derive(Debug)]
 pub(crate) struct Tape<T = f64> {
-    nodes: RefCell<Vec<Node<T>>>,
+    /// The nodes and their partials.
+    stream: RefCell<Stream<T>>,
     /// The n-ary nodes' operands and coefficients.
     terms: RefCell<Terms<T>>,
     /// Operands of the sums being recorded (a stack: a sum whose items record
@@ -54,19 +55,19 @@ impl<T: Scalar> Tape<T> {
     /// they do not fit.
     pub(crate) fn with_inputs(
         n: usize,
-        (mut buffer, mut terms, mut scratch): TapeBuffers<T>,
+        (mut stream, mut terms, mut scratch): TapeBuffers<T>,
     ) -> Result<Self, TapeBuffers<T>> {
-        buffer.clear();
+        stream.nodes.clear();
+        stream.partials.clear();
         terms.ops.clear();
         terms.coefs.clear();
         scratch.clear();
-        if n >= node_limit() || buffer.try_reserve(n + 1).is_err() {
-            return Err((buffer, terms, scratch));
+        if n >= node_limit() || stream.nodes.try_reserve(n + 1).is_err() {
+            return Err((stream, terms, scratch));
         }
-        let zero = Node::new(0, 0, [T::zero(); 5], Curvature::LINEAR, true);
-        buffer.resize(n + 1, zero);
+        stream.nodes.resize(n + 1, Node::LEAF);
         Ok(Tape {
-            nodes: RefCell::new(buffer),
+            stream: RefCell::new(stream),
             terms: RefCell::new(terms),
             scratch: RefCell::new(scratch),
             full: Cell::new(false),
@@ -77,7 +78,7 @@ impl<T: Scalar> Tape<T> {
     /// ran out of room.
     pub(crate) fn into_parts(self) -> Result<TapeBuffers<T>, TapeBuffers<T>> {
         let parts = (
-            self.nodes.into_inner(),
+            self.stream.into_inner(),
             self.terms.into_inner(),
             self.scratch.into_inner(),
         );
@@ -126,35 +127,44 @@ impl<T: Scalar> Tape<T> {
             side.ops[start] = (side.ops.len() - start - 1) as u32;
             (start, finite)
         };
-        self.push(Node::nary(start as u32, finite, T::zero()))
+        self.push(Node::nary(start as u32, !finite), [])
     }
 
-    /// Appends a node; returns its index. When the index space or memory runs out,
-    /// marks the tape full and returns the constant slot (what is computed after
-    /// that is thrown away: the recording reports the overflow).
+    /// Appends a node and its `W` partials; returns its index. When the index
+    /// space or memory runs out, marks the tape full and returns the constant slot
+    /// (what is computed after that is thrown away: the recording reports the
+    /// overflow).
     #[inline(always)]
-    fn push(&self, node: Node<T>) -> u32 {
-        let mut nodes = self.nodes.borrow_mut();
-        let k = nodes.len();
-        if (k == nodes.capacity() || k >= node_limit()) && !self.grow(&mut nodes) {
+    fn push<const W: usize>(&self, node: Node, partials: [T; W]) -> u32 {
+        let mut stream = self.stream.borrow_mut();
+        let s = &mut *stream;
+        let k = s.nodes.len();
+        let room = k < s.nodes.capacity() && s.partials.capacity() - s.partials.len() >= W;
+        if (!room || k >= node_limit()) && !self.grow(s, W) {
             return 0;
         }
-        nodes.push(node);
+        s.nodes.push(node);
+        s.partials.extend_from_slice(&partials);
         k as u32
     }
 
-    /// Makes room for one more node by fallible doubling; `false` (and the tape
-    /// marked full) when the limit or the memory is reached.
+    /// Makes room for one more node and `width` partials by fallible doubling;
+    /// `false` (and the tape marked full) when the limit or the memory is reached.
     #[cold]
-    fn grow(&self, nodes: &mut Vec<Node<T>>) -> bool {
-        let k = nodes.len();
+    fn grow(&self, s: &mut Stream<T>, width: usize) -> bool {
+        let k = s.nodes.len();
         let limit = node_limit();
+        /// Room for `need` more in `v`: double (at most by `cap`), or just `need`.
+        fn grow<V>(v: &mut Vec<V>, need: usize, cap: usize) -> bool {
+            v.len() + need <= v.capacity() || {
+                let want = v.len().max(64).min(cap);
+                v.try_reserve_exact(want.max(need)).is_ok() || v.try_reserve_exact(need).is_ok()
+            }
+        }
         let room = k < limit
             && !self.full.get()
-            && (k < nodes.capacity() || {
-                let want = k.max(64).min(limit - k);
-                nodes.try_reserve_exact(want).is_ok() || nodes.try_reserve_exact(1).is_ok()
-            });
+            && grow(&mut s.nodes, 1, limit - k)
+            && grow(&mut s.partials, width, usize::MAX);
         if !room {
             self.full.set(true);
         }
@@ -163,7 +173,7 @@ impl<T: Scalar> Tape<T> {
 }
 
 /// What a tape records into: nodes, the n-ary terms, and the sums' scratch stack.
-pub(crate) type TapeBuffers<T> = (Vec<Node<T>>, Terms<T>, Vec<u32>);
+pub(crate) type TapeBuffers<T> = (Stream<T>, Terms<T>, Vec<u32>);
 
 /// A scalar that records the operations applied to it on a tape.
 ///
@@ -243,31 +253,9 @@ impl<'t, T: Scalar> Var<'t, T> {
         self.value
     }
 
-    /// Records `value = phi(self, other)` with the given partials
-    /// `[da, db, daa, dab, dbb]`; two constants give a constant.
+    /// A variable on `tape` at node `index`.
     #[inline(always)]
-    fn record(self, other: Self, value: T, partials: [T; 5], curvature: Curvature) -> Self {
-        let tape = match (self.tape, other.tape) {
-            (Some(t), _) | (None, Some(t)) => t,
-            (None, None) => return Var::constant(value),
-        };
-        let curvature = Curvature {
-            aa: curvature.aa && self.tape.is_some(),
-            ab: curvature.ab && self.tape.is_some() && other.tape.is_some(),
-            bb: curvature.bb && other.tape.is_some(),
-        };
-        // Careful: a non-finite partial, or a zero first partial on a variable
-        // operand (an infinite adjoint or tangent must not meet it as 0 * inf).
-        let careful = !partials.iter().all(Scalar::is_finite)
-            || (self.tape.is_some() && partials[0].is_zero())
-            || (other.tape.is_some() && partials[1].is_zero());
-        let index = tape.push(Node::new(
-            self.index,
-            other.index,
-            partials,
-            curvature,
-            !careful,
-        ));
+    fn at(tape: &'t Tape<T>, index: u32, value: T) -> Self {
         Var {
             tape: Some(tape),
             index,
@@ -276,15 +264,79 @@ impl<'t, T: Scalar> Var<'t, T> {
         }
     }
 
-    /// Records a unary node `value = phi(self)` with partials `d`, `dd`.
-    #[inline]
-    fn record1(self, value: T, d: T, dd: T, curved: bool) -> Self {
-        let z = T::zero();
-        let curvature = Curvature {
-            aa: curved,
-            ..Curvature::LINEAR
+    /// Records a linear node `value = self + other` ([`Kind::Add`](super::node::Kind),
+    /// no partials; a constant operand is the constant slot), or a constant.
+    #[inline(always)]
+    fn plus(self, other: Self, value: T) -> Self {
+        match self.tape.or(other.tape) {
+            Some(t) => Var::at(t, t.push(Node::add(self.index, other.index), []), value),
+            None => Var::constant(value),
+        }
+    }
+
+    /// Records a linear node `value = self - other`, or a constant.
+    #[inline(always)]
+    fn minus(self, other: Self, value: T) -> Self {
+        match self.tape.or(other.tape) {
+            Some(t) => Var::at(t, t.push(Node::sub(self.index, other.index), []), value),
+            None => Var::constant(value),
+        }
+    }
+
+    /// Records `value = phi(self)` with `phi'' = 0` (one partial `d`); a careful
+    /// node when `d` is zero or not finite.
+    #[inline(always)]
+    fn scaled(self, value: T, d: T) -> Self {
+        let Some(t) = self.tape else {
+            return Var::constant(value);
         };
-        self.record(Var::constant(z), value, [d, z, dd, z, z], curvature)
+        let careful = !d.is_finite() || d.is_zero();
+        Var::at(
+            t,
+            t.push(Node::unary(self.index, false, careful), [d]),
+            value,
+        )
+    }
+
+    /// Records `value = phi(self)` with partials `d`, `dd` (curved); a careful
+    /// node when `d` is zero or a partial is not finite.
+    #[inline(always)]
+    fn curved(self, value: T, d: T, dd: T) -> Self {
+        let Some(t) = self.tape else {
+            return Var::constant(value);
+        };
+        let careful = !(d.is_finite() && dd.is_finite()) || d.is_zero();
+        Var::at(
+            t,
+            t.push(Node::unary(self.index, true, careful), [d, dd]),
+            value,
+        )
+    }
+
+    /// Records `value = phi(self, other)` with partials `[da, db, daa, dab, dbb]`:
+    /// a [`Kind::Binary`](super::node::Kind) node when both are variables, a
+    /// unary one on the variable when the other is a constant.
+    #[inline(always)]
+    fn binary(self, other: Self, value: T, p: [T; 5], curvature: Curvature) -> Self {
+        let t = match (self.tape, other.tape) {
+            (Some(t), Some(_)) => t,
+            (Some(_), None) => return self.curved_or_scaled(value, p[0], p[2], curvature.aa),
+            (None, Some(_)) => return other.curved_or_scaled(value, p[1], p[4], curvature.bb),
+            (None, None) => return Var::constant(value),
+        };
+        let careful = !p.iter().all(Scalar::is_finite) || p[0].is_zero() || p[1].is_zero();
+        let node = Node::new(Kind::Binary, self.index, other.index, curvature, careful);
+        Var::at(t, t.push(node, p), value)
+    }
+
+    /// [`Var::curved`] when `curved`, else [`Var::scaled`].
+    #[inline(always)]
+    fn curved_or_scaled(self, value: T, d: T, dd: T, curved: bool) -> Self {
+        if curved {
+            self.curved(value, d, dd)
+        } else {
+            self.scaled(value, d)
+        }
     }
 }
 
@@ -306,14 +358,15 @@ impl<T: Scalar> Scalar for Var<'_, T> {
     fn is_zero(&self) -> bool {
         self.tape.is_none() && self.value.is_zero()
     }
-    /// Records `f(a)` with local partials `f'(a)`, `f''(a)` from the rule table.
+    /// Records `f(a)` with local partials `f'(a)`, `f''(a)` from the rule table (only
+    /// `f'` for a piecewise-linear `f`).
     #[inline]
     fn apply(self, f: Unary) -> Self {
         if self.tape.is_none() {
             return Var::constant(self.value.apply(f));
         }
         let [f0, f1, f2] = f.taylor(self.value);
-        self.record1(f0, f1, f2, !f.is_piecewise_linear())
+        self.curved_or_scaled(f0, f1, f2, !f.is_piecewise_linear())
     }
     /// One n-ary linear node for the whole dot product (its value as the default
     /// method computes it, term by term in order).
@@ -334,12 +387,7 @@ impl<T: Scalar> Scalar for Var<'_, T> {
         };
         let terms = coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
         let index = tape.push_nary(terms.map(|(&c, x)| (x.index, T::from_f64(c))));
-        Var {
-            tape: Some(tape),
-            index,
-            value,
-            brand: PhantomData,
-        }
+        Var::at(tape, index, value)
     }
     #[inline]
     fn apply2(self, f: Binary, other: Self) -> Self {
@@ -352,7 +400,7 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             ab: true,
             bb: true,
         };
-        self.record(other, p.f, [p.a, p.b, p.aa, p.ab, p.bb], curved)
+        self.binary(other, p.f, [p.a, p.b, p.aa, p.ab, p.bb], curved)
     }
 }
 
@@ -360,43 +408,34 @@ impl<T: Scalar> Add for Var<'_, T> {
     type Output = Self;
     #[inline(always)]
     fn add(self, rhs: Self) -> Self {
-        let (o, z) = (T::one(), T::zero());
-        self.record(
-            rhs,
-            self.value + rhs.value,
-            [o, o, z, z, z],
-            Curvature::LINEAR,
-        )
+        self.plus(rhs, self.value + rhs.value)
     }
 }
 impl<T: Scalar> Sub for Var<'_, T> {
     type Output = Self;
     #[inline(always)]
     fn sub(self, rhs: Self) -> Self {
-        let (o, z) = (T::one(), T::zero());
-        self.record(
-            rhs,
-            self.value - rhs.value,
-            [o, -o, z, z, z],
-            Curvature::LINEAR,
-        )
+        self.minus(rhs, self.value - rhs.value)
     }
 }
 impl<T: Scalar> Mul for Var<'_, T> {
     type Output = Self;
-    /// Partials `(b, a)`, cross partial 1.
+    /// Partials `(b, a)`, cross partial 1 (a scaling when one side is a constant).
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
-        let (o, z) = (T::one(), T::zero());
-        let curvature = Curvature {
-            ab: true,
-            ..Curvature::LINEAR
+        let value = self.value * rhs.value;
+        let t = match (self.tape, rhs.tape) {
+            (Some(t), Some(_)) => t,
+            (Some(_), None) => return self.scaled(value, rhs.value),
+            (None, Some(_)) => return rhs.scaled(value, self.value),
+            (None, None) => return Var::constant(value),
         };
-        self.record(
-            rhs,
-            self.value * rhs.value,
-            [rhs.value, self.value, z, o, z],
-            curvature,
+        let (a, b) = (self.value, rhs.value);
+        let careful = !(a.is_finite() && b.is_finite()) || a.is_zero() || b.is_zero();
+        Var::at(
+            t,
+            t.push(Node::mul(self.index, rhs.index, careful), [b, a]),
+            value,
         )
     }
 }
@@ -413,7 +452,7 @@ impl<T: Scalar> Div for Var<'_, T> {
             bb: true,
             ..Curvature::LINEAR
         };
-        self.record(
+        self.binary(
             rhs,
             q,
             [r, db, T::zero(), -(r * r), -(db * r) * 2.0],
@@ -423,52 +462,38 @@ impl<T: Scalar> Div for Var<'_, T> {
 }
 impl<T: Scalar> Neg for Var<'_, T> {
     type Output = Self;
+    /// `0 - x`: a [`Kind::Sub`](super::node::Kind) node from the constant slot.
     #[inline]
     fn neg(self) -> Self {
-        if self.tape.is_none() {
-            return Var::constant(-self.value);
-        }
-        self.record1(-self.value, -T::one(), T::zero(), false)
+        Var::constant(T::zero()).minus(self, -self.value)
     }
 }
 impl<T: Scalar> Add<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn add(self, c: f64) -> Self {
-        if self.tape.is_none() {
-            return Var::constant(self.value + c);
-        }
-        self.record1(self.value + c, T::one(), T::zero(), false)
+        self.plus(Var::constant(T::zero()), self.value + c)
     }
 }
 impl<T: Scalar> Sub<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn sub(self, c: f64) -> Self {
-        if self.tape.is_none() {
-            return Var::constant(self.value - c);
-        }
-        self.record1(self.value - c, T::one(), T::zero(), false)
+        self.plus(Var::constant(T::zero()), self.value - c)
     }
 }
 impl<T: Scalar> Mul<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn mul(self, c: f64) -> Self {
-        if self.tape.is_none() {
-            return Var::constant(self.value * c);
-        }
-        self.record1(self.value * c, T::from_f64(c), T::zero(), false)
+        self.scaled(self.value * c, T::from_f64(c))
     }
 }
 impl<T: Scalar> Div<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn div(self, c: f64) -> Self {
-        if self.tape.is_none() {
-            return Var::constant(self.value / c);
-        }
-        self.record1(self.value / c, T::from_f64(c.recip()), T::zero(), false)
+        self.scaled(self.value / c, T::from_f64(c.recip()))
     }
 }
 
