@@ -51,7 +51,7 @@ impl Kind {
 
 /// A recorded node `v = phi(a, b)`: 8 bytes, two `u32` operand indices whose top
 /// bits carry the kind, the structural nonlinearity flags the sparsity pattern
-/// needs (see [`Node::couples`]) and the careful flag (see [`Node::is_careful`]).
+/// needs (see [`Node::couples`]).
 ///
 /// An n-ary node ([`Kind::Nary`]) keeps its operands and coefficients in the
 /// recording's side arrays: `a` is the offset of its operand count there.
@@ -108,14 +108,12 @@ impl<T> Stream<T> {
 /// for `bb`; the cross flag sits on `b`'s second-highest bit).
 const SELF_FLAG: u32 = 1 << 31;
 const CROSS_FLAG: u32 = 1 << 30;
-/// Flag bit on `a`: some stored partial of the node is not finite (`sqrt'(0)`,
-/// `ln'(0)`), or a first partial on a variable operand is zero (`x^0`, `x * 0`).
-const CAREFUL_FLAG: u32 = 1 << 30;
-/// The kind sits in `a`'s bits 27 to 29.
+/// The kind sits in `a`'s bits 27 to 29 (bit 30 is free).
 const KIND_SHIFT: u32 = 27;
 const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
 
-/// The largest number of nodes a tape can hold (indices keep five flag bits).
+/// The largest number of nodes a tape can hold (indices keep five bits for flags
+/// and kind).
 pub(crate) const MAX_NODES: usize = INDEX_MASK as usize;
 
 /// The largest offset into the n-ary side arrays.
@@ -142,15 +140,11 @@ impl Curvature {
 }
 
 impl Node {
-    /// A node of `kind` on operands `a`, `b` with the given curvature flags;
-    /// `careful`: see [`Node::is_careful`].
+    /// A node of `kind` on operands `a`, `b` with the given curvature flags.
     #[inline(always)]
-    pub fn new(kind: Kind, a: u32, b: u32, curvature: Curvature, careful: bool) -> Self {
+    pub fn new(kind: Kind, a: u32, b: u32, curvature: Curvature) -> Self {
         debug_assert!(a <= INDEX_MASK && b <= INDEX_MASK);
-        let a = a
-            | ((kind as u32) << KIND_SHIFT)
-            | if curvature.aa { SELF_FLAG } else { 0 }
-            | if careful { CAREFUL_FLAG } else { 0 };
+        let a = a | ((kind as u32) << KIND_SHIFT) | if curvature.aa { SELF_FLAG } else { 0 };
         let b = b
             | if curvature.bb { SELF_FLAG } else { 0 }
             | if curvature.ab { CROSS_FLAG } else { 0 };
@@ -161,42 +155,41 @@ impl Node {
     /// `a + b` (`b = 0` for `x + c`).
     #[inline(always)]
     pub fn add(a: u32, b: u32) -> Self {
-        Node::new(Kind::Add, a, b, Curvature::LINEAR, false)
+        Node::new(Kind::Add, a, b, Curvature::LINEAR)
     }
     /// `a - b` (`a = 0` for `-x`).
     #[inline(always)]
     pub fn sub(a: u32, b: u32) -> Self {
-        Node::new(Kind::Sub, a, b, Curvature::LINEAR, false)
+        Node::new(Kind::Sub, a, b, Curvature::LINEAR)
     }
     /// A unary node on `a`: [`Kind::Scale`] when `curved` is false, else
     /// [`Kind::Unary`].
     #[inline(always)]
-    pub fn unary(a: u32, curved: bool, careful: bool) -> Self {
+    pub fn unary(a: u32, curved: bool) -> Self {
         if curved {
             let c = Curvature {
                 aa: true,
                 ..Curvature::LINEAR
             };
-            Node::new(Kind::Unary, a, 0, c, careful)
+            Node::new(Kind::Unary, a, 0, c)
         } else {
-            Node::new(Kind::Scale, a, 0, Curvature::LINEAR, careful)
+            Node::new(Kind::Scale, a, 0, Curvature::LINEAR)
         }
     }
     /// `a * b`.
     #[inline(always)]
-    pub fn mul(a: u32, b: u32, careful: bool) -> Self {
+    pub fn mul(a: u32, b: u32) -> Self {
         let c = Curvature {
             ab: true,
             ..Curvature::LINEAR
         };
-        Node::new(Kind::Mul, a, b, c, careful)
+        Node::new(Kind::Mul, a, b, c)
     }
     /// An n-ary linear node whose operand count sits at offset `start` of the side
-    /// arrays, followed by its operands (coefficients at the same offsets);
-    /// `careful`: some coefficient is not finite.
+    /// arrays, followed by its operands (coefficients at the same offsets).
     #[inline]
-    pub fn nary(start: u32, careful: bool) -> Self {
-        Node::new(Kind::Nary, start, 0, Curvature::LINEAR, careful)
+    pub fn nary(start: u32) -> Self {
+        Node::new(Kind::Nary, start, 0, Curvature::LINEAR)
     }
     /// What the node computes.
     #[inline(always)]
@@ -235,22 +228,10 @@ impl Node {
         (self.b & INDEX_MASK) as usize
     }
     /// Kind, operand indices and curvature flags in one word: two nodes with equal
-    /// words record the same structure (the careful flag is a property of the
-    /// point, not of the structure, and is left out).
+    /// words record the same structure.
     #[inline]
     pub fn structure(&self) -> u64 {
-        (u64::from(self.a & !CAREFUL_FLAG) << 32) | u64::from(self.b)
-    }
-    /// `true` when some stored partial is not finite or a first partial on a
-    /// variable operand is zero: the sweeps then skip every product with a zero
-    /// factor (tangent, adjoint or partial), as the forward engine's chain rule
-    /// does, so that `0 * inf` never becomes NaN (a node that does not reach the
-    /// output, a direction that does not move its operand, or a zero partial
-    /// between an infinite one and the inputs, contributes nothing). The other
-    /// nodes, nearly all of them, take the branch-free path.
-    #[inline(always)]
-    pub fn is_careful(&self) -> bool {
-        self.a & CAREFUL_FLAG != 0
+        (u64::from(self.a) << 32) | u64::from(self.b)
     }
     /// The structural curvature flags.
     #[inline]
@@ -291,20 +272,20 @@ mod tests {
             bb: true,
         };
         let big = INDEX_MASK;
-        let n = Node::new(Kind::Binary, big, big - 1, c, true);
-        let got = (n.a(), n.b(), n.couples(), n.is_careful(), n.kind());
-        assert_eq!(got, (big as usize, big as usize - 1, c, true, Kind::Binary));
+        let n = Node::new(Kind::Binary, big, big - 1, c);
+        let got = (n.a(), n.b(), n.couples(), n.kind());
+        assert_eq!(got, (big as usize, big as usize - 1, c, Kind::Binary));
         for kind in [Kind::Add, Kind::Sub, Kind::Unary, Kind::Mul, Kind::Nary] {
-            let n = Node::new(kind, 7, 9, Curvature::LINEAR, false);
-            let want = (7, 9, Curvature::LINEAR, false, kind);
-            assert_eq!((n.a(), n.b(), n.couples(), n.is_careful(), n.kind()), want);
+            let n = Node::new(kind, 7, 9, Curvature::LINEAR);
+            let want = (7, 9, Curvature::LINEAR, kind);
+            assert_eq!((n.a(), n.b(), n.couples(), n.kind()), want);
         }
-        let n = Node::nary(5, true);
+        let n = Node::nary(5);
         let ops = [0, 0, 0, 0, 0, 2, 3, 4];
-        assert!(n.is_nary() && n.is_careful());
+        assert!(n.is_nary());
         assert_eq!((n.terms(&ops), n.couples()), (6..8, Curvature::LINEAR));
-        assert_eq!(Node::unary(3, false, false).kind(), Kind::Scale);
-        assert_eq!(Node::unary(3, true, false).couples().aa, true);
-        assert_eq!(Node::mul(3, 4, false).couples().ab, true);
+        assert_eq!(Node::unary(3, false).kind(), Kind::Scale);
+        assert_eq!(Node::unary(3, true).couples().aa, true);
+        assert_eq!(Node::mul(3, 4).couples().ab, true);
     }
 }

@@ -12,14 +12,16 @@
 //! gradient and `x_bar'` is `H x'`. Node 0 is the constant slot: its tangent is
 //! zero and whatever accumulates in its adjoints is never read.
 //!
-//! A careful node ([`Node::is_careful`](super::node::Node::is_careful): a non-finite partial, or a zero first
-//! partial on a variable operand) takes a slower path that skips each product with
-//! a zero factor ([`times`]), as the forward engine's chain rule does: a node that
+//! The sweeps run fast first, with plain products. Only when the result is not
+//! finite do they run again carefully: every product with a zero factor is then
+//! skipped ([`times`]), as the forward engine's chain rule does, so a node that
 //! does not reach the output (zero adjoints), a direction that does not move its
-//! operand (zero tangent), or a zero partial between an infinite one and the inputs
-//! then contributes nothing instead of `0 * inf = NaN`. Each sweep runs fast first
-//! and carefully only when the fast result is not finite, so the hot loops carry no
-//! per-node test.
+//! operand (zero tangent), or a zero partial between an infinite one and the
+//! inputs contributes nothing instead of `0 * inf = NaN`. The hot loops carry no
+//! test for it, and recording computes no flag for it.
+//!
+//! The partials are read from the tape's stream by kind ([`Kind::width`]): forward
+//! from the first node, backward from the output's.
 
 use super::node::{Kind, Stream, Terms};
 use crate::Scalar;
@@ -39,7 +41,7 @@ pub(crate) fn adjoints<T: Scalar>(
     }
 }
 
-/// [`adjoints`]; `CAREFUL`: careful nodes skip products with a zero factor.
+/// [`adjoints`]; `CAREFUL`: skip every product with a zero factor.
 fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     stream: &Stream<T>,
     terms: &Terms<T>,
@@ -60,7 +62,6 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     for k in (n + 1..=output).rev() {
         let node = nodes[k];
         let vb = adj[k];
-        let careful = CAREFUL && node.is_careful();
         let (a, b) = (node.a(), node.b());
         match node.kind() {
             Kind::Add => {
@@ -73,34 +74,33 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
             }
             Kind::Scale | Kind::Unary => {
                 p -= node.kind().width();
-                adj[a] += product(careful, partials[p], vb);
+                adj[a] += product(CAREFUL, partials[p], vb);
             }
             Kind::Mul | Kind::Binary => {
                 p -= node.kind().width();
                 let (da, db) = (partials[p], partials[p + 1]);
-                adj[a] += product(careful, da, vb);
-                adj[b] += product(careful, db, vb);
+                adj[a] += product(CAREFUL, da, vb);
+                adj[b] += product(CAREFUL, db, vb);
             }
             Kind::Nary => {
                 // A scatter: x_j_bar += c_j v_bar.
                 for j in node.terms(ops) {
                     let (o, c) = (ops[j] as usize, coefs[j]);
-                    adj[o] += product(careful, c, vb);
+                    adj[o] += product(CAREFUL, c, vb);
                 }
             }
         }
     }
 }
 
-/// `d * t` (`t * d` for an adjoint: the same bits), or on a careful node
-/// [`times`].
+/// `d * t` (as `t * d`: the same bits), or in a careful sweep [`times`].
 #[inline(always)]
 fn product<T: Scalar>(careful: bool, d: T, t: T) -> T {
     if careful { times(d, t) } else { t * d }
 }
 
 /// `d * t`, or zero when `t` or `d` is zero (whatever the other is): the product of
-/// a partial and a tangent or adjoint on a careful node, as the forward engine's
+/// a partial and a tangent or adjoint in a careful sweep, as the forward engine's
 /// `along`.
 #[inline]
 fn times<T: Scalar>(d: T, t: T) -> T {
@@ -160,7 +160,7 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
 }
 
 /// [`hvp_lanes`] without the output: `H V` is left in the inputs' second-order
-/// adjoints. `CAREFUL`: careful nodes skip products with a zero factor.
+/// adjoints. `CAREFUL`: skip every product with a zero factor.
 #[allow(clippy::too_many_arguments)]
 fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     stream: &Stream<T>,
@@ -192,7 +192,6 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     let mut p = 0;
     for k in n + 1..=output {
         let node = nodes[k];
-        let careful = CAREFUL && node.is_careful();
         let mut tk = [z; L];
         // (An n-ary node's `a` and `b` are not operands: read them only on the others.)
         let operands = |t: &[[T; L]]| (t[node.a()], t[node.b()]);
@@ -213,14 +212,14 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 let (d, (ta, _)) = (partials[p], operands(t));
                 p += node.kind().width();
                 for l in 0..L {
-                    tk[l] = product(careful, d, ta[l]);
+                    tk[l] = product(CAREFUL, d, ta[l]);
                 }
             }
             Kind::Mul | Kind::Binary => {
                 let (da, db, (ta, tb)) = (partials[p], partials[p + 1], operands(t));
                 p += node.kind().width();
                 for l in 0..L {
-                    tk[l] = product(careful, da, ta[l]) + product(careful, db, tb[l]);
+                    tk[l] = product(CAREFUL, da, ta[l]) + product(CAREFUL, db, tb[l]);
                 }
             }
             Kind::Nary => {
@@ -228,7 +227,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 for j in node.terms(ops) {
                     let (tj, c) = (&t[ops[j] as usize], coefs[j]);
                     for l in 0..L {
-                        tk[l] += product(careful, c, tj[l]);
+                        tk[l] += product(CAREFUL, c, tj[l]);
                     }
                 }
             }
@@ -238,7 +237,6 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     // Reverse: second-order adjoints, reading the partials back.
     for k in (n + 1..=output).rev() {
         let node = nodes[k];
-        let careful = CAREFUL && node.is_careful();
         let (ia, ib) = (node.a(), node.b());
         let vb2 = a2[k];
         match node.kind() {
@@ -262,7 +260,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 p -= 1;
                 let d = partials[p];
                 for l in 0..L {
-                    a2[ia][l] += product(careful, d, vb2[l]);
+                    a2[ia][l] += product(CAREFUL, d, vb2[l]);
                 }
             }
             Kind::Unary => {
@@ -270,8 +268,8 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 p -= 2;
                 let (d, dd, vb, ta) = (partials[p], partials[p + 1], adj[k], t[ia]);
                 for l in 0..L {
-                    let s = product(careful, dd, ta[l]);
-                    a2[ia][l] += product(careful, d, vb2[l]) + product(careful, s, vb);
+                    let s = product(CAREFUL, dd, ta[l]);
+                    a2[ia][l] += product(CAREFUL, d, vb2[l]) + product(CAREFUL, s, vb);
                 }
             }
             Kind::Mul => {
@@ -282,8 +280,8 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
                 for l in 0..L {
-                    inc_a[l] = product(careful, da, vb2[l]) + product(careful, tb[l], vb);
-                    inc_b[l] = product(careful, db, vb2[l]) + product(careful, ta[l], vb);
+                    inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, tb[l], vb);
+                    inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, ta[l], vb);
                 }
                 for l in 0..L {
                     a2[ia][l] += inc_a[l];
@@ -299,10 +297,10 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
                 for l in 0..L {
-                    let sa = product(careful, daa, ta[l]) + product(careful, dab, tb[l]);
-                    let sb = product(careful, dab, ta[l]) + product(careful, dbb, tb[l]);
-                    inc_a[l] = product(careful, da, vb2[l]) + product(careful, sa, vb);
-                    inc_b[l] = product(careful, db, vb2[l]) + product(careful, sb, vb);
+                    let sa = product(CAREFUL, daa, ta[l]) + product(CAREFUL, dab, tb[l]);
+                    let sb = product(CAREFUL, dab, ta[l]) + product(CAREFUL, dbb, tb[l]);
+                    inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
+                    inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
                 }
                 for l in 0..L {
                     a2[ia][l] += inc_a[l];
@@ -316,7 +314,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 for j in node.terms(ops) {
                     let (o, c) = (&mut a2[ops[j] as usize], coefs[j]);
                     for l in 0..L {
-                        o[l] += product(careful, c, vb2[l]);
+                        o[l] += product(CAREFUL, c, vb2[l]);
                     }
                 }
             }

@@ -104,7 +104,7 @@ impl<T: Scalar> Tape<T> {
         if self.full.get() {
             return 0;
         }
-        let (start, finite) = {
+        let start = {
             let mut side = self.terms.borrow_mut();
             let start = side.ops.len();
             let (lo, _) = terms.size_hint();
@@ -114,9 +114,7 @@ impl<T: Scalar> Tape<T> {
             }
             side.ops.push(0);
             side.coefs.push(T::zero());
-            let mut finite = true;
             for (i, c) in terms {
-                finite &= c.is_finite();
                 side.ops.push(i);
                 side.coefs.push(c);
             }
@@ -125,9 +123,9 @@ impl<T: Scalar> Tape<T> {
                 return 0;
             }
             side.ops[start] = (side.ops.len() - start - 1) as u32;
-            (start, finite)
+            start
         };
-        self.push(Node::nary(start as u32, !finite), [])
+        self.push(Node::nary(start as u32), [])
     }
 
     /// Appends a node and its `W` partials; returns its index. When the index
@@ -283,34 +281,22 @@ impl<'t, T: Scalar> Var<'t, T> {
         }
     }
 
-    /// Records `value = phi(self)` with `phi'' = 0` (one partial `d`); a careful
-    /// node when `d` is zero or not finite.
+    /// Records `value = phi(self)` with `phi'' = 0` (one partial `d`).
     #[inline(always)]
     fn scaled(self, value: T, d: T) -> Self {
         let Some(t) = self.tape else {
             return Var::constant(value);
         };
-        let careful = !d.is_finite() || d.is_zero();
-        Var::at(
-            t,
-            t.push(Node::unary(self.index, false, careful), [d]),
-            value,
-        )
+        Var::at(t, t.push(Node::unary(self.index, false), [d]), value)
     }
 
-    /// Records `value = phi(self)` with partials `d`, `dd` (curved); a careful
-    /// node when `d` is zero or a partial is not finite.
+    /// Records `value = phi(self)` with partials `d`, `dd` (curved).
     #[inline(always)]
     fn curved(self, value: T, d: T, dd: T) -> Self {
         let Some(t) = self.tape else {
             return Var::constant(value);
         };
-        let careful = !(d.is_finite() && dd.is_finite()) || d.is_zero();
-        Var::at(
-            t,
-            t.push(Node::unary(self.index, true, careful), [d, dd]),
-            value,
-        )
+        Var::at(t, t.push(Node::unary(self.index, true), [d, dd]), value)
     }
 
     /// Records `value = phi(self, other)` with partials `[da, db, daa, dab, dbb]`:
@@ -324,8 +310,7 @@ impl<'t, T: Scalar> Var<'t, T> {
             (None, Some(_)) => return other.curved_or_scaled(value, p[1], p[4], curvature.bb),
             (None, None) => return Var::constant(value),
         };
-        let careful = !p.iter().all(Scalar::is_finite) || p[0].is_zero() || p[1].is_zero();
-        let node = Node::new(Kind::Binary, self.index, other.index, curvature, careful);
+        let node = Node::new(Kind::Binary, self.index, other.index, curvature);
         Var::at(t, t.push(node, p), value)
     }
 
@@ -431,12 +416,7 @@ impl<T: Scalar> Mul for Var<'_, T> {
             (None, None) => return Var::constant(value),
         };
         let (a, b) = (self.value, rhs.value);
-        let careful = !(a.is_finite() && b.is_finite()) || a.is_zero() || b.is_zero();
-        Var::at(
-            t,
-            t.push(Node::mul(self.index, rhs.index, careful), [b, a]),
-            value,
-        )
+        Var::at(t, t.push(Node::mul(self.index, rhs.index), [b, a]), value)
     }
 }
 impl<T: Scalar> Div for Var<'_, T> {
