@@ -16,6 +16,7 @@ mod recording;
 mod sweep;
 mod var;
 
+pub(crate) use recording::Buffers;
 pub use recording::{Recording, record};
 #[cfg(feature = "parallel")]
 pub(crate) use sweep::LaneBuffers;

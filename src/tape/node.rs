@@ -3,7 +3,7 @@
 //!
 //! | kind | operation | partials stored (in this order) | curvature |
 //! |---|---|---|---|
-//! | [`Kind::Add`] | `a + b` (`x + c`: `b` = 0) | none (`1, 1`) | none |
+//! | [`Kind::Add`] | `a + b` (`x + c`, `x - c`: no node, `x`'s own) | none (`1, 1`) | none |
 //! | [`Kind::Sub`] | `a - b` (`-x`, `c - x`: `a` = 0) | none (`1, -1`) | none |
 //! | [`Kind::Scale`] | `c x`, `x / c`, piecewise-linear `phi(x)` | `phi'` | none |
 //! | [`Kind::Unary`] | `phi(x)`, `phi(x, c)`, `phi(c, x)` | `phi'`, `phi''` | `aa` |
@@ -152,7 +152,7 @@ impl Node {
     }
     /// The constant slot and the inputs: no operands, nothing stored.
     pub const LEAF: Node = Node { a: 0, b: 0 };
-    /// `a + b` (`b = 0` for `x + c`).
+    /// `a + b`.
     #[inline(always)]
     pub fn add(a: u32, b: u32) -> Self {
         Node::new(Kind::Add, a, b, Curvature::LINEAR)
@@ -194,15 +194,19 @@ impl Node {
     /// What the node computes.
     #[inline(always)]
     pub fn kind(&self) -> Kind {
-        match (self.a >> KIND_SHIFT) & 7 {
-            0 => Kind::Add,
-            1 => Kind::Sub,
-            2 => Kind::Scale,
-            3 => Kind::Unary,
-            4 => Kind::Mul,
-            5 => Kind::Binary,
-            _ => Kind::Nary,
-        }
+        // A table lookup (no bounds check: the index is below 8), not a chain of
+        // compares: the sweeps then dispatch on the kind with one jump.
+        const KINDS: [Kind; 8] = [
+            Kind::Add,
+            Kind::Sub,
+            Kind::Scale,
+            Kind::Unary,
+            Kind::Mul,
+            Kind::Binary,
+            Kind::Nary,
+            Kind::Nary,
+        ];
+        KINDS[((self.a >> KIND_SHIFT) & 7) as usize]
     }
     /// `true` for an n-ary linear node ([`Node::nary`]): its operands are
     /// `ops[a() + 1..][..ops[a()]]`, not `a()` and `b()`.

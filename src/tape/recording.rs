@@ -121,9 +121,23 @@ impl<T: Base> Recording<T> {
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
-        let n = check_point(x)?;
+        Self::new_unchecked_in(f, x, pool::take_boxed())
+    }
+
+    /// [`Recording::new_unchecked`] into the given buffers (given to this thread's
+    /// pool on an error).
+    fn new_unchecked_in<F>(f: F, x: &[T], mut buf: Box<Buffers<T>>) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    {
+        let n = match check_point(x) {
+            Ok(n) => n,
+            Err(e) => {
+                pool::give_boxed(buf);
+                return Err(e);
+            }
+        };
         let too_large = Error::TapeTooLarge { limit: MAX_NODES };
-        let mut buf = pool::take_boxed::<Buffers<T>>();
         let parts = (
             std::mem::take(&mut buf.stream),
             std::mem::take(&mut buf.terms),
@@ -192,7 +206,16 @@ impl<T: Base> Recording<T> {
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
-        let rec = Self::new_unchecked(f, x)?;
+        Self::new_in(f, x, pool::take_boxed())
+    }
+
+    /// [`Recording::new`] into the given buffers (a warm caller's own, see
+    /// [`Recording::into_buffers`]).
+    pub(crate) fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    {
+        let rec = Self::new_unchecked_in(f, x, buf)?;
         let adj = &rec.buf().adjoints;
         if let Some(i) = (0..rec.n).find(|&i| !adj[i + 1].is_finite()) {
             return Err(Error::NonFiniteGradient {
@@ -201,6 +224,14 @@ impl<T: Base> Recording<T> {
             });
         }
         Ok(rec)
+    }
+
+    /// The recording's buffers, whole (not trimmed to the pool's cap): for a caller
+    /// that records again and again at one size and keeps them between calls.
+    pub(crate) fn into_buffers(mut self) -> Box<Buffers<T>> {
+        self.buf
+            .take()
+            .expect("a recording's buffers are only taken by drop")
     }
 
     /// The buffers (present until the recording is dropped).

@@ -36,7 +36,10 @@ pub(crate) fn adjoints<T: Scalar>(
     adj: &mut Vec<T>,
 ) {
     adjoints_of::<T, false>(stream, terms, n, output, adj);
-    if !adj.iter().all(Scalar::is_finite) {
+    // A non-finite adjoint reaches some input's (each node has a variable operand,
+    // and a non-finite number times a partial, plus anything, is not finite), so
+    // the inputs' adjoints tell whether any was.
+    if !adj.get(1..=n).unwrap_or(&[]).iter().all(Scalar::is_finite) {
         adjoints_of::<T, true>(stream, terms, n, output, adj);
     }
 }

@@ -262,22 +262,35 @@ impl<'t, T: Scalar> Var<'t, T> {
         }
     }
 
+    /// This variable's node with another value: `x + c` and `x - c` have `x`'s
+    /// derivatives, so they record nothing.
+    #[inline(always)]
+    fn shifted(self, value: T) -> Self {
+        Var { value, ..self }
+    }
+
     /// Records a linear node `value = self + other` ([`Kind::Add`](super::node::Kind),
-    /// no partials; a constant operand is the constant slot), or a constant.
+    /// no partials) when both are variables; with a constant, the variable's node.
     #[inline(always)]
     fn plus(self, other: Self, value: T) -> Self {
-        match self.tape.or(other.tape) {
-            Some(t) => Var::at(t, t.push(Node::add(self.index, other.index), []), value),
-            None => Var::constant(value),
+        match (self.tape, other.tape) {
+            (Some(t), Some(_)) => Var::at(t, t.push(Node::add(self.index, other.index), []), value),
+            (Some(_), None) => self.shifted(value),
+            (None, Some(_)) => other.shifted(value),
+            (None, None) => Var::constant(value),
         }
     }
 
-    /// Records a linear node `value = self - other`, or a constant.
+    /// Records a linear node `value = self - other` (`c - x`: from the constant
+    /// slot); `x - c` is `x`'s node.
     #[inline(always)]
     fn minus(self, other: Self, value: T) -> Self {
-        match self.tape.or(other.tape) {
-            Some(t) => Var::at(t, t.push(Node::sub(self.index, other.index), []), value),
-            None => Var::constant(value),
+        match (self.tape, other.tape) {
+            (Some(_), None) => self.shifted(value),
+            (None, None) => Var::constant(value),
+            (Some(t), _) | (None, Some(t)) => {
+                Var::at(t, t.push(Node::sub(self.index, other.index), []), value)
+            }
         }
     }
 
@@ -452,14 +465,14 @@ impl<T: Scalar> Add<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn add(self, c: f64) -> Self {
-        self.plus(Var::constant(T::zero()), self.value + c)
+        self.shifted(self.value + c)
     }
 }
 impl<T: Scalar> Sub<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn sub(self, c: f64) -> Self {
-        self.plus(Var::constant(T::zero()), self.value - c)
+        self.shifted(self.value - c)
     }
 }
 impl<T: Scalar> Mul<f64> for Var<'_, T> {
