@@ -5,16 +5,21 @@
 //! |---|---|---|---|
 //! | [`Kind::Add`] | `a + b` (`x + c`, `x - c`: no node, `x`'s own) | none (`1, 1`) | none |
 //! | [`Kind::Sub`] | `a - b` (`-x`, `c - x`: `a` = 0) | none (`1, -1`) | none |
-//! | [`Kind::Scale`] | `c x`, `x / c`, piecewise-linear `phi(x)` | `phi'` | none |
+//! | [`Kind::Linear`] | `sa a + sb b` (other scales) | `sa`, `sb` | none |
+//! | [`Kind::Scale`] | piecewise-linear `phi(x)` | `phi'` | none |
 //! | [`Kind::Unary`] | `phi(x)`, `phi(x, c)`, `phi(c, x)` | `phi'`, `phi''` | `aa` |
 //! | [`Kind::Mul`] | `a * b` | `b`, `a` (`phi_ab = 1`) | `ab` |
+//! | [`Kind::MulScaled`] | `(sa a) * (sb b)` | `sa b`, `sb a`, `sa sb` | `ab` |
 //! | [`Kind::Binary`] | `phi(a, b)`: `a / b`, `pow`, `atan2`, ... | `phi_a`, `phi_b`, `phi_aa`, `phi_ab`, `phi_bb` | by rule |
 //! | [`Kind::Nary`] | `sum_j c_j x_j` | none (operands and `c_j` in [`Terms`]) | none |
 //!
-//! So a node costs 8 bytes plus 0, 1, 2 or 5 partials (0 to 40 bytes on `f64`):
-//! linear nodes carry no second partials, and only a general binary rule carries
-//! five. A unary node's `b` is 0, the constant slot (tangent and adjoint always
-//! zero), so the dependency sweeps need not know the kinds.
+//! So a node costs 8 bytes plus 0 to 5 partials (0 to 40 bytes on `f64`): linear
+//! nodes carry no second partials, and only a general binary rule carries five.
+//! Constant factors and offsets record no node at all: a variable carries a scale
+//! (`c x`, `-x`, `x / c`, `c - x`) that the operation using it folds into its
+//! partials (see [`super::var::Var`]); `x + c` is `x`'s node. A unary node's `b` is
+//! 0, the constant slot (tangent and adjoint always zero), so the dependency
+//! sweeps need not know the kinds.
 
 /// What a node computes, and so how many partials it stored ([`Kind::width`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,12 +29,16 @@ pub(crate) enum Kind {
     Add = 0,
     /// `a - b`: no partials.
     Sub = 1,
+    /// `sa a + sb b`: two partials, `sa` and `sb`.
+    Linear = 7,
     /// `phi(a)` with `phi'' = 0`: one partial.
     Scale = 2,
     /// `phi(a)`: two partials, `phi'` and `phi''`.
     Unary = 3,
     /// `a * b`: two partials, `b` and `a`.
     Mul = 4,
+    /// `(sa a) * (sb b)`: three partials, `sa b`, `sb a` and `sa sb`.
+    MulScaled = 8,
     /// `phi(a, b)`: five partials.
     Binary = 5,
     /// `sum_j c_j x_j`: no partials (see [`Terms`]).
@@ -43,7 +52,8 @@ impl Kind {
         match self {
             Kind::Add | Kind::Sub | Kind::Nary => 0,
             Kind::Scale => 1,
-            Kind::Unary | Kind::Mul => 2,
+            Kind::Unary | Kind::Mul | Kind::Linear => 2,
+            Kind::MulScaled => 3,
             Kind::Binary => 5,
         }
     }
@@ -108,7 +118,7 @@ impl<T> Stream<T> {
 /// for `bb`; the cross flag sits on `b`'s second-highest bit).
 const SELF_FLAG: u32 = 1 << 31;
 const CROSS_FLAG: u32 = 1 << 30;
-/// The kind sits in `a`'s bits 27 to 29 (bit 30 is free).
+/// The kind sits in `a`'s bits 27 to 30.
 const KIND_SHIFT: u32 = 27;
 const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
 
@@ -194,9 +204,9 @@ impl Node {
     /// What the node computes.
     #[inline(always)]
     pub fn kind(&self) -> Kind {
-        // A table lookup (no bounds check: the index is below 8), not a chain of
+        // A table lookup (no bounds check: the index is below 16), not a chain of
         // compares: the sweeps then dispatch on the kind with one jump.
-        const KINDS: [Kind; 8] = [
+        const KINDS: [Kind; 16] = [
             Kind::Add,
             Kind::Sub,
             Kind::Scale,
@@ -204,9 +214,17 @@ impl Node {
             Kind::Mul,
             Kind::Binary,
             Kind::Nary,
+            Kind::Linear,
+            Kind::MulScaled,
+            Kind::Nary,
+            Kind::Nary,
+            Kind::Nary,
+            Kind::Nary,
+            Kind::Nary,
+            Kind::Nary,
             Kind::Nary,
         ];
-        KINDS[((self.a >> KIND_SHIFT) & 7) as usize]
+        KINDS[((self.a >> KIND_SHIFT) & 15) as usize]
     }
     /// `true` for an n-ary linear node ([`Node::nary`]): its operands are
     /// `ops[a() + 1..][..ops[a()]]`, not `a()` and `b()`.
@@ -258,14 +276,16 @@ mod tests {
         let widths = [
             Kind::Add,
             Kind::Sub,
+            Kind::Linear,
             Kind::Scale,
             Kind::Unary,
             Kind::Mul,
+            Kind::MulScaled,
             Kind::Binary,
             Kind::Nary,
         ]
         .map(Kind::width);
-        assert_eq!(widths, [0, 0, 1, 2, 2, 5, 0]);
+        assert_eq!(widths, [0, 0, 2, 1, 2, 2, 3, 5, 0]);
     }
 
     #[test]
@@ -279,7 +299,8 @@ mod tests {
         let n = Node::new(Kind::Binary, big, big - 1, c);
         let got = (n.a(), n.b(), n.couples(), n.kind());
         assert_eq!(got, (big as usize, big as usize - 1, c, Kind::Binary));
-        for kind in [Kind::Add, Kind::Sub, Kind::Unary, Kind::Mul, Kind::Nary] {
+        let kinds = [Kind::Add, Kind::Sub, Kind::Linear, Kind::Unary, Kind::Mul];
+        for kind in kinds.into_iter().chain([Kind::MulScaled, Kind::Nary]) {
             let n = Node::new(kind, 7, 9, Curvature::LINEAR);
             let want = (7, 9, Curvature::LINEAR, kind);
             assert_eq!((n.a(), n.b(), n.couples(), n.kind()), want);

@@ -45,7 +45,7 @@ pub(crate) struct Buffers<T> {
     /// The n-ary nodes' operands and coefficients.
     terms: Terms<T>,
     /// The scratch stack of the recording's sums (kept for the pool).
-    scratch: Vec<u32>,
+    scratch: Vec<(u32, T)>,
     /// First-order adjoints of the nodes up to the output.
     adjoints: Vec<T>,
     lanes: RefCell<LaneBuffers<T>>,
@@ -154,7 +154,7 @@ impl<T: Base> Recording<T> {
                 return Err(too_large);
             }
         };
-        let (output, value) = {
+        let (output, value, scale) = {
             // Small inputs on the stack: no allocation per call.
             let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
             let large: Vec<Var<'_, T>>;
@@ -172,7 +172,7 @@ impl<T: Base> Recording<T> {
                 &large[..]
             };
             let y = f(inputs);
-            (y.index() as usize, y.base_value())
+            (y.index() as usize, y.base_value(), y.scale())
         };
         let parts = match tape.into_parts() {
             Ok(parts) => parts,
@@ -191,7 +191,7 @@ impl<T: Base> Recording<T> {
         }
         (buf.stream, buf.terms, buf.scratch) = parts;
         let b = &mut *buf;
-        adjoints(&b.stream, &b.terms, n, output, &mut b.adjoints);
+        adjoints(&b.stream, &b.terms, n, output, scale, &mut b.adjoints);
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
         Ok(Recording {
             buf: Some(buf),

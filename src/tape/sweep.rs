@@ -33,14 +33,15 @@ pub(crate) fn adjoints<T: Scalar>(
     terms: &Terms<T>,
     n: usize,
     output: usize,
+    seed: T,
     adj: &mut Vec<T>,
 ) {
-    adjoints_of::<T, false>(stream, terms, n, output, adj);
+    adjoints_of::<T, false>(stream, terms, n, output, seed, adj);
     // A non-finite adjoint reaches some input's (each node has a variable operand,
     // and a non-finite number times a partial, plus anything, is not finite), so
     // the inputs' adjoints tell whether any was.
     if !adj.get(1..=n).unwrap_or(&[]).iter().all(Scalar::is_finite) {
-        adjoints_of::<T, true>(stream, terms, n, output, adj);
+        adjoints_of::<T, true>(stream, terms, n, output, seed, adj);
     }
 }
 
@@ -50,6 +51,7 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     terms: &Terms<T>,
     n: usize,
     output: usize,
+    seed: T,
     adj: &mut Vec<T>,
 ) {
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
@@ -59,7 +61,7 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     if output == 0 {
         return;
     }
-    adj[output] = T::one();
+    adj[output] = seed;
     // The partials are read backwards from the output's.
     let mut p = stream.partials_end(output);
     for k in (n + 1..=output).rev() {
@@ -79,7 +81,7 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
                 p -= node.kind().width();
                 adj[a] += product(CAREFUL, partials[p], vb);
             }
-            Kind::Mul | Kind::Binary => {
+            Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
                 p -= node.kind().width();
                 let (da, db) = (partials[p], partials[p + 1]);
                 adj[a] += product(CAREFUL, da, vb);
@@ -218,7 +220,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                     tk[l] = product(CAREFUL, d, ta[l]);
                 }
             }
-            Kind::Mul | Kind::Binary => {
+            Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
                 let (da, db, (ta, tb)) = (partials[p], partials[p + 1], operands(t));
                 p += node.kind().width();
                 for l in 0..L {
@@ -257,6 +259,35 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 }
                 for l in 0..L {
                     a2[ib][l] -= vb2[l];
+                }
+            }
+            Kind::Linear => {
+                p -= 2;
+                let (sa, sb) = (partials[p], partials[p + 1]);
+                for l in 0..L {
+                    a2[ia][l] += product(CAREFUL, sa, vb2[l]);
+                }
+                for l in 0..L {
+                    a2[ib][l] += product(CAREFUL, sb, vb2[l]);
+                }
+            }
+            Kind::MulScaled => {
+                // a_bar' += v_bar' phi_a + v_bar phi_ab b', b_bar' likewise.
+                p -= 3;
+                let [da, db, dab] = [0, 1, 2].map(|i| partials[p + i]);
+                let (vb, ta, tb) = (adj[k], t[ia], t[ib]);
+                let mut inc_a = [z; L];
+                let mut inc_b = [z; L];
+                for l in 0..L {
+                    let (sa, sb) = (product(CAREFUL, dab, tb[l]), product(CAREFUL, dab, ta[l]));
+                    inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
+                    inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
+                }
+                for l in 0..L {
+                    a2[ia][l] += inc_a[l];
+                }
+                for l in 0..L {
+                    a2[ib][l] += inc_b[l];
                 }
             }
             Kind::Scale => {

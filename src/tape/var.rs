@@ -24,7 +24,7 @@ pub(crate) struct Tape<T = f64> {
     terms: RefCell<Terms<T>>,
     /// Operands of the sums being recorded (a stack: a sum whose items record
     /// sums of their own pushes above, and pops back to, its own part).
-    scratch: RefCell<Vec<u32>>,
+    scratch: RefCell<Vec<(u32, T)>>,
     /// Set when a node could not be recorded (index space or memory exhausted):
     /// from then on nothing is recorded, and the recording returns
     /// [`crate::Error::TapeTooLarge`].
@@ -89,11 +89,12 @@ impl<T: Scalar> Tape<T> {
         }
     }
 
-    /// Pushes a sum's operand on the scratch stack; returns its position.
+    /// Pushes a sum's operand (node and scale) on the scratch stack; returns its
+    /// position.
     #[inline(always)]
-    fn scratch_push(&self, index: u32) -> usize {
+    fn scratch_push(&self, index: u32, scale: T) -> usize {
         let mut scratch = self.scratch.borrow_mut();
-        scratch.push(index);
+        scratch.push((index, scale));
         scratch.len() - 1
     }
 
@@ -171,7 +172,7 @@ impl<T: Scalar> Tape<T> {
 }
 
 /// What a tape records into: nodes, the n-ary terms, and the sums' scratch stack.
-pub(crate) type TapeBuffers<T> = (Stream<T>, Terms<T>, Vec<u32>);
+pub(crate) type TapeBuffers<T> = (Stream<T>, Terms<T>, Vec<(u32, T)>);
 
 /// A scalar that records the operations applied to it on a tape.
 ///
@@ -206,6 +207,10 @@ pub struct Var<'t, T = f64> {
     tape: Option<&'t Tape<T>>,
     index: u32,
     value: T,
+    /// The variable is `scale` times its node (plus a constant): `c x`, `-x`,
+    /// `x / c` and `c - x` record no node, the scale is folded into the partials
+    /// of the operation that uses the variable.
+    scale: T,
     /// Makes `'t` invariant, so variables of two tapes never unify.
     brand: PhantomData<fn(&'t ()) -> &'t ()>,
 }
@@ -213,12 +218,7 @@ pub struct Var<'t, T = f64> {
 impl<'t, T: Scalar> Var<'t, T> {
     /// Input `i` (node `i + 1`) of `tape`.
     pub(crate) fn input(tape: &'t Tape<T>, i: usize, value: T) -> Self {
-        Var {
-            tape: Some(tape),
-            index: (i + 1) as u32,
-            value,
-            brand: PhantomData,
-        }
+        Var::at(tape, (i + 1) as u32, value)
     }
 
     #[inline]
@@ -227,6 +227,7 @@ impl<'t, T: Scalar> Var<'t, T> {
             tape: None,
             index: 0,
             value,
+            scale: T::one(),
             brand: PhantomData,
         }
     }
@@ -235,6 +236,13 @@ impl<'t, T: Scalar> Var<'t, T> {
     #[inline]
     pub(crate) fn index(&self) -> u32 {
         self.index
+    }
+
+    /// The factor between this variable's derivatives and its node's (1 unless
+    /// constant factors were folded in).
+    #[inline]
+    pub(crate) fn scale(&self) -> T {
+        self.scale
     }
 
     /// The recorded value (of the base type).
@@ -258,6 +266,7 @@ impl<'t, T: Scalar> Var<'t, T> {
             tape: Some(tape),
             index,
             value,
+            scale: T::one(),
             brand: PhantomData,
         }
     }
@@ -269,73 +278,111 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var { value, ..self }
     }
 
-    /// Records a linear node `value = self + other` ([`Kind::Add`](super::node::Kind),
-    /// no partials) when both are variables; with a constant, the variable's node.
+    /// This variable's node times `c` (folded into the scale: nothing recorded).
+    #[inline(always)]
+    fn times(self, c: T, value: T) -> Self {
+        match self.tape {
+            Some(_) => Var {
+                value,
+                scale: self.scale * c,
+                ..self
+            },
+            None => Var::constant(value),
+        }
+    }
+
+    /// Records the linear node `value = sa a + sb b` of two variables' nodes: a
+    /// plain [`Kind::Add`] or [`Kind::Sub`] for unit scales, else [`Kind::Linear`].
+    #[inline(always)]
+    fn linear(t: &'t Tape<T>, a: u32, sa: T, b: u32, sb: T, value: T) -> Self {
+        let index = if is_one(sa) && is_one(sb) {
+            t.push(Node::add(a, b), [])
+        } else if is_one(sa) && is_one(-sb) {
+            t.push(Node::sub(a, b), [])
+        } else {
+            t.push(Node::new(Kind::Linear, a, b, Curvature::LINEAR), [sa, sb])
+        };
+        Var::at(t, index, value)
+    }
+
+    /// `value = self + other`: a linear node when both are variables; with a
+    /// constant, the variable's node.
     #[inline(always)]
     fn plus(self, other: Self, value: T) -> Self {
         match (self.tape, other.tape) {
-            (Some(t), Some(_)) => Var::at(t, t.push(Node::add(self.index, other.index), []), value),
+            (Some(t), Some(_)) => {
+                Var::linear(t, self.index, self.scale, other.index, other.scale, value)
+            }
             (Some(_), None) => self.shifted(value),
             (None, Some(_)) => other.shifted(value),
             (None, None) => Var::constant(value),
         }
     }
 
-    /// Records a linear node `value = self - other` (`c - x`: from the constant
-    /// slot); `x - c` is `x`'s node.
+    /// `value = self - other`: a linear node when both are variables; with a
+    /// constant, the variable's node (negated for `c - x`).
     #[inline(always)]
     fn minus(self, other: Self, value: T) -> Self {
         match (self.tape, other.tape) {
-            (Some(_), None) => self.shifted(value),
-            (None, None) => Var::constant(value),
-            (Some(t), _) | (None, Some(t)) => {
-                Var::at(t, t.push(Node::sub(self.index, other.index), []), value)
+            (Some(t), Some(_)) => {
+                Var::linear(t, self.index, self.scale, other.index, -other.scale, value)
             }
+            (Some(_), None) => self.shifted(value),
+            (None, Some(_)) => Var {
+                value,
+                scale: -other.scale,
+                ..other
+            },
+            (None, None) => Var::constant(value),
         }
     }
 
-    /// Records `value = phi(self)` with `phi'' = 0` (one partial `d`).
+    /// Records `value = phi(self)` with partials `d`, `dd` (of `phi` at the
+    /// variable's value; the scale is folded in here): a [`Kind::Unary`] node when
+    /// `curved`, else [`Kind::Scale`] (one partial).
     #[inline(always)]
-    fn scaled(self, value: T, d: T) -> Self {
+    fn unary(self, value: T, d: T, dd: T, curved: bool) -> Self {
         let Some(t) = self.tape else {
             return Var::constant(value);
         };
-        Var::at(t, t.push(Node::unary(self.index, false), [d]), value)
-    }
-
-    /// Records `value = phi(self)` with partials `d`, `dd` (curved).
-    #[inline(always)]
-    fn curved(self, value: T, d: T, dd: T) -> Self {
-        let Some(t) = self.tape else {
-            return Var::constant(value);
+        let s = self.scale;
+        let index = if curved {
+            t.push(Node::unary(self.index, true), [d * s, dd * s * s])
+        } else {
+            t.push(Node::unary(self.index, false), [d * s])
         };
-        Var::at(t, t.push(Node::unary(self.index, true), [d, dd]), value)
+        Var::at(t, index, value)
     }
 
-    /// Records `value = phi(self, other)` with partials `[da, db, daa, dab, dbb]`:
-    /// a [`Kind::Binary`](super::node::Kind) node when both are variables, a
+    /// Records `value = phi(self, other)` with partials `[da, db, daa, dab, dbb]`
+    /// (scales folded in here): a [`Kind::Binary`] node when both are variables, a
     /// unary one on the variable when the other is a constant.
     #[inline(always)]
     fn binary(self, other: Self, value: T, p: [T; 5], curvature: Curvature) -> Self {
         let t = match (self.tape, other.tape) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => return self.curved_or_scaled(value, p[0], p[2], curvature.aa),
-            (None, Some(_)) => return other.curved_or_scaled(value, p[1], p[4], curvature.bb),
+            (Some(_), None) => return self.unary(value, p[0], p[2], curvature.aa),
+            (None, Some(_)) => return other.unary(value, p[1], p[4], curvature.bb),
             (None, None) => return Var::constant(value),
         };
+        let (sa, sb) = (self.scale, other.scale);
+        let p = [
+            p[0] * sa,
+            p[1] * sb,
+            p[2] * sa * sa,
+            p[3] * sa * sb,
+            p[4] * sb * sb,
+        ];
         let node = Node::new(Kind::Binary, self.index, other.index, curvature);
         Var::at(t, t.push(node, p), value)
     }
+}
 
-    /// [`Var::curved`] when `curved`, else [`Var::scaled`].
-    #[inline(always)]
-    fn curved_or_scaled(self, value: T, d: T, dd: T, curved: bool) -> Self {
-        if curved {
-            self.curved(value, d, dd)
-        } else {
-            self.scaled(value, d)
-        }
-    }
+/// `s == 1` exactly, in every part (the comparison operators look at the value
+/// only).
+#[inline(always)]
+fn is_one<T: Scalar>(s: T) -> bool {
+    (s - T::one()).is_zero()
 }
 
 impl<T: Scalar> Scalar for Var<'_, T> {
@@ -364,7 +411,7 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             return Var::constant(self.value.apply(f));
         }
         let [f0, f1, f2] = f.taylor(self.value);
-        self.curved_or_scaled(f0, f1, f2, !f.is_piecewise_linear())
+        self.unary(f0, f1, f2, !f.is_piecewise_linear())
     }
     /// One n-ary linear node for the whole dot product (its value as the default
     /// method computes it, term by term in order).
@@ -384,7 +431,7 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             return Var::constant(value);
         };
         let terms = coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
-        let index = tape.push_nary(terms.map(|(&c, x)| (x.index, T::from_f64(c))));
+        let index = tape.push_nary(terms.map(|(&c, x)| (x.index, x.scale * c)));
         Var::at(tape, index, value)
     }
     #[inline]
@@ -418,18 +465,31 @@ impl<T: Scalar> Sub for Var<'_, T> {
 }
 impl<T: Scalar> Mul for Var<'_, T> {
     type Output = Self;
-    /// Partials `(b, a)`, cross partial 1 (a scaling when one side is a constant).
+    /// Partials `(b, a)`, cross partial 1 (times the scales; with a constant, the
+    /// other's scale times it).
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
         let value = self.value * rhs.value;
         let t = match (self.tape, rhs.tape) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => return self.scaled(value, rhs.value),
-            (None, Some(_)) => return rhs.scaled(value, self.value),
+            (Some(_), None) => return self.times(rhs.value, value),
+            (None, Some(_)) => return rhs.times(self.value, value),
             (None, None) => return Var::constant(value),
         };
-        let (a, b) = (self.value, rhs.value);
-        Var::at(t, t.push(Node::mul(self.index, rhs.index), [b, a]), value)
+        let (sa, sb) = (self.scale, rhs.scale);
+        let (a, b) = (self.index, rhs.index);
+        let sab = sa * sb;
+        let index = if is_one(sab) {
+            t.push(Node::mul(a, b), [rhs.value * sa, self.value * sb])
+        } else {
+            let c = Curvature {
+                ab: true,
+                ..Curvature::LINEAR
+            };
+            let p = [rhs.value * sa, self.value * sb, sab];
+            t.push(Node::new(Kind::MulScaled, a, b, c), p)
+        };
+        Var::at(t, index, value)
     }
 }
 impl<T: Scalar> Div for Var<'_, T> {
@@ -439,6 +499,9 @@ impl<T: Scalar> Div for Var<'_, T> {
     fn div(self, rhs: Self) -> Self {
         let q = self.value / rhs.value;
         let r = rhs.value.recip();
+        if rhs.tape.is_none() {
+            return self.times(r, q);
+        }
         let db = -(q * r);
         let curvature = Curvature {
             ab: true,
@@ -455,10 +518,17 @@ impl<T: Scalar> Div for Var<'_, T> {
 }
 impl<T: Scalar> Neg for Var<'_, T> {
     type Output = Self;
-    /// `0 - x`: a [`Kind::Sub`](super::node::Kind) node from the constant slot.
+    /// The negated scale: nothing recorded.
     #[inline]
     fn neg(self) -> Self {
-        Var::constant(T::zero()).minus(self, -self.value)
+        match self.tape {
+            Some(_) => Var {
+                value: -self.value,
+                scale: -self.scale,
+                ..self
+            },
+            None => Var::constant(-self.value),
+        }
     }
 }
 impl<T: Scalar> Add<f64> for Var<'_, T> {
@@ -479,14 +549,14 @@ impl<T: Scalar> Mul<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn mul(self, c: f64) -> Self {
-        self.scaled(self.value * c, T::from_f64(c))
+        self.times(T::from_f64(c), self.value * c)
     }
 }
 impl<T: Scalar> Div<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn div(self, c: f64) -> Self {
-        self.scaled(self.value / c, T::from_f64(c.recip()))
+        self.times(T::from_f64(c.recip()), self.value / c)
     }
 }
 
@@ -504,13 +574,13 @@ impl<T: Scalar> Sum for Var<'_, T> {
         // that record sums of their own push above it and pop back to it).
         let mut start = 0;
         if let Some(t) = first.tape {
-            start = t.scratch_push(first.index);
+            start = t.scratch_push(first.index, first.scale);
         }
         let init = (first.value, first, 1usize, first.tape);
         let (value, last, items, tape) = iter.fold(init, |(value, _, items, tape), x| {
             let tape = match x.tape {
                 Some(t) => {
-                    let at = t.scratch_push(x.index);
+                    let at = t.scratch_push(x.index, x.scale);
                     if tape.is_none() {
                         start = at;
                     }
@@ -529,17 +599,11 @@ impl<T: Scalar> Sum for Var<'_, T> {
         }
         let index = {
             let mut scratch = t.scratch.borrow_mut();
-            let one = T::one();
-            let index = t.push_nary(scratch[start..].iter().map(|&i| (i, one)));
+            let index = t.push_nary(scratch[start..].iter().copied());
             scratch.truncate(start);
             index
         };
-        Var {
-            tape: Some(t),
-            index,
-            value,
-            brand: PhantomData,
-        }
+        Var::at(t, index, value)
     }
 }
 
