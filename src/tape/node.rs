@@ -310,7 +310,7 @@ mod tests {
         assert!(n.is_nary());
         assert_eq!((n.terms(&ops), n.couples()), (6..8, Curvature::LINEAR));
         assert_eq!(Node::unary(3, false).kind(), Kind::Scale);
-        assert_eq!(Node::unary(3, true).couples().aa, true);
-        assert_eq!(Node::mul(3, 4).couples().ab, true);
+        assert!(Node::unary(3, true).couples().aa);
+        assert!(Node::mul(3, 4).couples().ab);
     }
 }
