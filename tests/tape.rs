@@ -263,3 +263,61 @@ fn parallel_and_serial_sweeps_give_the_same_bits() {
         max_relative = 1e-12
     );
 }
+
+/// The compact tape's size, counted: 8 bytes per node, 8 per stored partial (none
+/// for `+`/`-`, two for `*` and curved unary rules), 12 per n-ary term (operand
+/// and coefficient, plus one count per node); constant factors and offsets record
+/// nothing. Per scalar operation of the plain `f64` function, every test function
+/// stays within the 24-byte target (one 48-byte node each before).
+#[test]
+fn tape_bytes_per_operation_are_counted_and_small() {
+    let n = 128;
+    let x = point(n);
+    let a = pseudo_random_matrix(n, n, 42);
+    // (nodes, tape bytes, scalar operations of f). Rosenbrock: per term x0*x0,
+    // x1 - (.), a*a, b*b (two partials each, but `-` none) and `100 a² + b²`
+    // (two scales); `1 - x0` and `* 100` fold. f: 7 per term, 126 adds.
+    let rosenbrock_nodes = 5 * 127 + 1;
+    let rosenbrock_bytes = rosenbrock_nodes * 8 + 8 * 127 * 8 + 128 * 12;
+    let rosenbrock_case = (rosenbrock_nodes, rosenbrock_bytes, 7 * 127 + 126);
+    // Chain: per pair sin, cos, *, *, exp (two partials each) and +; per input
+    // x*x and sqrt; `/ 10` and `+ 1` fold; three sums. f: 7 per pair, 3 per
+    // input, 254 adds. (The last `+` is a plain two-operand node.)
+    let chain_nodes = 6 * 127 + 2 * 128 + 3;
+    let chain_partials = 10 * 127 + 4 * 128;
+    let chain_terms = (127 + 1) + (128 + 1);
+    let chain_case = (
+        chain_nodes,
+        chain_nodes * 8 + chain_partials * 8 + chain_terms * 12,
+        7 * 127 + 3 * 128 + 254,
+    );
+    let cases = [
+        (
+            "rosenbrock",
+            hyperhess::record(|y| rosenbrock(y), &x).unwrap(),
+            rosenbrock_case,
+        ),
+        (
+            "chain",
+            hyperhess::record(|y| chain(y), &x).unwrap(),
+            chain_case,
+        ),
+    ];
+    for (name, rec, (nodes, bytes, ops)) in cases {
+        assert_eq!(
+            (rec.operations(), rec.tape_bytes()),
+            (nodes, bytes),
+            "{name}"
+        );
+        assert!(bytes as f64 / ops as f64 <= 24.0, "{name}");
+    }
+    // log-sum-exp(A x): n dot nodes of n terms, exp on each (two partials), three
+    // sums and a log; f: 2n² - n for A x, then 6n + 2.
+    let rec = hyperhess::record(|y| log_sum_exp(&a, y), &x).unwrap();
+    let ops = 2 * n * n - n + 6 * n + 2;
+    assert!(
+        rec.tape_bytes() as f64 / ops as f64 <= 8.0,
+        "{}",
+        rec.tape_bytes()
+    );
+}

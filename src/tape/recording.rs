@@ -266,6 +266,27 @@ impl<T: Base> Recording<T> {
         self.buf().stream.nodes.len() - self.n - 1
     }
 
+    /// Bytes the recorded operations take: 8 per node, the partials their kinds
+    /// store, and the n-ary nodes' operands and coefficients (the inputs, the
+    /// constant slot and the sweeps' buffers excluded).
+    ///
+    /// ```
+    /// // x0 * x1 (8 bytes and two partials) and its sine (8 and two): 48 bytes;
+    /// // the factor 3 and the offset 1 record nothing.
+    /// use hyperhess::Scalar;
+    /// let rec = hyperhess::record(|x| ((x[0] * x[1]) * 3.0 + 1.0).sin(), &[1.0, 2.0]).unwrap();
+    /// assert_eq!((rec.operations(), rec.tape_bytes()), (2, 48));
+    /// ```
+    pub fn tape_bytes(&self) -> usize {
+        let b = self.buf();
+        let node = std::mem::size_of::<Node>();
+        let t = std::mem::size_of::<T>();
+        self.operations() * node
+            + b.stream.partials.len() * t
+            + b.terms.ops.len() * std::mem::size_of::<u32>()
+            + b.terms.coefs.len() * t
+    }
+
     /// The function value at the recorded point.
     ///
     /// ```
