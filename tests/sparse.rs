@@ -330,3 +330,34 @@ fn pooled_buffers_of_different_base_types_do_not_mix() {
         assert_close(&hd.map(|d| d.re), &want);
     }
 }
+
+/// A plan keeps its last evaluation's buffers: later evaluations, at other points
+/// and sizes of tape, give the bits of a fresh one-shot call, and threads sharing
+/// the plan get their own buffers while it is in use.
+#[test]
+fn a_plan_reused_many_times_and_across_threads_gives_one_shot_bits() {
+    let n = 300;
+    let plan = SparsePlan::new(|x| banded(x), &point(n)).unwrap();
+    let bits = |h: &nalgebra_sparse::CscMatrix<f64>| -> Vec<u64> {
+        h.values().iter().map(|v| v.to_bits()).collect()
+    };
+    for k in 0..4 {
+        let x: Vec<f64> = point(n).iter().map(|v| v + 0.1 * k as f64).collect();
+        let h = plan.hessian(|x| banded(x), &x).unwrap();
+        let fresh = hyperhess::sparse_hessian(|x| banded(x), &x).unwrap();
+        assert_eq!(bits(&h), bits(&fresh), "evaluation {k}");
+    }
+    std::thread::scope(|s| {
+        for k in 0..3 {
+            let plan = &plan;
+            s.spawn(move || {
+                let x: Vec<f64> = point(n).iter().map(|v| v - 0.2 * k as f64).collect();
+                for _ in 0..3 {
+                    let h = plan.hessian(|x| banded(x), &x).unwrap();
+                    let fresh = hyperhess::sparse_hessian(|x| banded(x), &x).unwrap();
+                    assert_eq!(bits(&h), bits(&fresh));
+                }
+            });
+        }
+    });
+}

@@ -321,3 +321,37 @@ fn tape_bytes_per_operation_are_counted_and_small() {
         rec.tape_bytes()
     );
 }
+
+/// Constant factors and offsets record no node (`c x`, `-x`, `x / c`, `c - x`,
+/// `x + c`): the variable carries the factor into the operation that uses it. The
+/// derivatives are the forward engine's, to a few ulps (a factor now multiplies a
+/// partial once instead of a tangent along the sweep).
+#[test]
+fn constant_factors_and_offsets_record_nothing() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        let a = -(x[0] * 3.0) + 1.0; // folds: no node
+        let b = (S::from_f64(2.0) - x[1] / 4.0) * 0.5; // folds
+        let c = a * b; // one node (scales -3 and -1/8 folded into its partials)
+        let d = (a * 2.0).sin(); // one node
+        let e = a * 2.0 + b; // one node: 2 (-3 x0) + (-1/8 x1), a linear node
+        (c + d) * 7.0 + e - 5.0 // one node, then folds; (+ e: one more)
+    }
+    let x = [0.3, -1.7];
+    let rec = hyperhess::record(|y| f(y), &x).unwrap();
+    assert_eq!(rec.operations(), 5);
+    let h = hyperhess::hessian(|y| f(y), &x).unwrap();
+    let h_fwd = hyperhess::forward::hessian(|y| f(y), &x).unwrap();
+    let g_fwd = hyperhess::forward::gradient(|y| f(y), &x).unwrap();
+    // Entries are O(100); a few ulps of the largest term.
+    assert_relative_eq!(h, h_fwd, epsilon = 1e-12, max_relative = 1e-14);
+    assert_relative_eq!(rec.gradient(), g_fwd, epsilon = 1e-12, max_relative = 1e-14);
+    assert_eq!(rec.value(), f(&x));
+    // A factor on the output seeds the reverse sweep: f = 3 x0 x1 records one node.
+    let rec = hyperhess::record(|y| y[0] * y[1] * 3.0, &x).unwrap();
+    assert_eq!(rec.operations(), 1);
+    assert_eq!(rec.gradient().as_slice(), &[x[1] * 3.0, x[0] * 3.0]);
+    assert_eq!(rec.hessian().unwrap()[(0, 1)], 3.0);
+    // A variable times zero is a zero derivative, not NaN, even beside an infinity.
+    let g = hyperhess::gradient(|y| y[0] * 0.0 + y[1], &[1.0, 2.0]).unwrap();
+    assert_eq!(g.as_slice(), &[0.0, 1.0]);
+}

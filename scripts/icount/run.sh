@@ -13,6 +13,7 @@ sed -i "s|path = \"../..\"|path = \"$(cd "$repo" && pwd)\"|" "$work/Cargo.toml"
 bin="$work/target/release/icount"
 ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$@" 2>&1 | awk '/Collected/ {print $4}'; }
 for case in "f rosenbrock 128 200" "gradient rosenbrock 128 20" "hvp rosenbrock 128 20" \
+    "gradient chain 128 20" "hvp chain 128 20" "gradient lse 128 10" "hvp lse 128 10" \
     "hessian rosenbrock 2 200" "hessian rosenbrock 8 100" "hessian rosenbrock 128 10" \
     "hessian chain 128 10" "hessian lse 128 5" "sparse rosenbrock 10000 3"; do
   set -- $case

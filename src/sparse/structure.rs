@@ -27,8 +27,9 @@ pub(crate) struct Budget {
 
 impl Budget {
     /// The sparse drivers' budget, in proportion to the dense Hessian on the same
-    /// recording (`8 n²` bytes of result, `48 m` of tape, `n m / L` sweep steps):
-    /// `n² + 12 m` set entries (at most `4 n² + 48 m` bytes) and `n m + n²` steps.
+    /// recording (`8 n²` bytes of result, `n m / L` sweep steps with `16 L m` bytes
+    /// of lanes): `n² + 12 m` set entries (at most `4 n² + 48 m` bytes) and
+    /// `n m + n²` steps.
     pub fn sparse<T: Base>(rec: &Recording<T>) -> Self {
         let (n, m) = (rec.inputs(), rec.sweep_len());
         let n2 = n.saturating_mul(n);

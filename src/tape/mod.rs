@@ -3,7 +3,7 @@
 //! Hessian drivers built on it.
 //!
 //! - `var`: [`Var`], the recording scalar, and the tape it writes to;
-//! - `node`: one recorded operation (48 bytes on `f64`);
+//! - `node`: one recorded operation (8 bytes) and its partials (0 to 5, by kind);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
 //! - `recording`: [`Recording`], the replayable result: value, gradient, `H v`;
