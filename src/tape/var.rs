@@ -98,27 +98,28 @@ impl<T: Scalar> Tape<T> {
         scratch.len() - 1
     }
 
-    /// Records an n-ary linear node `sum_j c_j x_j` over `terms` (operand index,
-    /// coefficient), at least one; returns its index (the constant slot when the
-    /// tape is full, as [`Tape::push`]).
-    fn push_nary(&self, terms: impl Iterator<Item = (u32, T)>) -> u32 {
+    /// Records an n-ary linear node `sum_j c_j x_j` over the operand indices `ops`
+    /// and their coefficients `coefs` (as many, at least one); returns its index
+    /// (the constant slot when the tape is full, as [`Tape::push`]). Slice-based
+    /// iterators extend the side arrays without a check per term.
+    fn push_nary(&self, ops: impl Iterator<Item = u32>, coefs: impl Iterator<Item = T>) -> u32 {
         if self.full.get() {
             return 0;
         }
         let start = {
             let mut side = self.terms.borrow_mut();
+            let side = &mut *side;
             let start = side.ops.len();
-            let (lo, _) = terms.size_hint();
+            let (lo, _) = ops.size_hint();
             if side.ops.try_reserve(lo + 1).is_err() || side.coefs.try_reserve(lo + 1).is_err() {
                 self.full.set(true);
                 return 0;
             }
             side.ops.push(0);
             side.coefs.push(T::zero());
-            for (i, c) in terms {
-                side.ops.push(i);
-                side.coefs.push(c);
-            }
+            side.ops.extend(ops);
+            side.coefs.extend(coefs);
+            debug_assert_eq!(side.ops.len(), side.coefs.len());
             if side.ops.len() > MAX_TERMS {
                 self.full.set(true);
                 return 0;
@@ -430,8 +431,15 @@ impl<T: Scalar> Scalar for Var<'_, T> {
         let Some(tape) = xs.iter().find_map(|x| x.tape) else {
             return Var::constant(value);
         };
-        let terms = coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
-        let index = tape.push_nary(terms.map(|(&c, x)| (x.index, x.scale * c)));
+        let coef = |(&c, x): (&f64, &Self)| x.scale * c;
+        let index = if xs.iter().all(|x| x.tape.is_some()) {
+            // Every term a variable (the common case): straight copies.
+            let ops = xs.iter().map(|x| x.index);
+            tape.push_nary(ops, coeffs.iter().zip(xs).map(coef))
+        } else {
+            let terms = || coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
+            tape.push_nary(terms().map(|(_, x)| x.index), terms().map(coef))
+        };
         Var::at(tape, index, value)
     }
     #[inline]
@@ -599,7 +607,8 @@ impl<T: Scalar> Sum for Var<'_, T> {
         }
         let index = {
             let mut scratch = t.scratch.borrow_mut();
-            let index = t.push_nary(scratch[start..].iter().copied());
+            let terms = &scratch[start..];
+            let index = t.push_nary(terms.iter().map(|t| t.0), terms.iter().map(|t| t.1));
             scratch.truncate(start);
             index
         };
