@@ -116,18 +116,6 @@ fn times<T: Scalar>(d: T, t: T) -> T {
     }
 }
 
-/// `a2[ia] += inc[0]`, then `a2[ib] += inc[1]` (both on one slot when the operands
-/// are the same node, `x * x`).
-#[inline(always)]
-fn add_pair<T: Scalar, const L: usize>(a2: &mut [[T; L]], ia: usize, ib: usize, inc: &[[T; L]; 2]) {
-    for l in 0..L {
-        a2[ia][l] += inc[0][l];
-    }
-    for l in 0..L {
-        a2[ib][l] += inc[1][l];
-    }
-}
-
 /// Buffers for the lane sweeps, kept across blocks and calls.
 #[derive(Debug, Clone)]
 pub(crate) struct LaneBuffers<T> {
@@ -276,8 +264,31 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
             Kind::Linear => {
                 p -= 2;
                 let (sa, sb) = (partials[p], partials[p + 1]);
-                let inc = [sa, sb].map(|s| vb2.map(|v| product(CAREFUL, s, v)));
-                add_pair(a2, ia, ib, &inc);
+                for l in 0..L {
+                    a2[ia][l] += product(CAREFUL, sa, vb2[l]);
+                }
+                for l in 0..L {
+                    a2[ib][l] += product(CAREFUL, sb, vb2[l]);
+                }
+            }
+            Kind::MulScaled => {
+                // a_bar' += v_bar' phi_a + v_bar phi_ab b', b_bar' likewise.
+                p -= 3;
+                let [da, db, dab] = [0, 1, 2].map(|i| partials[p + i]);
+                let (vb, ta, tb) = (adj[k], t[ia], t[ib]);
+                let mut inc_a = [z; L];
+                let mut inc_b = [z; L];
+                for l in 0..L {
+                    let (sa, sb) = (product(CAREFUL, dab, tb[l]), product(CAREFUL, dab, ta[l]));
+                    inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
+                    inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
+                }
+                for l in 0..L {
+                    a2[ia][l] += inc_a[l];
+                }
+                for l in 0..L {
+                    a2[ib][l] += inc_b[l];
+                }
             }
             Kind::Scale => {
                 p -= 1;
@@ -298,39 +309,39 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
             Kind::Mul => {
                 // phi_ab = 1: a_bar' += v_bar' b + v_bar b', b_bar' += v_bar' a + v_bar a'
                 p -= 2;
-                let (da, db, vb, ta, tb) = (partials[p], partials[p + 1], adj[k], t[ia], t[ib]);
-                let mut inc = [[z; L]; 2];
+                let (da, db, vb) = (partials[p], partials[p + 1], adj[k]);
+                let (ta, tb) = (t[ia], t[ib]);
+                let mut inc_a = [z; L];
+                let mut inc_b = [z; L];
                 for l in 0..L {
-                    inc[0][l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, tb[l], vb);
-                    inc[1][l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, ta[l], vb);
+                    inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, tb[l], vb);
+                    inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, ta[l], vb);
                 }
-                add_pair(a2, ia, ib, &inc);
-            }
-            Kind::MulScaled => {
-                // As Mul, with phi_ab stored (the operands' scales).
-                p -= 3;
-                let [da, db, dab] = [0, 1, 2].map(|i| partials[p + i]);
-                let (vb, ta, tb) = (adj[k], t[ia], t[ib]);
-                let mut inc = [[z; L]; 2];
                 for l in 0..L {
-                    let (sa, sb) = (product(CAREFUL, dab, tb[l]), product(CAREFUL, dab, ta[l]));
-                    inc[0][l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
-                    inc[1][l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
+                    a2[ia][l] += inc_a[l];
                 }
-                add_pair(a2, ia, ib, &inc);
+                for l in 0..L {
+                    a2[ib][l] += inc_b[l];
+                }
             }
             Kind::Binary => {
                 p -= 5;
                 let [da, db, daa, dab, dbb] = [0, 1, 2, 3, 4].map(|i| partials[p + i]);
                 let (vb, ta, tb) = (adj[k], t[ia], t[ib]);
-                let mut inc = [[z; L]; 2];
+                let mut inc_a = [z; L];
+                let mut inc_b = [z; L];
                 for l in 0..L {
                     let sa = product(CAREFUL, daa, ta[l]) + product(CAREFUL, dab, tb[l]);
                     let sb = product(CAREFUL, dab, ta[l]) + product(CAREFUL, dbb, tb[l]);
-                    inc[0][l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
-                    inc[1][l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
+                    inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
+                    inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
                 }
-                add_pair(a2, ia, ib, &inc);
+                for l in 0..L {
+                    a2[ia][l] += inc_a[l];
+                }
+                for l in 0..L {
+                    a2[ib][l] += inc_b[l];
+                }
             }
             Kind::Nary => {
                 // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
