@@ -89,10 +89,9 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
             }
             Kind::Nary => {
                 // A scatter: x_j_bar += c_j v_bar.
-                for j in node.terms(ops) {
-                    let (o, c) = (ops[j] as usize, coefs[j]);
-                    adj[o] += product(CAREFUL, c, vb);
-                }
+                let r = node.terms(ops);
+                let adj: &mut [[T; 1]] = adj.as_chunks_mut().0;
+                scatter::<T, 1, CAREFUL>(adj, &ops[r.clone()], &coefs[r], [vb]);
             }
         }
     }
@@ -113,6 +112,38 @@ fn times<T: Scalar>(d: T, t: T) -> T {
         T::zero()
     } else {
         d * t
+    }
+}
+
+/// An n-ary node's tangent, `sum_j c_j t[ops_j]` on every lane (in term order).
+/// A function of its own, so that its loop keeps its pointers in registers.
+fn gather<T: Scalar, const L: usize, const CAREFUL: bool>(
+    t: &[[T; L]],
+    ops: &[u32],
+    coefs: &[T],
+) -> [T; L] {
+    let mut acc = [T::zero(); L];
+    for (&o, &c) in ops.iter().zip(coefs) {
+        let to = &t[o as usize];
+        for l in 0..L {
+            acc[l] += product(CAREFUL, c, to[l]);
+        }
+    }
+    acc
+}
+
+/// An n-ary node's adjoint scatter, `a[ops_j] += c_j v` on every lane.
+fn scatter<T: Scalar, const L: usize, const CAREFUL: bool>(
+    a: &mut [[T; L]],
+    ops: &[u32],
+    coefs: &[T],
+    v: [T; L],
+) {
+    for (&o, &c) in ops.iter().zip(coefs) {
+        let ao = &mut a[o as usize];
+        for l in 0..L {
+            ao[l] += product(CAREFUL, c, v[l]);
+        }
     }
 }
 
@@ -229,12 +260,8 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
             }
             Kind::Nary => {
                 // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
-                for j in node.terms(ops) {
-                    let (tj, c) = (&t[ops[j] as usize], coefs[j]);
-                    for l in 0..L {
-                        tk[l] += product(CAREFUL, c, tj[l]);
-                    }
-                }
+                let r = node.terms(ops);
+                tk = gather::<T, L, CAREFUL>(t, &ops[r.clone()], &coefs[r]);
             }
         }
         t[k] = tk;
@@ -345,12 +372,8 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
             }
             Kind::Nary => {
                 // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
-                for j in node.terms(ops) {
-                    let (o, c) = (&mut a2[ops[j] as usize], coefs[j]);
-                    for l in 0..L {
-                        o[l] += product(CAREFUL, c, vb2[l]);
-                    }
-                }
+                let r = node.terms(ops);
+                scatter::<T, L, CAREFUL>(a2, &ops[r.clone()], &coefs[r], vb2);
             }
         }
     }
