@@ -108,6 +108,46 @@ pub enum Error {
         /// Bytes the result needs.
         bytes: usize,
     },
+    /// Output `index` of a vector function (a constraint of a [`crate::Nlp`]: its
+    /// index among the constraints) is NaN or infinite at the point.
+    #[error("output {index} of the vector function is not finite ({value})")]
+    NonFiniteOutput {
+        /// Index of the output.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A Jacobian entry is NaN or infinite.
+    #[error("Jacobian entry ({row}, {col}) is not finite ({value})")]
+    NonFiniteJacobian {
+        /// Row (output) of the entry.
+        row: usize,
+        /// Column (input) of the entry.
+        col: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A Lagrange multiplier (`"sigma"`, the objective's factor, or `"lambda"`,
+    /// the constraints') is NaN or infinite.
+    #[error("multiplier {what}[{index}] is not finite ({value})")]
+    NonFiniteMultiplier {
+        /// `"sigma"` or `"lambda"`.
+        what: &'static str,
+        /// Index of the entry (0 for `sigma`).
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// A plan's Jacobian structure does not cover the Jacobian at a new point (a
+    /// branch took another path): entry `(row, col)` can be nonzero there but is
+    /// not in the plan ([`crate::LagrangianPlan`]). Build a new plan at that point.
+    #[error("the Jacobian's sparsity pattern changed: entry ({row}, {col}) is not in the plan")]
+    JacobianPatternChanged {
+        /// Row (constraint) of the first uncovered entry.
+        row: usize,
+        /// Column (input) of the first uncovered entry.
+        col: usize,
+    },
     /// No shift `tau` of the increasing-shift strategy made `H + tau I` positive
     /// definite ([`crate::newton_step`]).
     #[error("no diagonal shift made the Hessian positive definite (last shift tried: {tau})")]

@@ -112,6 +112,7 @@ mod tape;
 mod blocks;
 mod drivers;
 mod hessian;
+mod jacobian;
 mod shape;
 mod sparse;
 // users
@@ -121,6 +122,7 @@ pub mod check;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
 mod newton;
+mod nlp;
 pub mod testfns;
 
 pub use blocks::{
@@ -132,9 +134,11 @@ pub use drivers::{
 };
 pub use error::Error;
 pub use forward::{Dual, Dual2, HyperDual};
+pub use jacobian::{jacobian, sparse_jacobian};
 pub use newton::{
     MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
 };
+pub use nlp::{LagrangianPlan, Nlp, NlpValues};
 pub use objective::Objective;
 pub use options::{Options, Sparsity};
 pub use scalar::{Base, Scalar};

@@ -23,11 +23,13 @@ const LAYERS: [(&str, &[&str]); 4] = [
     ("engines", &["ecosystem", "forward", "tape"]),
     (
         "drivers",
-        &["blocks", "drivers", "hessian", "shape", "sparse"],
+        &[
+            "blocks", "drivers", "hessian", "jacobian", "shape", "sparse",
+        ],
     ),
     (
         "users",
-        &["argmin", "check", "ndarray", "newton", "testfns"],
+        &["argmin", "check", "ndarray", "newton", "nlp", "testfns"],
     ),
 ];
 

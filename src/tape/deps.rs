@@ -54,14 +54,17 @@ pub(crate) fn hessian_pattern(
     nodes: &[Node],
     ops: &[u32],
     n: usize,
-    output: usize,
+    outputs: &[usize],
     max_entries: usize,
     max_pairs: usize,
 ) -> Option<(Vec<usize>, Vec<u32>)> {
+    let output = outputs.iter().copied().max().unwrap_or(0);
     let len = output.max(n) + 1;
     let mut reached = vec![false; len];
     let mut needed = vec![false; len];
-    reached[output] = output != 0;
+    for &o in outputs {
+        reached[o] = o != 0;
+    }
     for k in (n + 1..=output).rev() {
         if !reached[k] {
             continue;
@@ -82,7 +85,49 @@ pub(crate) fn hessian_pattern(
         needed[a] |= c.aa || c.ab || needed[k];
         needed[b] |= c.bb || c.ab || needed[k];
     }
-    // Dependency sets: ranges into one arena. Node 0 and unneeded nodes are empty.
+    let (range, arena) = dependency_sets(nodes, ops, n, output, &needed, max_entries)?;
+    let size = |r: (u32, u32)| (r.1 - r.0) as usize;
+    // Coupled pairs (i <= j), each product of two sets once, deduplicated as they
+    // grow; then rows by counting sort.
+    let set = |r: (u32, u32)| &arena[r.0 as usize..r.1 as usize];
+    let mut pairs = Pairs::new(max_pairs);
+    let mut done: HashSet<(Range, Range), BuildHasherDefault<MixHasher>> = HashSet::default();
+    for k in n + 1..=output {
+        let node = &nodes[k];
+        let c = node.couples();
+        // (n-ary nodes are linear: no couplings.)
+        if !reached[k] || !(c.aa || c.ab || c.bb) {
+            continue;
+        }
+        let (ra, rb) = (range[node.a()], range[node.b()]);
+        let products = [
+            (c.aa, ra, ra),
+            (c.ab, ra.min(rb), ra.max(rb)),
+            (c.bb, rb, rb),
+        ];
+        for (on, rx, ry) in products {
+            if on && size(rx) > 0 && size(ry) > 0 && done.insert((rx, ry)) {
+                pairs.couple(set(rx), set(ry))?;
+            }
+        }
+    }
+    Some(rows_from_pairs(n, pairs.into_sorted()))
+}
+
+/// Input dependency sets of the `needed` nodes up to `last`, as ranges into one
+/// arena (node 0 and unneeded nodes empty), by sorted merges (a node whose set
+/// equals an operand's shares it: chains cost nothing); `None` past `max_entries`
+/// set entries.
+#[allow(clippy::type_complexity)]
+fn dependency_sets(
+    nodes: &[Node],
+    ops: &[u32],
+    n: usize,
+    last: usize,
+    needed: &[bool],
+    max_entries: usize,
+) -> Option<(Vec<(u32, u32)>, Vec<u32>)> {
+    let len = last.max(n) + 1;
     let mut range = vec![(0u32, 0u32); len];
     let mut arena: Vec<u32> = Vec::new();
     for i in 0..n {
@@ -94,7 +139,7 @@ pub(crate) fn hessian_pattern(
     let size = |r: (u32, u32)| (r.1 - r.0) as usize;
     // For n-ary unions: `stamp[i] == k` when input `i` is already in node k's set.
     let mut stamp: Vec<u32> = Vec::new();
-    for k in n + 1..=output {
+    for k in n + 1..=last {
         if !needed[k] {
             continue;
         }
@@ -129,31 +174,40 @@ pub(crate) fn hessian_pattern(
             return None;
         }
     }
-    // Coupled pairs (i <= j), each product of two sets once, deduplicated as they
-    // grow; then rows by counting sort.
-    let set = |r: (u32, u32)| &arena[r.0 as usize..r.1 as usize];
-    let mut pairs = Pairs::new(max_pairs);
-    let mut done: HashSet<(Range, Range), BuildHasherDefault<MixHasher>> = HashSet::default();
-    for k in n + 1..=output {
-        let node = &nodes[k];
-        let c = node.couples();
-        // (n-ary nodes are linear: no couplings.)
-        if !reached[k] || !(c.aa || c.ab || c.bb) {
-            continue;
-        }
-        let (ra, rb) = (range[node.a()], range[node.b()]);
-        let products = [
-            (c.aa, ra, ra),
-            (c.ab, ra.min(rb), ra.max(rb)),
-            (c.bb, rb, rb),
-        ];
-        for (on, rx, ry) in products {
-            if on && size(rx) > 0 && size(ry) > 0 && done.insert((rx, ry)) {
-                pairs.couple(set(rx), set(ry))?;
-            }
+    Some((range, arena))
+}
+
+/// The Jacobian's structural pattern of a vector function whose outputs are the
+/// nodes `outputs`: row `k` holds the inputs that some path of the tape connects
+/// to output `k` (sorted), as CSR offsets and columns; `None` past `max_entries`
+/// dependency-set entries.
+pub(crate) fn jacobian_pattern(
+    nodes: &[Node],
+    ops: &[u32],
+    n: usize,
+    outputs: &[usize],
+    max_entries: usize,
+) -> Option<(Vec<usize>, Vec<u32>)> {
+    let last = outputs.iter().copied().max().unwrap_or(0);
+    let mut needed = vec![false; last.max(n) + 1];
+    for &o in outputs {
+        needed[o] = true;
+    }
+    for k in (n + 1..=last).rev() {
+        if needed[k] {
+            for_operands(&nodes[k], ops, |o| needed[o] = true);
         }
     }
-    Some(rows_from_pairs(n, pairs.into_sorted()))
+    let (range, arena) = dependency_sets(nodes, ops, n, last, &needed, max_entries)?;
+    let mut offsets = Vec::with_capacity(outputs.len() + 1);
+    let mut columns = Vec::new();
+    offsets.push(0);
+    for &o in outputs {
+        let r = range[o];
+        columns.extend_from_slice(&arena[r.0 as usize..r.1 as usize]);
+        offsets.push(columns.len());
+    }
+    Some((offsets, columns))
 }
 
 /// Coupled pairs `(i, j)`, `i <= j`, kept sorted and deduplicated in bulk whenever

@@ -7,6 +7,8 @@
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
 //! - `recording`: [`Recording`], the replayable result: value, gradient, `H v`;
+//! - `vector`: `VectorRecording`, a vector function's recording: Jacobian rows
+//!   and columns, and the Hessian of a weighted sum of its outputs;
 //! - `pool`: per-thread, bounded reuse of buffers.
 
 mod deps;
@@ -15,6 +17,7 @@ pub(crate) mod pool;
 mod recording;
 mod sweep;
 mod var;
+mod vector;
 
 pub(crate) use recording::Buffers;
 pub use recording::{Recording, record};
@@ -22,3 +25,4 @@ pub use recording::{Recording, record};
 pub(crate) use sweep::LaneBuffers;
 pub(crate) use sweep::with_lanes;
 pub use var::Var;
+pub(crate) use vector::VectorRecording;

@@ -32,8 +32,13 @@ pub struct Recording<T: Scalar + 'static = f64> {
     /// without copying (`None` only while being dropped).
     buf: Option<Box<Buffers<T>>>,
     n: usize,
-    output: usize,
+    /// The last node the sweeps visit: the output's, or the largest of a vector
+    /// function's outputs.
+    pub(super) output: usize,
     value: T,
+    /// A vector function's output nodes (empty for a scalar function, whose one
+    /// output is `output`); see `VectorRecording`.
+    pub(super) outputs: Vec<u32>,
 }
 
 /// Every buffer of one recording, taken from this thread's pool and given back to
@@ -41,14 +46,14 @@ pub struct Recording<T: Scalar + 'static = f64> {
 #[derive(Debug)]
 pub(crate) struct Buffers<T> {
     /// The nodes and their partials.
-    stream: Stream<T>,
+    pub(super) stream: Stream<T>,
     /// The n-ary nodes' operands and coefficients.
-    terms: Terms<T>,
+    pub(super) terms: Terms<T>,
     /// The scratch stack of the recording's sums (kept for the pool).
     scratch: Vec<(u32, T)>,
     /// First-order adjoints of the nodes up to the output.
-    adjoints: Vec<T>,
-    lanes: RefCell<LaneBuffers<T>>,
+    pub(super) adjoints: Vec<T>,
+    pub(super) lanes: RefCell<LaneBuffers<T>>,
 }
 
 impl<T> Default for Buffers<T> {
@@ -126,10 +131,51 @@ impl<T: Base> Recording<T> {
 
     /// [`Recording::new_unchecked`] into the given buffers (given to this thread's
     /// pool on an error).
-    fn new_unchecked_in<F>(f: F, x: &[T], mut buf: Box<Buffers<T>>) -> Result<Self, Error>
+    fn new_unchecked_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
+        let run = |inputs: &[Var<'_, T>]| {
+            let y = f(inputs);
+            (y.index() as usize, y.base_value(), y.scale())
+        };
+        let (mut buf, n, (output, value, scale)) = Self::tape_in(x, buf, run)?;
+        // The value's own part only: a non-finite derivative part of a nested value
+        // (the gradient along `v` in `hvp`) is a gradient error, found below.
+        if !value.value().is_finite() {
+            pool::give_boxed(buf);
+            return Err(Error::NonFiniteValue {
+                value: value.value(),
+            });
+        }
+        let b = &mut *buf;
+        adjoints(
+            &b.stream,
+            &b.terms,
+            n,
+            output,
+            &[(output as u32, scale)],
+            &mut b.adjoints,
+        );
+        b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
+        Ok(Recording {
+            buf: Some(buf),
+            n,
+            output,
+            value,
+            outputs: Vec::new(),
+        })
+    }
+
+    /// Runs `run` on the inputs of a fresh tape at `x`, recording into `buf`:
+    /// the buffers holding the tape, the number of inputs, and what `run` read off
+    /// its outputs (plain data: variables cannot leave the recording). Checks the
+    /// point and the tape's size (buffers given to this thread's pool on an error).
+    pub(super) fn tape_in<R>(
+        x: &[T],
+        mut buf: Box<Buffers<T>>,
+        run: impl for<'t> FnOnce(&[Var<'t, T>]) -> R,
+    ) -> Result<(Box<Buffers<T>>, usize, R), Error> {
         let n = match check_point(x) {
             Ok(n) => n,
             Err(e) => {
@@ -154,7 +200,7 @@ impl<T: Base> Recording<T> {
                 return Err(too_large);
             }
         };
-        let (output, value, scale) = {
+        let read = {
             // Small inputs on the stack: no allocation per call.
             let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
             let large: Vec<Var<'_, T>>;
@@ -171,8 +217,7 @@ impl<T: Base> Recording<T> {
                     .collect();
                 &large[..]
             };
-            let y = f(inputs);
-            (y.index() as usize, y.base_value(), y.scale())
+            run(inputs)
         };
         let parts = match tape.into_parts() {
             Ok(parts) => parts,
@@ -181,24 +226,46 @@ impl<T: Base> Recording<T> {
                 return Err(too_large);
             }
         };
-        // The value's own part only: a non-finite derivative part of a nested value
-        // (the gradient along `v` in `hvp`) is a gradient error, found below.
-        if !value.value().is_finite() {
-            give_back(buf, parts);
-            return Err(Error::NonFiniteValue {
-                value: value.value(),
-            });
-        }
         (buf.stream, buf.terms, buf.scratch) = parts;
-        let b = &mut *buf;
-        adjoints(&b.stream, &b.terms, n, output, scale, &mut b.adjoints);
-        b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
-        Ok(Recording {
+        Ok((buf, n, read))
+    }
+
+    /// A recording of a vector function from [`Recording::tape_in`]'s buffers,
+    /// its last output node `last` and its outputs' nodes; adjoints all zero until
+    /// seeded (see `VectorRecording::weigh`).
+    pub(super) fn from_vector(
+        mut buf: Box<Buffers<T>>,
+        n: usize,
+        last: usize,
+        outputs: Vec<u32>,
+    ) -> Self {
+        buf.adjoints.clear();
+        buf.adjoints.resize(last.max(n) + 1, T::zero());
+        Recording {
             buf: Some(buf),
             n,
-            output,
-            value,
-        })
+            output: last,
+            value: T::zero(),
+            outputs,
+        }
+    }
+
+    /// Re-seeds the first-order adjoints with `seeds` (node, weight) pairs and sets
+    /// the value the recording reports (for a vector function: the weighted sum).
+    pub(super) fn reseed(&mut self, seeds: &[(u32, T)], value: T) {
+        let (n, output) = (self.n, self.output);
+        let b = self
+            .buf
+            .as_deref_mut()
+            .expect("a recording's buffers are only taken by drop");
+        adjoints(&b.stream, &b.terms, n, output, seeds, &mut b.adjoints);
+        b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
+        self.value = value;
+    }
+
+    /// The tape's buffers, for the sibling modules' sweeps.
+    pub(super) fn buffers(&self) -> &Buffers<T> {
+        self.buf()
     }
 
     /// Records `f` at `x` and checks that the gradient is finite.
@@ -353,14 +420,25 @@ impl<T: Base> Recording<T> {
         max_entries: usize,
         max_pairs: usize,
     ) -> Option<(Vec<usize>, Vec<u32>)> {
+        let outputs = self.output_nodes();
         hessian_pattern(
             &self.buf().stream.nodes,
             &self.buf().terms.ops,
             self.n,
-            self.output,
+            &outputs,
             max_entries,
             max_pairs,
         )
+    }
+
+    /// The output nodes: the one output of a scalar function, or a vector
+    /// function's outputs.
+    pub(super) fn output_nodes(&self) -> Vec<usize> {
+        if self.outputs.is_empty() {
+            vec![self.output]
+        } else {
+            self.outputs.iter().map(|&o| o as usize).collect()
+        }
     }
 
     /// Whether this recording ran exactly the operations whose structure words are
@@ -372,7 +450,7 @@ impl<T: Base> Recording<T> {
 
     /// Number of structure words ([`Recording::structure_words`]).
     pub(crate) fn structure_len(&self) -> usize {
-        self.sweep_len() + self.terms_len()
+        self.sweep_len() + self.terms_len() + self.outputs.len()
     }
 
     /// Length of the n-ary side arrays used by the nodes up to the output (they are
@@ -400,11 +478,13 @@ impl<T: Base> Recording<T> {
         let nodes = self.buf().stream.nodes[..self.sweep_len()]
             .iter()
             .map(Node::structure);
-        nodes.chain(
-            self.buf().terms.ops[..self.terms_len()]
-                .iter()
-                .map(|&o| u64::from(o)),
-        )
+        nodes
+            .chain(
+                self.buf().terms.ops[..self.terms_len()]
+                    .iter()
+                    .map(|&o| u64::from(o)),
+            )
+            .chain(self.outputs.iter().map(|&o| u64::from(o)))
     }
 
     /// One lane sweep with this recording's buffers.

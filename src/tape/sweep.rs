@@ -26,22 +26,25 @@
 use super::node::{Kind, Stream, Terms};
 use crate::Scalar;
 
-/// First-order adjoints of every node up to `output` (one reverse sweep; a second,
-/// careful one only when the first met a non-finite number).
+/// First-order adjoints of every node up to `last`, seeded with `seeds` (node,
+/// weight) pairs: one output with its scale for a scalar function, several
+/// weighted outputs for a vector function (a row of its Jacobian, or the
+/// Lagrangian `sigma f + sum_k lambda_k g_k`). One reverse sweep; a second, careful
+/// one only when the first met a non-finite number.
 pub(crate) fn adjoints<T: Scalar>(
     stream: &Stream<T>,
     terms: &Terms<T>,
     n: usize,
-    output: usize,
-    seed: T,
+    last: usize,
+    seeds: &[(u32, T)],
     adj: &mut Vec<T>,
 ) {
-    adjoints_of::<T, false>(stream, terms, n, output, seed, adj);
+    adjoints_of::<T, false>(stream, terms, n, last, seeds, adj);
     // A non-finite adjoint reaches some input's (each node has a variable operand,
     // and a non-finite number times a partial, plus anything, is not finite), so
     // the inputs' adjoints tell whether any was.
     if !adj.get(1..=n).unwrap_or(&[]).iter().all(Scalar::is_finite) {
-        adjoints_of::<T, true>(stream, terms, n, output, seed, adj);
+        adjoints_of::<T, true>(stream, terms, n, last, seeds, adj);
     }
 }
 
@@ -50,21 +53,23 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     stream: &Stream<T>,
     terms: &Terms<T>,
     n: usize,
-    output: usize,
-    seed: T,
+    last: usize,
+    seeds: &[(u32, T)],
     adj: &mut Vec<T>,
 ) {
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
     adj.clear();
-    adj.resize(output + 1, T::zero());
-    if output == 0 {
+    adj.resize(last + 1, T::zero());
+    if last == 0 {
         return;
     }
-    adj[output] = seed;
-    // The partials are read backwards from the output's.
-    let mut p = stream.partials_end(output);
-    for k in (n + 1..=output).rev() {
+    for &(k, w) in seeds {
+        adj[k as usize] += w;
+    }
+    // The partials are read backwards from the last node's.
+    let mut p = stream.partials_end(last);
+    for k in (n + 1..=last).rev() {
         let node = nodes[k];
         let vb = adj[k];
         let (a, b) = (node.a(), node.b());
@@ -225,47 +230,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
         seed(i, &mut t[i + 1]);
     }
     // Forward: tangents, reading the partials from the first.
-    let mut p = 0;
-    for k in n + 1..=output {
-        let node = nodes[k];
-        let mut tk = [z; L];
-        // (An n-ary node's `a` and `b` are not operands: read them only on the others.)
-        let operands = |t: &[[T; L]]| (t[node.a()], t[node.b()]);
-        match node.kind() {
-            Kind::Add => {
-                let (ta, tb) = operands(t);
-                for l in 0..L {
-                    tk[l] = ta[l] + tb[l];
-                }
-            }
-            Kind::Sub => {
-                let (ta, tb) = operands(t);
-                for l in 0..L {
-                    tk[l] = ta[l] - tb[l];
-                }
-            }
-            Kind::Scale | Kind::Unary => {
-                let (d, (ta, _)) = (partials[p], operands(t));
-                p += node.kind().width();
-                for l in 0..L {
-                    tk[l] = product(CAREFUL, d, ta[l]);
-                }
-            }
-            Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
-                let (da, db, (ta, tb)) = (partials[p], partials[p + 1], operands(t));
-                p += node.kind().width();
-                for l in 0..L {
-                    tk[l] = product(CAREFUL, da, ta[l]) + product(CAREFUL, db, tb[l]);
-                }
-            }
-            Kind::Nary => {
-                // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
-                let r = node.terms(ops);
-                tk = gather::<T, L, CAREFUL>(t, &ops[r.clone()], &coefs[r]);
-            }
-        }
-        t[k] = tk;
-    }
+    let mut p = tangents_of::<T, L, CAREFUL>(stream, terms, n, output, t);
     // Reverse: second-order adjoints, reading the partials back.
     for k in (n + 1..=output).rev() {
         let node = nodes[k];
@@ -378,6 +343,111 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
         }
     }
 }
+/// The forward half of the lane sweeps: every node's tangents up to `output` on
+/// `L` lanes, from the inputs' (and slot 0's) already in `t`, reading the partials
+/// from the first node. Returns the end of the partials read (where the reverse
+/// half starts reading backwards).
+#[inline(always)]
+fn tangents_of<T: Scalar, const L: usize, const CAREFUL: bool>(
+    stream: &Stream<T>,
+    terms: &Terms<T>,
+    n: usize,
+    output: usize,
+    t: &mut [[T; L]],
+) -> usize {
+    let z = T::zero();
+    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
+    let mut p = 0;
+    for k in n + 1..=output {
+        let node = nodes[k];
+        let mut tk = [z; L];
+        // (An n-ary node's `a` and `b` are not operands: read them only on the others.)
+        let operands = |t: &[[T; L]]| (t[node.a()], t[node.b()]);
+        match node.kind() {
+            Kind::Add => {
+                let (ta, tb) = operands(t);
+                for l in 0..L {
+                    tk[l] = ta[l] + tb[l];
+                }
+            }
+            Kind::Sub => {
+                let (ta, tb) = operands(t);
+                for l in 0..L {
+                    tk[l] = ta[l] - tb[l];
+                }
+            }
+            Kind::Scale | Kind::Unary => {
+                let (d, (ta, _)) = (partials[p], operands(t));
+                p += node.kind().width();
+                for l in 0..L {
+                    tk[l] = product(CAREFUL, d, ta[l]);
+                }
+            }
+            Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
+                let (da, db, (ta, tb)) = (partials[p], partials[p + 1], operands(t));
+                p += node.kind().width();
+                for l in 0..L {
+                    tk[l] = product(CAREFUL, da, ta[l]) + product(CAREFUL, db, tb[l]);
+                }
+            }
+            Kind::Nary => {
+                // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
+                let r = node.terms(ops);
+                tk = gather::<T, L, CAREFUL>(t, &ops[r.clone()], &coefs[r]);
+            }
+        }
+        t[k] = tk;
+    }
+    p
+}
+
+/// Tangents of the given `outputs` nodes for `L` directions at once (the
+/// Jacobian times `L` columns): `seed(i, lanes)` writes input `i`'s direction
+/// entries and `out(k, lanes)` receives output `k`'s (its node's tangent times its
+/// scale). One forward sweep; a careful one when the fast one is not finite.
+pub(crate) fn tangent_lanes<T: Scalar, const L: usize>(
+    stream: &Stream<T>,
+    terms: &Terms<T>,
+    n: usize,
+    outputs: &[(u32, T)],
+    buffers: &mut LaneBuffers<T>,
+    mut seed: impl FnMut(usize, &mut [T; L]),
+    mut out: impl FnMut(usize, &[T; L]),
+) {
+    let z = T::zero();
+    let last = outputs.iter().map(|&(k, _)| k as usize).max().unwrap_or(0);
+    let len = (last + 1).max(n + 1);
+    if buffers.tangents.len() < len * L {
+        buffers.tangents.resize(len * L, z);
+    }
+    let (t, _) = buffers.tangents.as_chunks_mut::<L>();
+    t[0] = [z; L];
+    for i in 0..n {
+        seed(i, &mut t[i + 1]);
+    }
+    tangents_of::<T, L, false>(stream, terms, n, last, t);
+    let finite = |t: &[[T; L]]| {
+        outputs
+            .iter()
+            .all(|&(k, _)| t[k as usize].iter().all(Scalar::is_finite))
+    };
+    if !finite(t) {
+        tangents_of::<T, L, true>(stream, terms, n, last, t);
+    }
+    for (k, &(node, scale)) in outputs.iter().enumerate() {
+        let mut r = t[node as usize];
+        for v in r.iter_mut() {
+            *v = product(CAREFUL_OUTPUT, scale, *v);
+        }
+        out(k, &r);
+    }
+}
+
+/// Output scales multiply tangents carefully: a zero scale (`0 * x`) gives a zero
+/// tangent whatever the node's.
+const CAREFUL_OUTPUT: bool = true;
+
 /// Runs `$body` with a `const $L: usize` lane count for a runtime `width`, rounded
 /// up to one of the compiled widths 1, 2, 3, 4, 8, 16 (the one lane dispatch of the
 /// crate: the drivers' dense blocks, compressed sweeps and parallel blocks all go
