@@ -352,7 +352,7 @@ impl LagrangianPlan {
         check_len("constraint output", self.m, out.constraints.len())?;
         check_len("Jacobian output", self.jacobian_nnz(), out.jacobian.len())?;
         check_len("Hessian output", self.hessian_nnz(), out.hessian.len())?;
-        self.with_recording(nlp, x, |rec| {
+        self.with_recording(nlp, x, Needs::BOTH, |rec| {
             out.objective = rec.values()[0];
             out.constraints.copy_from_slice(&rec.values()[1..]);
             self.jacobian
@@ -395,7 +395,9 @@ impl LagrangianPlan {
     ) -> Result<(), Error> {
         self.check_multipliers(sigma, lambda)?;
         check_len("Hessian output", self.hessian_nnz(), out.len())?;
-        self.with_recording(nlp, x, |rec| self.hessian_into(rec, sigma, lambda, out))
+        self.with_recording(nlp, x, Needs::HESSIAN, |rec| {
+            self.hessian_into(rec, sigma, lambda, out)
+        })
     }
 
     /// The Lagrangian Hessian at `(x, sigma, lambda)`: its lower triangle
@@ -462,7 +464,7 @@ impl LagrangianPlan {
         out: &mut [f64],
     ) -> Result<(), Error> {
         check_len("Jacobian output", self.jacobian_nnz(), out.len())?;
-        self.with_recording(nlp, x, |rec| {
+        self.with_recording(nlp, x, Needs::JACOBIAN, |rec| {
             self.jacobian.evaluate(rec, &self.options, out)
         })
     }
@@ -512,7 +514,7 @@ impl LagrangianPlan {
         out: &mut [f64],
     ) -> Result<f64, Error> {
         check_len("gradient output", self.n, out.len())?;
-        self.with_recording(nlp, x, |rec| {
+        self.with_recording(nlp, x, Needs::NONE, |rec| {
             gradient_into(rec, out)?;
             Ok(rec.values()[0])
         })
@@ -539,17 +541,21 @@ impl LagrangianPlan {
     }
 
     /// Records the problem at `x` (into this plan's buffers when free), checks that
-    /// its structures are covered, runs `body`, and keeps the buffers.
+    /// the structures `needs` names cover its operations, runs `body`, and keeps the
+    /// buffers.
     fn with_recording<P: Nlp, R>(
         &self,
         nlp: &P,
         x: &[f64],
+        needs: Needs,
         body: impl FnOnce(&mut VectorRecording) -> Result<R, Error>,
     ) -> Result<R, Error> {
         check_len("point", self.n, x.len())?;
         let kept = self.buffers.try_lock().ok().and_then(|mut b| b.take());
         let mut rec = record(nlp, x, kept.unwrap_or_else(pool::take_boxed))?;
-        let result = self.check_structure(&rec).and_then(|()| body(&mut rec));
+        let result = self
+            .check_structure(&rec, needs)
+            .and_then(|()| body(&mut rec));
         if let Ok(mut slot) = self.buffers.try_lock() {
             *slot = Some(rec.into_buffers());
         }
@@ -558,12 +564,12 @@ impl LagrangianPlan {
 
     /// Whether the structures cover `rec`'s operations (equal operations: yes;
     /// else the new patterns are found and compared).
-    fn check_structure(&self, rec: &VectorRecording) -> Result<(), Error> {
-        if rec.recording().has_structure(&self.words) {
+    fn check_structure(&self, rec: &VectorRecording, needs: Needs) -> Result<(), Error> {
+        if !(needs.hessian || needs.jacobian) || rec.recording().has_structure(&self.words) {
             return Ok(());
         }
         let full = self.hessian.pattern.nnz() == self.n * self.n;
-        if !full {
+        if needs.hessian && !full {
             let budget = Budget::sparse(rec.recording());
             let Some((offsets, columns)) =
                 rec.recording().pattern_rows(budget.entries, budget.work)
@@ -575,7 +581,7 @@ impl LagrangianPlan {
                 return Err(Error::SparsityPatternChanged { row, col });
             }
         }
-        match self.jacobian.first_missing(rec) {
+        match self.jacobian.first_missing(rec).filter(|_| needs.jacobian) {
             Some((row, col)) => Err(Error::JacobianPatternChanged { row, col }),
             None => Ok(()),
         }
@@ -601,6 +607,32 @@ impl LagrangianPlan {
         }
         Ok(())
     }
+}
+
+/// Which structures an evaluation fills (and so must cover the point's operations).
+#[derive(Clone, Copy, Debug)]
+struct Needs {
+    hessian: bool,
+    jacobian: bool,
+}
+
+impl Needs {
+    const NONE: Needs = Needs {
+        hessian: false,
+        jacobian: false,
+    };
+    const HESSIAN: Needs = Needs {
+        hessian: true,
+        jacobian: false,
+    };
+    const JACOBIAN: Needs = Needs {
+        hessian: false,
+        jacobian: true,
+    };
+    const BOTH: Needs = Needs {
+        hessian: true,
+        jacobian: true,
+    };
 }
 
 /// Records `[f, g_1, .., g_m]` at `x` into `buf`; a non-finite objective is
