@@ -172,7 +172,7 @@ def ipopt_version():
     """Ipopt's banner, captured from the C-level stdout of a one-variable solve."""
     x = ca.SX.sym("x")
     s = ca.nlpsol("v", "ipopt", {"x": x, "f": (x - 1) ** 2},
-                  {"ipopt.print_level": 0, "print_time": 0})
+                  {"ipopt.print_level": 5, "print_time": 0, "ipopt.sb": "yes"})
     sys.stdout.flush()
     fd = sys.stdout.fileno()
     saved = os.dup(fd)
@@ -186,15 +186,16 @@ def ipopt_version():
             os.close(saved)
         tmp.seek(0)
         text = tmp.read().decode(errors="replace")
-    m = re.search(r"Ipopt version ([0-9][^\s,]*)", text)
-    return m.group(1) if m else None
+    m = re.search(r"This is Ipopt version ([0-9][^\s,]*)(?:, running with linear solver ([^\n]*?)\.?\n)?", text)
+    return (m.group(1), m.group(2)) if m else (None, None)
 
 
 def bench_ipopt(n, reps=3):
     x, f, g = lv_exprs(n)
     before = load()
     solver, t_build = timed(lambda: ca.nlpsol("s", "ipopt", {"x": x, "f": f, "g": g},
-                                              {"ipopt.print_level": 0, "print_time": 0}))
+                                              {"ipopt.print_level": 0, "print_time": 0,
+                                               "ipopt.sb": "yes"}))
     x0 = lv_start(n)
     times, stats, sol = [], None, None
     for _ in range(reps):
@@ -316,7 +317,7 @@ def table(res):
                          f"{fmt(e['hess']['median'])} | {fmt(sum(r['prepare_s'].values()))} |")
     ip = res.get("ipopt")
     if ip:
-        lines += ["", f"CasADi + Ipopt {res['ipopt_version']} (MUMPS) on Lukšan–Vlček n = {ip['n']}: "
+        lines += ["", f"CasADi + Ipopt {res['ipopt_version']} ({res['ipopt_linear_solver']}) on Lukšan–Vlček n = {ip['n']}: "
                   f"{ip['iter_count']} iterations, solve {fmt(ip['solve_s_median'])} (median of "
                   f"{len(ip['solve_s_all'])}), building the solver {fmt(ip['build_solver_s'])}, "
                   f"f* = {ip['objective']:.10g}, status {ip['return_status']}."]
@@ -361,7 +362,7 @@ def main():
         for n in args.rosen_sizes:
             print(f"rosenbrock n={n}", flush=True)
             res["rosenbrock"].append(bench_rosen(n, args))
-        res["ipopt_version"] = ipopt_version()
+        res["ipopt_version"], res["ipopt_linear_solver"] = ipopt_version()
         if args.ipopt_n:
             print(f"ipopt n={args.ipopt_n}", flush=True)
             res["ipopt"] = bench_ipopt(args.ipopt_n)

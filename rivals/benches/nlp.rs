@@ -37,7 +37,11 @@ fn bench(c: &mut Criterion) {
         let m = nlp.num_constraints();
         let x0 = nlp.start();
         // A new point: the start moved (the plan was built at x0).
-        let x: Vec<f64> = x0.iter().enumerate().map(|(i, v)| v + 0.1 * (i as f64).sin()).collect();
+        let x: Vec<f64> = x0
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v + 0.1 * (i as f64).sin())
+            .collect();
         let lambda: Vec<f64> = (0..m).map(|k| 0.3 + 0.2 * (0.9 * k as f64).cos()).collect();
         let plan = LagrangianPlan::new(&nlp, &x0).unwrap();
         let mut h = vec![0.0; plan.hessian_nnz()];
@@ -49,13 +53,19 @@ fn bench(c: &mut Criterion) {
             .warm_up_time(Duration::from_millis(300))
             .sample_size(samples);
         g.bench_function("hessian", |b| {
-            b.iter(|| plan.hessian_values(&nlp, black_box(&x), 1.0, &lambda, &mut h).unwrap())
+            b.iter(|| {
+                plan.hessian_values(&nlp, black_box(&x), 1.0, &lambda, &mut h)
+                    .unwrap()
+            })
         });
         g.bench_function("jacobian", |b| {
             b.iter(|| plan.jacobian_values(&nlp, black_box(&x), &mut j).unwrap())
         });
         g.bench_function("evaluate", |b| {
-            b.iter(|| plan.evaluate(&nlp, black_box(&x), 1.0, &lambda, &mut v).unwrap())
+            b.iter(|| {
+                plan.evaluate(&nlp, black_box(&x), 1.0, &lambda, &mut v)
+                    .unwrap()
+            })
         });
         let scalar = SparsePlan::new(|y| lagrangian(&nlp, y, 1.0, &lambda), &x0).unwrap();
         g.bench_function("workaround_hessian", |b| {

@@ -239,8 +239,9 @@ impl<T: Base> Recording<T> {
         last: usize,
         outputs: Vec<u32>,
     ) -> Self {
+        // The inputs' adjoints only (zero): the weighting sweeps size the rest.
         buf.adjoints.clear();
-        buf.adjoints.resize(last.max(n) + 1, T::zero());
+        buf.adjoints.resize(n + 1, T::zero());
         Recording {
             buf: Some(buf),
             n,
@@ -444,8 +445,34 @@ impl<T: Base> Recording<T> {
     /// Whether this recording ran exactly the operations whose structure words are
     /// `stored` (see [`Recording::structure_words`]), compared word by word.
     pub(crate) fn has_structure(&self, stored: &[u64]) -> bool {
-        self.structure_len() == stored.len()
-            && self.structure_words().zip(stored).all(|(a, &b)| a == b)
+        if self.structure_len() != stored.len() {
+            return false;
+        }
+        let b = self.buf();
+        let nodes = &b.stream.nodes[..self.sweep_len()];
+        let (node_words, rest) = stored.split_at(nodes.len());
+        let (op_words, output_words) = rest.split_at(self.terms_len());
+        // Chunks compared without early exit inside (the loop vectorizes), with an
+        // early exit between them.
+        const CHUNK: usize = 64;
+        let same_nodes = nodes
+            .chunks(CHUNK)
+            .zip(node_words.chunks(CHUNK))
+            .all(|(n, w)| {
+                n.iter()
+                    .zip(w)
+                    .fold(true, |same, (n, &w)| same & (n.structure() == w))
+            });
+        same_nodes
+            && b.terms.ops[..op_words.len()]
+                .iter()
+                .zip(op_words)
+                .all(|(&o, &w)| u64::from(o) == w)
+            && self
+                .outputs
+                .iter()
+                .zip(output_words)
+                .all(|(&o, &w)| u64::from(o) == w)
     }
 
     /// Number of structure words ([`Recording::structure_words`]).
