@@ -104,7 +104,7 @@ impl<O: Objective> Gradient for ArgminObjective<O> {
     type Gradient = DVector<f64>;
 
     fn gradient(&self, param: &DVector<f64>) -> Result<DVector<f64>, ArgminError> {
-        Ok(crate::gradient(
+        Ok(crate::drivers::gradient(
             |x| self.objective.eval(x),
             param.as_slice(),
         )?)
@@ -117,7 +117,7 @@ impl<O: Objective> Hessian for ArgminObjective<O> {
 
     fn hessian(&self, param: &DVector<f64>) -> Result<DMatrix<f64>, ArgminError> {
         let x = param.as_slice();
-        Ok(crate::hessian_with(
+        Ok(crate::drivers::hessian_with(
             |x| self.objective.eval(x),
             x,
             &self.options,
@@ -171,9 +171,9 @@ impl HessianOperator {
     /// let h = hyperhess::argmin::HessianOperator::new(&Square, &[3.0]).unwrap();
     /// assert_eq!(h.hvp(&[1.0]).unwrap()[0], 2.0);
     /// ```
-    pub fn new<O: Objective>(objective: &O, x: &[f64]) -> Result<Self, crate::Error> {
+    pub fn new<O: Objective>(objective: &O, x: &[f64]) -> Result<Self, crate::error::Error> {
         Ok(HessianOperator {
-            recording: Rc::new(crate::record(|x| objective.eval(x), x)?),
+            recording: Rc::new(crate::tape::record(|x| objective.eval(x), x)?),
         })
     }
 
@@ -209,7 +209,7 @@ impl HessianOperator {
     /// assert_eq!(h.hvp(&[1.0, 0.0]).unwrap().as_slice(), &[0.0, 1.0]);
     /// assert!(h.hvp(&[1.0]).is_err());
     /// ```
-    pub fn hvp(&self, v: &[f64]) -> Result<DVector<f64>, crate::Error> {
+    pub fn hvp(&self, v: &[f64]) -> Result<DVector<f64>, crate::error::Error> {
         self.recording.hvp(v)
     }
 
@@ -221,7 +221,7 @@ impl HessianOperator {
     /// let h = hyperhess::argmin::HessianOperator::from_recording(rec);
     /// assert_eq!(h.to_dense().unwrap(), nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0]);
     /// ```
-    pub fn to_dense(&self) -> Result<DMatrix<f64>, crate::Error> {
+    pub fn to_dense(&self) -> Result<DMatrix<f64>, crate::error::Error> {
         self.recording.hessian()
     }
 }
@@ -309,7 +309,7 @@ impl<O: Objective> MatrixFree<O> {
     /// let h = problem.operator(&nalgebra::dvector![3.0]).unwrap();
     /// assert_eq!(h.recording().gradient()[0], 6.0);
     /// ```
-    pub fn operator(&self, x: &DVector<f64>) -> Result<HessianOperator, crate::Error> {
+    pub fn operator(&self, x: &DVector<f64>) -> Result<HessianOperator, crate::error::Error> {
         if let Some((at, op)) = self.last.borrow().as_ref()
             && at == x
         {

@@ -267,7 +267,7 @@ where
         .iter()
         .flat_map(|s| s.data().iter().copied())
         .collect();
-    let rec = crate::record(
+    let rec = crate::tape::record(
         |flat| {
             let parts: Vec<&[Var<'_, T>]> = offsets.windows(2).map(|w| &flat[w[0]..w[1]]).collect();
             f(&parts)

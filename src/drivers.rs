@@ -1,9 +1,9 @@
 //! The top-level calls on a closure, on the forward-over-reverse engine: record
 //! once, replay. (Dense Hessian sweeps: `hessian.rs`; sparse: `sparse/`.)
 
+use crate::dense::strict;
 use crate::error::{Error, check_direction, check_point};
 use crate::forward::Dual;
-use crate::hessian::strict;
 use crate::objective::Objective;
 use crate::options::Options;
 use crate::scalar::Base;
@@ -54,7 +54,7 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    let rec = crate::record(f, x)?;
+    let rec = crate::tape::record(f, x)?;
     strict(&rec, options)?;
     Ok(rec.gradient())
 }
@@ -148,7 +148,7 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    crate::record(f, x)?.hessian_with(options)
+    crate::tape::record(f, x)?.hessian_with(options)
 }
 
 /// Value, gradient and Hessian from one recording.
@@ -162,7 +162,7 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    let rec: Recording<T> = crate::record(f, x)?;
+    let rec: Recording<T> = crate::tape::record(f, x)?;
     let hessian = rec.hessian()?;
     Ok(Derivatives {
         value: rec.value(),

@@ -185,7 +185,7 @@ pub enum Error {
 /// coordinate: a `Dual` point with a NaN tangent is a non-finite input, reported
 /// with value NaN when its own value is finite). The one input check of every
 /// engine.
-pub(crate) fn check_point<T: crate::Scalar>(x: &[T]) -> Result<usize, Error> {
+pub(crate) fn check_point<T: crate::scalar::Scalar>(x: &[T]) -> Result<usize, Error> {
     if let Some(index) = x.iter().position(|xi| !xi.is_finite()) {
         let value = x[index].value();
         let value = if value.is_finite() { f64::NAN } else { value };
@@ -198,7 +198,7 @@ pub(crate) fn check_point<T: crate::Scalar>(x: &[T]) -> Result<usize, Error> {
 }
 
 /// Checks a direction against the point's length.
-pub(crate) fn check_direction<T: crate::Scalar>(v: &[T], n: usize) -> Result<(), Error> {
+pub(crate) fn check_direction<T: crate::scalar::Scalar>(v: &[T], n: usize) -> Result<(), Error> {
     if v.len() != n {
         return Err(Error::LengthMismatch {
             what: "direction",

@@ -110,9 +110,9 @@ pub mod forward;
 mod tape;
 // drivers
 mod blocks;
+mod dense;
 mod drivers;
-mod hessian;
-mod jacobian;
+mod jacobians;
 mod shape;
 mod sparse;
 // users
@@ -134,7 +134,7 @@ pub use drivers::{
 };
 pub use error::Error;
 pub use forward::{Dual, Dual2, HyperDual};
-pub use jacobian::{jacobian, sparse_jacobian};
+pub use jacobians::{jacobian, sparse_jacobian};
 pub use newton::{
     MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
 };

@@ -14,7 +14,7 @@ macro_rules! impl_number_ops {
                 let mut it = iter;
                 match it.next() {
                     Some(first) => it.fold(first, |a, b| a + b),
-                    None => <$ty as $crate::Scalar>::zero(),
+                    None => <$ty as $crate::scalar::Scalar>::zero(),
                 }
             }
         }
@@ -70,7 +70,7 @@ macro_rules! impl_number_ops {
             type Output = $ty;
             #[inline]
             fn div(self, rhs: $ty) -> $ty {
-                <$ty as $crate::Scalar>::from_f64(self) / rhs
+                <$ty as $crate::scalar::Scalar>::from_f64(self) / rhs
             }
         }
         impl<$($gen)*> ::std::iter::Product for $ty {
@@ -79,20 +79,20 @@ macro_rules! impl_number_ops {
                 let mut it = iter;
                 match it.next() {
                     Some(first) => it.fold(first, |a, b| a * b),
-                    None => <$ty as $crate::Scalar>::one(),
+                    None => <$ty as $crate::scalar::Scalar>::one(),
                 }
             }
         }
         impl<$($gen)*> PartialEq for $ty {
             #[inline]
             fn eq(&self, other: &Self) -> bool {
-                $crate::Scalar::value(self) == $crate::Scalar::value(other)
+                $crate::scalar::Scalar::value(self) == $crate::scalar::Scalar::value(other)
             }
         }
         impl<$($gen)*> PartialOrd for $ty {
             #[inline]
             fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
-                $crate::Scalar::value(self).partial_cmp(&$crate::Scalar::value(other))
+                $crate::scalar::Scalar::value(self).partial_cmp(&$crate::scalar::Scalar::value(other))
             }
         }
         // Comparisons with a plain `f64`, by value: `x > 0.0`, `x == 1.0` (the
@@ -100,25 +100,25 @@ macro_rules! impl_number_ops {
         impl<$($gen)*> PartialEq<f64> for $ty {
             #[inline]
             fn eq(&self, other: &f64) -> bool {
-                $crate::Scalar::value(self) == *other
+                $crate::scalar::Scalar::value(self) == *other
             }
         }
         impl<$($gen)*> PartialOrd<f64> for $ty {
             #[inline]
             fn partial_cmp(&self, other: &f64) -> Option<::std::cmp::Ordering> {
-                $crate::Scalar::value(self).partial_cmp(other)
+                $crate::scalar::Scalar::value(self).partial_cmp(other)
             }
         }
         impl<$($gen)*> PartialEq<$ty> for f64 {
             #[inline]
             fn eq(&self, other: &$ty) -> bool {
-                *self == $crate::Scalar::value(other)
+                *self == $crate::scalar::Scalar::value(other)
             }
         }
         impl<$($gen)*> PartialOrd<$ty> for f64 {
             #[inline]
             fn partial_cmp(&self, other: &$ty) -> Option<::std::cmp::Ordering> {
-                self.partial_cmp(&$crate::Scalar::value(other))
+                self.partial_cmp(&$crate::scalar::Scalar::value(other))
             }
         }
     };

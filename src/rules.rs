@@ -21,7 +21,7 @@
 //! assert_eq!((f, d1, d2), (0.5f64.sin(), 0.5f64.cos(), -0.5f64.sin()));
 //! ```
 
-use crate::Scalar;
+use crate::scalar::Scalar;
 use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, LN_10};
 
 /// An elementary function of one argument.

@@ -23,7 +23,7 @@ macro_rules! impl_num_traits {
             /// derivative 1 in `a` and `-q` in `b`. `b = 0` gives NaN, as on `f64`.
             #[inline]
             fn rem(self, rhs: Self) -> Self {
-                let (a, b) = ($crate::Scalar::value(&self), $crate::Scalar::value(&rhs));
+                let (a, b) = ($crate::scalar::Scalar::value(&self), $crate::scalar::Scalar::value(&rhs));
                 let q = ((a - a % b) / b).round();
                 self - rhs * q
             }
@@ -37,18 +37,18 @@ macro_rules! impl_num_traits {
         impl<$($gen)*> ::num_traits::Zero for $ty {
             #[inline]
             fn zero() -> Self {
-                <Self as $crate::Scalar>::zero()
+                <Self as $crate::scalar::Scalar>::zero()
             }
             /// Every part zero (as [`crate::Scalar::is_zero`]).
             #[inline]
             fn is_zero(&self) -> bool {
-                $crate::Scalar::is_zero(self)
+                $crate::scalar::Scalar::is_zero(self)
             }
         }
         impl<$($gen)*> ::num_traits::One for $ty {
             #[inline]
             fn one() -> Self {
-                <Self as $crate::Scalar>::one()
+                <Self as $crate::scalar::Scalar>::one()
             }
         }
         impl<$($gen)*> ::num_traits::Num for $ty {
@@ -57,72 +57,72 @@ macro_rules! impl_num_traits {
             #[inline]
             fn from_str_radix(s: &str, radix: u32) -> Result<Self, Self::FromStrRadixErr> {
                 <f64 as ::num_traits::Num>::from_str_radix(s, radix)
-                    .map(<Self as $crate::Scalar>::from_f64)
+                    .map(<Self as $crate::scalar::Scalar>::from_f64)
             }
         }
         impl<$($gen)*> ::num_traits::ToPrimitive for $ty {
             #[inline]
             fn to_i64(&self) -> Option<i64> {
-                ::num_traits::ToPrimitive::to_i64(&$crate::Scalar::value(self))
+                ::num_traits::ToPrimitive::to_i64(&$crate::scalar::Scalar::value(self))
             }
             #[inline]
             fn to_u64(&self) -> Option<u64> {
-                ::num_traits::ToPrimitive::to_u64(&$crate::Scalar::value(self))
+                ::num_traits::ToPrimitive::to_u64(&$crate::scalar::Scalar::value(self))
             }
             #[inline]
             fn to_i128(&self) -> Option<i128> {
-                ::num_traits::ToPrimitive::to_i128(&$crate::Scalar::value(self))
+                ::num_traits::ToPrimitive::to_i128(&$crate::scalar::Scalar::value(self))
             }
             #[inline]
             fn to_u128(&self) -> Option<u128> {
-                ::num_traits::ToPrimitive::to_u128(&$crate::Scalar::value(self))
+                ::num_traits::ToPrimitive::to_u128(&$crate::scalar::Scalar::value(self))
             }
             #[inline]
             fn to_f32(&self) -> Option<f32> {
-                ::num_traits::ToPrimitive::to_f32(&$crate::Scalar::value(self))
+                ::num_traits::ToPrimitive::to_f32(&$crate::scalar::Scalar::value(self))
             }
             #[inline]
             fn to_f64(&self) -> Option<f64> {
-                Some($crate::Scalar::value(self))
+                Some($crate::scalar::Scalar::value(self))
             }
         }
         impl<$($gen)*> ::num_traits::NumCast for $ty {
             /// A constant.
             #[inline]
             fn from<P: ::num_traits::ToPrimitive>(n: P) -> Option<Self> {
-                n.to_f64().map(<Self as $crate::Scalar>::from_f64)
+                n.to_f64().map(<Self as $crate::scalar::Scalar>::from_f64)
             }
         }
         impl<$($gen)*> ::num_traits::FromPrimitive for $ty {
             #[inline]
             fn from_i64(n: i64) -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(n as f64))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(n as f64))
             }
             #[inline]
             fn from_u64(n: u64) -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(n as f64))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(n as f64))
             }
             #[inline]
             fn from_i128(n: i128) -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(n as f64))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(n as f64))
             }
             #[inline]
             fn from_u128(n: u128) -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(n as f64))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(n as f64))
             }
             #[inline]
             fn from_f32(n: f32) -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(f64::from(n)))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(f64::from(n)))
             }
             #[inline]
             fn from_f64(n: f64) -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(n))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(n))
             }
         }
         impl<$($gen)*> ::num_traits::Signed for $ty {
             #[inline]
             fn abs(&self) -> Self {
-                $crate::Scalar::abs(*self)
+                $crate::scalar::Scalar::abs(*self)
             }
             #[inline]
             fn abs_sub(&self, other: &Self) -> Self {
@@ -130,15 +130,15 @@ macro_rules! impl_num_traits {
             }
             #[inline]
             fn signum(&self) -> Self {
-                $crate::Scalar::signum(*self)
+                $crate::scalar::Scalar::signum(*self)
             }
             #[inline]
             fn is_positive(&self) -> bool {
-                $crate::Scalar::value(self) > 0.0
+                $crate::scalar::Scalar::value(self) > 0.0
             }
             #[inline]
             fn is_negative(&self) -> bool {
-                $crate::Scalar::value(self) < 0.0
+                $crate::scalar::Scalar::value(self) < 0.0
             }
         }
         impl<$($gen)*> ::num_traits::FloatConst for $ty {
@@ -162,23 +162,23 @@ macro_rules! impl_num_traits {
                 is_sign_negative);
             #[inline]
             fn neg_zero() -> Self {
-                <Self as $crate::Scalar>::from_f64(-0.0)
+                <Self as $crate::scalar::Scalar>::from_f64(-0.0)
             }
             #[inline]
             fn classify(self) -> ::std::num::FpCategory {
-                $crate::Scalar::value(&self).classify()
+                $crate::scalar::Scalar::value(&self).classify()
             }
             #[inline]
             fn integer_decode(self) -> (u64, i16, i8) {
-                ::num_traits::Float::integer_decode($crate::Scalar::value(&self))
+                ::num_traits::Float::integer_decode($crate::scalar::Scalar::value(&self))
             }
             #[inline]
             fn mul_add(self, a: Self, b: Self) -> Self {
-                $crate::Scalar::mul_add(self, a, b)
+                $crate::scalar::Scalar::mul_add(self, a, b)
             }
             #[inline]
             fn powi(self, n: i32) -> Self {
-                $crate::Scalar::powi(self, n)
+                $crate::scalar::Scalar::powi(self, n)
             }
             /// `self^n` by [`Binary::Pow`](crate::rules::Binary::Pow) at a
             /// non-negative base; at a negative base (where `a^b` is real only for
@@ -186,26 +186,26 @@ macro_rules! impl_num_traits {
             /// constant, [`Unary::Powf`](crate::rules::Unary::Powf).
             #[inline]
             fn powf(self, n: Self) -> Self {
-                if $crate::Scalar::value(&self) < 0.0 {
-                    $crate::Scalar::powf(self, $crate::Scalar::value(&n))
+                if $crate::scalar::Scalar::value(&self) < 0.0 {
+                    $crate::scalar::Scalar::powf(self, $crate::scalar::Scalar::value(&n))
                 } else {
-                    $crate::Scalar::pow(self, n)
+                    $crate::scalar::Scalar::pow(self, n)
                 }
             }
             /// `ln(self) / ln(base)`.
             #[inline]
             fn log(self, base: Self) -> Self {
-                $crate::Scalar::ln(self) / $crate::Scalar::ln(base)
+                $crate::scalar::Scalar::ln(self) / $crate::scalar::Scalar::ln(base)
             }
             #[inline]
             fn sin_cos(self) -> (Self, Self) {
-                $crate::Scalar::sin_cos(self)
+                $crate::scalar::Scalar::sin_cos(self)
             }
             /// `max(self - other, 0)` by value, as `f64`'s.
             #[inline]
             fn abs_sub(self, other: Self) -> Self {
                 if self <= other {
-                    <Self as $crate::Scalar>::zero()
+                    <Self as $crate::scalar::Scalar>::zero()
                 } else {
                     self - other
                 }
@@ -224,7 +224,7 @@ macro_rules! impl_num_traits {
         $(
             #[inline]
             fn $name() -> Self {
-                <Self as $crate::Scalar>::from_f64(::std::f64::consts::$name)
+                <Self as $crate::scalar::Scalar>::from_f64(::std::f64::consts::$name)
             }
         )*
     };
@@ -232,7 +232,7 @@ macro_rules! impl_num_traits {
         $(
             #[inline]
             fn $name() -> Self {
-                <Self as $crate::Scalar>::from_f64(f64::$c)
+                <Self as $crate::scalar::Scalar>::from_f64(f64::$c)
             }
         )*
     };
@@ -240,7 +240,7 @@ macro_rules! impl_num_traits {
         $(
             #[inline]
             fn $name(self) -> Self {
-                $crate::Scalar::$name(self)
+                $crate::scalar::Scalar::$name(self)
             }
         )*
     };
@@ -248,7 +248,7 @@ macro_rules! impl_num_traits {
         $(
             #[inline]
             fn $name(self, other: Self) -> Self {
-                $crate::Scalar::$name(self, other)
+                $crate::scalar::Scalar::$name(self, other)
             }
         )*
     };
@@ -256,7 +256,7 @@ macro_rules! impl_num_traits {
         $(
             #[inline]
             fn $name(self) -> bool {
-                $crate::Scalar::value(&self).$name()
+                $crate::scalar::Scalar::value(&self).$name()
             }
         )*
     };
@@ -264,9 +264,9 @@ macro_rules! impl_num_traits {
 
 pub(crate) use impl_num_traits;
 
-use crate::Scalar;
+use crate::scalar::Scalar;
 
-impl_num_traits!([T: Scalar] crate::Dual<T>);
-impl_num_traits!([T: Scalar] crate::HyperDual<T>);
-impl_num_traits!(['t, T: Scalar] crate::Var<'t, T>);
+impl_num_traits!([T: Scalar] crate::forward::Dual<T>);
+impl_num_traits!([T: Scalar] crate::forward::HyperDual<T>);
+impl_num_traits!(['t, T: Scalar] crate::tape::Var<'t, T>);
 impl_num_traits!([T: Scalar, const N: usize] crate::forward::Dual2<T, N>);

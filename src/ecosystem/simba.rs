@@ -74,28 +74,28 @@ macro_rules! impl_simba {
         impl<$($gen)*> ::simba::scalar::SubsetOf<$ty> for f64 {
             #[inline]
             fn to_superset(&self) -> $ty {
-                <$ty as $crate::Scalar>::from_f64(*self)
+                <$ty as $crate::scalar::Scalar>::from_f64(*self)
             }
             /// The value (the derivative parts are dropped).
             #[inline]
             fn from_superset_unchecked(element: &$ty) -> f64 {
-                $crate::Scalar::value(element)
+                $crate::scalar::Scalar::value(element)
             }
             /// `true` for a constant (every derivative part zero).
             #[inline]
             fn is_in_subset(element: &$ty) -> bool {
-                let c = <$ty as $crate::Scalar>::from_f64($crate::Scalar::value(element));
-                $crate::Scalar::is_zero(&(*element - c))
+                let c = <$ty as $crate::scalar::Scalar>::from_f64($crate::scalar::Scalar::value(element));
+                $crate::scalar::Scalar::is_zero(&(*element - c))
             }
         }
         impl<$($gen)*> ::simba::scalar::SubsetOf<$ty> for f32 {
             #[inline]
             fn to_superset(&self) -> $ty {
-                <$ty as $crate::Scalar>::from_f64(f64::from(*self))
+                <$ty as $crate::scalar::Scalar>::from_f64(f64::from(*self))
             }
             #[inline]
             fn from_superset_unchecked(element: &$ty) -> f32 {
-                $crate::Scalar::value(element) as f32
+                $crate::scalar::Scalar::value(element) as f32
             }
             #[inline]
             fn is_in_subset(element: &$ty) -> bool {
@@ -107,29 +107,29 @@ macro_rules! impl_simba {
             type Epsilon = Self;
             #[inline]
             fn default_epsilon() -> Self {
-                <Self as $crate::Scalar>::from_f64(f64::EPSILON)
+                <Self as $crate::scalar::Scalar>::from_f64(f64::EPSILON)
             }
             #[inline]
             fn abs_diff_eq(&self, other: &Self, epsilon: Self) -> bool {
                 ::approx::AbsDiffEq::abs_diff_eq(
-                    &$crate::Scalar::value(self),
-                    &$crate::Scalar::value(other),
-                    $crate::Scalar::value(&epsilon),
+                    &$crate::scalar::Scalar::value(self),
+                    &$crate::scalar::Scalar::value(other),
+                    $crate::scalar::Scalar::value(&epsilon),
                 )
             }
         }
         impl<$($gen)*> ::approx::RelativeEq for $ty {
             #[inline]
             fn default_max_relative() -> Self {
-                <Self as $crate::Scalar>::from_f64(f64::EPSILON)
+                <Self as $crate::scalar::Scalar>::from_f64(f64::EPSILON)
             }
             #[inline]
             fn relative_eq(&self, other: &Self, epsilon: Self, max_relative: Self) -> bool {
                 ::approx::RelativeEq::relative_eq(
-                    &$crate::Scalar::value(self),
-                    &$crate::Scalar::value(other),
-                    $crate::Scalar::value(&epsilon),
-                    $crate::Scalar::value(&max_relative),
+                    &$crate::scalar::Scalar::value(self),
+                    &$crate::scalar::Scalar::value(other),
+                    $crate::scalar::Scalar::value(&epsilon),
+                    $crate::scalar::Scalar::value(&max_relative),
                 )
             }
         }
@@ -141,9 +141,9 @@ macro_rules! impl_simba {
             #[inline]
             fn ulps_eq(&self, other: &Self, epsilon: Self, max_ulps: u32) -> bool {
                 ::approx::UlpsEq::ulps_eq(
-                    &$crate::Scalar::value(self),
-                    &$crate::Scalar::value(other),
-                    $crate::Scalar::value(&epsilon),
+                    &$crate::scalar::Scalar::value(self),
+                    &$crate::scalar::Scalar::value(other),
+                    $crate::scalar::Scalar::value(&epsilon),
                     max_ulps,
                 )
             }
@@ -164,11 +164,11 @@ macro_rules! impl_simba {
             }
             #[inline]
             fn imaginary(self) -> Self {
-                <Self as $crate::Scalar>::zero()
+                <Self as $crate::scalar::Scalar>::zero()
             }
             #[inline]
             fn modulus(self) -> Self {
-                $crate::Scalar::abs(self)
+                $crate::scalar::Scalar::abs(self)
             }
             #[inline]
             fn modulus_squared(self) -> Self {
@@ -177,12 +177,12 @@ macro_rules! impl_simba {
             /// 0 for a non-negative value, π for a negative one (a constant).
             #[inline]
             fn argument(self) -> Self {
-                let v = $crate::Scalar::value(&self);
-                <Self as $crate::Scalar>::from_f64(if v < 0.0 { ::std::f64::consts::PI } else { 0.0 })
+                let v = $crate::scalar::Scalar::value(&self);
+                <Self as $crate::scalar::Scalar>::from_f64(if v < 0.0 { ::std::f64::consts::PI } else { 0.0 })
             }
             #[inline]
             fn norm1(self) -> Self {
-                $crate::Scalar::abs(self)
+                $crate::scalar::Scalar::abs(self)
             }
             #[inline]
             fn scale(self, factor: Self) -> Self {
@@ -194,15 +194,15 @@ macro_rules! impl_simba {
             }
             #[inline]
             fn signum(self) -> Self {
-                $crate::Scalar::signum(self)
+                $crate::scalar::Scalar::signum(self)
             }
             #[inline]
             fn mul_add(self, a: Self, b: Self) -> Self {
-                $crate::Scalar::mul_add(self, a, b)
+                $crate::scalar::Scalar::mul_add(self, a, b)
             }
             #[inline]
             fn hypot(self, other: Self) -> Self {
-                $crate::Scalar::hypot(self, other)
+                $crate::scalar::Scalar::hypot(self, other)
             }
             #[inline]
             fn conjugate(self) -> Self {
@@ -210,7 +210,7 @@ macro_rules! impl_simba {
             }
             #[inline]
             fn sin_cos(self) -> (Self, Self) {
-                $crate::Scalar::sin_cos(self)
+                $crate::scalar::Scalar::sin_cos(self)
             }
             #[inline]
             fn log(self, base: Self) -> Self {
@@ -218,7 +218,7 @@ macro_rules! impl_simba {
             }
             #[inline]
             fn powi(self, n: i32) -> Self {
-                $crate::Scalar::powi(self, n)
+                $crate::scalar::Scalar::powi(self, n)
             }
             #[inline]
             fn powf(self, n: Self) -> Self {
@@ -231,13 +231,13 @@ macro_rules! impl_simba {
             /// The value is finite (as `Float::is_finite`).
             #[inline]
             fn is_finite(&self) -> bool {
-                $crate::Scalar::value(self).is_finite()
+                $crate::scalar::Scalar::value(self).is_finite()
             }
             /// `None` at a negative value.
             #[inline]
             fn try_sqrt(self) -> Option<Self> {
-                if $crate::Scalar::value(&self) >= 0.0 {
-                    Some($crate::Scalar::sqrt(self))
+                if $crate::scalar::Scalar::value(&self) >= 0.0 {
+                    Some($crate::scalar::Scalar::sqrt(self))
                 } else {
                     None
                 }
@@ -247,11 +247,11 @@ macro_rules! impl_simba {
         impl<$($gen)*> ::simba::scalar::RealField for $ty {
             #[inline]
             fn is_sign_positive(&self) -> bool {
-                $crate::Scalar::value(self).is_sign_positive()
+                $crate::scalar::Scalar::value(self).is_sign_positive()
             }
             #[inline]
             fn is_sign_negative(&self) -> bool {
-                $crate::Scalar::value(self).is_sign_negative()
+                $crate::scalar::Scalar::value(self).is_sign_negative()
             }
             #[inline]
             fn copysign(self, sign: Self) -> Self {
@@ -259,11 +259,11 @@ macro_rules! impl_simba {
             }
             #[inline]
             fn max(self, other: Self) -> Self {
-                $crate::Scalar::max(self, other)
+                $crate::scalar::Scalar::max(self, other)
             }
             #[inline]
             fn min(self, other: Self) -> Self {
-                $crate::Scalar::min(self, other)
+                $crate::scalar::Scalar::min(self, other)
             }
             /// By value; never panics (a `min > max` gives `max` or `min` as the
             /// comparisons fall, a NaN `self` stays NaN).
@@ -279,15 +279,15 @@ macro_rules! impl_simba {
             }
             #[inline]
             fn atan2(self, other: Self) -> Self {
-                $crate::Scalar::atan2(self, other)
+                $crate::scalar::Scalar::atan2(self, other)
             }
             #[inline]
             fn min_value() -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(f64::MIN))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(f64::MIN))
             }
             #[inline]
             fn max_value() -> Option<Self> {
-                Some(<Self as $crate::Scalar>::from_f64(f64::MAX))
+                Some(<Self as $crate::scalar::Scalar>::from_f64(f64::MAX))
             }
             $crate::ecosystem::simba::impl_simba!(@consts
                 pi PI, two_pi TAU, frac_pi_2 FRAC_PI_2, frac_pi_3 FRAC_PI_3,
@@ -308,7 +308,7 @@ macro_rules! impl_simba {
         $(
             #[inline]
             fn $name() -> Self {
-                <Self as $crate::Scalar>::from_f64(::std::f64::consts::$c)
+                <Self as $crate::scalar::Scalar>::from_f64(::std::f64::consts::$c)
             }
         )*
     };
@@ -316,8 +316,8 @@ macro_rules! impl_simba {
 
 pub(crate) use impl_simba;
 
-use crate::Scalar;
+use crate::scalar::Scalar;
 
-impl_simba!([T: Scalar + Send + Sync + 'static] crate::Dual<T>);
-impl_simba!([T: Scalar + Send + Sync + 'static] crate::HyperDual<T>);
+impl_simba!([T: Scalar + Send + Sync + 'static] crate::forward::Dual<T>);
+impl_simba!([T: Scalar + Send + Sync + 'static] crate::forward::HyperDual<T>);
 impl_simba!([T: Scalar + Send + Sync + 'static, const N: usize] crate::forward::Dual2<T, N>);

@@ -1,8 +1,8 @@
 //! [`Dual<T>`]: a value and one tangent, `a + a' ε` with `ε² = 0`.
 
-use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
+use crate::scalar::Scalar;
 use crate::scalar::along;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -172,7 +172,7 @@ impl<T: Scalar> fmt::Display for Dual<T> {
 #[cfg(test)]
 mod sin_cos_tests {
     use super::Dual;
-    use crate::Scalar;
+    use crate::scalar::Scalar;
 
     /// `sin_cos` gives the bits of `(sin, cos)`, plain and nested, at ordinary,
     /// huge, zero, infinite and NaN points (any NaN is a NaN: the sign of a NaN

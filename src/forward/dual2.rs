@@ -27,11 +27,11 @@
 // point of this file; iterator chains would hide the triangle.
 #![allow(clippy::needless_range_loop)]
 
-use crate::Scalar;
 use crate::error::{Error, check_point};
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
 use crate::scalar::Base;
+use crate::scalar::Scalar;
 use crate::scalar::along;
 use nalgebra::{DMatrix, DVector, SMatrix, SVector};
 use std::fmt;
@@ -547,12 +547,12 @@ pub(crate) const CROSSOVER: usize = 10;
 // Wired into the Objective-based drivers by their owner; until then only the unit
 // tests call it.
 #[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
-pub(crate) fn derivatives_small<O: crate::Objective + ?Sized>(
+pub(crate) fn derivatives_small<O: crate::objective::Objective + ?Sized>(
     obj: &O,
     x: &[f64],
 ) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
     #[allow(clippy::type_complexity)]
-    fn run<O: crate::Objective + ?Sized, const K: usize>(
+    fn run<O: crate::objective::Objective + ?Sized, const K: usize>(
         obj: &O,
         x: &[f64],
     ) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
@@ -583,7 +583,7 @@ pub(crate) fn derivatives_small<O: crate::Objective + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Objective;
+    use crate::objective::Objective;
 
     struct Cubic;
     impl Objective for Cubic {

@@ -1,9 +1,9 @@
 //! [`HyperDual<T>`]: value, two tangents and their cross term,
 //! `a + a1 ε1 + a2 ε2 + a12 ε1ε2` with `ε1² = ε2² = 0`.
 
-use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
+use crate::scalar::Scalar;
 use crate::scalar::along;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};

@@ -4,7 +4,7 @@
 
 use super::Nlp;
 use crate::error::Error;
-use crate::jacobian::JacobianStructure;
+use crate::jacobians::JacobianStructure;
 use crate::options::Options;
 use crate::scalar::Scalar;
 use crate::sparse::{Budget, SparsityPattern, Structure};

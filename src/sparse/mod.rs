@@ -43,7 +43,7 @@ pub fn sparse_hessian<F>(f: F, x: &[f64]) -> Result<CscMatrix<f64>, Error>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let rec = crate::record(f, x)?;
+    let rec = crate::tape::record(f, x)?;
     let structure = Structure::find_or_full(&rec)?;
     to_csc(&structure, &rec)
 }
@@ -61,7 +61,7 @@ pub fn hessian_diagonal<F>(f: F, x: &[f64]) -> Result<DVector<f64>, Error>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let rec = crate::record(f, x)?;
+    let rec = crate::tape::record(f, x)?;
     let n = rec.inputs();
     let d = match Structure::find(&rec, Budget::sparse(&rec)) {
         Some(s) => {

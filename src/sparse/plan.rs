@@ -48,7 +48,7 @@ impl SparsePlan {
     where
         F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
     {
-        SparsePlan::from_recording(&crate::record(f, x)?)
+        SparsePlan::from_recording(&crate::tape::record(f, x)?)
     }
 
     fn from_recording(rec: &Recording) -> Result<Self, Error> {

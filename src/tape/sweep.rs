@@ -24,7 +24,7 @@
 //! from the first node, backward from the output's.
 
 use super::node::{Kind, Stream, Terms};
-use crate::Scalar;
+use crate::scalar::Scalar;
 
 /// First-order adjoints of every node up to `last`, seeded with `seeds` (node,
 /// weight) pairs: one output with its scale for a scalar function, several

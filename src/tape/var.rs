@@ -1,9 +1,9 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
 use super::node::{Curvature, Kind, MAX_NODES, MAX_TERMS, Node, Stream, Terms};
-use crate::Scalar;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
+use crate::scalar::Scalar;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::iter::Sum;
@@ -634,12 +634,12 @@ impl<T: Scalar> fmt::Debug for Var<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::TEST_NODE_LIMIT;
-    use crate::Error;
+    use crate::error::Error;
 
     #[test]
     fn running_out_of_tape_is_a_typed_error() {
         TEST_NODE_LIMIT.with(|l| l.set(1000));
-        let long = crate::record(
+        let long = crate::tape::record(
             |x| {
                 let mut y = x[0];
                 for _ in 0..2000 {
@@ -649,8 +649,8 @@ mod tests {
             },
             &[1.0, 1.0],
         );
-        let inputs = crate::record(|x| x[0], &vec![1.0; 1000]);
-        let short = crate::record(|x| x[0] * x[1], &[1.0, 2.0]);
+        let inputs = crate::tape::record(|x| x[0], &vec![1.0; 1000]);
+        let short = crate::tape::record(|x| x[0] * x[1], &[1.0, 2.0]);
         TEST_NODE_LIMIT.with(|l| l.set(super::MAX_NODES));
         assert!(matches!(long.unwrap_err(), Error::TapeTooLarge { .. }));
         assert!(matches!(inputs.unwrap_err(), Error::TapeTooLarge { .. }));
