@@ -1,5 +1,8 @@
 //! [`Options`]: the knobs every tape driver takes.
 
+/// The compiled lane widths (see [`Options::LANE_WIDTHS`]).
+const LANE_WIDTHS: [usize; 6] = [1, 2, 3, 4, 8, 16];
+
 /// Options of the tape drivers ([`crate::hessian_with`] and friends).
 ///
 /// ```
@@ -17,8 +20,8 @@ pub struct Options {
     /// and columns.
     pub strict: bool,
     /// PyTorch's `vectorize`: how many Hessian columns one sweep carries (tangent
-    /// lanes). `None` picks [`Options::DEFAULT_LANES`]; other values are clamped to
-    /// `1..=16` and rounded down to a compiled width (1, 2, 3, 4, 8 or 16).
+    /// lanes). `None` picks [`Options::DEFAULT_LANES`]; other values are rounded
+    /// down to a compiled width ([`Options::LANE_WIDTHS`]; 0 is 1).
     pub lanes: Option<usize>,
     /// Whether the dense Hessian may take the sparse path (see [`Sparsity`]).
     pub sparsity: Sparsity,
@@ -70,8 +73,8 @@ impl Options {
     /// ```
     pub const PARALLEL_MIN_INPUTS: usize = 256;
 
-    /// The lane width asked for: [`Options::lanes`] (or the default) clamped to
-    /// `1..=16` and rounded down to a compiled width (1, 2, 3, 4, 8, 16).
+    /// The lane width asked for: [`Options::lanes`] (or the default) rounded down
+    /// to a compiled width ([`Options::LANE_WIDTHS`]).
     ///
     /// ```
     /// use hyperhess::Options;
@@ -80,34 +83,37 @@ impl Options {
     /// assert_eq!(Options { lanes: Some(0), ..Options::default() }.lane_width(), 1);
     /// ```
     pub fn lane_width(&self) -> usize {
-        match self.lanes.unwrap_or(Self::DEFAULT_LANES).clamp(1, 16) {
-            l @ 1..=4 => l,
-            5..=15 => 8,
-            _ => 16,
-        }
+        let asked = self.lanes.unwrap_or(Self::DEFAULT_LANES);
+        LANE_WIDTHS
+            .iter()
+            .copied()
+            .filter(|&w| w <= asked)
+            .max()
+            .unwrap_or(1)
     }
 
     /// The lane width for `columns` directions: [`Options::lane_width`], or, when
-    /// fewer columns than that are needed, exactly as many (rounded up to a compiled
-    /// width), so one sweep carries them all.
+    /// fewer columns than that are needed, the smallest compiled width that holds
+    /// them all (one sweep carries them).
     ///
     /// ```
     /// use hyperhess::Options;
     /// assert_eq!(Options::default().lane_width_for(3), 3); // three colors: one sweep
+    /// assert_eq!(Options::default().lane_width_for(5), 8);
     /// assert_eq!(Options::default().lane_width_for(100), 8);
     /// ```
     pub fn lane_width_for(&self, columns: usize) -> usize {
-        let l = self.lane_width();
-        if columns >= l {
-            l
-        } else {
-            match columns {
-                0..=4 => columns.max(1),
-                5..=8 => 8,
-                _ => 16,
-            }
-        }
+        let fits = LANE_WIDTHS.iter().copied().find(|&w| w >= columns);
+        self.lane_width().min(fits.unwrap_or(usize::MAX))
     }
+
+    /// The lane widths the sweeps are compiled for: every lane count the drivers
+    /// use is one of these (the one table: `with_lanes!` dispatches on exactly these).
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::Options::LANE_WIDTHS, [1, 2, 3, 4, 8, 16]);
+    /// ```
+    pub const LANE_WIDTHS: [usize; 6] = LANE_WIDTHS;
 }
 
 impl Default for Options {

@@ -448,10 +448,11 @@ pub(crate) fn tangent_lanes<T: Scalar, const L: usize>(
 /// tangent whatever the node's.
 const CAREFUL_OUTPUT: bool = true;
 
-/// Runs `$body` with a `const $L: usize` lane count for a runtime `width`, rounded
-/// up to one of the compiled widths 1, 2, 3, 4, 8, 16 (the one lane dispatch of the
-/// crate: the drivers' dense blocks, compressed sweeps and parallel blocks all go
-/// through it).
+/// Runs `$body` with a `const $L: usize` lane count for a runtime `width`: one of
+/// the compiled widths `Options::LANE_WIDTHS` (1, 2, 3, 4, 8, 16), which is what
+/// `Options::lane_width_for` returns; any other width is rounded up (past 16: 16).
+/// The one lane dispatch of the crate: the drivers' dense blocks, compressed sweeps
+/// and parallel blocks all go through it.
 macro_rules! with_lanes {
     ($width:expr, $L:ident => $body:expr) => {
         match $width {
@@ -483,3 +484,17 @@ macro_rules! with_lanes {
     };
 }
 pub(crate) use with_lanes;
+
+#[cfg(test)]
+mod tests {
+    /// `with_lanes!` dispatches on exactly the widths of the one table.
+    #[test]
+    fn lane_dispatch_matches_the_table() {
+        for w in crate::options::Options::LANE_WIDTHS {
+            assert_eq!(with_lanes!(w, L => L), w);
+        }
+        assert_eq!(with_lanes!(0, L => L), 1);
+        assert_eq!(with_lanes!(5, L => L), 8);
+        assert_eq!(with_lanes!(17, L => L), 16);
+    }
+}
