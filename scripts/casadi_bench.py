@@ -206,7 +206,8 @@ def bench_ipopt(n, reps=3):
     return {"n": n, "build_solver_s": t_build, "solve_s_median": statistics.median(times),
             "solve_s_all": times, "iter_count": int(stats["iter_count"]),
             "return_status": stats["return_status"], "success": bool(stats["success"]),
-            "t_wall_total": stats.get("t_wall_total"),
+            "callbacks": {k: v for k, v in stats.items()
+                          if k.startswith(("n_call_nlp", "t_wall_nlp"))},
             "objective": float(sol["f"]), "max_abs_g": gmax,
             "linear_solver": "mumps (Ipopt default)", "hessian": "exact (CasADi)",
             "load_before": before, "load_after": load()}
@@ -280,6 +281,11 @@ def bench_rosen(n, args):
     return out
 
 
+def fmt2(r):
+    """median (min) of a measure() result."""
+    return f"{fmt(r['median'])} ({fmt(r['min'])})"
+
+
 def fmt(s):
     if s is None:
         return "–"
@@ -291,7 +297,8 @@ def fmt(s):
 
 
 def table(res):
-    lines = ["| Lukšan–Vlček, per evaluation (median) | n | VM (buffer) | VM (Python call) "
+    lines = ["Times: median (min) over repeats; load averages per measurement in the JSON.", "",
+             "| Lukšan–Vlček, per evaluation | n | VM (buffer) | VM (Python call) "
              "| generated C -O3 | C compile | prepare |",
              "|---|---|---|---|---|---|---|"]
     for r in res["luksan_vlcek"]:
@@ -299,28 +306,31 @@ def table(res):
         for key, label in [("hess", "Lagrangian Hessian (lower)"), ("jac", "constraint Jacobian"),
                            ("grad", "objective gradient")]:
             c = r.get("generated_c", {}).get(key)
-            ceval = fmt(c["eval"]["median"]) if c and "eval" in c else (
+            ceval = fmt2(c["eval"]) if c and "eval" in c else (
                 c["status"] if c else "–")
             ccomp = fmt(c["compile_s"]) if c else "–"
-            lines.append(f"| {label} | {n} | {fmt(r['eval_vm_buffer'][key]['median'])} | "
+            lines.append(f"| {label} | {n} | {fmt2(r['eval_vm_buffer'][key])} | "
                          f"{fmt(r['eval_vm_python_call'][key]['median'])} | {ceval} | {ccomp} | "
                          f"{fmt(r['prepare_s'][key])} |")
         lines.append(f"| (empty call overhead) | {n} | {fmt(r['eval_vm_buffer']['empty']['median'])}"
                      f" | {fmt(r['eval_vm_python_call']['empty']['median'])} | | | "
                      f"expr {fmt(r['prepare_s']['expressions'])} |")
     if res.get("rosenbrock"):
-        lines += ["", "| Rosenbrock, per evaluation in the VM (buffer, median) | n | gradient | HVP "
+        lines += ["", "| Rosenbrock, per evaluation in the VM (buffer) | n | gradient | HVP "
                   "| sparse Hessian (full) | prepare (expr+grad+hvp+hess) |", "|---|---|---|---|---|---|"]
         for r in res["rosenbrock"]:
             e = r["eval_vm_buffer"]
-            lines.append(f"| | {r['n']} | {fmt(e['grad']['median'])} | {fmt(e['hvp']['median'])} | "
-                         f"{fmt(e['hess']['median'])} | {fmt(sum(r['prepare_s'].values()))} |")
+            lines.append(f"| | {r['n']} | {fmt2(e['grad'])} | {fmt2(e['hvp'])} | "
+                         f"{fmt2(e['hess'])} | {fmt(sum(r['prepare_s'].values()))} |")
     ip = res.get("ipopt")
     if ip:
         lines += ["", f"CasADi + Ipopt {res['ipopt_version']} ({res['ipopt_linear_solver']}) on Lukšan–Vlček n = {ip['n']}: "
                   f"{ip['iter_count']} iterations, solve {fmt(ip['solve_s_median'])} (median of "
                   f"{len(ip['solve_s_all'])}), building the solver {fmt(ip['build_solver_s'])}, "
-                  f"f* = {ip['objective']:.10g}, status {ip['return_status']}."]
+                  f"f* = {ip['objective']:.10g}, status {ip['return_status']}; inside the solve, CasADi's "
+                  f"callbacks took {fmt(sum(v for k, v in ip['callbacks'].items() if k.startswith('t_wall')))} "
+                  f"({ip['callbacks']['n_call_nlp_hess_l']} Hessians, "
+                  f"{fmt(ip['callbacks']['t_wall_nlp_hess_l'])} in all)."]
     return "\n".join(lines)
 
 

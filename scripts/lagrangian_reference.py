@@ -40,11 +40,12 @@ CSV columns: problem,n,point,kind,row,col,value (header on the first line, no co
                                          of the Hessian of L, in CasADi's column-major order
 Values are written with repr(float), which round-trips exactly to the same f64.
 
-The script also checks its output: a numpy twin of every formula (f and g values, complex-step
+The script also checks its output: every value against mpmath at 40 digits (per-entry
+relative error, entries whose exact value is zero listed), a numpy twin of every formula (f and g values, complex-step
 gradient and Jacobian, central differences of the complex-step gradient of L for the Hessian),
 and that every entry found numerically lies inside CasADi's structure.
 
-Regenerate:  pip install casadi numpy && python3 scripts/lagrangian_reference.py
+Regenerate:  pip install casadi numpy mpmath && python3 scripts/lagrangian_reference.py
 """
 
 import csv
@@ -222,6 +223,49 @@ def check(name, fun, x, sigma, lam, out):
     return err
 
 
+# ---------------------------------------------------------------- high-precision check
+def exact_check(name, fun, x, sigma, lam, out, dps=40):
+    """Per-entry error of CasADi's double-precision values against mpmath at `dps` digits
+    (derivatives by mpmath's high-precision differences, at the exact f64 point). Returns
+    (max relative error over entries not near zero, [entries whose exact value is ~0])."""
+    from mpmath import mp, mpf
+    mp.dps = dps
+    n, m = len(x), len(lam)
+    xs = [mpf(v) for v in x]
+
+    def lag(*y):
+        f, g = fun(list(y), mp)
+        return mpf(sigma) * f + sum(mpf(l) * gk for l, gk in zip(lam, g))
+
+    def gk(k):
+        return lambda *y: fun(list(y), mp)[1][k]
+
+    def fobj(*y):
+        return fun(list(y), mp)[0]
+
+    def order(*idx):
+        o = [0] * n
+        for i in idx:
+            o[i] += 1
+        return tuple(o)
+
+    worst, zeros = 0.0, []
+    checks = [("f", 0, 0, float(out["f"]), lambda: fobj(*xs))]
+    for i, v in enumerate(np.array(out["grad"]).ravel()):
+        checks.append(("grad", i, 0, v, lambda i=i: mp.diff(fobj, xs, order(i))))
+    for r, c, v in triplets(out["jac"]):
+        checks.append(("jac", r, c, v, lambda r=r, c=c: mp.diff(gk(r), xs, order(c))))
+    for r, c, v in triplets(out["hess"]):
+        checks.append(("hess", r, c, v, lambda r=r, c=c: mp.diff(lag, xs, order(r, c))))
+    for kind, r, c, v, exact in checks:
+        e = exact()
+        if abs(e) < mpf(10) ** (-dps // 2):
+            zeros.append((kind, r, c, v))
+            continue
+        worst = max(worst, float(abs((mpf(v) - e) / e)))
+    return worst, zeros
+
+
 # ---------------------------------------------------------------- main
 def main():
     rows = []
@@ -238,7 +282,12 @@ def main():
             lam = multipliers(m, p)
             out = F.call({"x": x, "sigma": sigma, "lambda": lam})
             err = check(name, fun, x, sigma, lam, out)
-            print(f"    point {p}: sigma = {sigma}, FD Hessian rel. err {err:.1e}")
+            worst, zeros = exact_check(name, fun, x, sigma, lam, out)
+            print(f"    point {p}: sigma = {sigma}, FD Hessian rel. err {err:.1e}, "
+                  f"max rel. err of CasADi's f/grad/jac/hess entries vs 40 digits {worst:.1e}"
+                  + "".join(f"\n        exact zero in the structure: {k}({r},{c}) = {v!r}"
+                            for k, r, c, v in zeros))
+            assert worst < 1e-13, (name, p, worst)
 
             def put(kind, r, c, v):
                 rows.append((name, n, p, kind, int(r), int(c), repr(float(v))))

@@ -34,7 +34,7 @@
 
 use crate::objective::Objective;
 use crate::options::Options;
-use crate::tape::Recording;
+use crate::recording::Recording;
 use ::argmin::core::{CostFunction, Error as ArgminError, Gradient, Hessian};
 use argmin_math::ArgminDot;
 use nalgebra::{DMatrix, DVector};
@@ -173,7 +173,7 @@ impl HessianOperator {
     /// ```
     pub fn new<O: Objective>(objective: &O, x: &[f64]) -> Result<Self, crate::error::Error> {
         Ok(HessianOperator {
-            recording: Rc::new(crate::tape::record(|x| objective.eval(x), x)?),
+            recording: Rc::new(crate::recording::record(|x| objective.eval(x), x)?),
         })
     }
 

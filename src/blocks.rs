@@ -267,26 +267,14 @@ where
         .iter()
         .flat_map(|s| s.data().iter().copied())
         .collect();
-    let rec = crate::tape::record(
+    let rec = crate::recording::record(
         |flat| {
             let parts: Vec<&[Var<'_, T>]> = offsets.windows(2).map(|w| &flat[w[0]..w[1]]).collect();
             f(&parts)
         },
         &point,
     )?;
-    if options.strict {
-        let ignored = rec.independent_inputs();
-        if let Some(&first) = ignored.first() {
-            let input = offsets.partition_point(|&o| o <= first) - 1;
-            let part = offsets[input]..offsets[input + 1];
-            let indices = ignored
-                .iter()
-                .filter(|k| part.contains(k))
-                .map(|k| k - part.start)
-                .collect();
-            return Err(Error::IndependentInputs { input, indices });
-        }
-    }
+    crate::strict::check(rec.tape(), options, &offsets)?;
     let hessian = rec.hessian_with(&Options {
         strict: false,
         ..options.clone()

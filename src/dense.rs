@@ -1,4 +1,4 @@
-//! The dense Hessian driver: [`Recording::hessian`] from `ceil(n / L)` sweeps of
+//! The dense Hessian driver: `Recording::hessian` from `ceil(n / L)` sweeps of
 //! `L` unit directions, or, when the automatic rule finds the Hessian sparse enough,
 //! from a few compressed sweeps ([`crate::sparse`]); exactly symmetric either way.
 //!
@@ -9,93 +9,54 @@ use crate::error::Error;
 use crate::options::{Options, Sparsity};
 use crate::scalar::{Base, Scalar};
 use crate::sparse::{Budget, Structure};
-#[cfg(feature = "parallel")]
-use crate::tape::{LaneBuffers, pool};
-use crate::tape::{Recording, with_lanes};
+use crate::tape::{Recorded, with_lanes};
 use nalgebra::DMatrix;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-impl<T: Base> Recording<T> {
-    /// The dense Hessian, exactly symmetric (one triangle is computed or recovered
-    /// and mirrored, bit for bit), by the automatic rule of [`Sparsity::Auto`].
-    ///
-    /// Errors: [`Error::NonFiniteHessian`] naming the first entry `(row <= col)`
-    /// that is not finite, [`Error::OutOfMemory`] when the `n x n` result cannot be
-    /// allocated.
-    ///
-    /// ```
-    /// let rec = hyperhess::record(|x| x[0] * x[0] * x[1], &[1.0, 2.0]).unwrap();
-    /// assert_eq!(rec.hessian().unwrap(), nalgebra::dmatrix![4.0, 2.0; 2.0, 0.0]);
-    /// ```
-    pub fn hessian(&self) -> Result<DMatrix<T>, Error> {
-        self.hessian_with(&Options::default())
-    }
-
-    /// [`Recording::hessian`] with [`Options`] (strict, lane width, sparsity,
-    /// parallel).
-    ///
-    /// ```
-    /// use hyperhess::Options;
-    /// let rec = hyperhess::record(|x| x[0] * x[0], &[1.0, 2.0]).unwrap();
-    /// let strict = Options { strict: true, ..Options::default() };
-    /// assert!(rec.hessian_with(&strict).is_err());
-    /// ```
-    pub fn hessian_with(&self, options: &Options) -> Result<DMatrix<T>, Error> {
-        strict(self, options)?;
-        let n = self.inputs();
-        let compressed = match options.sparsity {
-            Sparsity::Dense => None,
-            Sparsity::Auto => auto_decision(self),
-            Sparsity::Compressed => Structure::find(self, Budget::sparse(self)).map(Rc::new),
-        };
-        let mut h = zeros(n)?;
-        match compressed {
-            Some(structure) => {
-                let values = structure.values(&structure.products(self, options));
-                if let Some(err) = structure.first_non_finite(&values) {
-                    return Err(err);
-                }
-                structure.fill_dense(&values, &mut h);
+/// The dense Hessian of `rec`, exactly symmetric (one triangle is computed or
+/// recovered and mirrored, bit for bit), by the rule `options.sparsity` names
+/// (`Recording::hessian_with` checks `strict` first).
+pub(crate) fn hessian<T: Base>(rec: &Recorded<T>, options: &Options) -> Result<DMatrix<T>, Error> {
+    let n = rec.inputs();
+    let compressed = match options.sparsity {
+        Sparsity::Dense => None,
+        Sparsity::Auto => auto_decision(rec),
+        Sparsity::Compressed => Structure::find(rec, Budget::sparse(rec)).map(Rc::new),
+    };
+    let mut h = zeros(n)?;
+    match compressed {
+        Some(structure) => {
+            let values = structure.values(&structure.products(rec, options));
+            if let Some(err) = structure.first_non_finite(&values) {
+                return Err(err);
             }
-            None => {
-                let width = options.lane_width_for(n);
-                let threads = cfg!(feature = "parallel")
-                    && options.parallel
-                    && n >= Options::PARALLEL_MIN_INPUTS;
-                with_lanes!(width, L => if threads {
-                    dense_blocks_parallel::<T, L>(self, &mut h)
-                } else {
-                    dense_blocks::<T, L>(self, &mut h)
-                });
-                // The first entry of the upper triangle, column by column, that is
-                // not finite (the order every engine reports in).
-                for (j, column) in h.as_slice().chunks_exact(n.max(1)).enumerate() {
-                    if let Some(i) = column[..=j].iter().position(|v| !v.is_finite()) {
-                        return Err(Error::NonFiniteHessian {
-                            row: i,
-                            col: j,
-                            value: column[i].value(),
-                        });
-                    }
-                }
-                mirror_upper(&mut h);
-            }
+            structure.fill_dense(&values, &mut h);
         }
-        Ok(h)
-    }
-}
-
-/// [`Error::IndependentInputs`] when `options.strict` and the output ignores some
-/// input.
-pub(crate) fn strict<T: Base>(rec: &Recording<T>, options: &Options) -> Result<(), Error> {
-    if options.strict {
-        let indices = rec.independent_inputs();
-        if !indices.is_empty() {
-            return Err(Error::IndependentInputs { input: 0, indices });
+        None => {
+            let width = options.lane_width_for(n);
+            let threads =
+                cfg!(feature = "parallel") && options.parallel && n >= Options::PARALLEL_MIN_INPUTS;
+            with_lanes!(width, L => if threads {
+                dense_blocks_parallel::<T, L>(rec, &mut h)
+            } else {
+                dense_blocks::<T, L>(rec, &mut h)
+            });
+            // The first entry of the upper triangle, column by column, that is
+            // not finite (the order every engine reports in).
+            for (j, column) in h.as_slice().chunks_exact(n.max(1)).enumerate() {
+                if let Some(i) = column[..=j].iter().position(|v| !v.is_finite()) {
+                    return Err(Error::NonFiniteHessian {
+                        row: i,
+                        col: j,
+                        value: column[i].value(),
+                    });
+                }
+            }
+            mirror_upper(&mut h);
         }
     }
-    Ok(())
+    Ok(h)
 }
 
 /// An `n x n` zero matrix, or [`Error::OutOfMemory`] instead of an abort.
@@ -115,7 +76,7 @@ pub(crate) fn zeros<T: Base>(n: usize) -> Result<DMatrix<T>, Error> {
 }
 
 /// Fills `h` column block by column block, `L` unit directions per sweep.
-fn dense_blocks<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DMatrix<T>) {
+fn dense_blocks<T: Base, const L: usize>(rec: &Recorded<T>, h: &mut DMatrix<T>) {
     let n = rec.inputs();
     for j0 in (0..n).step_by(L) {
         rec.sweep::<L>(
@@ -132,7 +93,7 @@ fn dense_blocks<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DMatrix<T>)
 /// Lane `l` of input `i` is 1 when `i = j0 + l`: the unit directions of columns
 /// `j0..j0 + L`.
 #[inline]
-fn unit_lanes<T: Scalar, const L: usize>(i: usize, j0: usize, s: &mut [T; L]) {
+pub(crate) fn unit_lanes<T: Scalar, const L: usize>(i: usize, j0: usize, s: &mut [T; L]) {
     *s = [T::zero(); L];
     if (j0..j0 + L).contains(&i) {
         s[i - j0] = T::one();
@@ -142,7 +103,7 @@ fn unit_lanes<T: Scalar, const L: usize>(i: usize, j0: usize, s: &mut [T; L]) {
 /// [`dense_blocks`] with the blocks spread over rayon's threads, each with its own
 /// sweep buffers (the tape and first-order adjoints are shared).
 #[cfg(feature = "parallel")]
-fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DMatrix<T>) {
+fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recorded<T>, h: &mut DMatrix<T>) {
     use rayon::prelude::*;
     let (n, replay) = (rec.inputs(), rec.replay());
     // Column-major storage: the columns of block b are one contiguous chunk, so
@@ -154,9 +115,7 @@ fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DM
             let j0 = b * L;
             let width = chunk.len() / n;
             // Each worker thread keeps its sweep buffers in its own (bounded) pool.
-            let mut buffers: LaneBuffers<T> = pool::take();
-            replay.sweep_with::<L>(
-                &mut buffers,
+            replay.sweep_pooled::<L>(
                 |i, s| unit_lanes(i, j0, s),
                 |i, r| {
                     for (l, &v) in r.iter().enumerate().take(width) {
@@ -164,13 +123,12 @@ fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DM
                     }
                 },
             );
-            pool::give(buffers);
         });
 }
 
 /// Without the `parallel` feature: the serial sweeps.
 #[cfg(not(feature = "parallel"))]
-fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recording<T>, h: &mut DMatrix<T>) {
+fn dense_blocks_parallel<T: Base, const L: usize>(rec: &Recorded<T>, h: &mut DMatrix<T>) {
     dense_blocks::<T, L>(rec, h)
 }
 
@@ -213,7 +171,7 @@ const MEMO_MAX_WORDS: usize = 1 << 20;
 /// `p <= n / 4` colors. The decision is remembered per thread for the last tape
 /// structure seen (compared word by word, never by hash), so a loop evaluating the
 /// same function at many points pays for the pattern and coloring once.
-fn auto_decision<T: Base>(rec: &Recording<T>) -> Decision {
+fn auto_decision<T: Base>(rec: &Recorded<T>) -> Decision {
     let n = rec.inputs();
     if n < 16 {
         return None;

@@ -1,13 +1,13 @@
 //! The top-level calls on a closure, on the forward-over-reverse engine: record
 //! once, replay. (Dense Hessian sweeps: `hessian.rs`; sparse: `sparse/`.)
 
-use crate::dense::strict;
 use crate::error::{Error, check_direction, check_point};
 use crate::forward::Dual;
 use crate::objective::Objective;
 use crate::options::Options;
+use crate::recording::{Recording, record};
 use crate::scalar::Base;
-use crate::tape::{Recording, Var};
+use crate::tape::{Recorded, Var};
 use nalgebra::{DMatrix, DVector};
 
 /// Value, gradient and Hessian from one recording.
@@ -54,8 +54,8 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    let rec = crate::tape::record(f, x)?;
-    strict(&rec, options)?;
+    let rec = Recorded::new(f, x)?;
+    crate::strict::check(&rec, options, &[0, rec.inputs()])?;
     Ok(rec.gradient())
 }
 
@@ -100,8 +100,8 @@ where
         .zip(v)
         .map(|(&xi, &vi)| Dual::new(xi, vi))
         .collect();
-    let rec = Recording::new_unchecked(f, &point)?;
-    strict(&rec, options)?;
+    let rec = Recorded::new_unchecked(f, &point)?;
+    crate::strict::check(&rec, options, &[0, n])?;
     let adj = rec.input_adjoints();
     if let Some(i) = adj.iter().position(|a| !a.re.is_finite()) {
         return Err(Error::NonFiniteGradient {
@@ -148,7 +148,7 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    crate::tape::record(f, x)?.hessian_with(options)
+    record(f, x)?.hessian_with(options)
 }
 
 /// Value, gradient and Hessian from one recording.
@@ -162,7 +162,7 @@ where
     T: Base,
     F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
 {
-    let rec: Recording<T> = crate::tape::record(f, x)?;
+    let rec: Recording<T> = record(f, x)?;
     let hessian = rec.hessian()?;
     Ok(Derivatives {
         value: rec.value(),

@@ -113,8 +113,10 @@ mod blocks;
 mod dense;
 mod drivers;
 mod jacobians;
+mod recording;
 mod shape;
 mod sparse;
+mod strict;
 // users
 #[cfg(feature = "argmin")]
 pub mod argmin;
@@ -141,10 +143,11 @@ pub use newton::{
 pub use nlp::{LagrangianPlan, Nlp, NlpValues};
 pub use objective::Objective;
 pub use options::{Options, Sparsity};
+pub use recording::{Recording, record};
 pub use scalar::{Base, Scalar};
 pub use shape::{AsShaped, Shaped};
 pub use sparse::{SparsePlan, SparsityPattern, StarColoring, hessian_diagonal, sparse_hessian};
-pub use tape::{Recording, Var, record};
+pub use tape::Var;
 
 /// nalgebra 0.34, re-exported: the matrix types the drivers return
 /// (`hyperhess::nalgebra::DMatrix`), at the version they are built with.

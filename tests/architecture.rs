@@ -23,7 +23,16 @@ const LAYERS: [(&str, &[&str]); 4] = [
     ("engines", &["ecosystem", "forward", "tape"]),
     (
         "drivers",
-        &["blocks", "dense", "drivers", "jacobians", "shape", "sparse"],
+        &[
+            "blocks",
+            "dense",
+            "drivers",
+            "jacobians",
+            "recording",
+            "shape",
+            "sparse",
+            "strict",
+        ],
     ),
     (
         "users",

@@ -12,6 +12,7 @@ mod structure;
 
 pub(crate) use structure::JacobianStructure;
 
+use crate::dense::unit_lanes;
 use crate::error::Error;
 use crate::options::Options;
 use crate::tape::{Var, VectorRecording, with_lanes};
@@ -52,12 +53,7 @@ where
         with_lanes!(Options::default().lane_width_for(n), L => {
             for c0 in (0..n).step_by(L) {
                 rec.tangents::<L>(
-                    |i, s| {
-                        *s = [0.0; L];
-                        if (c0..c0 + L).contains(&i) {
-                            s[i - c0] = 1.0;
-                        }
-                    },
+                    |i, s| unit_lanes(i, c0, s),
                     |k, r| {
                         for (l, &v) in r.iter().enumerate().take(n - c0) {
                             j[(k, c0 + l)] = v;

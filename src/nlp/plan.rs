@@ -8,9 +8,8 @@ use crate::jacobians::JacobianStructure;
 use crate::options::Options;
 use crate::scalar::Scalar;
 use crate::sparse::{Budget, SparsityPattern, Structure};
-use crate::tape::{Buffers, Var, VectorRecording, pool};
+use crate::tape::{Var, VectorRecording, Workspace};
 use nalgebra_sparse::CscMatrix;
-use std::sync::Mutex;
 
 /// The structures a constrained solver allocates once, and their values at any
 /// point: the Hessian of the Lagrangian `sigma f + sum_k lambda_k g_k` (lower
@@ -65,7 +64,7 @@ pub struct LagrangianPlan {
     words: Vec<u64>,
     options: Options,
     /// The last evaluation's buffers, reused by the next.
-    buffers: Mutex<Option<Box<Buffers<f64>>>>,
+    workspace: Workspace,
 }
 
 /// Everything a solver asks at one point, from one recording: objective value and
@@ -128,7 +127,8 @@ impl LagrangianPlan {
     /// ```
     pub fn new<P: Nlp>(nlp: &P, x0: &[f64]) -> Result<Self, Error> {
         let m = nlp.num_constraints();
-        let rec = record(nlp, x0, pool::take_boxed())?;
+        let workspace = Workspace::default();
+        let rec = record(nlp, x0, &workspace)?;
         let n = rec.inputs();
         let hessian = Structure::find_or_full(rec.recording())?;
         let (offsets, columns) = hessian.pattern.arrays();
@@ -166,7 +166,10 @@ impl LagrangianPlan {
             j_rows,
             j_cols,
             options: Options::default(),
-            buffers: Mutex::new(Some(rec.into_buffers())),
+            workspace: {
+                rec.keep_in(&workspace);
+                workspace
+            },
         })
     }
 
@@ -551,14 +554,11 @@ impl LagrangianPlan {
         body: impl FnOnce(&mut VectorRecording) -> Result<R, Error>,
     ) -> Result<R, Error> {
         check_len("point", self.n, x.len())?;
-        let kept = self.buffers.try_lock().ok().and_then(|mut b| b.take());
-        let mut rec = record(nlp, x, kept.unwrap_or_else(pool::take_boxed))?;
+        let mut rec = record(nlp, x, &self.workspace)?;
         let result = self
             .check_structure(&rec, needs)
             .and_then(|()| body(&mut rec));
-        if let Ok(mut slot) = self.buffers.try_lock() {
-            *slot = Some(rec.into_buffers());
-        }
+        rec.keep_in(&self.workspace);
         result
     }
 
@@ -638,9 +638,9 @@ impl Needs {
 /// Records `[f, g_1, .., g_m]` at `x` into `buf`; a non-finite objective is
 /// [`Error::NonFiniteValue`], a non-finite constraint [`Error::NonFiniteOutput`]
 /// with its index among the constraints.
-fn record<P: Nlp>(nlp: &P, x: &[f64], buf: Box<Buffers<f64>>) -> Result<VectorRecording, Error> {
+fn record<P: Nlp>(nlp: &P, x: &[f64], workspace: &Workspace) -> Result<VectorRecording, Error> {
     let m = nlp.num_constraints();
-    let outputs = VectorRecording::new_in(
+    let outputs = VectorRecording::new_within(
         |x| {
             let mut out = vec![Var::from_f64(0.0); m + 1];
             out[0] = nlp.objective(x);
@@ -648,7 +648,7 @@ fn record<P: Nlp>(nlp: &P, x: &[f64], buf: Box<Buffers<f64>>) -> Result<VectorRe
             out
         },
         x,
-        buf,
+        workspace,
     );
     outputs.map_err(|e| match e {
         Error::NonFiniteOutput { index: 0, value } => Error::NonFiniteValue { value },

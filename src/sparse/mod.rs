@@ -24,7 +24,7 @@ pub(crate) use structure::{Budget, Structure};
 
 use crate::error::Error;
 use crate::options::Options;
-use crate::tape::{Recording, Var};
+use crate::tape::{Recorded, Var};
 use nalgebra::DVector;
 use nalgebra_sparse::CscMatrix;
 
@@ -43,7 +43,7 @@ pub fn sparse_hessian<F>(f: F, x: &[f64]) -> Result<CscMatrix<f64>, Error>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let rec = crate::tape::record(f, x)?;
+    let rec = Recorded::new(f, x)?;
     let structure = Structure::find_or_full(&rec)?;
     to_csc(&structure, &rec)
 }
@@ -61,7 +61,7 @@ pub fn hessian_diagonal<F>(f: F, x: &[f64]) -> Result<DVector<f64>, Error>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let rec = crate::tape::record(f, x)?;
+    let rec = Recorded::new(f, x)?;
     let n = rec.inputs();
     let d = match Structure::find(&rec, Budget::sparse(&rec)) {
         Some(s) => {
@@ -110,7 +110,7 @@ where
 
 /// The Hessian at a recording as a sparse matrix with `structure`'s pattern
 /// (both triangles, exactly symmetric).
-pub(crate) fn to_csc(structure: &Structure, rec: &Recording) -> Result<CscMatrix<f64>, Error> {
+pub(crate) fn to_csc(structure: &Structure, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
     let values = structure.values(&structure.products(rec, &Options::default()));
     if let Some(err) = structure.first_non_finite(&values) {
         return Err(err);

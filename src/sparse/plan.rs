@@ -2,9 +2,8 @@
 
 use super::{Budget, SparsityPattern, StarColoring, Structure, to_csc};
 use crate::error::Error;
-use crate::tape::{Buffers, Recording, Var, pool};
+use crate::tape::{Recorded, Var, Workspace};
 use nalgebra_sparse::CscMatrix;
-use std::sync::Mutex;
 
 /// A sparsity pattern and its coloring, built once at one point and evaluated at
 /// many: each evaluation records the function, checks that it ran the same
@@ -34,7 +33,7 @@ pub struct SparsePlan {
     /// The recorded structure the pattern was found on (see `structure_words`).
     words: Vec<u64>,
     /// The last evaluation's buffers, kept whole for the next.
-    buffers: Mutex<Option<Box<Buffers<f64>>>>,
+    workspace: Workspace,
 }
 
 impl SparsePlan {
@@ -48,14 +47,14 @@ impl SparsePlan {
     where
         F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
     {
-        SparsePlan::from_recording(&crate::tape::record(f, x)?)
+        SparsePlan::from_recording(&Recorded::new(f, x)?)
     }
 
-    fn from_recording(rec: &Recording) -> Result<Self, Error> {
+    fn from_recording(rec: &Recorded) -> Result<Self, Error> {
         Ok(SparsePlan {
             structure: Structure::find_or_full(rec)?,
             words: rec.structure_words().collect(),
-            buffers: Mutex::new(None),
+            workspace: Workspace::default(),
         })
     }
 
@@ -114,17 +113,14 @@ impl SparsePlan {
             });
         }
         // This plan's own buffers when free (another thread may hold them).
-        let kept = self.buffers.try_lock().ok().and_then(|mut b| b.take());
-        let rec = Recording::new_in(f, x, kept.unwrap_or_else(pool::take_boxed))?;
+        let rec = self.workspace.record(f, x)?;
         let h = self.evaluate(&rec);
-        if let Ok(mut slot) = self.buffers.try_lock() {
-            *slot = Some(rec.into_buffers());
-        }
+        self.workspace.keep(rec);
         h
     }
 
     /// The Hessian from a recording at the plan's point size.
-    fn evaluate(&self, rec: &Recording) -> Result<CscMatrix<f64>, Error> {
+    fn evaluate(&self, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
         let n = self.structure.pattern.dim();
         let full = self.structure.pattern.nnz() == n * n;
         if !full && !rec.has_structure(&self.words) {

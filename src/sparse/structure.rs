@@ -7,7 +7,7 @@ use super::pattern::SparsityPattern;
 use crate::error::Error;
 use crate::options::Options;
 use crate::scalar::{Base, Scalar};
-use crate::tape::{Recording, with_lanes};
+use crate::tape::{Recorded, with_lanes};
 use nalgebra::DMatrix;
 
 /// A pattern and a star coloring of it.
@@ -30,7 +30,7 @@ impl Budget {
     /// recording (`8 n²` bytes of result, `n m / L` sweep steps with `16 L m` bytes
     /// of lanes): `n² + 12 m` set entries (at most `4 n² + 48 m` bytes) and
     /// `n m + n²` steps.
-    pub fn sparse<T: Base>(rec: &Recording<T>) -> Self {
+    pub fn sparse<T: Base>(rec: &Recorded<T>) -> Self {
         let (n, m) = (rec.inputs(), rec.sweep_len());
         let n2 = n.saturating_mul(n);
         Budget {
@@ -40,7 +40,7 @@ impl Budget {
     }
 
     /// The automatic rule's budget: a few passes over the tape, `4 m + 16 n` of each.
-    pub fn auto<T: Base>(rec: &Recording<T>) -> Self {
+    pub fn auto<T: Base>(rec: &Recorded<T>) -> Self {
         let b = 4 * rec.sweep_len() + 16 * rec.inputs();
         Budget {
             entries: b,
@@ -52,17 +52,13 @@ impl Budget {
 impl Structure {
     /// The pattern (if found within `budget`) and its coloring (greedy star
     /// coloring within the budget, else one color per column).
-    pub fn find<T: Base>(rec: &Recording<T>, budget: Budget) -> Option<Self> {
+    pub fn find<T: Base>(rec: &Recorded<T>, budget: Budget) -> Option<Self> {
         Self::find_within(rec, budget, usize::MAX)
     }
 
     /// [`Structure::find`], and `None` too when the pattern has more than `max_nnz`
     /// entries.
-    pub fn find_within<T: Base>(
-        rec: &Recording<T>,
-        budget: Budget,
-        max_nnz: usize,
-    ) -> Option<Self> {
+    pub fn find_within<T: Base>(rec: &Recorded<T>, budget: Budget, max_nnz: usize) -> Option<Self> {
         let (offsets, columns) = rec.pattern_rows(budget.entries, budget.work)?;
         let pattern = SparsityPattern::from_rows(offsets, columns);
         if pattern.nnz() > max_nnz {
@@ -76,7 +72,7 @@ impl Structure {
     /// or, when finding it would cost more, every entry with one color per column
     /// (the dense Hessian's sweeps, and its memory; [`Error::OutOfMemory`] when that
     /// does not fit).
-    pub fn find_or_full<T: Base>(rec: &Recording<T>) -> Result<Self, Error> {
+    pub fn find_or_full<T: Base>(rec: &Recorded<T>) -> Result<Self, Error> {
         if let Some(s) = Self::find(rec, Budget::sparse(rec)) {
             return Ok(s);
         }
@@ -99,14 +95,14 @@ impl Structure {
     /// vectors of color `c`), as `hv[i * p + c]`: one sweep of exactly `p` lanes
     /// when `p <= 4` (three colors for banded Hessians), else blocks of the lane
     /// width.
-    pub fn products<T: Base>(&self, rec: &Recording<T>, options: &Options) -> Vec<T> {
+    pub fn products<T: Base>(&self, rec: &Recorded<T>, options: &Options) -> Vec<T> {
         let p = self.colors();
         let mut hv = vec![T::zero(); rec.inputs() * p];
         with_lanes!(options.lane_width_for(p), L => self.blocks::<T, L>(rec, &mut hv));
         hv
     }
 
-    fn blocks<T: Base, const L: usize>(&self, rec: &Recording<T>, hv: &mut [T]) {
+    fn blocks<T: Base, const L: usize>(&self, rec: &Recorded<T>, hv: &mut [T]) {
         let (p, colors) = (self.colors(), self.coloring.colors());
         for c0 in (0..p).step_by(L) {
             rec.sweep::<L>(

@@ -2,27 +2,30 @@
 //! then replay it. Records and sweeps, and holds buffers; it knows nothing of the
 //! Hessian drivers built on it.
 //!
-//! - `var`: [`Var`], the recording scalar, and the tape it writes to;
+//! - `recorder`: the tape a [`Var`] writes to (nodes, partials, side arrays);
+//! - `var`: [`Var`], the recording scalar;
 //! - `node`: one recorded operation (8 bytes) and its partials (0 to 5, by kind);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
-//! - `recording`: [`Recording`], the replayable result: value, gradient, `H v`;
+//! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
+//!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
 //! - `vector`: `VectorRecording`, a vector function's recording: Jacobian rows
 //!   and columns, and the Hessian of a weighted sum of its outputs;
+//! - `buffers`: a recording's buffers as one, and a plan's kept `Workspace`;
 //! - `pool`: per-thread, bounded reuse of buffers.
 
+mod buffers;
 mod deps;
 mod node;
-pub(crate) mod pool;
+mod pool;
+mod recorder;
 mod recording;
 mod sweep;
 mod var;
 mod vector;
 
-pub(crate) use recording::Buffers;
-pub use recording::{Recording, record};
-#[cfg(feature = "parallel")]
-pub(crate) use sweep::LaneBuffers;
+pub(crate) use buffers::Workspace;
+pub(crate) use recording::Recorded;
 pub(crate) use sweep::with_lanes;
 pub use var::Var;
 pub(crate) use vector::VectorRecording;

@@ -127,7 +127,7 @@ mod tests {
     fn a_huge_recording_gives_its_memory_back_when_dropped() {
         // About 1.2 million operations (58 MB of nodes): over the cap.
         let x = vec![1.0; 4];
-        let rec = crate::tape::record(
+        let rec = crate::tape::Recorded::new(
             |x| {
                 let mut y = x[0];
                 for _ in 0..1_200_000 {

@@ -1,33 +1,23 @@
-//! [`Recording`]: a function recorded once at a point, replayed for its gradient,
-//! Hessian-vector products and Hessian.
+//! [`Recorded`]: a function recorded once at a point, and the replay API the
+//! drivers build on (lane sweeps, dependency sweeps, structure words). The public
+//! face, `Recording`, is the drivers' (src/recording.rs); the buffers and their pool
+//! stay here.
 
+use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
 use super::node::{MAX_NODES, Node, Stream, Terms};
-use super::pool::{self, Pooled};
+use super::pool;
+use super::recorder::Tape;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
-use super::var::{Tape, Var};
+use super::var::Var;
 use crate::error::{Error, check_direction, check_point};
 use crate::scalar::{Base, Scalar};
 use nalgebra::DVector;
-use std::cell::RefCell;
 
-/// A function recorded at a point: value, gradient, and replays for Hessian-vector
-/// products and Hessians, without running the function again.
-///
-/// Record once, then ask for as many Hessian-vector products as a Newton-CG or
-/// trust-region solver needs; the sweep buffers are kept between calls.
-///
-/// ```
-/// use hyperhess::Scalar;
-/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[0] * x[1] }
-/// let rec = hyperhess::record(|x| f(x), &[1.0, 2.0]).unwrap();
-/// assert_eq!(rec.value(), 2.0);
-/// assert_eq!(rec.gradient().as_slice(), &[4.0, 1.0]);
-/// assert_eq!(rec.hvp(&[1.0, 0.0]).unwrap().as_slice(), &[4.0, 2.0]);
-/// assert_eq!(rec.hvp(&[0.0, 1.0]).unwrap().as_slice(), &[2.0, 0.0]);
-/// ```
+/// A function recorded at a point: the tape, its first-order adjoints, and the
+/// buffers of its lane sweeps (taken from and given back to this thread's pool).
 #[derive(Debug)]
-pub struct Recording<T: Scalar + 'static = f64> {
+pub(crate) struct Recorded<T: Scalar + 'static = f64> {
     /// The tape and sweep buffers, boxed: taken from and given back to the pool
     /// without copying (`None` only while being dropped).
     buf: Option<Box<Buffers<T>>>,
@@ -41,85 +31,10 @@ pub struct Recording<T: Scalar + 'static = f64> {
     pub(super) outputs: Vec<u32>,
 }
 
-/// Every buffer of one recording, taken from this thread's pool and given back to
-/// it as one (one pool lookup per recording instead of one per buffer).
-#[derive(Debug)]
-pub(crate) struct Buffers<T> {
-    /// The nodes and their partials.
-    pub(super) stream: Stream<T>,
-    /// The n-ary nodes' operands and coefficients.
-    pub(super) terms: Terms<T>,
-    /// The scratch stack of the recording's sums (kept for the pool).
-    scratch: Vec<(u32, T)>,
-    /// First-order adjoints of the nodes up to the output.
-    pub(super) adjoints: Vec<T>,
-    pub(super) lanes: RefCell<LaneBuffers<T>>,
-}
-
-impl<T> Default for Buffers<T> {
-    fn default() -> Self {
-        Buffers {
-            stream: Stream::default(),
-            terms: Terms::default(),
-            scratch: Vec::new(),
-            adjoints: Vec::new(),
-            lanes: RefCell::default(),
-        }
-    }
-}
-
-impl<T: 'static> Pooled for Buffers<T> {
-    /// Each buffer is kept only up to [`pool::KEEP_BYTES`] (see [`Buffers::trim`]).
-    const KEEP: usize = 7 * pool::KEEP_BYTES;
-    fn bytes(&self) -> usize {
-        self.stream.nodes.bytes()
-            + self.stream.partials.bytes()
-            + self.terms.ops.bytes()
-            + self.terms.coefs.bytes()
-            + self.scratch.bytes()
-            + self.adjoints.bytes()
-            + self.lanes.borrow().bytes()
-    }
-}
-
-impl<T: 'static> Buffers<T> {
-    /// Frees each buffer that holds more than [`pool::KEEP_BYTES`].
-    fn trim(&mut self) {
-        fn cap<B: Pooled>(b: &mut B) {
-            if b.bytes() > pool::KEEP_BYTES {
-                *b = B::default();
-            }
-        }
-        cap(&mut self.stream.nodes);
-        cap(&mut self.stream.partials);
-        cap(&mut self.terms.ops);
-        cap(&mut self.terms.coefs);
-        cap(&mut self.scratch);
-        cap(&mut self.adjoints);
-        cap(self.lanes.get_mut());
-    }
-}
-
 /// Up to this many inputs, the input variables live in an array on the stack.
 const SMALL_INPUTS: usize = 16;
 
-/// Records `f` at `x`. Errors: [`Error::EmptyInput`], [`Error::NonFiniteInput`],
-/// [`Error::NonFiniteValue`], [`Error::NonFiniteGradient`], [`Error::TapeTooLarge`].
-///
-/// ```
-/// use hyperhess::Scalar;
-/// let rec = hyperhess::record(|x| x[0].exp(), &[0.0]).unwrap();
-/// assert_eq!(rec.hessian().unwrap()[(0, 0)], 1.0);
-/// ```
-pub fn record<T, F>(f: F, x: &[T]) -> Result<Recording<T>, Error>
-where
-    T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
-{
-    Recording::new(f, x)
-}
-
-impl<T: Base> Recording<T> {
+impl<T: Base> Recorded<T> {
     /// Records `f` at `x`, into buffers from this thread's pool (value checked,
     /// gradient not).
     pub(crate) fn new_unchecked<F>(f: F, x: &[T]) -> Result<Self, Error>
@@ -129,7 +44,7 @@ impl<T: Base> Recording<T> {
         Self::new_unchecked_in(f, x, pool::take_boxed())
     }
 
-    /// [`Recording::new_unchecked`] into the given buffers (given to this thread's
+    /// [`Recorded::new_unchecked`] into the given buffers (given to this thread's
     /// pool on an error).
     fn new_unchecked_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
@@ -158,7 +73,7 @@ impl<T: Base> Recording<T> {
             &mut b.adjoints,
         );
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
-        Ok(Recording {
+        Ok(Recorded {
             buf: Some(buf),
             n,
             output,
@@ -230,7 +145,7 @@ impl<T: Base> Recording<T> {
         Ok((buf, n, read))
     }
 
-    /// A recording of a vector function from [`Recording::tape_in`]'s buffers,
+    /// A recording of a vector function from [`Recorded::tape_in`]'s buffers,
     /// its last output node `last` and its outputs' nodes; adjoints all zero until
     /// seeded (see `VectorRecording::weigh`).
     pub(super) fn from_vector(
@@ -242,7 +157,7 @@ impl<T: Base> Recording<T> {
         // The inputs' adjoints only (zero): the weighting sweeps size the rest.
         buf.adjoints.clear();
         buf.adjoints.resize(n + 1, T::zero());
-        Recording {
+        Recorded {
             buf: Some(buf),
             n,
             output: last,
@@ -277,8 +192,8 @@ impl<T: Base> Recording<T> {
         Self::new_in(f, x, pool::take_boxed())
     }
 
-    /// [`Recording::new`] into the given buffers (a warm caller's own, see
-    /// [`Recording::into_buffers`]).
+    /// [`Recorded::new`] into the given buffers (a warm caller's own, see
+    /// [`Recorded::into_buffers`]).
     pub(crate) fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
@@ -316,36 +231,19 @@ impl<T: Base> Recording<T> {
     }
 
     /// Number of inputs.
-    ///
-    /// ```
-    /// assert_eq!(hyperhess::record(|x| x[0] + x[1], &[1.0, 2.0]).unwrap().inputs(), 2);
-    /// ```
-    pub fn inputs(&self) -> usize {
+    pub(crate) fn inputs(&self) -> usize {
         self.n
     }
 
     /// Number of recorded operations (inputs and the constant slot excluded).
-    ///
-    /// ```
-    /// let rec = hyperhess::record(|x| x[0] * x[1] + x[0], &[1.0, 2.0]).unwrap();
-    /// assert_eq!(rec.operations(), 2);
-    /// ```
-    pub fn operations(&self) -> usize {
+    pub(crate) fn operations(&self) -> usize {
         self.buf().stream.nodes.len() - self.n - 1
     }
 
     /// Bytes the recorded operations take: 8 per node, the partials their kinds
     /// store, and the n-ary nodes' operands and coefficients (the inputs, the
     /// constant slot and the sweeps' buffers excluded).
-    ///
-    /// ```
-    /// // x0 * x1 (8 bytes and two partials) and its sine (8 and two): 48 bytes;
-    /// // the factor 3 and the offset 1 record nothing.
-    /// use hyperhess::Scalar;
-    /// let rec = hyperhess::record(|x| ((x[0] * x[1]) * 3.0 + 1.0).sin(), &[1.0, 2.0]).unwrap();
-    /// assert_eq!((rec.operations(), rec.tape_bytes()), (2, 48));
-    /// ```
-    pub fn tape_bytes(&self) -> usize {
+    pub(crate) fn tape_bytes(&self) -> usize {
         let b = self.buf();
         let node = std::mem::size_of::<Node>();
         let t = std::mem::size_of::<T>();
@@ -356,31 +254,17 @@ impl<T: Base> Recording<T> {
     }
 
     /// The function value at the recorded point.
-    ///
-    /// ```
-    /// assert_eq!(hyperhess::record(|x| x[0] * 3.0, &[2.0]).unwrap().value(), 6.0);
-    /// ```
-    pub fn value(&self) -> T {
+    pub(crate) fn value(&self) -> T {
         self.value
     }
 
     /// The gradient at the recorded point (computed at recording, one reverse sweep).
-    ///
-    /// ```
-    /// let rec = hyperhess::record(|x| x[0] * x[1], &[3.0, 5.0]).unwrap();
-    /// assert_eq!(rec.gradient().as_slice(), &[5.0, 3.0]);
-    /// ```
-    pub fn gradient(&self) -> DVector<T> {
+    pub(crate) fn gradient(&self) -> DVector<T> {
         DVector::from_iterator(self.n, self.buf().adjoints[1..=self.n].iter().copied())
     }
 
     /// Inputs the output does not depend on at all (structurally, from the tape).
-    ///
-    /// ```
-    /// let rec = hyperhess::record(|x| x[0] * 2.0, &[1.0, 2.0]).unwrap();
-    /// assert_eq!(rec.independent_inputs(), vec![1]);
-    /// ```
-    pub fn independent_inputs(&self) -> Vec<usize> {
+    pub(crate) fn independent_inputs(&self) -> Vec<usize> {
         independent_inputs(
             &self.buf().stream.nodes,
             &self.buf().terms.ops,
@@ -390,15 +274,7 @@ impl<T: Base> Recording<T> {
     }
 
     /// The Hessian-vector product `H v` (one tangent sweep and one reverse sweep).
-    ///
-    /// Errors: [`Error::LengthMismatch`], [`Error::NonFiniteDirection`],
-    /// [`Error::NonFiniteHessian`] (naming the row, column 0).
-    ///
-    /// ```
-    /// let rec = hyperhess::record(|x| x[0] * x[1], &[3.0, 5.0]).unwrap();
-    /// assert_eq!(rec.hvp(&[1.0, 1.0]).unwrap().as_slice(), &[1.0, 1.0]);
-    /// ```
-    pub fn hvp(&self, v: &[T]) -> Result<DVector<T>, Error> {
+    pub(crate) fn hvp(&self, v: &[T]) -> Result<DVector<T>, Error> {
         check_direction(v, self.n)?;
         let mut out = DVector::from_element(self.n, T::zero());
         self.sweep::<1>(|i, s| s[0] = v[i], |i, r| out[i] = r[0]);
@@ -443,7 +319,7 @@ impl<T: Base> Recording<T> {
     }
 
     /// Whether this recording ran exactly the operations whose structure words are
-    /// `stored` (see [`Recording::structure_words`]), compared word by word.
+    /// `stored` (see [`Recorded::structure_words`]), compared word by word.
     pub(crate) fn has_structure(&self, stored: &[u64]) -> bool {
         if self.structure_len() != stored.len() {
             return false;
@@ -475,7 +351,7 @@ impl<T: Base> Recording<T> {
                 .all(|(&o, &w)| u64::from(o) == w)
     }
 
-    /// Number of structure words ([`Recording::structure_words`]).
+    /// Number of structure words ([`Recorded::structure_words`]).
     pub(crate) fn structure_len(&self) -> usize {
         self.sweep_len() + self.terms_len() + self.outputs.len()
     }
@@ -500,7 +376,7 @@ impl<T: Base> Recording<T> {
     /// curvature flags), then one per entry of the n-ary nodes' operand lists (with
     /// their counts): two recordings with equal words ran the same operations, so
     /// they have the same sparsity pattern. Compared exactly, never by hash, so a
-    /// reused pattern can never be a wrong one. [`Recording::structure_len`] words.
+    /// reused pattern can never be a wrong one. [`Recorded::structure_len`] words.
     pub(crate) fn structure_words(&self) -> impl Iterator<Item = u64> + '_ {
         let nodes = self.buf().stream.nodes[..self.sweep_len()]
             .iter()
@@ -538,7 +414,7 @@ impl<T: Base> Recording<T> {
     }
 }
 
-/// A shareable view of a [`Recording`] for lane sweeps ([`Recording::replay`]).
+/// A shareable view of a [`Recorded`] for lane sweeps ([`Recorded::replay`]).
 #[derive(Clone, Copy)]
 pub(crate) struct Replay<'a, T> {
     stream: &'a Stream<T>,
@@ -548,9 +424,22 @@ pub(crate) struct Replay<'a, T> {
     adjoints: &'a [T],
 }
 
-impl<T: Scalar> Replay<'_, T> {
+impl<T: Scalar + 'static> Replay<'_, T> {
+    /// One lane sweep with lane buffers from this thread's pool (threads sharing
+    /// one recording each sweep with their own).
+    #[cfg(feature = "parallel")]
+    pub(crate) fn sweep_pooled<const L: usize>(
+        &self,
+        seed: impl FnMut(usize, &mut [T; L]),
+        out: impl FnMut(usize, &[T; L]),
+    ) {
+        let mut buffers: LaneBuffers<T> = pool::take();
+        self.sweep_with::<L>(&mut buffers, seed, out);
+        pool::give(buffers);
+    }
+
     /// One lane sweep with the caller's buffers.
-    pub(crate) fn sweep_with<const L: usize>(
+    fn sweep_with<const L: usize>(
         &self,
         buffers: &mut LaneBuffers<T>,
         seed: impl FnMut(usize, &mut [T; L]),
@@ -569,12 +458,27 @@ impl<T: Scalar> Replay<'_, T> {
     }
 }
 
-impl<T: Scalar + 'static> Drop for Recording<T> {
+impl<T: Scalar + 'static> Drop for Recorded<T> {
     /// Gives the buffers back to this thread's pool.
     fn drop(&mut self) {
         if let Some(mut buf) = self.buf.take() {
             buf.trim();
             pool::give_boxed(buf);
         }
+    }
+}
+
+impl Workspace {
+    /// Records `f` at `x` into the kept buffers (gradient checked).
+    pub(crate) fn record<F>(&self, f: F, x: &[f64]) -> Result<Recorded<f64>, Error>
+    where
+        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    {
+        Recorded::new_in(f, x, self.take())
+    }
+
+    /// Keeps `rec`'s buffers for the next call.
+    pub(crate) fn keep(&self, rec: Recorded<f64>) {
+        self.put(rec.into_buffers());
     }
 }

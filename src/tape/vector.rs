@@ -5,9 +5,10 @@
 //! outputs' adjoints are seeded with the weights, and the scalar machinery (lane
 //! sweeps, sparsity pattern, colorings) runs unchanged on the result.
 
+use super::buffers::{Buffers, Workspace};
 use super::deps::jacobian_pattern;
 use super::pool;
-use super::recording::{Buffers, Recording};
+use super::recording::Recorded;
 use super::sweep::tangent_lanes;
 use super::var::Var;
 use crate::error::Error;
@@ -18,7 +19,7 @@ use crate::scalar::Base;
 #[derive(Debug)]
 pub(crate) struct VectorRecording<T: Base + 'static = f64> {
     /// The tape, with the first-order adjoints of the last weighting.
-    rec: Recording<T>,
+    rec: Recorded<T>,
     /// Each output's node and scale (the output variable is `scale * node`).
     outputs: Vec<(u32, T)>,
     /// Each output's value.
@@ -39,7 +40,7 @@ impl<T: Base> VectorRecording<T> {
     }
 
     /// [`VectorRecording::new`] into the given buffers (a plan's own).
-    pub(crate) fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
+    fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
     {
@@ -49,7 +50,7 @@ impl<T: Base> VectorRecording<T> {
                 .map(|y| (y.index(), y.scale(), y.base_value()))
                 .collect::<Vec<_>>()
         };
-        let (buf, n, read) = Recording::tape_in(x, buf, run)?;
+        let (buf, n, read) = Recorded::tape_in(x, buf, run)?;
         if let Some(index) = read.iter().position(|o| !o.2.is_finite()) {
             pool::give_boxed(buf);
             return Err(Error::NonFiniteOutput {
@@ -59,7 +60,7 @@ impl<T: Base> VectorRecording<T> {
         }
         let last = read.iter().map(|o| o.0 as usize).max().unwrap_or(0);
         let nodes = read.iter().map(|o| o.0).collect();
-        let rec = Recording::from_vector(buf, n, last, nodes);
+        let rec = Recorded::from_vector(buf, n, last, nodes);
         Ok(VectorRecording {
             rec,
             outputs: read.iter().map(|o| (o.0, o.1)).collect(),
@@ -87,7 +88,7 @@ impl<T: Base> VectorRecording<T> {
     /// gradient and Hessian are those of `sum_k w_k g_k` (its value too).
     ///
     /// [`weigh`]: VectorRecording::weigh
-    pub(crate) fn recording(&self) -> &Recording<T> {
+    pub(crate) fn recording(&self) -> &Recorded<T> {
         &self.rec
     }
 
@@ -145,9 +146,19 @@ impl<T: Base> VectorRecording<T> {
             max_entries,
         )
     }
+}
 
-    /// The buffers, whole, for a caller that records again at one size.
-    pub(crate) fn into_buffers(self) -> Box<Buffers<T>> {
-        self.rec.into_buffers()
+impl VectorRecording<f64> {
+    /// Records `f` at `x` into `workspace`'s kept buffers.
+    pub(crate) fn new_within<F>(f: F, x: &[f64], workspace: &Workspace) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
+    {
+        Self::new_in(f, x, workspace.take())
+    }
+
+    /// Gives the buffers to `workspace` for the next call.
+    pub(crate) fn keep_in(self, workspace: &Workspace) {
+        workspace.put(self.rec.into_buffers());
     }
 }
