@@ -6,12 +6,15 @@
 //! CasADi's `nlp_hess_l`).
 //!
 //! - here: [`Nlp`], a problem written once over any [`Scalar`];
-//! - `plan`: [`LagrangianPlan`], the structures and their colorings, evaluated at
-//!   many points; [`NlpValues`], everything at one point from one recording.
+//! - `plan`: [`LagrangianPlan`], the structures and their colorings, found once;
+//! - `evaluate`: its evaluations at many points; [`NlpValues`], everything at one
+//!   point from one recording.
 
+mod evaluate;
 mod plan;
 
-pub use plan::{LagrangianPlan, NlpValues};
+pub use evaluate::NlpValues;
+pub use plan::LagrangianPlan;
 
 use crate::scalar::Scalar;
 
