@@ -1,7 +1,6 @@
 //! [`Dual2<T, N>`]: a static second-order number carrying a value, an `N`-gradient
-//! and an `N x N` Hessian through one evaluation, on the stack; and the drivers
-//! built on it ([`hessian_static`], [`derivatives_static`] and their `SVector`
-//! twins).
+//! and an `N x N` Hessian through one evaluation, on the stack (the drivers built on
+//! it are in `static_drivers`).
 //!
 //! # Layout and symmetry
 //!
@@ -27,13 +26,10 @@
 // point of this file; iterator chains would hide the triangle.
 #![allow(clippy::needless_range_loop)]
 
-use crate::error::{Error, check_point};
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
-use crate::scalar::Base;
 use crate::scalar::Scalar;
 use crate::scalar::along;
-use nalgebra::{DMatrix, DVector, SMatrix, SVector};
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -62,7 +58,7 @@ pub struct Dual2<T, const N: usize> {
     /// The gradient part: `grad[i] = ∂/∂x_i`.
     pub grad: [T; N],
     /// The Hessian part; only `hess[i][j]` with `i <= j` is meaningful.
-    hess: [[T; N]; N],
+    pub(super) hess: [[T; N]; N],
 }
 
 impl<T: Scalar, const N: usize> Dual2<T, N> {
@@ -374,245 +370,5 @@ impl<T: Scalar, const N: usize> fmt::Display for Dual2<T, N> {
             self.grad,
             self.hessian()
         )
-    }
-}
-
-// ---------------------------------------------------------------------------------
-// Drivers
-// ---------------------------------------------------------------------------------
-
-/// Value, gradient and Hessian from one [`Dual2`] evaluation
-/// ([`derivatives_static`]).
-///
-/// ```
-/// use hyperhess::{forward, Scalar};
-/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[1] }
-/// let d: forward::StaticDerivatives<f64, 2> =
-///     forward::derivatives_static(|x| f(x), &[2.0, 3.0]).unwrap();
-/// assert_eq!(d.value, 6.0);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct StaticDerivatives<T: nalgebra::Scalar, const N: usize> {
-    /// `f(x)`
-    pub value: T,
-    /// `∇f(x)`
-    pub gradient: SVector<T, N>,
-    /// `∇²f(x)`, exactly symmetric.
-    pub hessian: SMatrix<T, N, N>,
-}
-
-/// Evaluates `f` once at the seeded point and checks the result: the common part
-/// of every static driver.
-#[inline]
-fn eval_checked<T, F, const N: usize>(f: F, x: &[T; N]) -> Result<Dual2<T, N>, Error>
-where
-    T: Base,
-    F: Fn(&[Dual2<T, N>]) -> Dual2<T, N>,
-{
-    check_point(&x[..])?;
-    let y = f(&Dual2::variables(x));
-    if !y.re.is_finite() {
-        return Err(Error::NonFiniteValue { value: y.value() });
-    }
-    if let Some(index) = y.grad.iter().position(|g| !g.is_finite()) {
-        return Err(Error::NonFiniteGradient {
-            index,
-            value: y.grad[index].value(),
-        });
-    }
-    // Column by column over the upper triangle, the order `forward::hessian` meets
-    // the entries in.
-    for col in 0..N {
-        for row in 0..=col {
-            let h = y.hess[row][col];
-            if !h.is_finite() {
-                return Err(Error::NonFiniteHessian {
-                    row,
-                    col,
-                    value: h.value(),
-                });
-            }
-        }
-    }
-    Ok(y)
-}
-
-/// The mirrored Hessian part as an `SMatrix`.
-#[inline]
-fn smatrix<T: Base, const N: usize>(y: &Dual2<T, N>) -> SMatrix<T, N, N> {
-    SMatrix::from_fn(|i, j| y.hess_entry(i, j))
-}
-
-/// The Hessian `∇²f(x)` of a function of `N` inputs from ONE evaluation over
-/// [`Dual2<T, N>`] (value, gradient and Hessian on the stack): the fastest engine
-/// for small `N` (see docs/benchmarks.md for the crossover with [`crate::hessian`]).
-/// Exactly symmetric, and bit-identical to [`super::hessian`].
-///
-/// Errors: [`Error::EmptyInput`] (`N = 0`), [`Error::NonFiniteInput`],
-/// [`Error::NonFiniteValue`], [`Error::NonFiniteGradient`],
-/// [`Error::NonFiniteHessian`] (the first non-finite entry of the upper triangle,
-/// column by column).
-///
-/// ```
-/// use hyperhess::{forward, Scalar};
-/// fn f<S: Scalar>(x: &[S]) -> S { x.iter().map(|&xi| xi.powi(3) * 2.0 - xi * xi).sum() }
-/// let h = forward::hessian_static(|x| f(x), &[2.0, 3.0, 4.0]).unwrap();
-/// assert_eq!(h, nalgebra::Matrix3::from_diagonal(&nalgebra::vector![22.0, 34.0, 46.0]));
-/// ```
-pub fn hessian_static<T, F, const N: usize>(f: F, x: &[T; N]) -> Result<SMatrix<T, N, N>, Error>
-where
-    T: Base,
-    F: Fn(&[Dual2<T, N>]) -> Dual2<T, N>,
-{
-    eval_checked(f, x).map(|y| smatrix(&y))
-}
-
-/// Value, gradient and Hessian of a function of `N` inputs from one [`Dual2`]
-/// evaluation; errors as [`hessian_static`].
-///
-/// ```
-/// use hyperhess::{forward, Scalar};
-/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[1].powi(3) - x[0] * 7.0 }
-/// let d = forward::derivatives_static(|x| f(x), &[1.0, 2.0]).unwrap();
-/// assert_eq!(d.value, 1.0);
-/// assert_eq!(d.gradient, nalgebra::vector![1.0, 12.0]);
-/// assert_eq!(d.hessian, nalgebra::matrix![0.0, 12.0; 12.0, 12.0]);
-/// ```
-pub fn derivatives_static<T, F, const N: usize>(
-    f: F,
-    x: &[T; N],
-) -> Result<StaticDerivatives<T, N>, Error>
-where
-    T: Base,
-    F: Fn(&[Dual2<T, N>]) -> Dual2<T, N>,
-{
-    eval_checked(f, x).map(|y| StaticDerivatives {
-        value: y.re,
-        gradient: SVector::from(y.grad),
-        hessian: smatrix(&y),
-    })
-}
-
-/// [`hessian_static`] at a point given as an `SVector`.
-///
-/// ```
-/// use hyperhess::{forward, Scalar};
-/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[0] * x[1] }
-/// let h = forward::hessian_static_vector(|x| f(x), &nalgebra::vector![1.0, 2.0]).unwrap();
-/// assert_eq!(h, nalgebra::matrix![4.0, 2.0; 2.0, 0.0]);
-/// ```
-pub fn hessian_static_vector<T, F, const N: usize>(
-    f: F,
-    x: &SVector<T, N>,
-) -> Result<SMatrix<T, N, N>, Error>
-where
-    T: Base,
-    F: Fn(&[Dual2<T, N>]) -> Dual2<T, N>,
-{
-    hessian_static(f, &x.data.0[0])
-}
-
-/// [`derivatives_static`] at a point given as an `SVector`.
-///
-/// ```
-/// use hyperhess::{forward, Scalar};
-/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[0] * x[1] }
-/// let d = forward::derivatives_static_vector(|x| f(x), &nalgebra::vector![1.0, 2.0]).unwrap();
-/// assert_eq!((d.value, d.gradient), (2.0, nalgebra::vector![4.0, 1.0]));
-/// ```
-pub fn derivatives_static_vector<T, F, const N: usize>(
-    f: F,
-    x: &SVector<T, N>,
-) -> Result<StaticDerivatives<T, N>, Error>
-where
-    T: Base,
-    F: Fn(&[Dual2<T, N>]) -> Dual2<T, N>,
-{
-    derivatives_static(f, &x.data.0[0])
-}
-
-// ---------------------------------------------------------------------------------
-// Small-n dispatch for the Objective-based drivers
-// ---------------------------------------------------------------------------------
-
-/// The largest `n` for which [`derivatives_small`] takes the static engine: up to
-/// here one [`Dual2`] evaluation beats the tape's `hessian` on every benchmark
-/// function (Rosenbrock, chain, log-sum-exp: 0.4-0.7x the tape's time at n = 10,
-/// 1.0-2.1x at n = 12; docs/benchmarks.md, "Small n: the static number").
-pub(crate) const CROSSOVER: usize = 10;
-
-/// Value, gradient and Hessian of `obj` at `x` by one [`Dual2<f64, n>`] evaluation
-/// when `1 <= n = x.len() <= CROSSOVER`; `None` otherwise (including `n = 0`: the
-/// caller's general driver reports [`Error::EmptyInput`] itself).
-// Wired into the Objective-based drivers by their owner; until then only the unit
-// tests call it.
-#[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
-pub(crate) fn derivatives_small<O: crate::objective::Objective + ?Sized>(
-    obj: &O,
-    x: &[f64],
-) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
-    #[allow(clippy::type_complexity)]
-    fn run<O: crate::objective::Objective + ?Sized, const K: usize>(
-        obj: &O,
-        x: &[f64],
-    ) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
-        let x: &[f64; K] = x.try_into().ok()?;
-        Some(
-            derivatives_static(|v: &[Dual2<f64, K>]| obj.eval(v), x).map(|d| {
-                (
-                    d.value,
-                    DVector::from_column_slice(d.gradient.as_slice()),
-                    DMatrix::from_column_slice(K, K, d.hessian.as_slice()),
-                )
-            }),
-        )
-    }
-    macro_rules! dispatch {
-        ($($k:literal)*) => {{
-            $(const _: () = assert!($k <= CROSSOVER);)*
-            match x.len() {
-                $($k => run::<O, $k>(obj, x),)*
-                _ => None,
-            }
-        }};
-    }
-    // Must list exactly 1..=CROSSOVER (the test below checks it).
-    dispatch!(1 2 3 4 5 6 7 8 9 10)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::objective::Objective;
-
-    struct Cubic;
-    impl Objective for Cubic {
-        fn eval<S: Scalar>(&self, x: &[S]) -> S {
-            x.iter().map(|&xi| xi.powi(3) * 2.0 - xi * xi).sum()
-        }
-    }
-
-    #[test]
-    fn small_dispatch_covers_exactly_one_to_crossover() {
-        assert!(derivatives_small(&Cubic, &[]).is_none());
-        for n in 1..=CROSSOVER {
-            let x: Vec<f64> = (0..n).map(|i| i as f64 + 2.0).collect();
-            let (v, g, h) = derivatives_small(&Cubic, &x).unwrap().unwrap();
-            let want_v: f64 = x.iter().map(|&t| 2.0 * t * t * t - t * t).sum();
-            assert_eq!(v, want_v);
-            for i in 0..n {
-                assert_eq!(g[i], 6.0 * x[i] * x[i] - 2.0 * x[i]);
-                for j in 0..n {
-                    let want = if i == j { 12.0 * x[i] - 2.0 } else { 0.0 };
-                    assert_eq!(h[(i, j)], want);
-                }
-            }
-        }
-        let big: Vec<f64> = vec![1.0; CROSSOVER + 1];
-        assert!(derivatives_small(&Cubic, &big).is_none());
-        assert!(matches!(
-            derivatives_small(&Cubic, &[f64::NAN]),
-            Some(Err(Error::NonFiniteInput { index: 0, .. }))
-        ));
     }
 }

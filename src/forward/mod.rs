@@ -23,14 +23,16 @@
 mod dual;
 mod dual2;
 mod hyper;
+mod static_drivers;
 
 pub use dual::Dual;
-pub(crate) use dual2::derivatives_small;
-pub use dual2::{
-    Dual2, StaticDerivatives, derivatives_static, derivatives_static_vector, hessian_static,
+pub use dual2::Dual2;
+pub use hyper::HyperDual;
+pub(crate) use static_drivers::derivatives_small;
+pub use static_drivers::{
+    StaticDerivatives, derivatives_static, derivatives_static_vector, hessian_static,
     hessian_static_vector,
 };
-pub use hyper::HyperDual;
 
 use crate::error::{Error, check_point};
 use crate::scalar::{Base, Scalar};

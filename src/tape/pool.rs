@@ -142,7 +142,7 @@ mod tests {
         drop(rec);
         // Each of the recording's buffers is kept only up to the cap: the nodes
         // (over it) are freed, the rest kept.
-        let held = kept::<super::super::recording::Buffers<f64>>();
+        let held = kept::<super::super::buffers::Buffers<f64>>();
         assert!(held <= 2 * KEEP_BYTES, "{held} bytes kept");
     }
 }
