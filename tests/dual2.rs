@@ -16,15 +16,7 @@
 //! - **Against the tape, bit for bit, on integer-valued examples.** Polynomials with
 //!   integer coefficients at integer points have every intermediate an integer far
 //!   below 2^53, so every operation is exact in every engine and every order.
-//! - **Against num-dual, to a relative tolerance.** num-dual computes the same
-//!   derivatives in a different operation order, so the two differ by rounding only:
-//!   each entry is a sum of at most `K` rounded products (`K` = the number of
-//!   operations of the test function, under 100 here), each off by at most `eps`
-//!   times the size of the terms it is built from. On these functions the terms are
-//!   at most ~10x the largest Hessian entry (no catastrophic cancellation: the point
-//!   sets stay away from saddles of the sums), giving `K · 10 · eps ≈ 2.2e-13` of
-//!   `max(1, max |H|)`; [`ND_TOL`] = 1e-12 (about 4500 `eps`) leaves a safety factor
-//!   of 4.5 over that bound.
+//! - **Against num-dual**: `rivals/tests/dual2_num_dual.rs` (a rival crate).
 //! - **Seed examples exactly** (/work/shared/SEED_EXAMPLES.md).
 //!
 //! Points come from proptest strategies; no randomness in the test bodies.
@@ -32,20 +24,14 @@
 // Entry-by-entry comparisons of matrices read best as index loops.
 #![allow(clippy::needless_range_loop)]
 
-#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use common::points_in;
 use hyperhess::rules::{Binary, Unary};
 use hyperhess::{Dual, Dual2, Error, HyperDual, Scalar, forward, testfns};
-use hyperhess_rivals::{chain_nd, cubic_sum, cubic_sum_nd, f2, f3, f4, lse_nd, rosenbrock_nd};
 use nalgebra::{DMatrix, SMatrix, SVector, matrix, vector};
-use nalgebra35 as na35;
-use num_dual::Dual2SVec64;
 use proptest::prelude::*;
 
-/// Relative tolerance against num-dual (derived in the module docs).
-const ND_TOL: f64 = 1e-12;
 
 // ---------------------------------------------------------------------------------
 // Helpers
@@ -150,14 +136,29 @@ fn assert_same_bits<T: Scalar + Parts, const N: usize>(
     Ok(())
 }
 
-/// `|a - b| <= tol · scale`.
-fn close(a: f64, b: f64, tol: f64, scale: f64) -> bool {
-    (a - b).abs() <= tol * scale
-}
-
 // ---------------------------------------------------------------------------------
 // Test functions
 // ---------------------------------------------------------------------------------
+
+/// `sum 2 x_i³ - x_i²`
+fn cubic_sum<S: Scalar>(x: &[S]) -> S {
+    x.iter().map(|&xi| xi.powi(3) * 2.0 - xi * xi).sum()
+}
+
+/// `2xy² + x³ - 10`
+fn f2<S: Scalar>(x: &[S]) -> S {
+    x[0] * x[1] * x[1] * 2.0 + x[0].powi(3) - 10.0
+}
+
+/// `2x²y + xz³ - 10`
+fn f3<S: Scalar>(x: &[S]) -> S {
+    x[0] * x[0] * x[1] * 2.0 + x[0] * x[2].powi(3) - 10.0
+}
+
+/// `xy³ - 7x`
+fn f4<S: Scalar>(x: &[S]) -> S {
+    x[0] * x[1].powi(3) - x[0] * 7.0
+}
 
 /// A polynomial with every kind of term: products of all inputs, powers, constants
 /// on both sides, subtraction and negation.
@@ -165,62 +166,6 @@ fn poly<S: Scalar>(x: &[S]) -> S {
     let p: S = x.iter().copied().product();
     let sq: S = x.iter().map(|&v| v * v).sum();
     -(p * 3.0) + sq * x[0] - x[x.len() - 1].powi(2) * 2.0 + (S::one() - x[0]) * (x[1] + 4.0)
-}
-
-/// num-dual's static Hessian of `f` at `x`: (value, gradient, Hessian) as plain
-/// arrays.
-#[allow(clippy::type_complexity)]
-fn num_dual_static<const N: usize>(
-    f: impl Fn(&[Dual2SVec64<N>]) -> Dual2SVec64<N>,
-    x: &[f64; N],
-) -> (f64, [f64; N], [[f64; N]; N]) {
-    let xs = na35::SVector::<f64, N>::from_column_slice(x);
-    let (v, g, h) = num_dual::hessian(|v: na35::SVector<Dual2SVec64<N>, N>| f(v.as_slice()), &xs);
-    (
-        v,
-        std::array::from_fn(|i| g[i]),
-        std::array::from_fn(|i| std::array::from_fn(|j| h[(i, j)])),
-    )
-}
-
-/// Our static derivatives against num-dual's, to [`ND_TOL`] of `max(1, max|·|)`.
-fn assert_matches_num_dual<const N: usize>(
-    what: &str,
-    ours: &forward::StaticDerivatives<f64, N>,
-    theirs: (f64, [f64; N], [[f64; N]; N]),
-) -> Result<(), TestCaseError> {
-    let (v, g, h) = theirs;
-    prop_assert!(
-        close(ours.value, v, ND_TOL, v.abs().max(1.0)),
-        "{}: value {} vs {}",
-        what,
-        ours.value,
-        v
-    );
-    let gs = g.iter().fold(1.0f64, |m, t| m.max(t.abs()));
-    let hs = h.iter().flatten().fold(1.0f64, |m, t| m.max(t.abs()));
-    for i in 0..N {
-        prop_assert!(
-            close(ours.gradient[i], g[i], ND_TOL, gs),
-            "{}: gradient {}: {} vs {}",
-            what,
-            i,
-            ours.gradient[i],
-            g[i]
-        );
-        for j in 0..N {
-            prop_assert!(
-                close(ours.hessian[(i, j)], h[i][j], ND_TOL, hs),
-                "{}: H[{}][{}]: {} vs {}",
-                what,
-                i,
-                j,
-                ours.hessian[(i, j)],
-                h[i][j]
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Every entry of a Hessian equals its mirror in bits.
@@ -414,22 +359,6 @@ proptest! {
                 prop_assert_eq!(bits(&hs[(i, j)]), bits(&hs[(j, i)]));
             }
         }
-    }
-
-    /// Against num-dual's static Hessian (an independent implementation).
-    #[test]
-    fn matches_num_dual(
-        x in prop::array::uniform4(points_in(-2.0, 2.0)),
-    ) {
-        let a = testfns::pseudo_random_matrix(6, 4, 11);
-        let d = forward::derivatives_static(|v| testfns::rosenbrock(v), &x).unwrap();
-        assert_matches_num_dual("rosenbrock", &d, num_dual_static(|v| rosenbrock_nd(v), &x))?;
-        let d = forward::derivatives_static(|v| testfns::chain(v), &x).unwrap();
-        assert_matches_num_dual("chain", &d, num_dual_static(|v| chain_nd(v), &x))?;
-        let d = forward::derivatives_static(|v| testfns::log_sum_exp(&a, v), &x).unwrap();
-        assert_matches_num_dual("log_sum_exp", &d, num_dual_static(|v| lse_nd(&a, v), &x))?;
-        let d = forward::derivatives_static(|v| cubic_sum(v), &x).unwrap();
-        assert_matches_num_dual("cubic_sum", &d, num_dual_static(|v| cubic_sum_nd(v), &x))?;
     }
 
     /// Integer-valued examples: every engine is exact, so the static number, the
