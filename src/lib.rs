@@ -95,47 +95,76 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-// rules
+// The folders are the layers (docs/architecture.md): each module is declared with
+// its file, `src/<layer>/...`, and uses only modules of its own layer or below
+// (tests/architecture.rs reads this list).
+//
+// core: the one rule table and the number contract.
+#[path = "core/error.rs"]
 mod error;
+#[path = "core/number_ops.rs"]
 mod number_ops;
+#[path = "core/objective.rs"]
 mod objective;
+#[path = "core/options.rs"]
 mod options;
+#[path = "core/rules/mod.rs"]
 pub mod rules;
 #[cfg(test)]
+#[path = "core/rules_coverage.rs"]
 mod rules_coverage;
+#[path = "core/scalar/mod.rs"]
 mod scalar;
-// engines
-mod ecosystem;
+// engines: the number types and the tape.
+#[path = "engines/forward/mod.rs"]
 pub mod forward;
+#[path = "engines/tape/mod.rs"]
 mod tape;
-// drivers
+// drivers: what is asked of a function at a point.
+#[path = "drivers/blocks.rs"]
 mod blocks;
+#[path = "drivers/dense.rs"]
 mod dense;
-mod drivers;
+#[path = "drivers/front_door.rs"]
+mod front_door;
+#[path = "drivers/jacobians/mod.rs"]
 mod jacobians;
+#[path = "drivers/recording.rs"]
 mod recording;
+#[path = "drivers/shape.rs"]
 mod shape;
+#[path = "drivers/sparse/mod.rs"]
 mod sparse;
+#[path = "drivers/strict.rs"]
 mod strict;
-// users
+// users: loops around the drivers (Newton, constrained problems, checks).
 #[cfg(feature = "argmin")]
+#[path = "users/argmin.rs"]
 pub mod argmin;
+#[path = "users/check/mod.rs"]
 pub mod check;
-#[cfg(feature = "ndarray")]
-pub mod ndarray;
+#[path = "users/newton.rs"]
 mod newton;
+#[path = "users/nlp/mod.rs"]
 mod nlp;
+#[path = "users/testfns.rs"]
 pub mod testfns;
+// ecosystem: other crates' traits and types for ours.
+#[cfg(feature = "ndarray")]
+#[path = "ecosystem/ndarray.rs"]
+pub mod ndarray;
+#[path = "ecosystem/number_traits/mod.rs"]
+mod number_traits;
 
 pub use blocks::{
     BlockHessian, ShapedHessian, hessian_blocks, hessian_blocks_with, hessian_shaped,
 };
-pub use drivers::{
+pub use error::Error;
+pub use forward::{Dual, Dual2, HyperDual};
+pub use front_door::{
     Derivatives, derivatives, derivatives_of, gradient, gradient_with, hessian, hessian_with, hvp,
     hvp_with,
 };
-pub use error::Error;
-pub use forward::{Dual, Dual2, HyperDual};
 pub use jacobians::{jacobian, sparse_jacobian};
 pub use newton::{
     MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
