@@ -70,18 +70,23 @@
 //!   freezes the branches taken (see `docs/limitations.md`).
 
 //! ## Layers
-//! Each module uses only the modules of its own layer or below; nothing imports
-//! upward (`docs/architecture.md` has the dependency list).
-//! - **rules**: `rules` (the one table), `scalar` ([`Scalar`], [`Base`]; `rules <->
+//! The folders of `src/` are the layers, bottom up; each module uses only modules
+//! of its own layer or below (`docs/architecture.md` has the graph,
+//! `tests/architecture.rs` checks it).
+//! - **core**: `rules` (the one table), `scalar` ([`Scalar`], [`Base`]; `rules <->
 //!   scalar` is the one allowed cycle: the table's Taylor triples are computed in any
 //!   `Scalar`, which is what makes nesting work), `objective` ([`Objective`]),
 //!   `error`, `options`, `number_ops`.
-//! - **engines**: [`forward`] (dual numbers, seed-pair drivers), `tape` (record and
-//!   sweep; buffers only).
-//! - **drivers**: `drivers` (gradient, hvp, derivatives), `hessian` (dense sweeps and
-//!   the automatic rule), `sparse` (pattern, coloring, plans), `blocks` and `shaped`
-//!   (several or shaped inputs).
-//! - **users**: `newton`, [`check`], [`argmin`](crate#features), [`testfns`].
+//! - **engines**: [`forward`] (dual numbers, seed-pair and static drivers), `tape`
+//!   (record and replay; buffers only).
+//! - **drivers**: `front_door` (gradient, hvp, hessian, derivatives), `recording`
+//!   ([`Recording`]), `dense` (dense sweeps and the automatic rule), `strict`,
+//!   `sparse` (patterns, colorings, plans), `jacobians` ([`jacobian`],
+//!   [`sparse_jacobian`]), `blocks` and `shape` (several or shaped inputs).
+//! - **users**: `newton`, `nlp` ([`Nlp`], [`LagrangianPlan`]), [`check`],
+//!   [`argmin`](crate#features), [`testfns`].
+//! - **ecosystem**: `number_traits` (num-traits and simba on the number types),
+//!   `ndarray`.
 //!
 //! ## Features
 //! `parallel` (rayon column blocks), `argmin` (the `argmin` module: argmin's
