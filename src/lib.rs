@@ -133,7 +133,8 @@ pub use drivers::{
 pub use error::Error;
 pub use forward::{Dual, Dual2, HyperDual};
 pub use newton::{
-    MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
+    MinimizeOptions, Minimum, NewtonMethod, NewtonOptions, NewtonStep, NewtonWork, NewtonWorkspace,
+    Stopping, minimize_newton, newton_step,
 };
 pub use objective::Objective;
 pub use options::{Options, Sparsity};

@@ -123,6 +123,20 @@ impl SparsePlan {
         h
     }
 
+    /// The Hessian at a recording the caller already has (its value and gradient
+    /// are wanted too: the Newton step records once per iterate).
+    pub(crate) fn hessian_of(&self, rec: &Recording) -> Result<CscMatrix<f64>, Error> {
+        let n = self.structure.pattern.dim();
+        if rec.inputs() != n {
+            return Err(Error::LengthMismatch {
+                what: "point",
+                expected: n,
+                found: rec.inputs(),
+            });
+        }
+        self.evaluate(rec)
+    }
+
     /// The Hessian from a recording at the plan's point size.
     fn evaluate(&self, rec: &Recording) -> Result<CscMatrix<f64>, Error> {
         let n = self.structure.pattern.dim();
