@@ -47,8 +47,8 @@ enum Engine {
     Undecided,
     Dense,
     Sparse {
-        plan: SparsePlan,
-        factor: Option<ShiftedCholesky>,
+        plan: Box<SparsePlan>,
+        factor: Option<Box<ShiftedCholesky>>,
     },
     TruncatedCg,
 }
@@ -118,7 +118,7 @@ impl NewtonWorkspace {
             Err(Error::SparsityPatternChanged { .. }) => {
                 // Another branch: a new plan (and factorization) at this point.
                 self.engine = Engine::Sparse {
-                    plan: SparsePlan::new(|v| objective.eval(v), x)?,
+                    plan: Box::new(SparsePlan::new(|v| objective.eval(v), x)?),
                     factor: None,
                 };
                 self.engine_step(objective, x)
@@ -139,7 +139,7 @@ impl NewtonWorkspace {
             NewtonMethod::Dense => Engine::Dense,
             NewtonMethod::TruncatedCg => Engine::TruncatedCg,
             NewtonMethod::Sparse => Engine::Sparse {
-                plan: plan()?,
+                plan: Box::new(plan()?),
                 factor: None,
             },
             NewtonMethod::Auto if n < self.options.dense_below => Engine::Dense,
@@ -155,7 +155,10 @@ impl NewtonWorkspace {
                 };
                 match plan() {
                     Ok(plan) if plan.pattern().nnz() as f64 <= 0.1 * (n as f64) * (n as f64) => {
-                        Engine::Sparse { plan, factor: None }
+                        Engine::Sparse {
+                            plan: Box::new(plan),
+                            factor: None,
+                        }
                     }
                     Ok(_) | Err(Error::OutOfMemory { .. }) => fallback,
                     Err(e) => return Err(e),
@@ -196,7 +199,7 @@ impl NewtonWorkspace {
                 let gradient = rec.gradient();
                 if !factor.as_ref().is_some_and(|f| f.fits(&h)) {
                     *factor = None; // freed before the next one is allocated
-                    *factor = Some(ShiftedCholesky::new(&h, options.memory_limit)?);
+                    *factor = Some(Box::new(ShiftedCholesky::new(&h, options.memory_limit)?));
                 }
                 let factor = factor.as_mut().expect("set above");
                 let (step, tau, factorizations) = factor.solve(&h, &gradient, options)?;

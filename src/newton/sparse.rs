@@ -76,8 +76,12 @@ impl ShiftedCholesky {
         col_ptr.push(0);
         for j in 0..n {
             let mut has_diag = false;
-            for k in offsets[j]..offsets[j + 1] {
-                let i = rows[k];
+            for (k, &i) in rows
+                .iter()
+                .enumerate()
+                .take(offsets[j + 1])
+                .skip(offsets[j])
+            {
                 if i > j {
                     break;
                 }
