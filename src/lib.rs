@@ -148,11 +148,11 @@ mod strict;
 pub mod argmin;
 #[path = "users/check/mod.rs"]
 pub mod check;
-#[path = "users/newton.rs"]
+#[path = "users/newton/mod.rs"]
 mod newton;
 #[path = "users/nlp/mod.rs"]
 mod nlp;
-#[path = "users/testfns.rs"]
+#[path = "users/testfns/mod.rs"]
 pub mod testfns;
 // ecosystem: other crates' traits and types for ours.
 #[cfg(feature = "ndarray")]
@@ -172,7 +172,8 @@ pub use front_door::{
 };
 pub use jacobians::{jacobian, sparse_jacobian};
 pub use newton::{
-    MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
+    MinimizeOptions, Minimum, NewtonMethod, NewtonOptions, NewtonStep, NewtonWork, NewtonWorkspace,
+    Stopping, minimize_newton, newton_step,
 };
 pub use nlp::{LagrangianPlan, Nlp, NlpValues};
 pub use objective::Objective;
