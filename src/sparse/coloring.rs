@@ -71,8 +71,9 @@ impl Coloring {
     /// (both kinds when `None`; star first on a tie) in every [`Order`], with and
     /// without the dense rows peeled off, each tried while its cost (steps,
     /// estimated from the degrees) fits in what is left of `budget`; one color
-    /// per column when none fits. Stops early at two colors (one without
-    /// off-diagonal entries), the fewest possible.
+    /// per column when none fits. Stops early at the fewest colors possible: one
+    /// without off-diagonal entries, else two (direct recovery needs three as
+    /// soon as the graph has a path on four vertices).
     ///
     /// ```
     /// use hyperhess::{Coloring, SparsityPattern};
@@ -81,11 +82,16 @@ impl Coloring {
     /// ```
     pub fn fewest(pattern: &SparsityPattern, kind: Option<ColoringKind>, budget: usize) -> Self {
         let n = pattern.dim();
-        let fewest_possible = if (0..n).any(|v| pattern.neighbors(v).next().is_some()) { 2 } else { 1 };
+        let (fewest, fewest_star) = fewest_possible(pattern);
         let kinds: &[ColoringKind] = match kind {
             Some(ColoringKind::Star) => &[ColoringKind::Star],
             Some(ColoringKind::Acyclic) => &[ColoringKind::Acyclic],
-            None => &[ColoringKind::Star, ColoringKind::Acyclic],
+            None => &[ColoringKind::Acyclic, ColoringKind::Star],
+        };
+        // Done when no coloring can have fewer colors, nor as many with direct
+        // recovery.
+        let done = |b: &Coloring| {
+            b.count() <= fewest && (b.longest_substitution() == 1 || b.count() < fewest_star)
         };
         let dense = dense_vertices(pattern);
         let mut left = budget;
@@ -108,7 +114,7 @@ impl Coloring {
                     if best.as_ref().is_none_or(|b| c.better_than(b)) {
                         best = Some(c);
                     }
-                    if best.as_ref().is_some_and(|b| b.count() <= fewest_possible) {
+                    if best.as_ref().is_some_and(done) {
                         return best.unwrap_or_else(|| Self::distinct(n));
                     }
                 }
@@ -125,9 +131,9 @@ impl Coloring {
         Coloring::Star(StarColoring::distinct(n))
     }
 
-    /// Fewer colors; on a tie, star before acyclic, then the shorter substitution.
+    /// Fewer colors; on a tie, the shorter substitution (1: direct), then star.
     fn better_than(&self, other: &Coloring) -> bool {
-        let key = |c: &Coloring| (c.count(), c.kind() == ColoringKind::Acyclic, c.longest_substitution());
+        let key = |c: &Coloring| (c.count(), c.longest_substitution(), c.kind() == ColoringKind::Acyclic);
         key(self) < key(other)
     }
 
@@ -224,4 +230,17 @@ impl Coloring {
             Coloring::Acyclic(c) => c.recover(pattern, hv),
         }
     }
+}
+
+/// The fewest colors any coloring can have (1 without off-diagonal entries, else
+/// 2), and the fewest a star coloring can have (3 when the graph has a path on
+/// four vertices: an edge both of whose ends have another neighbour).
+fn fewest_possible(pattern: &SparsityPattern) -> (usize, usize) {
+    let n = pattern.dim();
+    let degree: Vec<usize> = (0..n).map(|v| pattern.neighbors(v).count()).collect();
+    if degree.iter().all(|&d| d == 0) {
+        return (1, 1);
+    }
+    let p4 = (0..n).any(|v| degree[v] >= 2 && pattern.neighbors(v).any(|w| degree[w] >= 2));
+    (2, if p4 { 3 } else { 2 })
 }

@@ -104,8 +104,9 @@ impl Substitution {
         };
         let mut steps = Vec::new();
         let mut lengths = Vec::new();
-        // Off-diagonal upper entries grouped by tree (counting sort on the root).
-        let mut trees: Vec<(u32, u32)> = Vec::new();
+        // Off-diagonal upper entries (position, row) grouped by tree: a counting
+        // sort on the root.
+        let mut roots: Vec<(u32, u32, u32)> = Vec::new();
         for i in 0..n {
             for k in offsets[i]..offsets[i + 1] {
                 let j = columns[k] as usize;
@@ -119,13 +120,27 @@ impl Substitution {
                     steps.push(Step { k: k as u32, leaf: leaf as u32, color, from: ZERO, into: SINK });
                     lengths.push(1);
                 } else {
-                    trees.push((find(&mut parent, k as u32), k as u32));
+                    roots.push((find(&mut parent, k as u32), k as u32, i as u32));
                 }
             }
         }
-        drop(parent);
-        trees.sort_unstable();
-        let row_of = |k: usize| offsets.partition_point(|&o| o <= k) - 1;
+        let mut start = parent;
+        start.iter_mut().for_each(|s| *s = 0);
+        start.push(0);
+        for &(r, _, _) in &roots {
+            start[r as usize + 1] += 1;
+        }
+        for r in 1..start.len() {
+            start[r] += start[r - 1];
+        }
+        let mut trees = vec![(0u32, 0u32, 0u32); roots.len()];
+        for &(r, k, i) in &roots {
+            trees[start[r as usize] as usize] = (r, k, i);
+            start[r as usize] += 1;
+        }
+        drop((roots, start));
+        // The row of each tree entry's position, filled tree by tree.
+        let mut row = vec![0u32; columns.len()];
         let mut degree = vec![0u32; n];
         let mut xor = vec![0u32; n];
         let mut slot_of = vec![(u32::MAX, 0u32); n];
@@ -133,9 +148,9 @@ impl Substitution {
         let mut leaves = VecDeque::new();
         for (t, tree) in trees.chunk_by(|a, b| a.0 == b.0).enumerate() {
             let t = t as u32;
-            let ends = |k: u32| (row_of(k as usize), columns[k as usize] as usize);
-            for &(_, k) in tree {
-                let (i, j) = ends(k);
+            for &(_, k, i) in tree {
+                let (i, j) = (i as usize, columns[k as usize] as usize);
+                row[k as usize] = i as u32;
                 for v in [i, j] {
                     degree[v] += 1;
                     xor[v] ^= k;
@@ -145,8 +160,8 @@ impl Substitution {
                     }
                 }
             }
-            for &(_, k) in tree {
-                let (i, j) = ends(k);
+            for &(_, k, i) in tree {
+                let (i, j) = (i as usize, columns[k as usize] as usize);
                 leaves.extend([i, j].into_iter().filter(|&v| degree[v] == 1));
             }
             while let Some(u) = leaves.pop_front() {
@@ -154,7 +169,7 @@ impl Substitution {
                     continue;
                 }
                 let k = xor[u];
-                let (i, j) = ends(k);
+                let (i, j) = (row[k as usize] as usize, columns[k as usize] as usize);
                 let w = if i == u { j } else { i };
                 let (from, into) = (slot_of[u].1, slot_of[w].1);
                 steps.push(Step { k, leaf: u as u32, color: colors[w], from, into });
