@@ -52,6 +52,9 @@ impl Order {
     pub(crate) fn vertices_without(self, pattern: &SparsityPattern, peeled: &[bool]) -> Vec<u32> {
         let n = pattern.dim();
         let kept = |v: usize| !peeled[v];
+        if self == Order::Natural {
+            return (0..n as u32).filter(|&v| kept(v as usize)).collect();
+        }
         let degree: Vec<usize> = (0..n)
             .map(|v| {
                 if kept(v) {
@@ -62,7 +65,7 @@ impl Order {
             })
             .collect();
         match self {
-            Order::Natural => (0..n as u32).filter(|&v| kept(v as usize)).collect(),
+            Order::Natural => unreachable!("returned above"),
             Order::LargestFirst => {
                 let mut v: Vec<u32> = (0..n as u32).filter(|&v| kept(v as usize)).collect();
                 v.sort_by_key(|&v| std::cmp::Reverse(degree[v as usize]));

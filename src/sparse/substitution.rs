@@ -89,12 +89,18 @@ const SINK: u32 = 1;
 
 impl Substitution {
     /// The steps, from the coloring and its forest (`parent`, a disjoint-set forest
-    /// over positions whose sets are the two-colored trees; edges at a peeled
+    /// over positions whose sets are the two-colored trees, `upper` = [`edge_ids`];
+    /// edges at a peeled
     /// vertex, alone in its color, are read off directly at the other end).
-    pub fn new(pattern: &SparsityPattern, colors: &[u32], count: usize, mut parent: Vec<u32>) -> Self {
+    pub fn new(
+        pattern: &SparsityPattern,
+        colors: &[u32],
+        count: usize,
+        mut parent: Vec<u32>,
+        upper: Vec<u32>,
+    ) -> Self {
         let n = pattern.dim();
         let (offsets, columns) = pattern.arrays();
-        let upper = edge_ids(pattern);
         let alone = {
             let mut size = vec![0usize; count];
             for &c in colors {
