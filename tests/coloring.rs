@@ -207,3 +207,23 @@ fn results_are_symmetric_in_bits() {
         }
     }
 }
+
+/// An arrowhead Hessian (tridiagonal plus a dense row and column): its dense row is
+/// peeled off, two colors take the rest, and recovery is exact on integer entries.
+#[test]
+fn an_arrowhead_takes_two_colors_plus_its_dense_row() {
+    let n = 300;
+    let mut entries: Vec<(usize, usize, f64)> = (1..n).map(|i| (i - 1, i, (i % 7) as f64 + 1.0)).collect();
+    entries.extend((2..n).map(|i| (0, i, (i % 5) as f64 - 2.5)));
+    entries.extend((0..n).map(|i| (i, i, 4.0)));
+    let x = vec![0.5; n];
+    let plan = SparsePlan::new(|x| quadratic(&entries, x), &x).unwrap();
+    assert_eq!(plan.colors(), 3);
+    let c = plan.coloring().colors();
+    assert!(c[1..].iter().all(|&k| k != c[0]), "the dense row has a color of its own");
+    let h = DMatrix::from(&plan.hessian(|x| quadratic(&entries, x), &x).unwrap());
+    assert_eq!(h, dense_of(n, &entries));
+    // Star: the dense row peeled too, three colors for the rest.
+    let star = SparsePlan::with_coloring(|x| quadratic(&entries, x), &x, Some(ColoringKind::Star));
+    assert_eq!(star.unwrap().colors(), 4);
+}

@@ -67,12 +67,12 @@ impl AcyclicColoring {
         let n = pattern.dim();
         let no_peel = vec![false; if peeled.is_some() { 0 } else { n }];
         let peeled = peeled.unwrap_or(&no_peel);
-        let (mut colors, mut count, forest, edge) = search(pattern, order, peeled);
+        let (mut colors, mut count, edge) = search(pattern, order, peeled);
         for (v, _) in peeled.iter().enumerate().filter(|(_, p)| **p) {
             colors[v] = count as u32;
             count += 1;
         }
-        let substitution = Substitution::new(pattern, &colors, count, forest, edge);
+        let substitution = Substitution::new(pattern, &colors, count, edge);
         AcyclicColoring {
             colors,
             count,
@@ -217,15 +217,14 @@ pub(crate) fn find(parent: &mut [u32], mut v: u32) -> u32 {
 }
 
 /// The greedy search (Algorithm 3.1 of Gebremedhin et al. 2007): the colors of the
-/// vertices not peeled (peeled ones `u32::MAX`), their count, and the disjoint-set
-/// forest over edges (indexed by the upper-triangle position in `pattern`) whose
-/// sets are the two-colored trees, and the edge ids (`substitution::edge_ids`).
-#[allow(clippy::type_complexity)]
+/// vertices not peeled (peeled ones `u32::MAX`), their count, and the edge ids
+/// (`substitution::edge_ids`, the upper-triangle positions). A disjoint-set forest
+/// over the edges holds the two-colored trees as the search grows them.
 fn search(
     pattern: &SparsityPattern,
     order: Order,
     peeled: &[bool],
-) -> (Vec<u32>, usize, Vec<u32>, Vec<u32>) {
+) -> (Vec<u32>, usize, Vec<u32>) {
     const NONE: u32 = u32::MAX;
     let n = pattern.dim();
     let (offsets, columns) = pattern.arrays();
@@ -302,7 +301,7 @@ fn search(
             }
         }
     }
-    (colors, count, parent, edge)
+    (colors, count, edge)
 }
 
 /// The slot of `color`, growing the table with `fill` as needed.

@@ -28,7 +28,6 @@
 //! tree's size, and is reported per coloring by
 //! [`crate::AcyclicColoring::longest_substitution`].
 
-use super::acyclic::find;
 use super::pattern::SparsityPattern;
 use crate::scalar::Scalar;
 use std::collections::VecDeque;
@@ -75,8 +74,8 @@ pub(crate) struct Substitution {
     steps: Vec<Step>,
     /// How many product entries enter each step's entry.
     lengths: Vec<u32>,
-    /// Accumulator slots: 0 stays zero, 1 is a sink, then one per vertex of each
-    /// tree.
+    /// Accumulator slots: 0 stays zero, 1 is a sink, then one per position (those
+    /// naming a (vertex, neighbour color) pair are used).
     slots: usize,
     /// Upper-triangle position of every position.
     upper: Vec<u32>,
@@ -88,109 +87,92 @@ const ZERO: u32 = 0;
 const SINK: u32 = 1;
 
 impl Substitution {
-    /// The steps, from the coloring and its forest (`parent`, a disjoint-set forest
-    /// over positions whose sets are the two-colored trees, `upper` = [`edge_ids`];
-    /// edges at a peeled
-    /// vertex, alone in its color, are read off directly at the other end).
-    pub fn new(
-        pattern: &SparsityPattern,
-        colors: &[u32],
-        count: usize,
-        mut parent: Vec<u32>,
-        upper: Vec<u32>,
-    ) -> Self {
+    /// The steps, from an acyclic coloring (`upper` = [`edge_ids`]). The trees
+    /// need not be listed: a vertex `v` of color `a` meets the tree of colors
+    /// `(a, b)` through exactly its neighbours of color `b`, so the pair (vertex,
+    /// neighbour color) names a vertex of one tree, and leaves are eliminated in
+    /// all trees at once. Each such pair gets a slot (the position of its first
+    /// neighbour of that color in the row) holding its degree in the tree, the
+    /// xor of its tree edges (the last one left, at a leaf), and its subtree size.
+    /// Edges at a vertex alone in its color (a peeled one) are read off directly
+    /// at the other end.
+    pub fn new(pattern: &SparsityPattern, colors: &[u32], count: usize, upper: Vec<u32>) -> Self {
+        const NONE: u32 = u32::MAX;
         let n = pattern.dim();
         let (offsets, columns) = pattern.arrays();
-        let alone = {
-            let mut size = vec![0usize; count];
-            for &c in colors {
-                size[c as usize] += 1;
+        let nnz = columns.len();
+        let mut alone = vec![0usize; count];
+        for &c in colors {
+            alone[c as usize] += 1;
+        }
+        let direct = |c: u32| alone[c as usize] == 1;
+        // mirror[k]: the position of the same entry in the other triangle.
+        let mut mirror: Vec<u32> = upper.clone();
+        for (k, &u) in upper.iter().enumerate() {
+            if u as usize != k {
+                mirror[u as usize] = k as u32;
             }
-            size
-        };
+        }
         let mut steps = Vec::new();
         let mut lengths = Vec::new();
-        // Off-diagonal upper entries (position, row) grouped by tree: a counting
-        // sort on the root.
-        let mut roots: Vec<(u32, u32, u32)> = Vec::new();
+        let mut slot = vec![NONE; nnz];
+        let mut degree = vec![0u32; nnz];
+        let mut xor = vec![0u32; nnz];
+        let mut vertex = vec![0u32; nnz];
+        let mut first = vec![NONE; count];
         for i in 0..n {
-            for k in offsets[i]..offsets[i + 1] {
+            let row = offsets[i]..offsets[i + 1];
+            for k in row.clone() {
                 let j = columns[k] as usize;
-                if j <= i {
+                if j == i {
                     continue;
                 }
                 let (ci, cj) = (colors[i], colors[j]);
-                if alone[cj as usize] == 1 || alone[ci as usize] == 1 {
-                    // j (or i) alone in its color: read at the other end.
-                    let (leaf, color) = if alone[cj as usize] == 1 { (i, cj) } else { (j, ci) };
-                    steps.push(Step { k: k as u32, leaf: leaf as u32, color, from: ZERO, into: SINK });
-                    lengths.push(1);
-                } else {
-                    roots.push((find(&mut parent, k as u32), k as u32, i as u32));
-                }
-            }
-        }
-        let mut start = parent;
-        start.iter_mut().for_each(|s| *s = 0);
-        start.push(0);
-        for &(r, _, _) in &roots {
-            start[r as usize + 1] += 1;
-        }
-        for r in 1..start.len() {
-            start[r] += start[r - 1];
-        }
-        let mut trees = vec![(0u32, 0u32, 0u32); roots.len()];
-        for &(r, k, i) in &roots {
-            trees[start[r as usize] as usize] = (r, k, i);
-            start[r as usize] += 1;
-        }
-        drop((roots, start));
-        // The row of each tree entry's position, filled tree by tree.
-        let mut row = vec![0u32; columns.len()];
-        let mut degree = vec![0u32; n];
-        let mut xor = vec![0u32; n];
-        let mut slot_of = vec![(u32::MAX, 0u32); n];
-        let mut slot_len: Vec<u32> = vec![0, 0];
-        let mut leaves = VecDeque::new();
-        for (t, tree) in trees.chunk_by(|a, b| a.0 == b.0).enumerate() {
-            let t = t as u32;
-            for &(_, k, i) in tree {
-                let (i, j) = (i as usize, columns[k as usize] as usize);
-                row[k as usize] = i as u32;
-                for v in [i, j] {
-                    degree[v] += 1;
-                    xor[v] ^= k;
-                    if slot_of[v].0 != t {
-                        slot_of[v] = (t, slot_len.len() as u32);
-                        slot_len.push(1);
+                if direct(ci) || direct(cj) {
+                    // Read at the end whose neighbour is alone in its color.
+                    if direct(cj) && (!direct(ci) || j > i) {
+                        steps.push(Step { k: upper[k], leaf: i as u32, color: cj, from: ZERO, into: SINK });
+                        lengths.push(1);
                     }
-                }
-            }
-            for &(_, k, i) in tree {
-                let (i, j) = (i as usize, columns[k as usize] as usize);
-                leaves.extend([i, j].into_iter().filter(|&v| degree[v] == 1));
-            }
-            while let Some(u) = leaves.pop_front() {
-                if degree[u] != 1 {
                     continue;
                 }
-                let k = xor[u];
-                let (i, j) = (row[k as usize] as usize, columns[k as usize] as usize);
-                let w = if i == u { j } else { i };
-                let (from, into) = (slot_of[u].1, slot_of[w].1);
-                steps.push(Step { k, leaf: u as u32, color: colors[w], from, into });
-                lengths.push(slot_len[from as usize]);
-                slot_len[into as usize] += slot_len[from as usize];
-                degree[u] = 0;
-                xor[u] = 0;
-                degree[w] -= 1;
-                xor[w] ^= k;
-                if degree[w] == 1 {
-                    leaves.push_back(w);
+                let f = &mut first[cj as usize];
+                if *f == NONE {
+                    *f = k as u32;
+                    vertex[k] = i as u32;
                 }
+                slot[k] = *f;
+                degree[*f as usize] += 1;
+                xor[*f as usize] ^= upper[k];
+            }
+            for k in row {
+                first[colors[columns[k] as usize] as usize] = NONE;
             }
         }
-        Substitution { steps, lengths, slots: slot_len.len(), upper }
+        let mut leaves: VecDeque<u32> =
+            (0..nnz as u32).filter(|&k| slot[k as usize] == k && degree[k as usize] == 1).collect();
+        let mut size = vec![1u32; nnz];
+        while let Some(s) = leaves.pop_front() {
+            let s = s as usize;
+            if degree[s] != 1 {
+                continue;
+            }
+            let (e, v) = (xor[s], vertex[s]);
+            // The edge's positions in v's row and in the other end w's.
+            let (at_v, at_w) = if columns[e as usize] != v { (e, mirror[e as usize]) } else { (mirror[e as usize], e) };
+            let w = columns[at_v as usize] as usize;
+            let t = slot[at_w as usize] as usize;
+            steps.push(Step { k: e, leaf: v, color: colors[w], from: s as u32 + 2, into: t as u32 + 2 });
+            lengths.push(size[s]);
+            size[t] += size[s];
+            degree[s] = 0;
+            degree[t] -= 1;
+            xor[t] ^= e;
+            if degree[t] == 1 {
+                leaves.push_back(t as u32);
+            }
+        }
+        Substitution { steps, lengths, slots: nnz + 2, upper }
     }
 
     /// The largest number of product entries entering one entry (1 for none).
