@@ -67,7 +67,29 @@ impl AcyclicColoring {
         let n = pattern.dim();
         let no_peel = vec![false; if peeled.is_some() { 0 } else { n }];
         let peeled = peeled.unwrap_or(&no_peel);
-        let (mut colors, mut count, edge) = search(pattern, order, peeled);
+        let (colors, count, edge) = search(pattern, order, peeled);
+        Self::finish(pattern, colors, count, peeled, edge)
+    }
+
+    /// The acyclic coloring of a pattern whose graph without the `peeled` vertices
+    /// is a forest (two colors alternating along each tree), `None` when it has a
+    /// cycle: `O(n + nnz)`.
+    pub(crate) fn forest(pattern: &SparsityPattern, peeled: Option<&[bool]>) -> Option<Self> {
+        let no_peel = vec![false; if peeled.is_some() { 0 } else { pattern.dim() }];
+        let peeled = peeled.unwrap_or(&no_peel);
+        let (colors, count) = super::forest::two_coloring(pattern, peeled)?;
+        let edge = super::substitution::edge_ids(pattern);
+        Some(Self::finish(pattern, colors, count, peeled, edge))
+    }
+
+    /// Colors the `peeled` vertices one each, and orders the substitution.
+    fn finish(
+        pattern: &SparsityPattern,
+        mut colors: Vec<u32>,
+        mut count: usize,
+        peeled: &[bool],
+        edge: Vec<u32>,
+    ) -> Self {
         for (v, _) in peeled.iter().enumerate().filter(|(_, p)| **p) {
             colors[v] = count as u32;
             count += 1;

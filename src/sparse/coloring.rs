@@ -68,7 +68,8 @@ pub enum Coloring {
 
 impl Coloring {
     /// The coloring with the fewest colors among the greedy colorings of `kind`
-    /// (both kinds when `None`; star first on a tie) in every [`Order`], with and
+    /// (both kinds when `None`; direct recovery first on a tie) in every [`Order`]
+    /// (and, for acyclic, the two-coloring of a graph that is a forest), with and
     /// without the dense rows peeled off, each tried while its cost (steps,
     /// estimated from the degrees) fits in what is left of `budget`; one color
     /// per column when none fits. Stops early at the fewest colors possible: one
@@ -97,6 +98,17 @@ impl Coloring {
         let mut left = budget;
         let mut best: Option<Coloring> = None;
         for peeled in [None, dense.as_deref()] {
+            // A forest (without the peeled vertices): two colors, exactly.
+            if kinds.contains(&ColoringKind::Acyclic) {
+                if let Some(c) = AcyclicColoring::forest(pattern, peeled).map(Coloring::Acyclic) {
+                    if best.as_ref().is_none_or(|b| c.better_than(b)) {
+                        best = Some(c);
+                    }
+                    if best.as_ref().is_some_and(done) {
+                        return best.unwrap_or_else(|| Self::distinct(n));
+                    }
+                }
+            }
             for order in Order::ALL {
                 for &k in kinds {
                     let cost = match k {

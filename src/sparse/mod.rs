@@ -5,6 +5,7 @@
 //! - `order`: [`Order`]s of the greedy colorings, and the dense rows peeled off;
 //! - `color`: [`StarColoring`] and direct recovery;
 //! - `acyclic`: [`AcyclicColoring`] (its two-colored trees);
+//! - `forest`: the exact two-coloring of a graph without cycles;
 //! - `substitution`: recovery along those trees, and its error bound;
 //! - `coloring`: [`Coloring`], the one with the fewest sweeps;
 //! - `structure`: pattern and coloring together, found within a budget, and the
@@ -21,6 +22,7 @@ mod acyclic;
 mod color;
 mod coloring;
 mod diagonal;
+mod forest;
 mod order;
 mod pattern;
 mod plan;
