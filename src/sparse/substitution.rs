@@ -30,7 +30,6 @@
 
 use super::pattern::SparsityPattern;
 use crate::scalar::Scalar;
-use std::collections::VecDeque;
 
 /// For each position of `pattern`, the position of the same undirected entry in
 /// the upper triangle (`row <= column`): its own for upper entries.
@@ -113,8 +112,9 @@ impl Substitution {
                 mirror[u as usize] = k as u32;
             }
         }
-        let mut steps = Vec::new();
-        let mut lengths = Vec::new();
+        let edges = (nnz - (0..n).filter(|&i| pattern.contains(i, i)).count()) / 2;
+        let mut steps = Vec::with_capacity(edges);
+        let mut lengths = Vec::with_capacity(edges);
         let mut slot = vec![NONE; nnz];
         let mut degree = vec![0u32; nnz];
         let mut xor = vec![0u32; nnz];
@@ -149,11 +149,15 @@ impl Substitution {
                 first[colors[columns[k] as usize] as usize] = NONE;
             }
         }
-        let mut leaves: VecDeque<u32> =
-            (0..nnz as u32).filter(|&k| slot[k as usize] == k && degree[k as usize] == 1).collect();
+        // First in, first out; a slot enters at most once (its degree falls to one
+        // once), so a vector read from its head is the queue.
+        let mut leaves: Vec<u32> = Vec::with_capacity(nnz);
+        leaves.extend((0..nnz as u32).filter(|&k| slot[k as usize] == k && degree[k as usize] == 1));
         let mut size = vec![1u32; nnz];
-        while let Some(s) = leaves.pop_front() {
-            let s = s as usize;
+        let mut head = 0;
+        while head < leaves.len() {
+            let s = leaves[head] as usize;
+            head += 1;
             if degree[s] != 1 {
                 continue;
             }
@@ -169,7 +173,7 @@ impl Substitution {
             degree[t] -= 1;
             xor[t] ^= e;
             if degree[t] == 1 {
-                leaves.push_back(t as u32);
+                leaves.push(t as u32);
             }
         }
         Substitution { steps, lengths, slots: nnz + 2, upper }
