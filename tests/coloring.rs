@@ -50,11 +50,20 @@ fn colors_on_known_patterns() {
     assert_eq!(counts(&arrowhead(1000)), (4, 3, 3));
     let best = Coloring::fewest(&arrowhead(1000), None, usize::MAX);
     let c = best.colors();
-    assert!(c[1..].iter().all(|&x| x != c[0]), "the dense row has a color of its own");
+    assert!(
+        c[1..].iter().all(|&x| x != c[0]),
+        "the dense row has a color of its own"
+    );
     let g = grid(30);
     let (star, acyclic, best) = counts(&g);
-    assert!(acyclic <= star && best == acyclic.min(star), "{star} {acyclic} {best}");
-    assert!(star <= 5 && acyclic <= 4, "grid: star {star}, acyclic {acyclic}");
+    assert!(
+        acyclic <= star && best == acyclic.min(star),
+        "{star} {acyclic} {best}"
+    );
+    assert!(
+        star <= 5 && acyclic <= 4,
+        "grid: star {star}, acyclic {acyclic}"
+    );
     // The diagonal alone: one color.
     let d = SparsityPattern::from_entries(10, &(0..10).map(|i| (i, i)).collect::<Vec<_>>());
     assert_eq!(counts(&d), (1, 1, 1));
@@ -76,7 +85,11 @@ fn tridiagonal_test_functions_take_two_colors() {
 
 #[test]
 fn every_order_gives_a_valid_coloring() {
-    for p in [arrowhead(60), grid(8), SparsityPattern::from_entries(50, &path(50))] {
+    for p in [
+        arrowhead(60),
+        grid(8),
+        SparsityPattern::from_entries(50, &path(50)),
+    ] {
         for order in Order::ALL {
             let mut v = order.vertices(&p);
             v.sort_unstable();
@@ -162,15 +175,22 @@ proptest! {
 fn substitution_stays_within_its_error_bound_on_an_adversarial_chain() {
     const EPS: f64 = f64::EPSILON;
     let n = 2001;
-    let entries: Vec<(usize, usize, f64)> =
-        (0..n - 1).map(|k| (k, k + 1, 1.0 + k as f64 * EPS)).collect();
+    let entries: Vec<(usize, usize, f64)> = (0..n - 1)
+        .map(|k| (k, k + 1, 1.0 + k as f64 * EPS))
+        .collect();
     let want = dense_of(n, &entries);
     let r = (0..n).map(|i| want.row(i).abs().sum()).fold(0.0, f64::max);
     let x = vec![0.5; n];
-    let star = SparsePlan::with_coloring(|x| quadratic(&entries, x), &x, Some(ColoringKind::Star)).unwrap();
-    assert_eq!(DMatrix::from(&star.hessian(|x| quadratic(&entries, x), &x).unwrap()), want);
+    let star = SparsePlan::with_coloring(|x| quadratic(&entries, x), &x, Some(ColoringKind::Star))
+        .unwrap();
+    assert_eq!(
+        DMatrix::from(&star.hessian(|x| quadratic(&entries, x), &x).unwrap()),
+        want
+    );
 
-    let plan = SparsePlan::with_coloring(|x| quadratic(&entries, x), &x, Some(ColoringKind::Acyclic)).unwrap();
+    let plan =
+        SparsePlan::with_coloring(|x| quadratic(&entries, x), &x, Some(ColoringKind::Acyclic))
+            .unwrap();
     assert_eq!(plan.colors(), 2);
     let lengths = plan.coloring().substitution_lengths(plan.pattern());
     assert_eq!(plan.coloring().longest_substitution(), n / 2);
@@ -179,11 +199,17 @@ fn substitution_stays_within_its_error_bound_on_an_adversarial_chain() {
     for ((i, j, &v), &s) in h.triplet_iter().zip(&lengths) {
         let err = (v - want[(i, j)]).abs();
         let bound = s as f64 * (0.5 + 2.0 * 3.0) * EPS * r;
-        assert!(err <= bound, "({i}, {j}): error {err:e} > bound {bound:e} (s = {s})");
+        assert!(
+            err <= bound,
+            "({i}, {j}): error {err:e} > bound {bound:e} (s = {s})"
+        );
         worst = worst.max(err / EPS);
     }
     eprintln!("adversarial chain: worst error {worst} eps");
-    assert!(worst >= 100.0, "the chain should accumulate: worst error {worst} ε");
+    assert!(
+        worst >= 100.0,
+        "the chain should accumulate: worst error {worst} ε"
+    );
 }
 
 /// Symmetric in mathematics, symmetric in bits: every off-diagonal entry is
@@ -202,7 +228,11 @@ fn results_are_symmetric_in_bits() {
         let h = DMatrix::from(&plan.hessian(|x| f(x), &x).unwrap());
         for i in 0..80 {
             for j in 0..i {
-                assert_eq!(h[(i, j)].to_bits(), h[(j, i)].to_bits(), "{kind:?} ({i}, {j})");
+                assert_eq!(
+                    h[(i, j)].to_bits(),
+                    h[(j, i)].to_bits(),
+                    "{kind:?} ({i}, {j})"
+                );
             }
         }
     }
@@ -213,14 +243,18 @@ fn results_are_symmetric_in_bits() {
 #[test]
 fn an_arrowhead_takes_two_colors_plus_its_dense_row() {
     let n = 300;
-    let mut entries: Vec<(usize, usize, f64)> = (1..n).map(|i| (i - 1, i, (i % 7) as f64 + 1.0)).collect();
+    let mut entries: Vec<(usize, usize, f64)> =
+        (1..n).map(|i| (i - 1, i, (i % 7) as f64 + 1.0)).collect();
     entries.extend((2..n).map(|i| (0, i, (i % 5) as f64 - 2.5)));
     entries.extend((0..n).map(|i| (i, i, 4.0)));
     let x = vec![0.5; n];
     let plan = SparsePlan::new(|x| quadratic(&entries, x), &x).unwrap();
     assert_eq!(plan.colors(), 3);
     let c = plan.coloring().colors();
-    assert!(c[1..].iter().all(|&k| k != c[0]), "the dense row has a color of its own");
+    assert!(
+        c[1..].iter().all(|&k| k != c[0]),
+        "the dense row has a color of its own"
+    );
     let h = DMatrix::from(&plan.hessian(|x| quadratic(&entries, x), &x).unwrap());
     assert_eq!(h, dense_of(n, &entries));
     // Star: the dense row peeled too, three colors for the rest.

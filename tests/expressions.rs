@@ -184,7 +184,11 @@ fn check_engines<F: Fun>(f: &F, x: &[f64], v: &[f64]) -> Result<(), TestCaseErro
             };
             let what = format!("hessian_with {sparsity:?} lanes {lanes:?}");
             let h = ok(&what, hyperhess::hessian_with(|x| f.eval(x), x, &o))?;
-            let tol = if sparsity == Sparsity::Dense { ht } else { &any_tol[..] };
+            let tol = if sparsity == Sparsity::Dense {
+                ht
+            } else {
+                &any_tol[..]
+            };
             assert_within(&what, h.as_slice(), fh.as_slice(), tol)?;
         }
     }
@@ -192,11 +196,23 @@ fn check_engines<F: Fun>(f: &F, x: &[f64], v: &[f64]) -> Result<(), TestCaseErro
         "sparse_hessian",
         hyperhess::sparse_hessian(|x| f.eval(x), x),
     )?;
-    assert_within("sparse_hessian", dense(&sh).as_slice(), fh.as_slice(), &any_tol)?;
+    assert_within(
+        "sparse_hessian",
+        dense(&sh).as_slice(),
+        fh.as_slice(),
+        &any_tol,
+    )?;
     for kind in [ColoringKind::Star, ColoringKind::Acyclic] {
         let what = format!("plan {kind:?}");
-        let plan = ok(&what, SparsePlan::with_coloring(|x| f.eval(x), x, Some(kind)))?;
-        prop_assert!(plan.coloring().is_valid(plan.pattern()), "{}: invalid coloring", what);
+        let plan = ok(
+            &what,
+            SparsePlan::with_coloring(|x| f.eval(x), x, Some(kind)),
+        )?;
+        prop_assert!(
+            plan.coloring().is_valid(plan.pattern()),
+            "{}: invalid coloring",
+            what
+        );
         let h = ok(&what, plan.hessian(|x| f.eval(x), x))?;
         let lengths = plan.coloring().substitution_lengths(plan.pattern());
         let mut tol = ht.to_vec();
@@ -208,7 +224,14 @@ fn check_engines<F: Fun>(f: &F, x: &[f64], v: &[f64]) -> Result<(), TestCaseErro
         assert_within(&what, dense(&h).as_slice(), fh.as_slice(), &tol)?;
         for (i, j, v) in h.triplet_iter() {
             let mirror = h.get_entry(j, i).map(|e| e.into_value());
-            prop_assert_eq!(mirror.map(f64::to_bits), Some(v.to_bits()), "{}: ({}, {}) not symmetric", what, i, j);
+            prop_assert_eq!(
+                mirror.map(f64::to_bits),
+                Some(v.to_bits()),
+                "{}: ({}, {}) not symmetric",
+                what,
+                i,
+                j
+            );
         }
     }
     let diag = ok(

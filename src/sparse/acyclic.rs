@@ -180,7 +180,8 @@ impl AcyclicColoring {
         pattern: &SparsityPattern,
         hv: &[T],
     ) -> Vec<T> {
-        self.substitution.recover(pattern, &self.colors, self.count, hv)
+        self.substitution
+            .recover(pattern, &self.colors, self.count, hv)
     }
 }
 
@@ -197,13 +198,10 @@ pub(crate) fn is_acyclic(pattern: &SparsityPattern, colors: &[u32]) -> bool {
     // already connected closes a cycle.
     let mut edges: Vec<((u32, u32), (u32, u32))> = (0..n)
         .flat_map(|v| {
-            pattern
-                .neighbors(v)
-                .filter(move |&w| w > v)
-                .map(move |w| {
-                    let (a, b) = (colors[v].min(colors[w]), colors[v].max(colors[w]));
-                    ((a, b), (v as u32, w as u32))
-                })
+            pattern.neighbors(v).filter(move |&w| w > v).map(move |w| {
+                let (a, b) = (colors[v].min(colors[w]), colors[v].max(colors[w]));
+                ((a, b), (v as u32, w as u32))
+            })
         })
         .collect();
     edges.sort_unstable();
@@ -242,11 +240,7 @@ pub(crate) fn find(parent: &mut [u32], mut v: u32) -> u32 {
 /// vertices not peeled (peeled ones `u32::MAX`), their count, and the edge ids
 /// (`substitution::edge_ids`, the upper-triangle positions). A disjoint-set forest
 /// over the edges holds the two-colored trees as the search grows them.
-fn search(
-    pattern: &SparsityPattern,
-    order: Order,
-    peeled: &[bool],
-) -> (Vec<u32>, usize, Vec<u32>) {
+fn search(pattern: &SparsityPattern, order: Order, peeled: &[bool]) -> (Vec<u32>, usize, Vec<u32>) {
     const NONE: u32 = u32::MAX;
     let n = pattern.dim();
     let (offsets, columns) = pattern.arrays();

@@ -123,11 +123,7 @@ impl StarColoring {
     ) -> Option<usize> {
         let kept = |v: usize| peeled.is_none_or(|p| !p[v]);
         let degree = |v: usize| {
-            if kept(v) {
-                pattern.row(v).len()
-            } else {
-                1
-            }
+            if kept(v) { pattern.row(v).len() } else { 1 }
         };
         let mut work = 0usize;
         for w in (0..pattern.dim()).filter(|&w| kept(w)) {

@@ -113,12 +113,16 @@ impl Coloring {
                 for &k in kinds {
                     let cost = match k {
                         ColoringKind::Star => StarColoring::cost_within(pattern, peeled, left),
-                        ColoringKind::Acyclic => AcyclicColoring::cost_within(pattern, peeled, left),
+                        ColoringKind::Acyclic => {
+                            AcyclicColoring::cost_within(pattern, peeled, left)
+                        }
                     };
                     let Some(cost) = cost else { continue };
                     left -= cost;
                     let c = match k {
-                        ColoringKind::Star => Coloring::Star(StarColoring::greedy(pattern, order, peeled)),
+                        ColoringKind::Star => {
+                            Coloring::Star(StarColoring::greedy(pattern, order, peeled))
+                        }
                         ColoringKind::Acyclic => {
                             Coloring::Acyclic(AcyclicColoring::greedy(pattern, order, peeled))
                         }
@@ -145,7 +149,13 @@ impl Coloring {
 
     /// Fewer colors; on a tie, the shorter substitution (1: direct), then star.
     fn better_than(&self, other: &Coloring) -> bool {
-        let key = |c: &Coloring| (c.count(), c.longest_substitution(), c.kind() == ColoringKind::Acyclic);
+        let key = |c: &Coloring| {
+            (
+                c.count(),
+                c.longest_substitution(),
+                c.kind() == ColoringKind::Acyclic,
+            )
+        };
         key(self) < key(other)
     }
 

@@ -48,7 +48,13 @@ where
         let q = 16.min(p - c0);
         let block: Vec<u32> = colors
             .iter()
-            .map(|&c| if (c0..c0 + q).contains(&(c as usize)) { c - c0 as u32 } else { u32::MAX })
+            .map(|&c| {
+                if (c0..c0 + q).contains(&(c as usize)) {
+                    c - c0 as u32
+                } else {
+                    u32::MAX
+                }
+            })
             .collect();
         let hv = products(&rec, &block, q, &options);
         for i in (0..n).filter(|&i| (c0..c0 + q).contains(&(colors[i] as usize))) {
@@ -58,7 +64,11 @@ where
         }
     }
     match d.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(Error::NonFiniteHessian { row: i, col: i, value: d[i] }),
+        Some(i) => Err(Error::NonFiniteHessian {
+            row: i,
+            col: i,
+            value: d[i],
+        }),
         None => Ok(d),
     }
 }
@@ -68,7 +78,11 @@ where
 /// as colors and their count.
 pub(crate) fn distance1(pattern: &SparsityPattern) -> (Vec<u32>, usize) {
     let n = pattern.dim();
-    let fewest_possible = if (0..n).any(|v| pattern.neighbors(v).next().is_some()) { 2 } else { 1 };
+    let fewest_possible = if (0..n).any(|v| pattern.neighbors(v).next().is_some()) {
+        2
+    } else {
+        1
+    };
     let mut best: Option<(Vec<u32>, usize)> = None;
     for order in Order::ALL {
         let mut colors = vec![u32::MAX; n];
@@ -85,7 +99,9 @@ pub(crate) fn distance1(pattern: &SparsityPattern) -> (Vec<u32>, usize) {
                     forbidden[c] = v;
                 }
             }
-            let c = (0..).find(|&c| forbidden.get(c).is_none_or(|&u| u != v)).unwrap_or(0);
+            let c = (0..)
+                .find(|&c| forbidden.get(c).is_none_or(|&u| u != v))
+                .unwrap_or(0);
             colors[v] = c as u32;
             count = count.max(c + 1);
         }

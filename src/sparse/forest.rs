@@ -8,7 +8,10 @@ use super::pattern::SparsityPattern;
 /// The colors (0 and 1 alternating along each tree; isolated vertices 0; peeled
 /// vertices `u32::MAX`) and their count, when the graph of `pattern` without the
 /// `peeled` vertices is a forest; `None` when it has a cycle.
-pub(crate) fn two_coloring(pattern: &SparsityPattern, peeled: &[bool]) -> Option<(Vec<u32>, usize)> {
+pub(crate) fn two_coloring(
+    pattern: &SparsityPattern,
+    peeled: &[bool],
+) -> Option<(Vec<u32>, usize)> {
     const NONE: u32 = u32::MAX;
     let n = pattern.dim();
     let mut colors = vec![NONE; n];
@@ -52,13 +55,19 @@ mod tests {
     #[test]
     fn paths_and_trees_take_two_colors_cycles_none() {
         let path = SparsityPattern::from_entries(5, &[(0, 1), (1, 2), (2, 3), (3, 4), (2, 2)]);
-        assert_eq!(two_coloring(&path, &[false; 5]), Some((vec![0, 1, 0, 1, 0], 2)));
+        assert_eq!(
+            two_coloring(&path, &[false; 5]),
+            Some((vec![0, 1, 0, 1, 0], 2))
+        );
         let cycle = SparsityPattern::from_entries(4, &[(0, 1), (1, 2), (2, 3), (3, 0)]);
         assert_eq!(two_coloring(&cycle, &[false; 4]), None);
         // Without vertex 3 the cycle is a path.
         let (c, count) = two_coloring(&cycle, &[false, false, false, true]).unwrap();
         assert_eq!((c, count), (vec![0, 1, 0, u32::MAX], 2));
         let diagonal = SparsityPattern::from_entries(3, &[(0, 0), (2, 2)]);
-        assert_eq!(two_coloring(&diagonal, &[false; 3]), Some((vec![0, 0, 0], 1)));
+        assert_eq!(
+            two_coloring(&diagonal, &[false; 3]),
+            Some((vec![0, 0, 0], 1))
+        );
     }
 }

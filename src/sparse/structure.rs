@@ -157,7 +157,12 @@ impl Structure {
 /// `H V` for `p` directions (column `c` of `V` sums the unit vectors of the inputs
 /// of color `c`; inputs with a color `>= p` are in none), as `hv[i * p + c]`: one
 /// sweep of exactly `p` lanes when `p <= 4`, else blocks of the lane width.
-pub(crate) fn products<T: Base>(rec: &Recording<T>, colors: &[u32], p: usize, options: &Options) -> Vec<T> {
+pub(crate) fn products<T: Base>(
+    rec: &Recording<T>,
+    colors: &[u32],
+    p: usize,
+    options: &Options,
+) -> Vec<T> {
     let mut hv = vec![T::zero(); rec.inputs() * p];
     with_lanes!(options.lane_width_for(p), L => blocks::<T, L>(rec, colors, p, &mut hv));
     hv

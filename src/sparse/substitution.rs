@@ -41,7 +41,9 @@ pub(crate) fn edge_ids(pattern: &SparsityPattern) -> Vec<u32> {
     // rows are visited in order, so row j meets its lower entries (i, j) in the
     // order row i lists them.
     let mut upper: Vec<usize> = (0..n)
-        .map(|i| offsets[i] + columns[offsets[i]..offsets[i + 1]].partition_point(|&j| j as usize <= i))
+        .map(|i| {
+            offsets[i] + columns[offsets[i]..offsets[i + 1]].partition_point(|&j| j as usize <= i)
+        })
         .collect();
     for i in 0..n {
         for k in offsets[i]..offsets[i + 1] {
@@ -131,7 +133,13 @@ impl Substitution {
                 if direct(ci) || direct(cj) {
                     // Read at the end whose neighbour is alone in its color.
                     if direct(cj) && (!direct(ci) || j > i) {
-                        steps.push(Step { k: upper[k], leaf: i as u32, color: cj, from: ZERO, into: SINK });
+                        steps.push(Step {
+                            k: upper[k],
+                            leaf: i as u32,
+                            color: cj,
+                            from: ZERO,
+                            into: SINK,
+                        });
                         lengths.push(1);
                     }
                     continue;
@@ -152,7 +160,8 @@ impl Substitution {
         // First in, first out; a slot enters at most once (its degree falls to one
         // once), so a vector read from its head is the queue.
         let mut leaves: Vec<u32> = Vec::with_capacity(nnz);
-        leaves.extend((0..nnz as u32).filter(|&k| slot[k as usize] == k && degree[k as usize] == 1));
+        leaves
+            .extend((0..nnz as u32).filter(|&k| slot[k as usize] == k && degree[k as usize] == 1));
         let mut size = vec![1u32; nnz];
         let mut head = 0;
         while head < leaves.len() {
@@ -163,10 +172,20 @@ impl Substitution {
             }
             let (e, v) = (xor[s], vertex[s]);
             // The edge's positions in v's row and in the other end w's.
-            let (at_v, at_w) = if columns[e as usize] != v { (e, mirror[e as usize]) } else { (mirror[e as usize], e) };
+            let (at_v, at_w) = if columns[e as usize] != v {
+                (e, mirror[e as usize])
+            } else {
+                (mirror[e as usize], e)
+            };
             let w = columns[at_v as usize] as usize;
             let t = slot[at_w as usize] as usize;
-            steps.push(Step { k: e, leaf: v, color: colors[w], from: s as u32 + 2, into: t as u32 + 2 });
+            steps.push(Step {
+                k: e,
+                leaf: v,
+                color: colors[w],
+                from: s as u32 + 2,
+                into: t as u32 + 2,
+            });
             lengths.push(size[s]);
             size[t] += size[s];
             degree[s] = 0;
@@ -176,7 +195,12 @@ impl Substitution {
                 leaves.push(t as u32);
             }
         }
-        Substitution { steps, lengths, slots: nnz + 2, upper }
+        Substitution {
+            steps,
+            lengths,
+            slots: nnz + 2,
+            upper,
+        }
     }
 
     /// The largest number of product entries entering one entry (1 for none).
@@ -194,7 +218,13 @@ impl Substitution {
     }
 
     /// Every entry of `pattern` (pattern order) from `hv[i * p + c] = (H V)[i][c]`.
-    pub fn recover<T: Scalar>(&self, pattern: &SparsityPattern, colors: &[u32], p: usize, hv: &[T]) -> Vec<T> {
+    pub fn recover<T: Scalar>(
+        &self,
+        pattern: &SparsityPattern,
+        colors: &[u32],
+        p: usize,
+        hv: &[T],
+    ) -> Vec<T> {
         let (offsets, columns) = pattern.arrays();
         let mut values = vec![T::zero(); columns.len()];
         for i in 0..pattern.dim() {
