@@ -99,14 +99,17 @@ impl Coloring {
         let mut best: Option<Coloring> = None;
         for peeled in [None, dense.as_deref()] {
             // A forest (without the peeled vertices): two colors, exactly.
-            if kinds.contains(&ColoringKind::Acyclic) {
-                if let Some(c) = AcyclicColoring::forest(pattern, peeled).map(Coloring::Acyclic) {
-                    if best.as_ref().is_none_or(|b| c.better_than(b)) {
-                        best = Some(c);
-                    }
-                    if best.as_ref().is_some_and(done) {
-                        return best.unwrap_or_else(|| Self::distinct(n));
-                    }
+            let forest = kinds.contains(&ColoringKind::Acyclic);
+            if let Some(c) = forest
+                .then(|| AcyclicColoring::forest(pattern, peeled))
+                .flatten()
+                .map(Coloring::Acyclic)
+            {
+                if best.as_ref().is_none_or(|b| c.better_than(b)) {
+                    best = Some(c);
+                }
+                if best.as_ref().is_some_and(done) {
+                    return best.unwrap_or_else(|| Self::distinct(n));
                 }
             }
             for order in Order::ALL {

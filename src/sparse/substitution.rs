@@ -238,7 +238,7 @@ impl Substitution {
         for s in &self.steps {
             let v = hv[s.leaf as usize * p + s.color as usize] - acc[s.from as usize];
             values[s.k as usize] = v;
-            acc[s.into as usize] = acc[s.into as usize] + v;
+            acc[s.into as usize] += v;
         }
         for (k, &u) in self.upper.iter().enumerate() {
             if u as usize != k {
