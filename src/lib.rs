@@ -181,7 +181,10 @@ pub use options::{Options, Sparsity};
 pub use recording::{Recording, record};
 pub use scalar::{Base, Scalar};
 pub use shape::{AsShaped, Shaped};
-pub use sparse::{SparsePlan, SparsityPattern, StarColoring, hessian_diagonal, sparse_hessian};
+pub use sparse::{
+    AcyclicColoring, Coloring, ColoringKind, Order, SparsePlan, SparsityPattern, StarColoring,
+    hessian_diagonal, sparse_hessian,
+};
 pub use tape::Var;
 
 /// nalgebra 0.34, re-exported: the matrix types the drivers return

@@ -18,7 +18,7 @@
 mod expr;
 
 use expr::{Banded, Expr, Mag};
-use hyperhess::{Error, Options, Scalar, Sparsity};
+use hyperhess::{ColoringKind, Error, Options, Scalar, SparsePlan, Sparsity};
 use nalgebra::{DMatrix, DVector};
 use proptest::prelude::*;
 
@@ -155,6 +155,26 @@ fn check_engines<F: Fun>(f: &F, x: &[f64], v: &[f64]) -> Result<(), TestCaseErro
     let rhv = ok("recorded hvp", rec.hvp(v))?;
     assert_within("recorded hvp", rhv.as_slice(), hv_want.as_slice(), &hv_tol)?;
 
+    // Each coloring kind through a plan. Star: direct, within `ht`. Acyclic: an
+    // entry is an alternating sum of `s` product entries (its substitution length),
+    // each product entry `(H V)[v][c]` within `E_v = Σ_k (ht[v][k] + 2 n ε |H[v][k]|)`
+    // of exact (as the hvp above), plus the rounding of the substitution,
+    // `2 (Δ + 1) ε R_v` per vertex with `R_v = Σ_k |H[v][k]|` and `Δ < n`
+    // (see `hyperhess::Coloring`): so within `s max_v (E_v + 2 n ε R_v)`, with
+    // `|H|` bounded by `|fh| + ht`.
+    let per_vertex = (0..n)
+        .map(|v| {
+            (0..n)
+                .map(|k| {
+                    let (t, h) = (ht[v + k * n], fh[(v, k)].abs() + ht[v + k * n]);
+                    t + 4.0 * n as f64 * EPS * h
+                })
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max);
+    // The compressed drivers pick their coloring themselves (with the budget of
+    // each): any substitution length `s < n`.
+    let any_tol: Vec<f64> = ht.iter().map(|&t| t + n as f64 * per_vertex).collect();
     for sparsity in [Sparsity::Dense, Sparsity::Compressed, Sparsity::Auto] {
         for lanes in [Some(1), Some(2), Some(4), Some(8), Some(16)] {
             let o = Options {
@@ -164,14 +184,56 @@ fn check_engines<F: Fun>(f: &F, x: &[f64], v: &[f64]) -> Result<(), TestCaseErro
             };
             let what = format!("hessian_with {sparsity:?} lanes {lanes:?}");
             let h = ok(&what, hyperhess::hessian_with(|x| f.eval(x), x, &o))?;
-            assert_within(&what, h.as_slice(), fh.as_slice(), ht)?;
+            let tol = if sparsity == Sparsity::Dense {
+                ht
+            } else {
+                &any_tol[..]
+            };
+            assert_within(&what, h.as_slice(), fh.as_slice(), tol)?;
         }
     }
     let sh = ok(
         "sparse_hessian",
         hyperhess::sparse_hessian(|x| f.eval(x), x),
     )?;
-    assert_within("sparse_hessian", dense(&sh).as_slice(), fh.as_slice(), ht)?;
+    assert_within(
+        "sparse_hessian",
+        dense(&sh).as_slice(),
+        fh.as_slice(),
+        &any_tol,
+    )?;
+    for kind in [ColoringKind::Star, ColoringKind::Acyclic] {
+        let what = format!("plan {kind:?}");
+        let plan = ok(
+            &what,
+            SparsePlan::with_coloring(|x| f.eval(x), x, Some(kind)),
+        )?;
+        prop_assert!(
+            plan.coloring().is_valid(plan.pattern()),
+            "{}: invalid coloring",
+            what
+        );
+        let h = ok(&what, plan.hessian(|x| f.eval(x), x))?;
+        let lengths = plan.coloring().substitution_lengths(plan.pattern());
+        let mut tol = ht.to_vec();
+        for ((i, j, _), &s) in h.triplet_iter().zip(&lengths) {
+            if s > 1 {
+                tol[i + j * n] = s as f64 * per_vertex;
+            }
+        }
+        assert_within(&what, dense(&h).as_slice(), fh.as_slice(), &tol)?;
+        for (i, j, v) in h.triplet_iter() {
+            let mirror = h.get_entry(j, i).map(|e| e.into_value());
+            prop_assert_eq!(
+                mirror.map(f64::to_bits),
+                Some(v.to_bits()),
+                "{}: ({}, {}) not symmetric",
+                what,
+                i,
+                j
+            );
+        }
+    }
     let diag = ok(
         "hessian_diagonal",
         hyperhess::hessian_diagonal(|x| f.eval(x), x),

@@ -141,10 +141,23 @@ fn the_pattern_contains_every_nonzero_of_the_dense_hessian() {
 }
 
 #[test]
-fn tridiagonal_problems_need_three_colors() {
+fn tridiagonal_problems_need_two_colors_acyclic_three_star() {
     let x = point(200);
-    assert_eq!(SparsePlan::new(|x| rosenbrock(x), &x).unwrap().colors(), 3);
-    assert_eq!(SparsePlan::new(|x| chain(x), &x).unwrap().colors(), 3);
+    assert_eq!(SparsePlan::new(|x| rosenbrock(x), &x).unwrap().colors(), 2);
+    assert_eq!(SparsePlan::new(|x| chain(x), &x).unwrap().colors(), 2);
+    let star = Some(hyperhess::ColoringKind::Star);
+    assert_eq!(
+        SparsePlan::with_coloring(|x| rosenbrock(x), &x, star)
+            .unwrap()
+            .colors(),
+        3
+    );
+    assert_eq!(
+        SparsePlan::with_coloring(|x| chain(x), &x, star)
+            .unwrap()
+            .colors(),
+        3
+    );
     // The arrow: a star coloring needs only two colors (a distance-2 coloring n).
     assert_eq!(
         SparsePlan::new(|x| arrow(x), &point(50)).unwrap().colors(),

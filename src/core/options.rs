@@ -44,7 +44,7 @@ pub struct Options {
 pub enum Sparsity {
     /// The rule: with `n >= 16` inputs, find the sparsity pattern (giving up when
     /// that would cost more than a few passes over the tape, or when the pattern
-    /// has more than `n² / 4` entries) and star-color it; when the coloring needs
+    /// has more than `n² / 4` entries) and color it (see [`crate::Coloring`]); when the coloring needs
     /// `p <= n / 4` colors,
     /// compute `p` compressed Hessian-vector products instead of `n` columns. Either
     /// way the result is exactly symmetric; the two paths agree to a few ulps (see

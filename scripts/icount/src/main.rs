@@ -6,7 +6,7 @@ fn main() {
     let (what, func, n, reps): (&str, &str, usize, usize) =
         (&args[1], &args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
     let x: Vec<f64> = (0..n).map(|i| (0.7 * i as f64).sin()).collect();
-    let a = LogSumExp::random(n, n, 42).a;
+    let a = if func == "lse" { LogSumExp::random(n, n, 42).a } else { Vec::new() };
     let v: Vec<f64> = (0..n).map(|i| 1.0 / (1.0 + i as f64)).collect();
     for _ in 0..reps {
         match (what, func) {
@@ -20,6 +20,9 @@ fn main() {
             ("gradient", "chain") => { black_box(hyperhess::gradient(|x| chain(x), black_box(&x)).unwrap()); }
             ("gradient", "lse") => { black_box(hyperhess::gradient(|x| log_sum_exp(&a, x), black_box(&x)).unwrap()); }
             ("sparse", "rosenbrock") => { black_box(hyperhess::sparse_hessian(|x| rosenbrock(x), black_box(&x)).unwrap()); }
+            ("sparse", "chain") => { black_box(hyperhess::sparse_hessian(|x| chain(x), black_box(&x)).unwrap()); }
+            ("diagonal", "rosenbrock") => { black_box(hyperhess::hessian_diagonal(|x| rosenbrock(x), black_box(&x)).unwrap()); }
+            ("diagonal", "chain") => { black_box(hyperhess::hessian_diagonal(|x| chain(x), black_box(&x)).unwrap()); }
             ("f", "rosenbrock") => { black_box(rosenbrock(black_box(&x))); }
             ("f", "chain") => { black_box(chain(black_box(&x))); }
             ("f", "lse") => { black_box(log_sum_exp(&a, black_box(&x))); }

@@ -6,17 +6,18 @@
 //! SIAM Review 47(4), 2005) is a distance-1 coloring in which every path on four
 //! vertices uses at least three colors; it allows *direct* recovery: each entry
 //! `H[i][j]` is read off one product, with no substitution and so no error growth.
-//! Acyclic coloring needs fewer colors but recovers by substitution; we chose direct
-//! recovery for accuracy (no error growth). Each entry of the upper triangle is read
+//! Acyclic coloring (`acyclic`) needs fewer colors but recovers by substitution,
+//! with an error that grows along the substitutions. Each entry of the upper triangle is read
 //! once and mirrored, so the result is exactly symmetric; it agrees with the dense
 //! sweeps to rounding (a compressed sweep adds the columns of one color in the same
 //! adjoint slots), and exactly where no rounding happens.
 //!
 //! Coloring costs up to `sum over w of deg(w) * sum over neighbours x of deg(x)`
-//! steps (about `n d³` for degree `d`); [`StarColoring::new_within`] estimates that
-//! first and, over its budget, takes one color per column instead (the dense
-//! sweeps: never more work than the dense Hessian).
+//! steps (about `n d³` for degree `d`); the drivers estimate that first and, over
+//! their budget, take one color per column instead (the dense sweeps: never more
+//! work than the dense Hessian).
 
+use super::order::Order;
 use super::pattern::SparsityPattern;
 
 /// A star coloring of a symmetric sparsity pattern.
@@ -47,8 +48,25 @@ impl StarColoring {
     /// assert_eq!(hyperhess::StarColoring::new(&p).count(), 1); // diagonal: one color
     /// ```
     pub fn new(pattern: &SparsityPattern) -> Self {
+        Self::greedy(pattern, Order::Natural, None)
+    }
+
+    /// Greedy star coloring in `order`, with the `peeled` vertices (if any) left
+    /// out of the greedy search and given one color each, after the others' (a
+    /// vertex alone in its color is in no two-colored path, so the result is a star
+    /// coloring of the whole pattern).
+    ///
+    /// ```
+    /// use hyperhess::{Order, SparsityPattern, StarColoring};
+    /// let p = SparsityPattern::from_entries(4, &[(0, 1), (1, 2), (2, 3)]);
+    /// let c = StarColoring::greedy(&p, Order::SmallestLast, None);
+    /// assert!(c.is_star_coloring(&p));
+    /// ```
+    pub fn greedy(pattern: &SparsityPattern, order: Order, peeled: Option<&[bool]>) -> Self {
         const NONE: u32 = u32::MAX;
         let n = pattern.dim();
+        let no_peel = vec![false; if peeled.is_some() { 0 } else { n }];
+        let peeled = peeled.unwrap_or(&no_peel);
         let neighbors = |v: usize| pattern.neighbors(v);
         let mut colors = vec![NONE; n];
         // forbidden[c] == v: color c is forbidden for v. around[c]: how many
@@ -56,7 +74,8 @@ impl StarColoring {
         let mut forbidden: Vec<usize> = Vec::new();
         let mut around: Vec<(usize, u32)> = Vec::new();
         let mut count = 0;
-        for v in 0..n {
+        for v in order.vertices_without(pattern, peeled) {
+            let v = v as usize;
             for w in neighbors(v) {
                 let cw = colors[w];
                 if cw != NONE {
@@ -87,23 +106,34 @@ impl StarColoring {
             colors[v] = c as u32;
             count = count.max(c + 1);
         }
+        for (v, _) in peeled.iter().enumerate().filter(|(_, p)| **p) {
+            colors[v] = count as u32;
+            count += 1;
+        }
         StarColoring { colors, count }
     }
 
-    /// [`StarColoring::new`] when its greedy search costs at most `budget` steps
-    /// (estimated exactly from the degrees), else one color per column.
-    pub(crate) fn new_within(pattern: &SparsityPattern, budget: usize) -> Self {
-        let n = pattern.dim();
-        let degree = |v: usize| pattern.row(v).len();
+    /// The greedy star coloring's cost (steps) on `pattern` without the `peeled`
+    /// vertices, or `None` past `budget`: `sum over w of deg(w) * sum over
+    /// neighbours x of deg(x)`.
+    pub(crate) fn cost_within(
+        pattern: &SparsityPattern,
+        peeled: Option<&[bool]>,
+        budget: usize,
+    ) -> Option<usize> {
+        let kept = |v: usize| peeled.is_none_or(|p| !p[v]);
+        let degree = |v: usize| {
+            if kept(v) { pattern.row(v).len() } else { 1 }
+        };
         let mut work = 0usize;
-        for w in 0..n {
+        for w in (0..pattern.dim()).filter(|&w| kept(w)) {
             let around: usize = pattern.row(w).iter().map(|&x| degree(x as usize)).sum();
             work = work.saturating_add(degree(w).saturating_mul(around));
             if work > budget {
-                return Self::distinct(n);
+                return None;
             }
         }
-        Self::new(pattern)
+        Some(work)
     }
 
     /// One color per column (a star coloring of any pattern).

@@ -1,23 +1,39 @@
-//! Sparse Hessians: pattern from the tape, star coloring, compressed
-//! Hessian-vector products, direct recovery.
+//! Sparse Hessians: pattern from the tape, star or acyclic coloring, compressed
+//! Hessian-vector products, direct recovery or substitution.
 //!
 //! - `pattern`: [`SparsityPattern`];
-//! - `color`: [`StarColoring`] and recovery;
-//! - `structure`: the two together, found within a budget, and the compressed
-//!   sweeps;
+//! - `order`: [`Order`]s of the greedy colorings, and the dense rows peeled off;
+//! - `color`: [`StarColoring`] and direct recovery;
+//! - `acyclic`: [`AcyclicColoring`] (its two-colored trees);
+//! - `forest`: the exact two-coloring of a graph without cycles;
+//! - `substitution`: recovery along those trees, and its error bound;
+//! - `coloring`: [`Coloring`], the one with the fewest sweeps;
+//! - `structure`: pattern and coloring together, found within a budget, and the
+//!   compressed sweeps;
 //! - `plan`: [`SparsePlan`], a structure kept for many points;
-//! - here: [`sparse_hessian`] and [`hessian_diagonal`].
+//! - `diagonal`: [`hessian_diagonal`], with the distance-1 coloring it needs;
+//! - here: [`sparse_hessian`].
 //!
 //! Every driver here bounds its work and memory: finding the pattern and coloring
 //! it stop at a budget of about one dense Hessian's sweeps, and fall back to one
 //! color per column (the dense Hessian's cost) past it.
 
+mod acyclic;
 mod color;
+mod coloring;
+mod diagonal;
+mod forest;
+mod order;
 mod pattern;
 mod plan;
 mod structure;
+mod substitution;
 
+pub use acyclic::AcyclicColoring;
 pub use color::StarColoring;
+pub use coloring::{Coloring, ColoringKind};
+pub use diagonal::hessian_diagonal;
+pub use order::Order;
 pub use pattern::SparsityPattern;
 pub use plan::SparsePlan;
 pub(crate) use structure::{Budget, Structure};
@@ -25,12 +41,12 @@ pub(crate) use structure::{Budget, Structure};
 use crate::error::Error;
 use crate::options::Options;
 use crate::tape::{Recorded, Var};
-use nalgebra::DVector;
 use nalgebra_sparse::CscMatrix;
 
 /// The Hessian as a sparse matrix in full symmetric storage (both triangles;
 /// structural zeros absent), from `p` compressed Hessian-vector products where `p`
-/// is the number of colors of a star coloring of its pattern.
+/// is the number of colors of a coloring of its pattern (see [`Coloring`]: star or
+/// acyclic, whichever needs fewer).
 ///
 /// ```
 /// use hyperhess::Scalar;
@@ -46,66 +62,6 @@ where
     let rec = Recorded::new(f, x)?;
     let structure = Structure::find_or_full(&rec)?;
     to_csc(&structure, &rec)
-}
-
-/// The Hessian's diagonal, from the compressed products of a coloring of its
-/// pattern (as many sweeps as colors, not `n`).
-///
-/// ```
-/// use hyperhess::Scalar;
-/// fn f<S: Scalar>(x: &[S]) -> S { x.iter().map(|&v| v.powi(3)).sum::<S>() + x[0] * x[1] }
-/// let d = hyperhess::hessian_diagonal(|x| f(x), &[1.0, 2.0]).unwrap();
-/// assert_eq!(d.as_slice(), &[6.0, 12.0]);
-/// ```
-pub fn hessian_diagonal<F>(f: F, x: &[f64]) -> Result<DVector<f64>, Error>
-where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
-{
-    let rec = Recorded::new(f, x)?;
-    let n = rec.inputs();
-    let d = match Structure::find(&rec, Budget::sparse(&rec)) {
-        Some(s) => {
-            let hv = s.products(&rec, &Options::default());
-            let (p, colors) = (s.colors(), s.coloring.colors());
-            DVector::from_fn(n, |i, _| {
-                if s.pattern.contains(i, i) {
-                    hv[i * p + colors[i] as usize]
-                } else {
-                    0.0
-                }
-            })
-        }
-        // Past the budget: the unit sweeps, keeping only the diagonal (memory n).
-        None => {
-            let mut d = DVector::zeros(n);
-            crate::tape::with_lanes!(Options::default().lane_width_for(n), L => {
-                for j0 in (0..n).step_by(L) {
-                    rec.sweep::<L>(
-                        |i, s| {
-                            *s = [0.0; L];
-                            if (j0..j0 + L).contains(&i) {
-                                s[i - j0] = 1.0;
-                            }
-                        },
-                        |i, r| {
-                            if (j0..j0 + L).contains(&i) {
-                                d[i] = r[i - j0];
-                            }
-                        },
-                    );
-                }
-            });
-            d
-        }
-    };
-    match d.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(Error::NonFiniteHessian {
-            row: i,
-            col: i,
-            value: d[i],
-        }),
-        None => Ok(d),
-    }
 }
 
 /// The Hessian at a recording as a sparse matrix with `structure`'s pattern

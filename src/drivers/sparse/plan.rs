@@ -1,6 +1,6 @@
 //! [`SparsePlan`]: a pattern and its coloring, found once, evaluated at many points.
 
-use super::{Budget, SparsityPattern, StarColoring, Structure, to_csc};
+use super::{Budget, Coloring, ColoringKind, SparsityPattern, Structure, to_csc};
 use crate::error::Error;
 use crate::recording::Recording;
 use crate::tape::{Recorded, Var, Workspace};
@@ -21,7 +21,7 @@ use nalgebra_sparse::CscMatrix;
 /// use hyperhess::{Scalar, SparsePlan};
 /// fn f<S: Scalar>(x: &[S]) -> S { x.windows(2).map(|w| (w[1] - w[0] * w[0]).powi(2)).sum() }
 /// let plan = SparsePlan::new(|x| f(x), &[0.5; 100]).unwrap();
-/// assert_eq!(plan.colors(), 3); // tridiagonal
+/// assert_eq!(plan.colors(), 2); // tridiagonal: an acyclic coloring
 /// for k in 0..3 {
 ///     let x = vec![0.1 * k as f64; 100];
 ///     let h = plan.hessian(|x| f(x), &x).unwrap();
@@ -48,12 +48,29 @@ impl SparsePlan {
     where
         F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
     {
-        SparsePlan::from_recording(&Recorded::new(f, x)?)
+        SparsePlan::from_recording(&Recorded::new(f, x)?, None)
     }
 
-    fn from_recording(rec: &Recorded) -> Result<Self, Error> {
+    /// [`SparsePlan::new`] with a coloring of `kind` only (`None`: the one with
+    /// the fewest sweeps, as [`SparsePlan::new`]); [`ColoringKind::Star`] keeps
+    /// every entry as accurate as the dense sweeps (see [`Coloring`]).
+    ///
+    /// ```
+    /// use hyperhess::{ColoringKind, Scalar, SparsePlan};
+    /// fn f<S: Scalar>(x: &[S]) -> S { x.windows(2).map(|w| w[0] * w[1].exp()).sum() }
+    /// let plan = SparsePlan::with_coloring(|x| f(x), &[0.5; 10], Some(ColoringKind::Star)).unwrap();
+    /// assert_eq!((plan.colors(), plan.coloring().longest_substitution()), (3, 1));
+    /// ```
+    pub fn with_coloring<F>(f: F, x: &[f64], kind: Option<ColoringKind>) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    {
+        SparsePlan::from_recording(&Recorded::new(f, x)?, kind)
+    }
+
+    fn from_recording(rec: &Recorded, kind: Option<ColoringKind>) -> Result<Self, Error> {
         Ok(SparsePlan {
-            structure: Structure::find_or_full(rec)?,
+            structure: Structure::find_or_full_kind(rec, kind)?,
             words: rec.structure_words().collect(),
             workspace: Workspace::default(),
         })
@@ -70,13 +87,13 @@ impl SparsePlan {
         &self.structure.pattern
     }
 
-    /// The star coloring of the pattern.
+    /// The coloring of the pattern (star or acyclic).
     ///
     /// ```
     /// let plan = hyperhess::SparsePlan::new(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
-    /// assert!(plan.coloring().is_star_coloring(plan.pattern()));
+    /// assert!(plan.coloring().is_valid(plan.pattern()));
     /// ```
-    pub fn coloring(&self) -> &StarColoring {
+    pub fn coloring(&self) -> &Coloring {
         &self.structure.coloring
     }
 

@@ -1,8 +1,8 @@
-//! [`Structure`]: a Hessian's sparsity pattern with its star coloring, found within
-//! a budget, and what it computes: compressed Hessian-vector products and the
-//! entries recovered from them, exactly symmetric.
+//! [`Structure`]: a Hessian's sparsity pattern with its coloring (star or acyclic),
+//! found within a budget, and what it computes: compressed Hessian-vector products
+//! and the entries recovered from them, exactly symmetric.
 
-use super::color::StarColoring;
+use super::coloring::{Coloring, ColoringKind};
 use super::pattern::SparsityPattern;
 use crate::error::Error;
 use crate::options::Options;
@@ -10,11 +10,11 @@ use crate::scalar::{Base, Scalar};
 use crate::tape::{Recorded, with_lanes};
 use nalgebra::DMatrix;
 
-/// A pattern and a star coloring of it.
+/// A pattern and a coloring of it.
 #[derive(Clone, Debug)]
 pub(crate) struct Structure {
     pub pattern: SparsityPattern,
-    pub coloring: StarColoring,
+    pub coloring: Coloring,
 }
 
 /// What finding a structure may spend: `entries` dependency-set entries (memory,
@@ -50,8 +50,8 @@ impl Budget {
 }
 
 impl Structure {
-    /// The pattern (if found within `budget`) and its coloring (greedy star
-    /// coloring within the budget, else one color per column).
+    /// The pattern (if found within `budget`) and its coloring (the fewest sweeps
+    /// among the greedy colorings within the budget, else one color per column).
     pub fn find<T: Base>(rec: &Recorded<T>, budget: Budget) -> Option<Self> {
         Self::find_within(rec, budget, usize::MAX)
     }
@@ -59,12 +59,22 @@ impl Structure {
     /// [`Structure::find`], and `None` too when the pattern has more than `max_nnz`
     /// entries.
     pub fn find_within<T: Base>(rec: &Recorded<T>, budget: Budget, max_nnz: usize) -> Option<Self> {
+        Self::find_kind(rec, budget, max_nnz, None)
+    }
+
+    /// [`Structure::find_within`] with colorings of `kind` only (`None`: both).
+    fn find_kind<T: Base>(
+        rec: &Recorded<T>,
+        budget: Budget,
+        max_nnz: usize,
+        kind: Option<ColoringKind>,
+    ) -> Option<Self> {
         let (offsets, columns) = rec.pattern_rows(budget.entries, budget.work)?;
         let pattern = SparsityPattern::from_rows(offsets, columns);
         if pattern.nnz() > max_nnz {
             return None;
         }
-        let coloring = StarColoring::new_within(&pattern, budget.work);
+        let coloring = Coloring::fewest(&pattern, kind, budget.work);
         Some(Structure { pattern, coloring })
     }
 
@@ -73,7 +83,15 @@ impl Structure {
     /// (the dense Hessian's sweeps, and its memory; [`Error::OutOfMemory`] when that
     /// does not fit).
     pub fn find_or_full<T: Base>(rec: &Recorded<T>) -> Result<Self, Error> {
-        if let Some(s) = Self::find(rec, Budget::sparse(rec)) {
+        Self::find_or_full_kind(rec, None)
+    }
+
+    /// [`Structure::find_or_full`] with colorings of `kind` only (`None`: both).
+    pub fn find_or_full_kind<T: Base>(
+        rec: &Recorded<T>,
+        kind: Option<ColoringKind>,
+    ) -> Result<Self, Error> {
+        if let Some(s) = Self::find_kind(rec, Budget::sparse(rec), usize::MAX, kind) {
             return Ok(s);
         }
         let n = rec.inputs();
@@ -82,7 +100,7 @@ impl Structure {
         })?;
         Ok(Structure {
             pattern,
-            coloring: StarColoring::distinct(n),
+            coloring: Coloring::distinct(n),
         })
     }
 
@@ -96,35 +114,12 @@ impl Structure {
     /// when `p <= 4` (three colors for banded Hessians), else blocks of the lane
     /// width.
     pub fn products<T: Base>(&self, rec: &Recorded<T>, options: &Options) -> Vec<T> {
-        let p = self.colors();
-        let mut hv = vec![T::zero(); rec.inputs() * p];
-        with_lanes!(options.lane_width_for(p), L => self.blocks::<T, L>(rec, &mut hv));
-        hv
-    }
-
-    fn blocks<T: Base, const L: usize>(&self, rec: &Recorded<T>, hv: &mut [T]) {
-        let (p, colors) = (self.colors(), self.coloring.colors());
-        for c0 in (0..p).step_by(L) {
-            rec.sweep::<L>(
-                |i, s| {
-                    *s = [T::zero(); L];
-                    let c = colors[i] as usize;
-                    if (c0..c0 + L).contains(&c) {
-                        s[c - c0] = T::one();
-                    }
-                },
-                |i, r| {
-                    for (l, &v) in r.iter().enumerate().take(p - c0) {
-                        hv[i * p + c0 + l] = v;
-                    }
-                },
-            );
-        }
+        products(rec, self.coloring.colors(), self.colors(), options)
     }
 
     /// Every entry of the pattern, in pattern (CSR = CSC) order, from the compressed
     /// products: exactly symmetric.
-    pub fn values<T: Copy>(&self, hv: &[T]) -> Vec<T> {
+    pub fn values<T: Base>(&self, hv: &[T]) -> Vec<T> {
         self.coloring.recover(&self.pattern, hv)
     }
 
@@ -152,5 +147,38 @@ impl Structure {
                     value: values[k].value(),
                 })
         })
+    }
+}
+
+/// `H V` for `p` directions (column `c` of `V` sums the unit vectors of the inputs
+/// of color `c`; inputs with a color `>= p` are in none), as `hv[i * p + c]`: one
+/// sweep of exactly `p` lanes when `p <= 4`, else blocks of the lane width.
+pub(crate) fn products<T: Base>(
+    rec: &Recorded<T>,
+    colors: &[u32],
+    p: usize,
+    options: &Options,
+) -> Vec<T> {
+    let mut hv = vec![T::zero(); rec.inputs() * p];
+    with_lanes!(options.lane_width_for(p), L => blocks::<T, L>(rec, colors, p, &mut hv));
+    hv
+}
+
+fn blocks<T: Base, const L: usize>(rec: &Recorded<T>, colors: &[u32], p: usize, hv: &mut [T]) {
+    for c0 in (0..p).step_by(L) {
+        rec.sweep::<L>(
+            |i, s| {
+                *s = [T::zero(); L];
+                let c = colors[i] as usize;
+                if (c0..c0 + L).contains(&c) {
+                    s[c - c0] = T::one();
+                }
+            },
+            |i, r| {
+                for (l, &v) in r.iter().enumerate().take(p - c0) {
+                    hv[i * p + c0 + l] = v;
+                }
+            },
+        );
     }
 }

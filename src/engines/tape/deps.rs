@@ -46,10 +46,10 @@ pub(crate) fn independent_inputs(
 /// set equals an operand's shares it: chains cost nothing); every curved node that
 /// reaches the output then couples its operands' sets (`phi_aa`: `deps(a) x
 /// deps(a)`, `phi_ab`: `deps(a) x deps(b)`, `phi_bb`: `deps(b) x deps(b)`), each
-/// product of two sets once. Pairs are deduplicated as they are produced, so the
-/// pair buffer stays within twice the number of distinct entries (plus one row),
+/// product of two sets once (small ones, of at most 16 pairs, without looking). Pairs are deduplicated as they are produced, so the
+/// pair buffer stays within twice the number of distinct entries (or `8 n`, plus one row),
 /// and a counting sort turns them into rows. Memory: at most `max_entries` set entries
-/// (4 bytes each) and `2 * nnz + n` pairs (8 bytes each).
+/// (4 bytes each) and `2 * nnz + 8 n + 4096` pairs (8 bytes each).
 pub(crate) fn hessian_pattern(
     nodes: &[Node],
     ops: &[u32],
@@ -90,7 +90,7 @@ pub(crate) fn hessian_pattern(
     // Coupled pairs (i <= j), each product of two sets once, deduplicated as they
     // grow; then rows by counting sort.
     let set = |r: (u32, u32)| &arena[r.0 as usize..r.1 as usize];
-    let mut pairs = Pairs::new(max_pairs);
+    let mut pairs = Pairs::new(max_pairs, n);
     let mut done: HashSet<(Range, Range), BuildHasherDefault<MixHasher>> = HashSet::default();
     for k in n + 1..=output {
         let node = &nodes[k];
@@ -106,7 +106,10 @@ pub(crate) fn hessian_pattern(
             (c.bb, rb, rb),
         ];
         for (on, rx, ry) in products {
-            if on && size(rx) > 0 && size(ry) > 0 && done.insert((rx, ry)) {
+            // Small products are cheaper to repeat (the pairs are deduplicated
+            // anyway) than to look up.
+            let small = size(rx) * size(ry) <= 16;
+            if on && size(rx) > 0 && size(ry) > 0 && (small || done.insert((rx, ry))) {
                 pairs.couple(set(rx), set(ry))?;
             }
         }
@@ -211,21 +214,24 @@ pub(crate) fn jacobian_pattern(
 }
 
 /// Coupled pairs `(i, j)`, `i <= j`, kept sorted and deduplicated in bulk whenever
-/// the buffer doubles, within a budget of pairs produced.
+/// the buffer doubles (and at least `8 n` long), within a budget of pairs produced.
 struct Pairs {
     pairs: Vec<(u32, u32)>,
     /// Compact when the buffer reaches this length.
     compact_at: usize,
     /// Pairs that may still be produced.
     budget: usize,
+    /// The number of inputs (rows).
+    n: usize,
 }
 
 impl Pairs {
-    fn new(budget: usize) -> Self {
+    fn new(budget: usize, n: usize) -> Self {
         Pairs {
             pairs: Vec::new(),
-            compact_at: 1 << 12,
+            compact_at: (8 * n).max(1 << 12),
             budget,
+            n,
         }
     }
 
@@ -236,15 +242,48 @@ impl Pairs {
             self.pairs.extend(sb.iter().map(|&j| (i.min(j), i.max(j))));
             if self.pairs.len() >= self.compact_at {
                 self.compact();
-                self.compact_at = (2 * self.pairs.len()).max(1 << 12);
+                self.compact_at = (2 * self.pairs.len()).max(8 * self.n).max(1 << 12);
             }
         }
         Some(())
     }
 
+    /// Sorts and deduplicates the buffer: by a counting sort on the rows and a
+    /// sort of each (short) row when the buffer is long next to `n`, else by a
+    /// comparison sort.
     fn compact(&mut self) {
-        self.pairs.sort_unstable();
-        self.pairs.dedup();
+        let (n, len) = (self.n, self.pairs.len());
+        if len < n / 8 || len > u32::MAX as usize {
+            self.pairs.sort_unstable();
+            self.pairs.dedup();
+            return;
+        }
+        let mut start = vec![0u32; n + 1];
+        for &(i, _) in &self.pairs {
+            start[i as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut columns = vec![0u32; len];
+        for &(i, j) in &self.pairs {
+            columns[fill[i as usize] as usize] = j;
+            fill[i as usize] += 1;
+        }
+        drop(fill);
+        self.pairs.clear();
+        for i in 0..n {
+            let row = &mut columns[start[i] as usize..start[i + 1] as usize];
+            row.sort_unstable();
+            let mut last = None;
+            for &j in row.iter() {
+                if last != Some(j) {
+                    self.pairs.push((i as u32, j));
+                    last = Some(j);
+                }
+            }
+        }
     }
 
     fn into_sorted(mut self) -> Vec<(u32, u32)> {
