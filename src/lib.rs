@@ -81,11 +81,14 @@
 //! - **drivers**: `drivers` (gradient, hvp, derivatives), `hessian` (dense sweeps and
 //!   the automatic rule), `sparse` (pattern, coloring, plans), `blocks` and `shaped`
 //!   (several or shaped inputs).
-//! - **users**: `newton`, [`check`], [`argmin`](crate#features), [`testfns`].
+//! - **users**: `newton`, `nlp`, [`check`], [`argmin`](crate#features),
+//!   [`ipopt`](crate#features), [`testfns`].
 //!
 //! ## Features
 //! `parallel` (rayon column blocks), `argmin` (the `argmin` module: argmin's
-//! `CostFunction`/`Gradient`/`Hessian` for an [`Objective`]), `proptest`
+//! `CostFunction`/`Gradient`/`Hessian` for an [`Objective`]), `ipopt` (the
+//! `ipopt` module: Ipopt solves an [`Nlp`] with this crate's exact gradient,
+//! Jacobian and Lagrangian Hessian; links the system's `libipopt`), `proptest`
 //! (`check::strategies`).
 
 #![warn(missing_docs)]
@@ -121,6 +124,8 @@ mod strict;
 #[cfg(feature = "argmin")]
 pub mod argmin;
 pub mod check;
+#[cfg(feature = "ipopt")]
+pub mod ipopt;
 #[cfg(feature = "ndarray")]
 pub mod ndarray;
 mod newton;

@@ -36,7 +36,9 @@ const LAYERS: [(&str, &[&str]); 4] = [
     ),
     (
         "users",
-        &["argmin", "check", "ndarray", "newton", "nlp", "testfns"],
+        &[
+            "argmin", "check", "ipopt", "ndarray", "newton", "nlp", "testfns",
+        ],
     ),
 ];
 

@@ -32,7 +32,6 @@ use hyperhess::{Dual, Dual2, Error, HyperDual, Scalar, forward, testfns};
 use nalgebra::{DMatrix, SMatrix, SVector, matrix, vector};
 use proptest::prelude::*;
 
-
 // ---------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------
