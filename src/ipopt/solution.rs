@@ -242,9 +242,11 @@ impl Evaluations {
 pub struct IpoptSolution {
     /// The solution `x*` (length `n`).
     pub x: Vec<f64>,
-    /// `f(x*)`.
+    /// `f(x*)`, evaluated at [`IpoptSolution::x`] (Ipopt's own value is its last
+    /// iterate's, before it moves `x` back into the original bounds, which it
+    /// relaxes by `bound_relax_factor` while solving).
     pub objective: f64,
-    /// `g(x*)` (length `m`).
+    /// `g(x*)` (length `m`), evaluated at [`IpoptSolution::x`].
     pub constraints: Vec<f64>,
     /// The constraints' multipliers (length `m`).
     pub lambda: Vec<f64>,

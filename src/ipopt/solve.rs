@@ -205,6 +205,14 @@ pub fn solve_with_plan<P: Nlp>(
         std::panic::resume_unwind(payload);
     }
     let status = IpoptStatus::from_code(code);
+    // Ipopt's objective and constraint values are those of its last iterate,
+    // before it moves x back into the original bounds (`honor_original_bounds`):
+    // report the values at the x returned.
+    if status.is_success() {
+        objective = nlp.objective(&x);
+        g.fill(0.0);
+        nlp.constraints(&x, &mut g);
+    }
     if !status.is_success() {
         return Err(failed(
             status,
@@ -283,11 +291,29 @@ impl Settings {
         })
     }
 
-    /// Hands every option to Ipopt; the first it rejects is the error.
+    /// Hands every option to Ipopt, the integers (`print_level` first, so that a
+    /// silent solve stays silent) before the others; the first it rejects is the
+    /// error.
     fn apply(&self, problem: &Problem) -> Result<(), String> {
         let rejected = |k: &CString| format!("Ipopt rejected the option {k:?}");
+        for (k, v) in &self.integers {
+            // SAFETY: `problem` is live; the keyword is NUL-terminated and outlives
+            // the call; Ipopt only reads it (the header's `char*` is not const, but
+            // it is copied into a std::string).
+            if unsafe { ffi::AddIpoptIntOption(problem.0, k.as_ptr().cast_mut(), *v) } == ffi::FALSE
+            {
+                return Err(format!("{} (value {v})", rejected(k)));
+            }
+        }
+        for (k, v) in &self.numbers {
+            // SAFETY: as for the integers.
+            if unsafe { ffi::AddIpoptNumOption(problem.0, k.as_ptr().cast_mut(), *v) } == ffi::FALSE
+            {
+                return Err(format!("{} (value {v})", rejected(k)));
+            }
+        }
         for (k, v) in &self.strings {
-            // SAFETY: `problem` is live; both strings are NUL-terminated and
+            // SAFETY: as for the integers; both strings are NUL-terminated and
             // outlive the call; Ipopt only reads them (the header's `char*` is not
             // const, but the strings are copied into std::string).
             if unsafe {
@@ -295,20 +321,6 @@ impl Settings {
             } == ffi::FALSE
             {
                 return Err(format!("{} (value {v:?})", rejected(k)));
-            }
-        }
-        for (k, v) in &self.numbers {
-            // SAFETY: as above.
-            if unsafe { ffi::AddIpoptNumOption(problem.0, k.as_ptr().cast_mut(), *v) } == ffi::FALSE
-            {
-                return Err(format!("{} (value {v})", rejected(k)));
-            }
-        }
-        for (k, v) in &self.integers {
-            // SAFETY: as above.
-            if unsafe { ffi::AddIpoptIntOption(problem.0, k.as_ptr().cast_mut(), *v) } == ffi::FALSE
-            {
-                return Err(format!("{} (value {v})", rejected(k)));
             }
         }
         Ok(())
