@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // point, never an n x n matrix; a More-Thuente line search.
     let n = 200;
     let f = LogSumExp {
-        a: hyperhess::testfns::pseudo_random_matrix(n, n, 7),
+        a: hyperhess::testfns::LogSumExp::random(n, n, 7).a,
     };
     let linesearch = MoreThuenteLineSearch::<DVector<f64>, DVector<f64>, f64>::new();
     let result = Executor::new(MatrixFree::new(f), NewtonCG::new(linesearch))
@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .run()?;
     let x = result.state().get_best_param().unwrap().clone();
     let f = LogSumExp {
-        a: hyperhess::testfns::pseudo_random_matrix(n, n, 7),
+        a: hyperhess::testfns::LogSumExp::random(n, n, 7).a,
     };
     let g = hyperhess::gradient(|x| f.eval(x), x.as_slice())?;
     println!(

@@ -260,14 +260,14 @@ impl ArgminDot<DVector<f64>, DVector<f64>> for HessianOperator {
 ///     }
 /// }
 ///
-/// let f = LogSumExp { a: hyperhess::testfns::pseudo_random_matrix(20, 10, 1) };
+/// let f = LogSumExp { a: hyperhess::testfns::LogSumExp::random(20, 10, 1).a };
 /// let linesearch = MoreThuenteLineSearch::<DVector<f64>, DVector<f64>, f64>::new();
 /// let result = Executor::new(MatrixFree::new(f), NewtonCG::new(linesearch))
 ///     .configure(|state| state.param(DVector::from_element(10, 1.0)).max_iters(100))
 ///     .run()
 ///     .unwrap();
 /// let x = result.state().get_best_param().unwrap();
-/// let f = LogSumExp { a: hyperhess::testfns::pseudo_random_matrix(20, 10, 1) };
+/// let f = LogSumExp { a: hyperhess::testfns::LogSumExp::random(20, 10, 1).a };
 /// assert!(hyperhess::gradient(|x| f.eval(x), x.as_slice()).unwrap().norm() < 1e-8);
 /// ```
 #[derive(Debug)]

@@ -59,7 +59,9 @@ pub struct LogSumExp {
 }
 
 impl LogSumExp {
-    /// `A` from [`pseudo_random_matrix`]`(rows, cols, seed)`.
+    /// A deterministic `rows x cols` matrix `A` with entries in `[-1, 1)` from a
+    /// fixed `seed` (a 64-bit linear congruential generator), so benchmarks and
+    /// tests need no random-number crate.
     ///
     /// ```
     /// let f = hyperhess::testfns::LogSumExp::random(4, 3, 1);
@@ -128,16 +130,8 @@ pub fn log_sum_exp<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
     lse + half_norm2
 }
 
-/// A deterministic `rows x cols` matrix with entries in `[-1, 1)`, from a fixed
-/// seed (a 64-bit linear congruential generator), so benchmarks and tests need no
-/// random-number crate.
-///
-/// ```
-/// let a = hyperhess::testfns::pseudo_random_matrix(2, 3, 1);
-/// assert_eq!((a.len(), a[0].len()), (2, 3));
-/// assert!(a.iter().flatten().all(|v| (-1.0..1.0).contains(v)));
-/// ```
-pub fn pseudo_random_matrix(rows: usize, cols: usize, seed: u64) -> Vec<Vec<f64>> {
+/// The matrix of [`LogSumExp::random`].
+fn pseudo_random_matrix(rows: usize, cols: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut state = seed
         .wrapping_mul(6364136223846793005)
         .wrapping_add(1442695040888963407);

@@ -15,7 +15,7 @@ use nalgebra::{DVector, dvector};
 /// gradient vanishes (no closed form).
 fn lse(n: usize) -> LogSumExp {
     LogSumExp {
-        a: hyperhess::testfns::pseudo_random_matrix(2 * n, n, 3),
+        a: LogSumExp::random(2 * n, n, 3).a,
     }
 }
 

@@ -21,7 +21,7 @@ impl Objective for LogSumExp {
 
 fn lse() -> LogSumExp {
     LogSumExp {
-        a: hyperhess::testfns::pseudo_random_matrix(7, 8, 42),
+        a: hyperhess::testfns::LogSumExp::random(7, 8, 42).a,
     }
 }
 

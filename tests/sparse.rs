@@ -1,6 +1,6 @@
 //! Sparsity: patterns of known shapes, the star condition, and sparse = dense.
 
-use hyperhess::testfns::{chain, log_sum_exp, pseudo_random_matrix, rosenbrock};
+use hyperhess::testfns::{LogSumExp, chain, log_sum_exp, rosenbrock};
 use hyperhess::{Error, Options, Scalar, SparsePlan, Sparsity, SparsityPattern, StarColoring};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
@@ -106,7 +106,7 @@ fn patterns_of_known_shapes_are_exact() {
 
 #[test]
 fn the_pattern_contains_every_nonzero_of_the_dense_hessian() {
-    let a = pseudo_random_matrix(5, 12, 9);
+    let a = LogSumExp::random(5, 12, 9).a;
     let x = point(12);
     let check = |p: &SparsityPattern, h: &DMatrix<f64>| {
         for i in 0..12 {
@@ -154,7 +154,7 @@ fn tridiagonal_problems_need_three_colors() {
 
 #[test]
 fn sparse_and_dense_hessians_agree_on_the_test_functions() {
-    let a = pseudo_random_matrix(6, 40, 2);
+    let a = LogSumExp::random(6, 40, 2).a;
     let x = point(40);
     let dense_only = Options {
         sparsity: Sparsity::Dense,

@@ -2,7 +2,7 @@
 //! independent code paths (seed-pair hyper-duals vs. recorded forward-over-reverse).
 
 use approx::assert_relative_eq;
-use hyperhess::testfns::{chain, log_sum_exp, pseudo_random_matrix, rosenbrock};
+use hyperhess::testfns::{LogSumExp, chain, log_sum_exp, rosenbrock};
 use hyperhess::{Error, Options, Scalar};
 use proptest::prelude::*;
 
@@ -21,10 +21,10 @@ fn point(n: usize) -> Vec<f64> {
 
 #[test]
 fn tape_hessian_matches_forward_on_composites_for_every_lane_width() {
-    let a = pseudo_random_matrix(7, 13, 3);
+    let a = LogSumExp::random(7, 13, 3).a;
     for n in [1, 2, 5, 13] {
         let x = point(n);
-        let a = pseudo_random_matrix(7, n, 3);
+        let a = LogSumExp::random(7, n, 3).a;
         let cases: Vec<Case> = vec![
             (
                 "rosenbrock",
@@ -219,7 +219,7 @@ proptest! {
         seed in 0u64..1000,
     ) {
         let n = x.len();
-        let v: Vec<f64> = hyperhess::testfns::pseudo_random_matrix(1, n, seed).remove(0);
+        let v: Vec<f64> = LogSumExp::random(1, n, seed).a.remove(0);
         let hv = hyperhess::hvp(|x| chain(x), &x, &v).unwrap();
         let h = 1e-5;
         let shift = |s: f64| -> Vec<f64> { x.iter().zip(&v).map(|(a, b)| a + s * b).collect() };
@@ -238,7 +238,7 @@ fn parallel_and_serial_sweeps_give_the_same_bits() {
     // computed by the same sweep either way, so the results are bit-identical.
     let n = hyperhess::Options::PARALLEL_MIN_INPUTS + 3;
     let x = point(n);
-    let a = pseudo_random_matrix(20, n, 5);
+    let a = LogSumExp::random(20, n, 5).a;
     let serial = Options {
         parallel: false,
         sparsity: hyperhess::Sparsity::Dense,
@@ -273,7 +273,7 @@ fn parallel_and_serial_sweeps_give_the_same_bits() {
 fn tape_bytes_per_operation_are_counted_and_small() {
     let n = 128;
     let x = point(n);
-    let a = pseudo_random_matrix(n, n, 42);
+    let a = LogSumExp::random(n, n, 42).a;
     // (nodes, tape bytes, scalar operations of f). Rosenbrock: per term x0*x0,
     // x1 - (.), a*a, b*b (two partials each, but `-` none) and `100 a² + b²`
     // (two scales); `1 - x0` and `* 100` fold. f: 7 per term, 126 adds.

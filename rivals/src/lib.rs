@@ -4,7 +4,7 @@
 //! anything is timed.
 
 use hyperhess::Scalar;
-use hyperhess::testfns::pseudo_random_matrix;
+use hyperhess::testfns::LogSumExp;
 use nalgebra::DMatrix;
 use num_dual::DualNum;
 
@@ -15,7 +15,7 @@ pub fn point(n: usize) -> Vec<f64> {
 
 /// The fixed pseudo-random `A` of the log-sum-exp test function (`n x n`).
 pub fn lse_matrix(n: usize) -> Vec<Vec<f64>> {
-    pseudo_random_matrix(n, n, 42)
+    LogSumExp::random(n, n, 42).a
 }
 
 // ---- num-dual versions (DualNum is not Copy: clones) ----

@@ -54,7 +54,7 @@ impl Fun {
 
     /// The matrix of `log_sum_exp` for `n` variables.
     fn matrix(n: usize) -> Vec<Vec<f64>> {
-        testfns::pseudo_random_matrix(4, n, 11)
+        hyperhess::testfns::LogSumExp::random(4, n, 11).a
     }
 
     fn ours<S: Scalar>(self, a: &[Vec<f64>], x: &[S]) -> S {

@@ -1,4 +1,4 @@
-use hyperhess::testfns::{chain, log_sum_exp, pseudo_random_matrix, rosenbrock};
+use hyperhess::testfns::{LogSumExp, chain, log_sum_exp, rosenbrock};
 use std::hint::black_box;
 
 fn main() {
@@ -6,7 +6,7 @@ fn main() {
     let (what, func, n, reps): (&str, &str, usize, usize) =
         (&args[1], &args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
     let x: Vec<f64> = (0..n).map(|i| (0.7 * i as f64).sin()).collect();
-    let a = pseudo_random_matrix(n, n, 42);
+    let a = LogSumExp::random(n, n, 42).a;
     let v: Vec<f64> = (0..n).map(|i| 1.0 / (1.0 + i as f64)).collect();
     for _ in 0..reps {
         match (what, func) {
