@@ -368,3 +368,12 @@ fn solves_from_several_threads_take_turns() {
     let xs: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     assert!(xs.iter().all(|x| x == &xs[0]));
 }
+
+#[test]
+fn limited_memory_needs_no_hessian() {
+    let o = IpoptOptions::default().string("hessian_approximation", "limited-memory");
+    let s = solve(&Hs071, &hs071_bounds(), &[1.0, 5.0, 5.0, 1.0], &o).unwrap();
+    assert_eq!(s.evaluations.hessian.calls, 0);
+    // The same optimum (quasi-Newton: the same KKT conditions to tol).
+    assert!((s.objective - 17.0140173).abs() <= 100.0 * TOL * 17.0, "{}", s.objective);
+}
