@@ -297,7 +297,14 @@ def fmt(s):
 
 
 def table(res):
-    lines = ["Times: median (min) over repeats; load averages per measurement in the JSON.", "",
+    loads = [v[0] for r in res["luksan_vlcek"] + res.get("rosenbrock", [])
+             for e in r["eval_vm_buffer"].values() for v in (e["load_before"], e["load_after"])]
+    lines = [f"CasADi {res['casadi_version']}, {res['machine']['cpu_model']}, "
+             f"{res['machine']['cpus']} CPUs; 1-min load average during the VM measurements "
+             f"{min(loads, default=0):.2f}-{max(loads, default=0):.2f}"
+             + (" (above the CPU count: times inflated, re-run on a quiet machine)"
+                if max(loads, default=0) > res['machine']['cpus'] else "") + ".",
+             "Times: median (min) over repeats; load averages per measurement in the JSON.", "",
              "| Lukšan–Vlček, per evaluation | n | VM (buffer) | VM (Python call) "
              "| generated C -O3 | C compile | prepare |",
              "|---|---|---|---|---|---|---|"]

@@ -70,19 +70,23 @@
 //!   freezes the branches taken (see `docs/limitations.md`).
 
 //! ## Layers
-//! Each module uses only the modules of its own layer or below; nothing imports
-//! upward (`docs/architecture.md` has the dependency list).
-//! - **rules**: `rules` (the one table), `scalar` ([`Scalar`], [`Base`]; `rules <->
+//! The folders of `src/` are the layers, bottom up; each module uses only modules
+//! of its own layer or below (`docs/architecture.md` has the graph,
+//! `tests/architecture.rs` checks it).
+//! - **core**: `rules` (the one table), `scalar` ([`Scalar`], [`Base`]; `rules <->
 //!   scalar` is the one allowed cycle: the table's Taylor triples are computed in any
 //!   `Scalar`, which is what makes nesting work), `objective` ([`Objective`]),
 //!   `error`, `options`, `number_ops`.
-//! - **engines**: [`forward`] (dual numbers, seed-pair drivers), `tape` (record and
-//!   sweep; buffers only).
-//! - **drivers**: `drivers` (gradient, hvp, derivatives), `hessian` (dense sweeps and
-//!   the automatic rule), `sparse` (pattern, coloring, plans), `blocks` and `shaped`
-//!   (several or shaped inputs).
-//! - **users**: `newton`, `nlp`, [`check`], [`argmin`](crate#features),
-//!   [`ipopt`](crate#features), [`testfns`].
+//! - **engines**: [`forward`] (dual numbers, seed-pair and static drivers), `tape`
+//!   (record and replay; buffers only).
+//! - **drivers**: `front_door` (gradient, hvp, hessian, derivatives), `recording`
+//!   ([`Recording`]), `dense` (dense sweeps and the automatic rule), `strict`,
+//!   `sparse` (patterns, colorings, plans), `jacobians` ([`jacobian`],
+//!   [`sparse_jacobian`]), `blocks` and `shape` (several or shaped inputs).
+//! - **users**: `newton`, `nlp` ([`Nlp`], [`LagrangianPlan`]), [`check`],
+//!   [`argmin`](crate#features), [`ipopt`](crate#features), [`testfns`].
+//! - **ecosystem**: `number_traits` (num-traits and simba on the number types),
+//!   `ndarray`.
 //!
 //! ## Features
 //! `parallel` (rayon column blocks), `argmin` (the `argmin` module: argmin's
@@ -98,49 +102,79 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-// rules
+// The folders are the layers (docs/architecture.md): each module is declared with
+// its file, `src/<layer>/...`, and uses only modules of its own layer or below
+// (tests/architecture.rs reads this list).
+//
+// core: the one rule table and the number contract.
+#[path = "core/error.rs"]
 mod error;
+#[path = "core/number_ops.rs"]
 mod number_ops;
+#[path = "core/objective.rs"]
 mod objective;
+#[path = "core/options.rs"]
 mod options;
+#[path = "core/rules/mod.rs"]
 pub mod rules;
 #[cfg(test)]
+#[path = "core/rules_coverage.rs"]
 mod rules_coverage;
+#[path = "core/scalar/mod.rs"]
 mod scalar;
-// engines
-mod ecosystem;
+// engines: the number types and the tape.
+#[path = "engines/forward/mod.rs"]
 pub mod forward;
+#[path = "engines/tape/mod.rs"]
 mod tape;
-// drivers
+// drivers: what is asked of a function at a point.
+#[path = "drivers/blocks.rs"]
 mod blocks;
+#[path = "drivers/dense.rs"]
 mod dense;
-mod drivers;
+#[path = "drivers/front_door.rs"]
+mod front_door;
+#[path = "drivers/jacobians/mod.rs"]
 mod jacobians;
+#[path = "drivers/recording.rs"]
 mod recording;
+#[path = "drivers/shape.rs"]
 mod shape;
+#[path = "drivers/sparse/mod.rs"]
 mod sparse;
+#[path = "drivers/strict.rs"]
 mod strict;
-// users
+// users: loops around the drivers (Newton, constrained problems, checks).
 #[cfg(feature = "argmin")]
+#[path = "users/argmin.rs"]
 pub mod argmin;
+#[path = "users/check/mod.rs"]
 pub mod check;
 #[cfg(feature = "ipopt")]
+#[path = "users/ipopt/mod.rs"]
 pub mod ipopt;
-#[cfg(feature = "ndarray")]
-pub mod ndarray;
+#[path = "users/newton.rs"]
 mod newton;
+#[path = "users/nlp/mod.rs"]
 mod nlp;
+#[path = "users/testfns.rs"]
 pub mod testfns;
+// ecosystem: other crates' traits and types for ours.
+#[cfg(feature = "ndarray")]
+#[path = "ecosystem/ndarray.rs"]
+pub mod ndarray;
+#[path = "ecosystem/number_traits/mod.rs"]
+mod number_traits;
 
 pub use blocks::{
     BlockHessian, ShapedHessian, hessian_blocks, hessian_blocks_with, hessian_shaped,
 };
-pub use drivers::{
+pub use error::Error;
+pub use forward::{Dual, Dual2, HyperDual};
+pub use front_door::{
     Derivatives, derivatives, derivatives_of, gradient, gradient_with, hessian, hessian_with, hvp,
     hvp_with,
 };
-pub use error::Error;
-pub use forward::{Dual, Dual2, HyperDual};
 pub use jacobians::{jacobian, sparse_jacobian};
 pub use newton::{
     MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,

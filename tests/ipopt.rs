@@ -375,5 +375,9 @@ fn limited_memory_needs_no_hessian() {
     let s = solve(&Hs071, &hs071_bounds(), &[1.0, 5.0, 5.0, 1.0], &o).unwrap();
     assert_eq!(s.evaluations.hessian.calls, 0);
     // The same optimum (quasi-Newton: the same KKT conditions to tol).
-    assert!((s.objective - 17.0140173).abs() <= 100.0 * TOL * 17.0, "{}", s.objective);
+    assert!(
+        (s.objective - 17.0140173).abs() <= 100.0 * TOL * 17.0,
+        "{}",
+        s.objective
+    );
 }

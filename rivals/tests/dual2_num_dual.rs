@@ -13,6 +13,9 @@
 //!   `max(1, max |H|)`; [`ND_TOL`] = 1e-12 (about 4500 `eps`) leaves a safety factor
 //!   of 4.5 over that bound.
 
+// Entry-by-entry comparisons of matrices read best as index loops.
+#![allow(clippy::needless_range_loop)]
+
 #[path = "../../tests/common/mod.rs"]
 mod common;
 

@@ -55,7 +55,7 @@ pub fn gradient_against_with<O: Objective + ?Sized>(
     x: &[f64],
     options: &CheckOptions,
 ) -> Result<CheckReport, Error> {
-    let g = crate::drivers::gradient(|x| f.eval(x), x)?;
+    let g = crate::front_door::gradient(|x| f.eval(x), x)?;
     let hw = hand_written(x);
     if hw.len() != g.len() {
         return Err(Error::LengthMismatch {
@@ -135,7 +135,7 @@ pub fn hessian_against_with<O: Objective + ?Sized>(
     x: &[f64],
     options: &CheckOptions,
 ) -> Result<CheckReport, Error> {
-    let h = crate::drivers::derivatives_of(f, x)?.hessian;
+    let h = crate::front_door::derivatives_of(f, x)?.hessian;
     let hw = hand_written(x);
     let n = h.nrows();
     for (what, found) in [

@@ -40,7 +40,7 @@ pub fn gradient<F>(f: F, x: ArrayView1<'_, f64>) -> Result<Array1<f64>, Error>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let g = crate::drivers::gradient(f, &x.to_vec())?;
+    let g = crate::front_door::gradient(f, &x.to_vec())?;
     Ok(Array1::from_vec(g.as_slice().to_vec()))
 }
 
@@ -63,7 +63,7 @@ pub fn hessian<F>(f: F, x: ArrayView1<'_, f64>) -> Result<Array2<f64>, Error>
 where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
-    let h = crate::drivers::hessian(f, &x.to_vec())?;
+    let h = crate::front_door::hessian(f, &x.to_vec())?;
     Ok(Array2::from_shape_fn(h.shape(), |(i, j)| h[(i, j)]))
 }
 
@@ -85,6 +85,6 @@ pub fn hvp<F>(f: F, x: ArrayView1<'_, f64>, v: ArrayView1<'_, f64>) -> Result<Ar
 where
     F: for<'t> Fn(&[Var<'t, Dual<f64>>]) -> Var<'t, Dual<f64>>,
 {
-    let hv = crate::drivers::hvp(f, &x.to_vec(), &v.to_vec())?;
+    let hv = crate::front_door::hvp(f, &x.to_vec(), &v.to_vec())?;
     Ok(Array1::from_vec(hv.as_slice().to_vec()))
 }

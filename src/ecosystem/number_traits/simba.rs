@@ -151,7 +151,7 @@ macro_rules! impl_simba {
 
         impl<$($gen)*> ::simba::scalar::ComplexField for $ty {
             type RealField = Self;
-            $crate::ecosystem::simba::impl_simba!(@float
+            $crate::number_traits::simba::impl_simba!(@float
                 floor ceil round trunc fract recip sin cos tan asin acos atan sinh cosh
                 tanh asinh acosh atanh log2 log10 ln ln_1p sqrt exp exp2 exp_m1 cbrt abs);
             #[inline]
@@ -289,7 +289,7 @@ macro_rules! impl_simba {
             fn max_value() -> Option<Self> {
                 Some(<Self as $crate::scalar::Scalar>::from_f64(f64::MAX))
             }
-            $crate::ecosystem::simba::impl_simba!(@consts
+            $crate::number_traits::simba::impl_simba!(@consts
                 pi PI, two_pi TAU, frac_pi_2 FRAC_PI_2, frac_pi_3 FRAC_PI_3,
                 frac_pi_4 FRAC_PI_4, frac_pi_6 FRAC_PI_6, frac_pi_8 FRAC_PI_8,
                 frac_1_pi FRAC_1_PI, frac_2_pi FRAC_2_PI, frac_2_sqrt_pi FRAC_2_SQRT_PI,

@@ -72,7 +72,7 @@ pub fn gradient<O: Objective + ?Sized>(
     x: &[f64],
     options: &CheckOptions,
 ) -> Result<CheckReport, Error> {
-    let g = crate::drivers::gradient(|x| f.eval(x), x)?;
+    let g = crate::front_door::gradient(|x| f.eval(x), x)?;
     let value = DVector::from_element(1, f.eval(x));
     let first_order = [g.iter().zip(x).map(|(gi, xi)| (gi * xi).abs()).sum()];
     let mut point = x.to_vec();
@@ -124,7 +124,7 @@ pub fn hessian<O: Objective + ?Sized>(
     x: &[f64],
     options: &CheckOptions,
 ) -> Result<CheckReport, Error> {
-    let d = crate::drivers::derivatives_of(f, x)?;
+    let d = crate::front_door::derivatives_of(f, x)?;
     let (h_ad, g0) = (&d.hessian, &d.gradient);
     let n = x.len();
     let first_order: Vec<f64> = (0..n)
@@ -137,7 +137,7 @@ pub fn hessian<O: Objective + ?Sized>(
     for j in 0..n {
         let at = |t: f64| {
             point[j] = t;
-            let g = crate::drivers::gradient(|x| f.eval(x), &point);
+            let g = crate::front_door::gradient(|x| f.eval(x), &point);
             point[j] = x[j];
             g
         };

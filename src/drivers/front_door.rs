@@ -1,5 +1,5 @@
-//! The top-level calls on a closure, on the forward-over-reverse engine: record
-//! once, replay. (Dense Hessian sweeps: `hessian.rs`; sparse: `sparse/`.)
+//! The front door: the top-level calls on a closure, on the forward-over-reverse
+//! engine: record once, replay (dense Hessian sweeps: `dense.rs`; sparse: `sparse/`).
 
 use crate::error::{Error, check_direction, check_point};
 use crate::forward::Dual;

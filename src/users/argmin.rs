@@ -104,7 +104,7 @@ impl<O: Objective> Gradient for ArgminObjective<O> {
     type Gradient = DVector<f64>;
 
     fn gradient(&self, param: &DVector<f64>) -> Result<DVector<f64>, ArgminError> {
-        Ok(crate::drivers::gradient(
+        Ok(crate::front_door::gradient(
             |x| self.objective.eval(x),
             param.as_slice(),
         )?)
@@ -117,7 +117,7 @@ impl<O: Objective> Hessian for ArgminObjective<O> {
 
     fn hessian(&self, param: &DVector<f64>) -> Result<DMatrix<f64>, ArgminError> {
         let x = param.as_slice();
-        Ok(crate::drivers::hessian_with(
+        Ok(crate::front_door::hessian_with(
             |x| self.objective.eval(x),
             x,
             &self.options,

@@ -18,8 +18,8 @@
 //! assert!(min.iterations < 40);
 //! ```
 
-use crate::drivers::derivatives_of;
 use crate::error::Error;
+use crate::front_door::derivatives_of;
 use crate::objective::Objective;
 use nalgebra::{DMatrix, DVector, linalg::Cholesky};
 

@@ -142,22 +142,22 @@ macro_rules! impl_num_traits {
             }
         }
         impl<$($gen)*> ::num_traits::FloatConst for $ty {
-            $crate::ecosystem::num_traits::impl_num_traits!(@consts
+            $crate::number_traits::num_traits::impl_num_traits!(@consts
                 E FRAC_1_PI FRAC_1_SQRT_2 FRAC_2_PI FRAC_2_SQRT_PI FRAC_PI_2 FRAC_PI_3
                 FRAC_PI_4 FRAC_PI_6 FRAC_PI_8 LN_10 LN_2 LOG10_E LOG2_E PI SQRT_2 TAU
                 LOG10_2 LOG2_10);
         }
         impl<$($gen)*> ::num_traits::Float for $ty {
-            $crate::ecosystem::num_traits::impl_num_traits!(@consts_fn
+            $crate::number_traits::num_traits::impl_num_traits!(@consts_fn
                 nan NAN, infinity INFINITY, neg_infinity NEG_INFINITY,
                 min_value MIN, min_positive_value MIN_POSITIVE, max_value MAX,
                 epsilon EPSILON);
-            $crate::ecosystem::num_traits::impl_num_traits!(@unary
+            $crate::number_traits::num_traits::impl_num_traits!(@unary
                 floor ceil round trunc fract abs signum recip sqrt cbrt exp exp2 exp_m1
                 ln ln_1p log2 log10 sin cos tan asin acos atan sinh cosh tanh asinh
                 acosh atanh);
-            $crate::ecosystem::num_traits::impl_num_traits!(@binary hypot atan2 max min);
-            $crate::ecosystem::num_traits::impl_num_traits!(@value_bool
+            $crate::number_traits::num_traits::impl_num_traits!(@binary hypot atan2 max min);
+            $crate::number_traits::num_traits::impl_num_traits!(@value_bool
                 is_nan is_infinite is_finite is_normal is_subnormal is_sign_positive
                 is_sign_negative);
             #[inline]
