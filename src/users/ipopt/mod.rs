@@ -1,10 +1,10 @@
 //! [Ipopt](https://coin-or.github.io/Ipopt/) as the solver of an [`Nlp`] (feature
 //! `ipopt`): minimize `f(x)` subject to `x_lower <= x <= x_upper` and
-//! `g_lower <= g(x) <= g_upper`, with exact derivatives from one
-//! [`LagrangianPlan`]: the objective's gradient (`eval_grad_f`), the constraint
-//! Jacobian (`eval_jac_g`) and the lower triangle of the Lagrangian's Hessian
-//! `sigma f + sum_k lambda_k g_k` (`eval_h`), in structures found once at the
-//! start.
+//! `g_lower <= g(x) <= g_upper`, with exact derivatives: the constraint Jacobian
+//! (`eval_jac_g`) and the lower triangle of the Lagrangian's Hessian
+//! `sigma f + sum_k lambda_k g_k` (`eval_h`) from one [`LagrangianPlan`], in
+//! structures found once at the start, and the objective's gradient
+//! (`eval_grad_f`) from a recording of the objective alone.
 //!
 //! ```
 //! use hyperhess::ipopt::{Bounds, IpoptOptions, solve};

@@ -195,7 +195,7 @@ pub struct Evaluations {
     pub objective: Timing,
     /// `eval_g`: the constraints on `f64`.
     pub constraints: Timing,
-    /// `eval_grad_f`: the objective's gradient (one recording).
+    /// `eval_grad_f`: the objective's gradient (a recording of the objective).
     pub gradient: Timing,
     /// `eval_jac_g`: the constraint Jacobian's values.
     pub jacobian: Timing,

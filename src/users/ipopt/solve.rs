@@ -17,9 +17,10 @@ use std::time::Instant;
 static IPOPT: Mutex<()> = Mutex::new(());
 
 /// Solves `min f(x)` subject to `bounds` (on `x` and on `g(x)`) with Ipopt, from
-/// `x0`, with exact derivatives: the objective's gradient, the constraint
-/// Jacobian and the Hessian of the Lagrangian `sigma f + sum_k lambda_k g_k`
-/// (Ipopt's `eval_h`) from one [`LagrangianPlan`] built at `x0`.
+/// `x0`, with exact derivatives: the constraint Jacobian and the Hessian of the
+/// Lagrangian `sigma f + sum_k lambda_k g_k` (Ipopt's `eval_h`) from one
+/// [`LagrangianPlan`] built at `x0`, the objective's gradient from a recording of
+/// the objective.
 ///
 /// Returns the solution when Ipopt converges ([`IpoptStatus::is_success`]).
 /// Errors: the plan's at `x0` ([`LagrangianPlan::new`]: [`Error::EmptyInput`],
