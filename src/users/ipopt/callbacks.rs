@@ -92,6 +92,18 @@ unsafe fn numbers_mut<'a>(ptr: *mut Number, len: usize) -> &'a mut [Number] {
     unsafe { std::slice::from_raw_parts_mut(ptr, len) }
 }
 
+/// `len` writable indices at `ptr` (as [`numbers_mut`]).
+///
+/// # Safety
+/// As [`numbers_mut`].
+unsafe fn indices_mut<'a>(ptr: *mut Index, len: usize) -> &'a mut [Index] {
+    if len == 0 || ptr.is_null() {
+        return &mut [];
+    }
+    // SAFETY: the caller's contract.
+    unsafe { std::slice::from_raw_parts_mut(ptr, len) }
+}
+
 /// A length from Ipopt (never negative for a valid call).
 fn len(k: Index) -> usize {
     usize::try_from(k).unwrap_or(0)
@@ -246,16 +258,10 @@ unsafe fn structure<P: Nlp>(
     j_col: *mut Index,
     hessian: bool,
 ) -> Bool {
-    // SAFETY: the caller's contract.
-    let (rows_out, cols_out) = unsafe {
-        if i_row.is_null() || j_col.is_null() {
-            return FALSE;
-        }
-        (
-            std::slice::from_raw_parts_mut(i_row, len(nele)),
-            std::slice::from_raw_parts_mut(j_col, len(nele)),
-        )
-    };
+    // SAFETY: the caller's contract (a null pointer gives an empty slice, which the
+    // length check below reports).
+    let (rows_out, cols_out) =
+        unsafe { (indices_mut(i_row, len(nele)), indices_mut(j_col, len(nele))) };
     // SAFETY: the caller's contract.
     unsafe {
         run::<P>(user_data, None, |_, plan| {
@@ -265,6 +271,7 @@ unsafe fn structure<P: Nlp>(
                 plan.jacobian_structure()
             };
             check_len("structure output", rows.len(), rows_out.len())?;
+            check_len("structure output", rows.len(), cols_out.len())?;
             for (k, (&r, &c)) in rows.iter().zip(cols).enumerate() {
                 // The plan's indices fit: `solve` checked n and m against Index.
                 rows_out[k] = Index::try_from(r).unwrap_or(Index::MAX);

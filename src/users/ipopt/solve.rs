@@ -32,7 +32,8 @@ static IPOPT: Mutex<()> = Mutex::new(());
 /// it. A panic in the problem's code stops Ipopt and is resumed once Ipopt has
 /// returned (it never unwinds through Ipopt).
 ///
-/// Solves are serialized across threads (a process-wide lock).
+/// Solves are serialized across threads (a process-wide lock; so a solve called
+/// from inside a problem's own code would wait forever).
 ///
 /// ```
 /// use hyperhess::ipopt::{Bounds, IpoptOptions, IpoptStatus, solve};
