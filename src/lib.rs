@@ -153,11 +153,11 @@ pub mod check;
 #[cfg(feature = "ipopt")]
 #[path = "users/ipopt/mod.rs"]
 pub mod ipopt;
-#[path = "users/newton.rs"]
+#[path = "users/newton/mod.rs"]
 mod newton;
 #[path = "users/nlp/mod.rs"]
 mod nlp;
-#[path = "users/testfns.rs"]
+#[path = "users/testfns/mod.rs"]
 pub mod testfns;
 // ecosystem: other crates' traits and types for ours.
 #[cfg(feature = "ndarray")]
@@ -177,7 +177,8 @@ pub use front_door::{
 };
 pub use jacobians::{jacobian, sparse_jacobian};
 pub use newton::{
-    MinimizeOptions, Minimum, NewtonOptions, NewtonStep, minimize_newton, newton_step,
+    MinimizeOptions, Minimum, NewtonMethod, NewtonOptions, NewtonStep, NewtonWork, NewtonWorkspace,
+    Stopping, minimize_newton, newton_step,
 };
 pub use nlp::{LagrangianPlan, Nlp, NlpValues};
 pub use objective::Objective;

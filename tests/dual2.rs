@@ -16,7 +16,7 @@
 //! - **Against the tape, bit for bit, on integer-valued examples.** Polynomials with
 //!   integer coefficients at integer points have every intermediate an integer far
 //!   below 2^53, so every operation is exact in every engine and every order.
-//! - **Against num-dual**: `rivals/tests/dual2_num_dual.rs` (a rival crate).
+//! - **Against num-dual**: `benches/tests/dual2_num_dual.rs` (a rival crate).
 //! - **Seed examples exactly** (/work/shared/SEED_EXAMPLES.md).
 //!
 //! Points come from proptest strategies; no randomness in the test bodies.

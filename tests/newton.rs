@@ -139,8 +139,9 @@ fn minimize<O: Objective>(name: &str, f: &O, x0: &[f64]) -> Minimum {
         m.value,
         m.gradient.norm()
     );
+    // The default stopping test is relative: |g| <= 1e-8 max(1, |f|).
     assert!(
-        m.gradient.norm() <= 1e-8,
+        m.gradient.norm() <= 1e-8 * m.value.abs().max(1.0),
         "{name}: |g| = {}",
         m.gradient.norm()
     );

@@ -88,23 +88,15 @@ impl JacobianStructure {
         row_cols: Vec<u32>,
     ) -> Self {
         let nnz = row_cols.len();
-        // CSC by counting sort (rows come out sorted within each column).
-        let mut col_offsets = vec![0usize; n + 1];
-        for &j in &row_cols {
-            col_offsets[j as usize + 1] += 1;
-        }
-        for j in 0..n {
-            col_offsets[j + 1] += col_offsets[j];
-        }
-        let mut fill = col_offsets.clone();
+        // CSC by counting sort (rows come out sorted within each column): the
+        // entries grouped by column, in row order.
+        let (col_offsets, by_column) = group_by(n, &row_cols);
         let mut col_rows = vec![0u32; nnz];
         let mut csc_of_csr = vec![0usize; nnz];
         for k in 0..m {
             for e in row_offsets[k]..row_offsets[k + 1] {
-                let j = row_cols[e] as usize;
-                col_rows[fill[j]] = k as u32;
-                csc_of_csr[e] = fill[j];
-                fill[j] += 1;
+                csc_of_csr[e] = by_column[e];
+                col_rows[by_column[e]] = k as u32;
             }
         }
         // Colorings within a budget of a few passes over the pattern; a dense row
@@ -118,18 +110,10 @@ impl JacobianStructure {
         // Tangent sweeps carry several colors at once (lanes), so columns win ties.
         let coloring = match by_rows {
             Some((colors, count)) if count < by_cols.1 => {
-                let mut offsets = vec![0usize; count + 1];
-                for &c in &colors {
-                    offsets[c as usize + 1] += 1;
-                }
-                for c in 0..count {
-                    offsets[c + 1] += offsets[c];
-                }
-                let mut fill = offsets.clone();
+                let (offsets, position) = group_by(count, &colors);
                 let mut rows = vec![0u32; m];
-                for (k, &c) in colors.iter().enumerate() {
-                    rows[fill[c as usize]] = k as u32;
-                    fill[c as usize] += 1;
+                for (k, &p) in position.iter().enumerate() {
+                    rows[p] = k as u32;
                 }
                 Coloring::Rows {
                     colors,
@@ -286,4 +270,26 @@ impl JacobianStructure {
         CscMatrix::try_from_pattern_and_values(pattern, values)
             .expect("one value per pattern entry by construction")
     }
+}
+
+/// Counting sort of `keys` (each below `groups`): the groups' offsets, and each
+/// key's position in the grouped order (stable: equal keys keep their order).
+fn group_by(groups: usize, keys: &[u32]) -> (Vec<usize>, Vec<usize>) {
+    let mut offsets = vec![0usize; groups + 1];
+    for &k in keys {
+        offsets[k as usize + 1] += 1;
+    }
+    for g in 0..groups {
+        offsets[g + 1] += offsets[g];
+    }
+    let mut fill = offsets.clone();
+    let position = keys
+        .iter()
+        .map(|&k| {
+            let p = fill[k as usize];
+            fill[k as usize] += 1;
+            p
+        })
+        .collect();
+    (offsets, position)
 }

@@ -2,6 +2,7 @@
 
 use super::{Budget, SparsityPattern, StarColoring, Structure, to_csc};
 use crate::error::Error;
+use crate::recording::Recording;
 use crate::tape::{Recorded, Var, Workspace};
 use nalgebra_sparse::CscMatrix;
 
@@ -117,6 +118,21 @@ impl SparsePlan {
         let h = self.evaluate(&rec);
         self.workspace.keep(rec);
         h
+    }
+
+    /// The Hessian at a recording the caller already has (its value and gradient
+    /// are wanted too: the Newton step records once per iterate).
+    pub(crate) fn hessian_of(&self, rec: &Recording) -> Result<CscMatrix<f64>, Error> {
+        let rec = rec.tape();
+        let n = self.structure.pattern.dim();
+        if rec.inputs() != n {
+            return Err(Error::LengthMismatch {
+                what: "point",
+                expected: n,
+                found: rec.inputs(),
+            });
+        }
+        self.evaluate(rec)
     }
 
     /// The Hessian from a recording at the plan's point size.
