@@ -84,13 +84,15 @@
 //!   `sparse` (patterns, colorings, plans), `jacobians` ([`jacobian`],
 //!   [`sparse_jacobian`]), `blocks` and `shape` (several or shaped inputs).
 //! - **users**: `newton`, `nlp` ([`Nlp`], [`LagrangianPlan`]), [`check`],
-//!   [`argmin`](crate#features), [`testfns`].
+//!   [`argmin`](crate#features), [`ipopt`](crate#features), [`testfns`].
 //! - **ecosystem**: `number_traits` (num-traits and simba on the number types),
 //!   `ndarray`.
 //!
 //! ## Features
 //! `parallel` (rayon column blocks), `argmin` (the `argmin` module: argmin's
-//! `CostFunction`/`Gradient`/`Hessian` for an [`Objective`]), `proptest`
+//! `CostFunction`/`Gradient`/`Hessian` for an [`Objective`]), `ipopt` (the
+//! `ipopt` module: Ipopt solves an [`Nlp`] with this crate's exact gradient,
+//! Jacobian and Lagrangian Hessian; links the system's `libipopt`), `proptest`
 //! (`check::strategies`).
 
 #![warn(missing_docs)]
@@ -148,6 +150,9 @@ mod strict;
 pub mod argmin;
 #[path = "users/check/mod.rs"]
 pub mod check;
+#[cfg(feature = "ipopt")]
+#[path = "users/ipopt/mod.rs"]
+pub mod ipopt;
 #[path = "users/newton/mod.rs"]
 mod newton;
 #[path = "users/nlp/mod.rs"]

@@ -180,7 +180,39 @@ pub enum Error {
         /// The last iterate, to restart from.
         point: Vec<f64>,
     },
+    /// A bound pair is inconsistent: NaN, `lower > upper`, `lower = +inf` or
+    /// `upper = -inf` (the bounds handed to a solver, feature `ipopt`).
+    #[error("the {what} bounds at index {index} are inconsistent (lower {lower}, upper {upper})")]
+    InvalidBounds {
+        /// Which bounds: `"variable"` or `"constraint"`.
+        what: &'static str,
+        /// Index of the variable or constraint.
+        index: usize,
+        /// Its lower bound.
+        lower: f64,
+        /// Its upper bound.
+        upper: f64,
+    },
+    /// An external solver (feature `ipopt`) stopped without a solution: it
+    /// rejected an option, reached a limit, found the problem infeasible, or one of
+    /// our evaluations failed (`cause`).
+    #[error("{solver} stopped with status {status} ({message})")]
+    SolverFailed {
+        /// The solver: `"Ipopt"`.
+        solver: &'static str,
+        /// The solver's own status code (Ipopt's `ApplicationReturnStatus`).
+        status: i32,
+        /// What the status means, or which option was rejected.
+        message: String,
+        /// The solver's last iterate (the start when it stopped before the first
+        /// iteration), to restart from.
+        point: Vec<f64>,
+        /// The last error one of our evaluations returned to the solver, if any
+        /// (for example [`Error::NonFiniteValue`] at the start).
+        cause: Option<Box<Error>>,
+    },
 }
+
 /// Checks that a point is non-empty and finite (every part of a nested
 /// coordinate: a `Dual` point with a NaN tangent is a non-finite input, reported
 /// with value NaN when its own value is finite). The one input check of every
