@@ -166,7 +166,8 @@ impl Coloring {
     ///
     /// ```
     /// use hyperhess::{Coloring, ColoringKind, SparsityPattern};
-    /// let p = SparsityPattern::from_entries(2, &[(0, 1)]);
+    /// // a triangle: three colors either way, and star (direct) wins the tie
+    /// let p = SparsityPattern::from_entries(3, &[(0, 1), (1, 2), (0, 2)]);
     /// assert_eq!(Coloring::fewest(&p, None, usize::MAX).kind(), ColoringKind::Star);
     /// ```
     pub fn kind(&self) -> ColoringKind {

@@ -41,7 +41,7 @@ impl Nlp for Hs071 {
 /// use hyperhess::{LagrangianPlan, Nlp, testfns::LuksanVlcek};
 /// let nlp = LuksanVlcek(1000);
 /// let plan = LagrangianPlan::new(&nlp, &nlp.start()).unwrap();
-/// assert_eq!(plan.colors(), (3, 3)); // a tridiagonal Hessian; rows of 3 columns
+/// assert_eq!(plan.colors(), (2, 3)); // a tridiagonal Hessian (acyclic: 2); rows of 3 columns
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct LuksanVlcek(pub usize);
