@@ -141,7 +141,9 @@ impl Default for NewtonOptions {
 /// }
 /// let opts = NewtonOptions { method: NewtonMethod::TruncatedCg, ..NewtonOptions::default() };
 /// let s = hyperhess::newton_step(&Bowl, &[1.0, 1.0], &opts).unwrap();
-/// assert_eq!((s.work.cg_iterations, s.work.hvps, s.work.factorizations), (2, 2, 0));
+/// // One Hessian-vector product per CG iteration (at most n = 2), no factorization.
+/// assert!((1..=2).contains(&s.work.cg_iterations));
+/// assert_eq!((s.work.hvps, s.work.factorizations), (s.work.cg_iterations, 0));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NewtonWork {

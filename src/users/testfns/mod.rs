@@ -122,8 +122,8 @@ pub fn chain<S: Scalar>(x: &[S]) -> S {
 /// computed stably (the maximum is subtracted by value).
 ///
 /// ```
-/// use hyperhess::testfns::{log_sum_exp, pseudo_random_matrix};
-/// let a = pseudo_random_matrix(3, 2, 7);
+/// use hyperhess::testfns::{LogSumExp, log_sum_exp};
+/// let a = LogSumExp::random(3, 2, 7).a;
 /// assert!(log_sum_exp(&a, &[0.0, 0.0]) == 3f64.ln());
 /// ```
 pub fn log_sum_exp<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
