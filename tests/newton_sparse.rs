@@ -253,3 +253,42 @@ fn relative_stopping_scales_with_the_objective() {
     assert!(abs.iterations >= big.iterations);
     let _ = DVector::<f64>::zeros(1);
 }
+
+/// Lennard-Jones, `Σ_{i<j} 4 (r⁻¹² - r⁻⁶)` over 13 atoms (`x.len() = 39`).
+struct LennardJones13;
+impl Objective for LennardJones13 {
+    fn eval<S: hyperhess::Scalar>(&self, x: &[S]) -> S {
+        let mut e = S::zero();
+        for i in 0..13 {
+            for j in i + 1..13 {
+                let r2 = (0..3)
+                    .map(|k| (x[3 * i + k] - x[3 * j + k]).powi(2))
+                    .fold(S::zero(), |a, b| a + b);
+                let inv6 = r2.powi(-3);
+                e += (inv6 * inv6 - inv6) * 4.0;
+            }
+        }
+        e
+    }
+}
+
+#[test]
+fn the_lennard_jones_cluster_stops_at_the_relative_tolerance() {
+    // Issue 19: an icosahedron (centre and 12 vertices (0, ±1, ±φ) cyclically),
+    // scaled a little off the minimum. f ≈ -44.33 at the minimum, so the relative
+    // test stops at |g| <= 4.4e-7, which rounding in f allows.
+    let phi = (1.0 + 5f64.sqrt()) / 2.0;
+    let mut x0 = vec![0.0; 3];
+    for (a, b) in [(1.0, phi), (1.0, -phi), (-1.0, phi), (-1.0, -phi)] {
+        for k in 0..3 {
+            let mut v = [0.0; 3];
+            v[(k + 1) % 3] = a;
+            v[(k + 2) % 3] = b;
+            x0.extend(v.iter().map(|c| c * 0.6));
+        }
+    }
+    let m = hyperhess::minimize_newton(&LennardJones13, &x0, &MinimizeOptions::default()).unwrap();
+    assert!((m.value + 44.326801).abs() < 1e-5, "f = {}", m.value);
+    assert!(m.iterations <= 20, "{} iterations", m.iterations);
+    assert!(m.gradient.norm() <= 1e-8 * m.value.abs());
+}
