@@ -3,7 +3,7 @@
 //! operator `Num` requires.
 //!
 //! Every derivative comes from the rule table: each `Float` method forwards to the
-//! [`Scalar`](crate::Scalar) method of the same name (which names its
+//! [`Scalar`](crate::scalar::Scalar) method of the same name (which names its
 //! [`Unary`](crate::rules::Unary) / [`Binary`](crate::rules::Binary) entry) or is
 //! written with `Scalar` arithmetic (`log`, `to_degrees`, `abs_sub`, `%`).
 //! Predicates (`is_nan`, `is_sign_negative`, `classify`, ...) and conversions
@@ -13,7 +13,7 @@
 //! `impl_num_traits!([T: Scalar, const N: usize] crate::forward::Dual2<T, N>);`.
 
 /// Implements `num_traits`' numeric traits and `Rem` for a type that implements
-/// [`crate::Scalar`].
+/// [`Scalar`](crate::scalar::Scalar).
 macro_rules! impl_num_traits {
     ([$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> ::std::ops::Rem for $ty {
@@ -39,7 +39,7 @@ macro_rules! impl_num_traits {
             fn zero() -> Self {
                 <Self as $crate::scalar::Scalar>::zero()
             }
-            /// Every part zero (as [`crate::Scalar::is_zero`]).
+            /// Every part zero (as [`Scalar::is_zero`](crate::scalar::Scalar::is_zero)).
             #[inline]
             fn is_zero(&self) -> bool {
                 $crate::scalar::Scalar::is_zero(self)

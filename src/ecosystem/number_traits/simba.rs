@@ -21,7 +21,7 @@
 
 /// Implements simba's `RealField`, `ComplexField`, `Field`, `SimdValue`,
 /// `SubsetOf` (with `f32`, `f64` and itself) and approx's `AbsDiffEq`, `RelativeEq`,
-/// `UlpsEq` for a number type that implements [`crate::Scalar`] and
+/// `UlpsEq` for a number type that implements [`Scalar`](crate::scalar::Scalar) and
 /// `num_traits::Float` (see `impl_num_traits!`).
 macro_rules! impl_simba {
     ([$($gen:tt)*] $ty:ty) => {
