@@ -18,29 +18,8 @@
 //! CPU-time statistics).
 
 use hyperhess::ipopt::{Bounds, IpoptOptions, Timing, solve};
-use hyperhess::{Nlp, Scalar};
+use hyperhess::testfns::LuksanVlcek;
 use std::time::{Duration, Instant};
-
-struct LuksanVlcek(usize);
-
-impl Nlp for LuksanVlcek {
-    fn num_constraints(&self) -> usize {
-        self.0 - 2
-    }
-    fn objective<S: Scalar>(&self, x: &[S]) -> S {
-        x.windows(2)
-            .map(|w| (w[0] * w[0] - w[1]).powi(2) * 100.0 + (w[0] - 1.0).powi(2))
-            .sum()
-    }
-    fn constraints<S: Scalar>(&self, x: &[S], out: &mut [S]) {
-        for (o, w) in out.iter_mut().zip(x.windows(3)) {
-            let (a, b, c) = (w[0], w[1], w[2]);
-            *o = b.powi(3) * 3.0 + c * 2.0 - 5.0 + (b - c).sin() * (b + c).sin() + b * 4.0
-                - a * (a - b).exp()
-                - 3.0;
-        }
-    }
-}
 
 fn main() -> Result<(), hyperhess::Error> {
     let mut args = std::env::args().skip(1);
@@ -51,9 +30,7 @@ fn main() -> Result<(), hyperhess::Error> {
         .max(3);
     let print_level = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
     let nlp = LuksanVlcek(n);
-    let x0: Vec<f64> = (0..n)
-        .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
-        .collect();
+    let x0 = nlp.start();
     let bounds = Bounds::equalities(n, n - 2);
     let mut options = IpoptOptions {
         print_level,

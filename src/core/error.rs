@@ -229,15 +229,22 @@ pub(crate) fn check_point<T: crate::scalar::Scalar>(x: &[T]) -> Result<usize, Er
     Ok(x.len())
 }
 
+/// [`Error::LengthMismatch`] naming `what` unless `found == expected`.
+pub(crate) fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Error> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch {
+            what,
+            expected,
+            found,
+        })
+    }
+}
+
 /// Checks a direction against the point's length.
 pub(crate) fn check_direction<T: crate::scalar::Scalar>(v: &[T], n: usize) -> Result<(), Error> {
-    if v.len() != n {
-        return Err(Error::LengthMismatch {
-            what: "direction",
-            expected: n,
-            found: v.len(),
-        });
-    }
+    check_len("direction", n, v.len())?;
     match v.iter().position(|x| !x.is_finite()) {
         Some(index) => Err(Error::NonFiniteDirection {
             index,

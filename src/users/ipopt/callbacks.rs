@@ -6,7 +6,7 @@
 
 use super::ffi::{Bool, FALSE, Index, Number, TRUE, UserDataPtr};
 use super::solution::{Evaluations, Timing};
-use crate::error::Error;
+use crate::error::{Error, check_len};
 use crate::front_door::gradient;
 use crate::nlp::{LagrangianPlan, Nlp};
 use std::any::Any;
@@ -301,16 +301,4 @@ pub(super) extern "C" fn intermediate<P: Nlp>(
     let ctx = unsafe { &mut *user_data.cast::<Context<'_, P>>() };
     ctx.iterations = len(iter_count);
     if ctx.panic.is_some() { FALSE } else { TRUE }
-}
-
-fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Error> {
-    if expected == found {
-        Ok(())
-    } else {
-        Err(Error::LengthMismatch {
-            what,
-            expected,
-            found,
-        })
-    }
 }

@@ -49,14 +49,16 @@ pub(crate) fn first_shift(min_diag: f64, beta: f64) -> f64 {
     }
 }
 
-/// Algorithm 3.3 of Nocedal and Wright: the Cholesky factor of `H + tau I`, `tau`
-/// and the number of factorizations tried.
-fn shifted_cholesky(
-    h: &DMatrix<f64>,
+/// Algorithm 3.3 of Nocedal and Wright, for any factorization: `factor(tau)`
+/// factors `H + tau I` (`Ok(None)` when it is not positive definite), starting
+/// from [`first_shift`] of the smallest diagonal entry and doubling (at least
+/// `beta`); returns the factor's result, `tau` and the factorizations tried.
+pub(crate) fn increasing_shifts<F>(
+    min_diag: f64,
     options: &NewtonOptions,
-) -> Result<(Cholesky<f64, nalgebra::Dyn>, f64, usize), Error> {
+    mut factor: impl FnMut(f64) -> Result<Option<F>, Error>,
+) -> Result<(F, f64, usize), Error> {
     let beta = options.beta;
-    let min_diag = h.diagonal().iter().copied().fold(f64::INFINITY, f64::min);
     let mut tau = first_shift(min_diag, beta);
     let mut last_tried = tau;
     for tries in 1..=options.max_shift_tries {
@@ -64,16 +66,28 @@ fn shifted_cholesky(
             break;
         }
         last_tried = tau;
+        if let Some(f) = factor(tau)? {
+            return Ok((f, tau, tries));
+        }
+        tau = f64::max(2.0 * tau, beta);
+    }
+    Err(Error::NotPositiveDefinite { tau: last_tried })
+}
+
+/// The dense Cholesky factor of `H + tau I`, `tau` and the number of
+/// factorizations tried ([`increasing_shifts`]).
+fn shifted_cholesky(
+    h: &DMatrix<f64>,
+    options: &NewtonOptions,
+) -> Result<(Cholesky<f64, nalgebra::Dyn>, f64, usize), Error> {
+    let min_diag = h.diagonal().iter().copied().fold(f64::INFINITY, f64::min);
+    increasing_shifts(min_diag, options, |tau| {
         let mut shifted = h.clone();
         if tau != 0.0 {
             for i in 0..h.nrows() {
                 shifted[(i, i)] += tau;
             }
         }
-        if let Some(factor) = Cholesky::new(shifted) {
-            return Ok((factor, tau, tries));
-        }
-        tau = f64::max(2.0 * tau, beta);
-    }
-    Err(Error::NotPositiveDefinite { tau: last_tried })
+        Ok(Cholesky::new(shifted))
+    })
 }

@@ -4,7 +4,7 @@
 //! shift (Algorithm 3.3, as the dense engine).
 
 use super::NewtonOptions;
-use super::dense::first_shift;
+use super::dense::increasing_shifts;
 use crate::error::Error;
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::linalg::cholesky::llt::factor::LltRegularization;
@@ -167,14 +167,7 @@ impl ShiftedCholesky {
             .iter()
             .map(|&d| entry(self.source[d]))
             .fold(f64::INFINITY, f64::min);
-        let beta = options.beta;
-        let mut tau = first_shift(min_diag, beta);
-        let mut last_tried = tau;
-        for tries in 1..=options.max_shift_tries {
-            if !tau.is_finite() {
-                break;
-            }
-            last_tried = tau;
+        increasing_shifts(min_diag, options, |tau| {
             for (v, &k) in self.values.iter_mut().zip(&self.source) {
                 *v = entry(k);
             }
@@ -201,22 +194,21 @@ impl ShiftedCholesky {
                 stack,
                 Default::default(),
             );
-            if factored.is_ok() {
-                let mut p = -g;
-                let llt = LltRef::new(&self.symbolic, &self.l_values);
-                llt.solve_in_place_with_conj(
-                    Conj::No,
-                    MatMut::from_column_major_slice_mut(p.as_mut_slice(), self.n, 1),
-                    Par::Seq,
-                    MemStack::new(&mut self.scratch),
-                );
-                if p.iter().any(|v| !v.is_finite()) {
-                    return Err(Error::NotPositiveDefinite { tau });
-                }
-                return Ok((p, tau, tries));
+            if factored.is_err() {
+                return Ok(None);
             }
-            tau = f64::max(2.0 * tau, beta);
-        }
-        Err(Error::NotPositiveDefinite { tau: last_tried })
+            let mut p = -g;
+            let llt = LltRef::new(&self.symbolic, &self.l_values);
+            llt.solve_in_place_with_conj(
+                Conj::No,
+                MatMut::from_column_major_slice_mut(p.as_mut_slice(), self.n, 1),
+                Par::Seq,
+                MemStack::new(&mut self.scratch),
+            );
+            if p.iter().any(|v| !v.is_finite()) {
+                return Err(Error::NotPositiveDefinite { tau });
+            }
+            Ok(Some(p))
+        })
     }
 }

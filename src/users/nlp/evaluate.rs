@@ -4,7 +4,7 @@
 
 use super::Nlp;
 use super::plan::LagrangianPlan;
-use crate::error::Error;
+use crate::error::{Error, check_len};
 use crate::scalar::Scalar;
 use crate::sparse::{Budget, SparsityPattern};
 use crate::tape::{Var, VectorRecording, Workspace};
@@ -424,18 +424,5 @@ fn gradient_into(rec: &mut VectorRecording, out: &mut [f64]) -> Result<(), Error
             value: out[index],
         }),
         None => Ok(()),
-    }
-}
-
-/// [`Error::LengthMismatch`] unless `found == expected`.
-fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Error> {
-    if found == expected {
-        Ok(())
-    } else {
-        Err(Error::LengthMismatch {
-            what,
-            expected,
-            found,
-        })
     }
 }
