@@ -144,6 +144,8 @@ mod shape;
 mod sparse;
 #[path = "drivers/strict.rs"]
 mod strict;
+#[path = "drivers/third.rs"]
+mod third;
 // users: loops around the drivers (Newton, constrained problems, checks).
 #[cfg(feature = "argmin")]
 #[path = "users/argmin.rs"]
@@ -191,6 +193,7 @@ pub use sparse::{
     hessian_diagonal, sparse_hessian,
 };
 pub use tape::Var;
+pub use third::{third_derivative, third_derivative_tensor};
 
 /// nalgebra 0.34, re-exported: the matrix types the drivers return
 /// (`hyperhess::nalgebra::DMatrix`), at the version they are built with.
