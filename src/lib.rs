@@ -61,7 +61,7 @@
 //!
 //! ## Trade-offs
 //! - Pass the function as `|x| f(x)`: the tape drivers need the closure written at
-//!   the call to infer `for<'t> Fn(&[Var<'t>]) -> Var<'t>`. For functions that carry
+//!   the call to infer `Fn(&[Var]) -> Var`. For functions that carry
 //!   data, implement [`Objective`].
 //! - [`Scalar`] requires `Copy`: number types are small values, and user code reads
 //!   like `f64` code (no clones). Dynamic-width derivative parts are therefore not

@@ -5,7 +5,7 @@
 
 use hyperhess::testfns;
 use hyperhess_rivals::{chain_nd, f2, f2_nd, f3, f3_nd, lse_nd, rosenbrock_nd};
-use num_dual::{DualNum, HyperHyperDual64, third_partial_derivative_vec};
+use num_dual::{HyperHyperDual64, third_partial_derivative_vec};
 use proptest::prelude::*;
 
 type Nd = HyperHyperDual64;

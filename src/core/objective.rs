@@ -54,7 +54,7 @@ use crate::scalar::Scalar;
 /// # Why a trait and not a closure
 ///
 /// The tape drivers ([`crate::gradient`] and friends) take a closure of type
-/// `for<'t> Fn(&[Var<'t>]) -> Var<'t>`: one that works for *every* tape lifetime
+/// `Fn(&[Var]) -> Var`: one that works for *every* tape lifetime
 /// `'t`, which is what keeps variables from escaping their recording. Rust infers
 /// that higher-ranked signature only for a closure written directly in the call. A
 /// closure stored in a `let` first gets one fixed lifetime, and no longer fits:
@@ -66,7 +66,7 @@ use crate::scalar::Scalar;
 ///
 /// and a generic function `fn f<S: Scalar>` cannot be stored as a value at all
 /// without choosing `S`. An `Objective` can be stored, passed around, and evaluated
-/// at `f64` in one place and at `Var<'t>` in another:
+/// at `f64` in one place and at `Var` in another:
 ///
 /// ```
 /// use hyperhess::{Objective, Scalar};

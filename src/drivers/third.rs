@@ -34,7 +34,7 @@ use nalgebra::DMatrix;
 pub fn third_derivative<T, F>(f: F, x: &[T], v: &[T]) -> Result<DMatrix<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, Dual<T>>]) -> Var<'t, Dual<T>>,
+    F: Fn(&[Var<Dual<T>>]) -> Var<Dual<T>>,
 {
     let n = check_point(x)?;
     check_direction(v, n)?;
@@ -66,7 +66,7 @@ where
 pub fn third_derivative_tensor<T, F>(f: F, x: &[T]) -> Result<Vec<DMatrix<T>>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, Dual<T>>]) -> Var<'t, Dual<T>>,
+    F: Fn(&[Var<Dual<T>>]) -> Var<Dual<T>>,
 {
     let n = check_point(x)?;
     let bytes = n

@@ -7,6 +7,7 @@ use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
 use super::node::{MAX_NODES, Node, Stream, Terms};
 use super::pool;
+use super::active::Frame;
 use super::recorder::Tape;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::Var;
@@ -39,7 +40,7 @@ impl<T: Base> Recorded<T> {
     /// gradient not).
     pub(crate) fn new_unchecked<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         Self::new_unchecked_in(f, x, pool::take_boxed())
     }
@@ -48,11 +49,11 @@ impl<T: Base> Recorded<T> {
     /// pool on an error).
     fn new_unchecked_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
-        let run = |inputs: &[Var<'_, T>]| {
+        let run = |inputs: &[Var<T>]| {
             let y = f(inputs);
-            (y.index() as usize, y.base_value(), y.scale())
+            (y.output_index() as usize, y.base_value(), y.scale())
         };
         let (mut buf, n, (output, value, scale)) = Self::tape_in(x, buf, run)?;
         // The value's own part only: a non-finite derivative part of a nested value
@@ -89,7 +90,7 @@ impl<T: Base> Recorded<T> {
     pub(super) fn tape_in<R>(
         x: &[T],
         mut buf: Box<Buffers<T>>,
-        run: impl for<'t> FnOnce(&[Var<'t, T>]) -> R,
+        run: impl FnOnce(&[Var<T>]) -> R,
     ) -> Result<(Box<Buffers<T>>, usize, R), Error> {
         let n = match check_point(x) {
             Ok(n) => n,
@@ -115,10 +116,11 @@ impl<T: Base> Recorded<T> {
                 return Err(too_large);
             }
         };
-        let read = {
+        let mut frame = Frame::new(tape.id(), &tape);
+        let (read, foreign) = frame.active(|| {
             // Small inputs on the stack: no allocation per call.
             let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
-            let large: Vec<Var<'_, T>>;
+            let large: Vec<Var<T>>;
             let inputs = if n <= SMALL_INPUTS {
                 for (i, (s, &xi)) in small.iter_mut().zip(x).enumerate() {
                     *s = Var::input(&tape, i, xi);
@@ -133,7 +135,12 @@ impl<T: Base> Recorded<T> {
                 &large[..]
             };
             run(inputs)
-        };
+        });
+        if foreign {
+            let parts = tape.into_parts().unwrap_or_else(|parts| parts);
+            give_back(buf, parts);
+            return Err(Error::ForeignVariable);
+        }
         let parts = match tape.into_parts() {
             Ok(parts) => parts,
             Err(parts) => {
@@ -187,7 +194,7 @@ impl<T: Base> Recorded<T> {
     /// Records `f` at `x` and checks that the gradient is finite.
     pub(crate) fn new<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         Self::new_in(f, x, pool::take_boxed())
     }
@@ -196,7 +203,7 @@ impl<T: Base> Recorded<T> {
     /// [`Recorded::into_buffers`]).
     pub(crate) fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         let rec = Self::new_unchecked_in(f, x, buf)?;
         let adj = &rec.buf().adjoints;
@@ -472,7 +479,7 @@ impl Workspace {
     /// Records `f` at `x` into the kept buffers (gradient checked).
     pub(crate) fn record<F>(&self, f: F, x: &[f64]) -> Result<Recorded<f64>, Error>
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+        F: Fn(&[Var]) -> Var,
     {
         Recorded::new_in(f, x, self.take())
     }

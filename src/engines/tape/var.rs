@@ -1,20 +1,22 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
 use super::node::{Curvature, Kind, Node};
+use super::active;
 use super::recorder::Tape;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
 use crate::scalar::Scalar;
 use std::fmt;
 use std::iter::Sum;
-use std::marker::PhantomData;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 /// A scalar that records the operations applied to it on a tape.
 ///
-/// `Var<'t>` is tied to its tape by the invariant lifetime `'t`: it cannot outlive
-/// the recording nor meet a variable of another tape (both are compile errors).
-/// Constants (`Var::from_f64`) need no tape. Comparisons look at the value.
+/// `Var<T>` is `'static`, `Send` and `Sync`: nalgebra holds it (`Vector3<Var>`,
+/// `Matrix3<Var>`), and drivers nest (a driver inside a recorded function). It
+/// finds its tape through its recording's id among the recordings active on this
+/// thread (innermost first). Constants (`Var::from_f64`) need no tape.
+/// Comparisons look at the value.
 ///
 /// ```
 /// use hyperhess::Scalar;
@@ -22,56 +24,100 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// assert_eq!(rec.gradient().as_slice(), &[0.0, 2.0]);
 /// ```
 ///
-/// A variable cannot leave its recording:
+/// A variable used outside its recording (kept after the recording ended, sent
+/// to another thread, or met by another recording of the same number type) is
+/// *foreign*: the recording that meets it, and every recording active on that
+/// thread, return [`Error::ForeignVariable`](crate::Error::ForeignVariable)
+/// instead of derivatives (a compile error when `Var` carried a lifetime; now a
+/// typed error, never a panic and never a wrong derivative):
 ///
-/// ```compile_fail
-/// use std::cell::{Cell, RefCell};
-/// let leak = RefCell::new(None);
-/// let _ = hyperhess::record(|x| { *leak.borrow_mut() = Some(x[0]); x[0] }, &[1.0]);
 /// ```
-///
-/// nor meet a variable of another tape:
-///
-/// ```compile_fail
-/// let _ = hyperhess::record(|x| {
-///     let _ = hyperhess::record(|y| y[0] * x[0], &[1.0]);
-///     x[0]
-/// }, &[1.0]);
+/// use std::cell::RefCell;
+/// use hyperhess::{Error, Var};
+/// let leak: RefCell<Option<Var>> = RefCell::new(None);
+/// let _ = hyperhess::record(|x| { *leak.borrow_mut() = Some(x[0]); x[0] }, &[1.0]);
+/// let kept = leak.borrow().unwrap();
+/// let r = hyperhess::gradient(|y| y[0] * kept, &[2.0]);
+/// assert!(matches!(r, Err(Error::ForeignVariable)));
 /// ```
 #[derive(Clone, Copy)]
-pub struct Var<'t, T = f64> {
-    tape: Option<&'t Tape<T>>,
+pub struct Var<T = f64> {
+    /// The recording's id (0 for a constant): its tape is found through it
+    /// (`active`).
+    id: u64,
     index: u32,
     value: T,
     /// The variable is `scale` times its node (plus a constant): `c x`, `-x`,
     /// `x / c` and `c - x` record no node, the scale is folded into the partials
     /// of the operation that uses the variable.
     scale: T,
-    /// Makes `'t` invariant, so variables of two tapes never unify.
-    brand: PhantomData<fn(&'t ()) -> &'t ()>,
 }
 
-impl<'t, T: Scalar> Var<'t, T> {
+impl<T: Scalar> Var<T> {
     /// Input `i` (node `i + 1`) of `tape`.
-    pub(crate) fn input(tape: &'t Tape<T>, i: usize, value: T) -> Self {
+    pub(crate) fn input(tape: &Tape<T>, i: usize, value: T) -> Self {
         Var::at(tape, (i + 1) as u32, value)
     }
 
     #[inline]
     pub(crate) fn constant(value: T) -> Self {
         Var {
-            tape: None,
+            id: 0,
             index: 0,
             value,
             scale: T::one(),
-            brand: PhantomData,
         }
     }
 
-    /// The index of this variable's node (0 for a constant).
+    /// The index of this variable's node, read off a recording's output while its
+    /// recording is active: 0 for a constant; a variable of another recording
+    /// marks the active recordings (`active`) and gives 0.
     #[inline]
-    pub(crate) fn index(&self) -> u32 {
+    pub(crate) fn output_index(&self) -> u32 {
+        if self.id != 0 && self.id != active::top_id() {
+            active::mark_active();
+            return 0;
+        }
         self.index
+    }
+
+    /// This variable's tape: `None` for a constant, and for a foreign variable
+    /// (its recording is not active on this thread; meeting one marks the active
+    /// recordings, see `active`).
+    #[inline(always)]
+    fn tape<'a>(&self) -> Option<&'a Tape<T>> {
+        if self.id == 0 {
+            None
+        } else {
+            active::find::<Tape<T>>(self.id)
+        }
+    }
+
+    /// The tapes of two operands ([`Var::tape`]); variables of two different
+    /// active recordings in one operation mark the active recordings.
+    #[inline(always)]
+    fn tapes<'a>(&self, other: &Self) -> (Option<&'a Tape<T>>, Option<&'a Tape<T>>) {
+        if self.id == other.id {
+            let t = self.tape();
+            return (t, t);
+        }
+        let (a, b) = (self.tape(), other.tape());
+        if a.is_some() && b.is_some() {
+            active::mark_active();
+        }
+        (a, b)
+    }
+
+    /// A value computed off every active tape: a constant for `id` 0, else a
+    /// foreign variable of recording `id` (it stays foreign wherever it goes).
+    #[inline]
+    fn off_tape(id: u64, value: T) -> Self {
+        Var {
+            id,
+            index: 0,
+            value,
+            scale: T::one(),
+        }
     }
 
     /// The factor between this variable's derivatives and its node's (1 unless
@@ -97,13 +143,12 @@ impl<'t, T: Scalar> Var<'t, T> {
 
     /// A variable on `tape` at node `index`.
     #[inline(always)]
-    fn at(tape: &'t Tape<T>, index: u32, value: T) -> Self {
+    fn at(tape: &Tape<T>, index: u32, value: T) -> Self {
         Var {
-            tape: Some(tape),
+            id: tape.id(),
             index,
             value,
             scale: T::one(),
-            brand: PhantomData,
         }
     }
 
@@ -117,20 +162,20 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// This variable's node times `c` (folded into the scale: nothing recorded).
     #[inline(always)]
     fn times(self, c: T, value: T) -> Self {
-        match self.tape {
-            Some(_) => Var {
-                value,
-                scale: self.scale * c,
-                ..self
-            },
-            None => Var::constant(value),
+        if self.id == 0 {
+            return Var::constant(value);
+        }
+        Var {
+            value,
+            scale: self.scale * c,
+            ..self
         }
     }
 
     /// Records the linear node `value = sa a + sb b` of two variables' nodes: a
     /// plain [`Kind::Add`] or [`Kind::Sub`] for unit scales, else [`Kind::Linear`].
     #[inline(always)]
-    fn linear(t: &'t Tape<T>, a: u32, sa: T, b: u32, sb: T, value: T) -> Self {
+    fn linear(t: &Tape<T>, a: u32, sa: T, b: u32, sb: T, value: T) -> Self {
         let index = if is_one(sa) && is_one(sb) {
             t.push(Node::add(a, b), [])
         } else if is_one(sa) && is_one(-sb) {
@@ -145,13 +190,13 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// constant, the variable's node.
     #[inline(always)]
     fn plus(self, other: Self, value: T) -> Self {
-        match (self.tape, other.tape) {
+        match self.tapes(&other) {
             (Some(t), Some(_)) => {
                 Var::linear(t, self.index, self.scale, other.index, other.scale, value)
             }
             (Some(_), None) => self.shifted(value),
             (None, Some(_)) => other.shifted(value),
-            (None, None) => Var::constant(value),
+            (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
 
@@ -159,7 +204,7 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// constant, the variable's node (negated for `c - x`).
     #[inline(always)]
     fn minus(self, other: Self, value: T) -> Self {
-        match (self.tape, other.tape) {
+        match self.tapes(&other) {
             (Some(t), Some(_)) => {
                 Var::linear(t, self.index, self.scale, other.index, -other.scale, value)
             }
@@ -169,7 +214,7 @@ impl<'t, T: Scalar> Var<'t, T> {
                 scale: -other.scale,
                 ..other
             },
-            (None, None) => Var::constant(value),
+            (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
 
@@ -178,8 +223,8 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// `curved`, else [`Kind::Scale`] (one partial).
     #[inline(always)]
     fn unary(self, value: T, d: T, dd: T, curved: bool) -> Self {
-        let Some(t) = self.tape else {
-            return Var::constant(value);
+        let Some(t) = self.tape() else {
+            return Var::off_tape(self.id, value);
         };
         let s = self.scale;
         let index = if curved {
@@ -195,11 +240,11 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// unary one on the variable when the other is a constant.
     #[inline(always)]
     fn binary(self, other: Self, value: T, p: [T; 5], curvature: Curvature) -> Self {
-        let t = match (self.tape, other.tape) {
+        let t = match self.tapes(&other) {
             (Some(t), Some(_)) => t,
             (Some(_), None) => return self.unary(value, p[0], p[2], curvature.aa),
             (None, Some(_)) => return other.unary(value, p[1], p[4], curvature.bb),
-            (None, None) => return Var::constant(value),
+            (None, None) => return Var::off_tape(self.id.max(other.id), value),
         };
         let (sa, sb) = (self.scale, other.scale);
         let p = [
@@ -221,7 +266,7 @@ fn is_one<T: Scalar>(s: T) -> bool {
     (s - T::one()).is_zero()
 }
 
-impl<T: Scalar> Scalar for Var<'_, T> {
+impl<T: Scalar> Scalar for Var<T> {
     #[inline]
     fn from_f64(c: f64) -> Self {
         Var::constant(T::from_f64(c))
@@ -236,14 +281,14 @@ impl<T: Scalar> Scalar for Var<'_, T> {
     }
     /// Only a constant zero is zero: a variable's derivative parts live on the tape.
     #[inline]
-    fn is_zero(&self) -> bool {
-        self.tape.is_none() && self.value.is_zero()
+    fn parts_zero(&self) -> bool {
+        self.id == 0 && self.value.is_zero()
     }
     /// Records `f(a)` with local partials `f'(a)`, `f''(a)` from the rule table (only
     /// `f'` for a piecewise-linear `f`).
     #[inline]
     fn apply(self, f: Unary) -> Self {
-        if self.tape.is_none() {
+        if self.id == 0 {
             return Var::constant(self.value.apply(f));
         }
         let [f0, f1, f2] = f.taylor(self.value);
@@ -263,23 +308,23 @@ impl<T: Scalar> Scalar for Var<'_, T> {
         for (&c, x) in coeffs.iter().zip(xs).skip(1) {
             value += x.value * c;
         }
-        let Some(tape) = xs.iter().find_map(|x| x.tape) else {
-            return Var::constant(value);
+        let Some(tape) = xs.iter().find_map(Var::tape) else {
+            return Var::off_tape(xs.iter().map(|x| x.id).max().unwrap_or(0), value);
         };
         let coef = |(&c, x): (&f64, &Self)| x.scale * c;
-        let index = if xs.iter().all(|x| x.tape.is_some()) {
+        let index = if xs.iter().all(|x| x.id == tape.id()) {
             // Every term a variable (the common case): straight copies.
             let ops = xs.iter().map(|x| x.index);
             tape.push_nary(ops, coeffs.iter().zip(xs).map(coef))
         } else {
-            let terms = || coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
+            let terms = || coeffs.iter().zip(xs).filter(|(_, x)| x.id == tape.id());
             tape.push_nary(terms().map(|(_, x)| x.index), terms().map(coef))
         };
         Var::at(tape, index, value)
     }
     #[inline]
     fn apply2(self, f: Binary, other: Self) -> Self {
-        if self.tape.is_none() && other.tape.is_none() {
+        if self.id == 0 && other.id == 0 {
             return Var::constant(self.value.apply2(f, other.value));
         }
         let p = f.taylor(self.value, other.value);
@@ -292,32 +337,32 @@ impl<T: Scalar> Scalar for Var<'_, T> {
     }
 }
 
-impl<T: Scalar> Add for Var<'_, T> {
+impl<T: Scalar> Add for Var<T> {
     type Output = Self;
     #[inline(always)]
     fn add(self, rhs: Self) -> Self {
         self.plus(rhs, self.value + rhs.value)
     }
 }
-impl<T: Scalar> Sub for Var<'_, T> {
+impl<T: Scalar> Sub for Var<T> {
     type Output = Self;
     #[inline(always)]
     fn sub(self, rhs: Self) -> Self {
         self.minus(rhs, self.value - rhs.value)
     }
 }
-impl<T: Scalar> Mul for Var<'_, T> {
+impl<T: Scalar> Mul for Var<T> {
     type Output = Self;
     /// Partials `(b, a)`, cross partial 1 (times the scales; with a constant, the
     /// other's scale times it).
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
         let value = self.value * rhs.value;
-        let t = match (self.tape, rhs.tape) {
+        let t = match self.tapes(&rhs) {
             (Some(t), Some(_)) => t,
             (Some(_), None) => return self.times(rhs.value, value),
             (None, Some(_)) => return rhs.times(self.value, value),
-            (None, None) => return Var::constant(value),
+            (None, None) => return Var::off_tape(self.id.max(rhs.id), value),
         };
         let (sa, sb) = (self.scale, rhs.scale);
         let (a, b) = (self.index, rhs.index);
@@ -335,14 +380,14 @@ impl<T: Scalar> Mul for Var<'_, T> {
         Var::at(t, index, value)
     }
 }
-impl<T: Scalar> Div for Var<'_, T> {
+impl<T: Scalar> Div for Var<T> {
     type Output = Self;
     /// `q = a / b`: partials `(1/b, -q/b)`, `(0, -1/b², 2q/b²)`.
     #[inline(always)]
     fn div(self, rhs: Self) -> Self {
         let q = self.value / rhs.value;
         let r = rhs.value.recip();
-        if rhs.tape.is_none() {
+        if rhs.id == 0 {
             return self.times(r, q);
         }
         let db = -(q * r);
@@ -359,43 +404,43 @@ impl<T: Scalar> Div for Var<'_, T> {
         )
     }
 }
-impl<T: Scalar> Neg for Var<'_, T> {
+impl<T: Scalar> Neg for Var<T> {
     type Output = Self;
     /// The negated scale: nothing recorded.
     #[inline]
     fn neg(self) -> Self {
-        match self.tape {
-            Some(_) => Var {
-                value: -self.value,
-                scale: -self.scale,
-                ..self
-            },
-            None => Var::constant(-self.value),
+        if self.id == 0 {
+            return Var::constant(-self.value);
+        }
+        Var {
+            value: -self.value,
+            scale: -self.scale,
+            ..self
         }
     }
 }
-impl<T: Scalar> Add<f64> for Var<'_, T> {
+impl<T: Scalar> Add<f64> for Var<T> {
     type Output = Self;
     #[inline]
     fn add(self, c: f64) -> Self {
         self.shifted(self.value + c)
     }
 }
-impl<T: Scalar> Sub<f64> for Var<'_, T> {
+impl<T: Scalar> Sub<f64> for Var<T> {
     type Output = Self;
     #[inline]
     fn sub(self, c: f64) -> Self {
         self.shifted(self.value - c)
     }
 }
-impl<T: Scalar> Mul<f64> for Var<'_, T> {
+impl<T: Scalar> Mul<f64> for Var<T> {
     type Output = Self;
     #[inline]
     fn mul(self, c: f64) -> Self {
         self.times(T::from_f64(c), self.value * c)
     }
 }
-impl<T: Scalar> Div<f64> for Var<'_, T> {
+impl<T: Scalar> Div<f64> for Var<T> {
     type Output = Self;
     #[inline]
     fn div(self, c: f64) -> Self {
@@ -403,9 +448,9 @@ impl<T: Scalar> Div<f64> for Var<'_, T> {
     }
 }
 
-impl_number_ops!(@without_sum ['t, T: Scalar] Var<'t, T>);
+impl_number_ops!(@without_sum [T: Scalar] Var<T>);
 
-impl<T: Scalar> Sum for Var<'_, T> {
+impl<T: Scalar> Sum for Var<T> {
     /// One n-ary linear node for a sum of three or more items with a variable
     /// among them (two items: one `+`; one item: itself). The value is the left
     /// fold of the items' values, as `a + b + c + ...` computes it.
@@ -416,25 +461,29 @@ impl<T: Scalar> Sum for Var<'_, T> {
         // This sum's operands start at `start` on the tape's scratch stack (items
         // that record sums of their own push above it and pop back to it).
         let mut start = 0;
-        if let Some(t) = first.tape {
+        let first_tape = first.tape();
+        if let Some(t) = first_tape {
             start = t.scratch_push(first.index, first.scale);
         }
-        let init = (first.value, first, 1usize, first.tape);
-        let (value, last, items, tape) = iter.fold(init, |(value, _, items, tape), x| {
-            let tape = match x.tape {
+        let init = (first.value, first, 1usize, first_tape, first.id);
+        let (value, last, items, tape, id) = iter.fold(init, |(value, _, items, tape, id), x| {
+            let tape = match x.tape() {
                 Some(t) => {
                     let at = t.scratch_push(x.index, x.scale);
-                    if tape.is_none() {
-                        start = at;
+                    match tape {
+                        None => start = at,
+                        // Variables of two active recordings: both are marked.
+                        Some(t0) if !std::ptr::eq(t0, t) => active::mark_active(),
+                        Some(_) => {}
                     }
                     Some(t)
                 }
                 None => tape,
             };
-            (value + x.value, x, items + 1, tape)
+            (value + x.value, x, items + 1, tape, id.max(x.id))
         });
         let Some(t) = tape else {
-            return Var::constant(value);
+            return Var::off_tape(id, value);
         };
         if items <= 2 {
             t.scratch.borrow_mut().truncate(start);
@@ -451,13 +500,13 @@ impl<T: Scalar> Sum for Var<'_, T> {
     }
 }
 
-impl<T: Scalar> fmt::Display for Var<'_, T> {
+impl<T: Scalar> fmt::Display for Var<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.value, f)
     }
 }
 
-impl<T: Scalar> fmt::Debug for Var<'_, T> {
+impl<T: Scalar> fmt::Debug for Var<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Var")
             .field("index", &self.index)

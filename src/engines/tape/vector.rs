@@ -34,7 +34,7 @@ impl<T: Base> VectorRecording<T> {
     /// [`Error::TapeTooLarge`]) and [`Error::NonFiniteOutput`].
     pub(crate) fn new<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+        F: Fn(&[Var<T>]) -> Vec<Var<T>>,
     {
         Self::new_in(f, x, pool::take_boxed())
     }
@@ -42,12 +42,12 @@ impl<T: Base> VectorRecording<T> {
     /// [`VectorRecording::new`] into the given buffers (a plan's own).
     fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+        F: Fn(&[Var<T>]) -> Vec<Var<T>>,
     {
-        let run = |inputs: &[Var<'_, T>]| {
+        let run = |inputs: &[Var<T>]| {
             f(inputs)
                 .iter()
-                .map(|y| (y.index(), y.scale(), y.base_value()))
+                .map(|y| (y.output_index(), y.scale(), y.base_value()))
                 .collect::<Vec<_>>()
         };
         let (buf, n, read) = Recorded::tape_in(x, buf, run)?;
@@ -152,7 +152,7 @@ impl VectorRecording<f64> {
     /// Records `f` at `x` into `workspace`'s kept buffers.
     pub(crate) fn new_within<F>(f: F, x: &[f64], workspace: &Workspace) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
+        F: Fn(&[Var]) -> Vec<Var>,
     {
         Self::new_in(f, x, workspace.take())
     }
