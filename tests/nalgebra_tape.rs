@@ -133,3 +133,33 @@ fn foreign_variables_are_typed_errors() {
     // And a fresh recording afterwards is fine.
     assert_eq!(hyperhess::gradient(|y| y[0] * y[0], &[2.0]).unwrap()[0], 4.0);
 }
+
+/// `Determinant` (generic code) against nalgebra's own (f64, and `Dual` through
+/// `RealField`), and its derivatives where a pivot column is zero in value.
+#[test]
+fn determinant_in_generic_code() {
+    use hyperhess::Determinant;
+    use hyperhess::nalgebra::{DMatrix, RealField};
+    fn det_generic<S: Scalar>(x: &[S]) -> S {
+        DMatrix::from_column_slice(5, 5, x).determinant()
+    }
+    fn det_nalgebra<S: RealField + Copy>(x: &[S]) -> S {
+        DMatrix::from_column_slice(5, 5, x).determinant()
+    }
+    let x: Vec<f64> = (0..25).map(|k| ((k * 7 % 11) as f64 - 5.0) / 3.0).collect();
+    let (a, b) = (det_generic(&x), det_nalgebra(&x));
+    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{a} vs {b}");
+    let g = hyperhess::gradient(det_generic, &x).unwrap();
+    let gf = hyperhess::forward::gradient(|x| det_nalgebra(x), &x).unwrap();
+    assert!((&g - &gf).amax() <= 1e-12 * gf.amax().max(1.0));
+    // diag(0, 2, 3, 5, 7): the first pivot column is zero in value, its derivative
+    // (the cofactor 210) is not.
+    let mut d = vec![0.0; 25];
+    for (k, v) in [0.0, 2.0, 3.0, 5.0, 7.0].into_iter().enumerate() {
+        d[k * 6] = v;
+    }
+    let g = hyperhess::gradient(det_generic, &d).unwrap();
+    assert_eq!((g[0], g[6], g[24]), (210.0, 0.0, 0.0));
+    let h = hyperhess::hessian(det_generic, &d).unwrap();
+    assert_eq!((h[(0, 6)], h[(0, 12)], h[(6, 12)]), (105.0, 70.0, 0.0));
+}

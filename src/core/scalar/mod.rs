@@ -3,10 +3,15 @@
 //! - here: [`Base`], [`Scalar`] (its required methods, and the chain-rule helpers);
 //! - `elementary`: its elementary functions, each a default method naming its
 //!   entry in the rule table;
-//! - `f64`: plain `f64`, the number type that is not a derivative.
+//! - `f64`: plain `f64`, the number type that is not a derivative;
+//! - `determinant`: [`Determinant`], `m.determinant()` for nalgebra matrices of
+//!   any `Scalar`.
 
+mod determinant;
 mod elementary;
 mod f64;
+
+pub use determinant::Determinant;
 
 use crate::rules::{Binary, Unary};
 use std::fmt::{Debug, Display};

@@ -3,6 +3,7 @@
 //! a harmonic bond angle at every inner atom of the chain, and a penalty on the
 //! squared signed volume of every four consecutive atoms.
 
+use crate::scalar::Determinant;
 use crate::objective::Objective;
 use crate::scalar::Scalar;
 use nalgebra::{Matrix3, Vector3};
@@ -11,7 +12,8 @@ use nalgebra::{Matrix3, Vector3};
 /// `Σ_i ½ (θ_i - 1.9)²` (θ_i the angle at atom `i + 1` between its neighbours in
 /// the chain) + `0.01 Σ_i V_i²` (V_i the signed volume `det[p1-p0, p2-p0, p3-p0]`
 /// of atoms `i..i+4`), written with `Vector3<S>` (`norm_squared`, `norm`, `dot`,
-/// `cross`) and `Matrix3<S>`. [`cluster_slices`] is the same energy over arrays.
+/// `cross`) and `Matrix3<S>` (`determinant`, through [`crate::Determinant`]).
+/// [`cluster_slices`] is the same energy over arrays.
 ///
 /// ```
 /// use hyperhess::{Objective, testfns::{Cluster, cluster_slices}};
@@ -63,8 +65,7 @@ impl Objective for Cluster {
             e += (theta - 1.9).powi(2) * 0.5;
         }
         for w in p.windows(4) {
-            let m = Matrix3::from_columns(&[w[1] - w[0], w[2] - w[0], w[3] - w[0]]);
-            let v = m.column(0).dot(&m.column(1).cross(&m.column(2)));
+            let v = Matrix3::from_columns(&[w[1] - w[0], w[2] - w[0], w[3] - w[0]]).determinant();
             e += v * v * 0.01;
         }
         e
