@@ -82,11 +82,19 @@ fn drivers_nest() {
     .unwrap();
     let t = hyperhess::third_derivative_tensor(|x| f(x), &x).unwrap();
     for k in 0..2 {
-        assert!((g[k] - t[k][(0, 1)]).abs() < 1e-13, "{k}: {} vs {}", g[k], t[k][(0, 1)]);
+        assert!(
+            (g[k] - t[k][(0, 1)]).abs() < 1e-13,
+            "{k}: {} vs {}",
+            g[k],
+            t[k][(0, 1)]
+        );
     }
     // A Hessian of a Hessian entry, and a forward driver inside the tape.
     let h = hyperhess::hessian(|y| hyperhess::gradient(|z| f(z), y).unwrap()[0], &x).unwrap();
-    let fwd = hyperhess::hessian(|y| hyperhess::forward::gradient(|z| f(z), y).unwrap()[0], &x);
+    let fwd = hyperhess::hessian(
+        |y| hyperhess::forward::gradient(|z| f(z), y).unwrap()[0],
+        &x,
+    );
     assert_eq!(h, fwd.unwrap());
 }
 
@@ -94,10 +102,13 @@ fn drivers_nest() {
 fn foreign_variables_are_typed_errors() {
     // Kept after its recording ended.
     let kept = Cell::new(None);
-    let _ = hyperhess::gradient(|x| {
-        kept.set(Some(x[0]));
-        x[0]
-    }, &[1.0]);
+    let _ = hyperhess::gradient(
+        |x| {
+            kept.set(Some(x[0]));
+            x[0]
+        },
+        &[1.0],
+    );
     let stale: Var = kept.get().unwrap();
     let r = hyperhess::gradient(|y| y[0] * stale, &[2.0]);
     assert!(matches!(r, Err(Error::ForeignVariable)), "{r:?}");
@@ -114,7 +125,9 @@ fn foreign_variables_are_typed_errors() {
     let inner = Cell::new(None);
     let outer = hyperhess::gradient(
         |x| {
-            inner.set(Some(hyperhess::gradient(|y| y[0] * x[0], &[1.0]).map(|g| g[0])));
+            inner.set(Some(
+                hyperhess::gradient(|y| y[0] * x[0], &[1.0]).map(|g| g[0]),
+            ));
             x[0] * x[0]
         },
         &[3.0],
@@ -131,7 +144,10 @@ fn foreign_variables_are_typed_errors() {
     );
     assert!(matches!(r, Err(Error::ForeignVariable)), "{r:?}");
     // And a fresh recording afterwards is fine.
-    assert_eq!(hyperhess::gradient(|y| y[0] * y[0], &[2.0]).unwrap()[0], 4.0);
+    assert_eq!(
+        hyperhess::gradient(|y| y[0] * y[0], &[2.0]).unwrap()[0],
+        4.0
+    );
 }
 
 /// `Determinant` (generic code) against nalgebra's own (f64, and `Dual` through
@@ -162,4 +178,37 @@ fn determinant_in_generic_code() {
     assert_eq!((g[0], g[6], g[24]), (210.0, 0.0, 0.0));
     let h = hyperhess::hessian(det_generic, &d).unwrap();
     assert_eq!((h[(0, 6)], h[(0, 12)], h[(6, 12)]), (105.0, 70.0, 0.0));
+}
+
+/// A nested dense Hessian large enough for the `parallel` feature's threads stays
+/// on the recording's thread (its arithmetic records on the outer tape).
+#[test]
+fn nesting_at_the_parallel_size() {
+    let n = hyperhess::Options::PARALLEL_MIN_INPUTS;
+    let x: Vec<f64> = (0..n).map(|i| 0.1 * i as f64 - 0.3).collect();
+    let dense = hyperhess::Options {
+        sparsity: hyperhess::Sparsity::Dense,
+        ..Default::default()
+    };
+    let g = hyperhess::gradient(
+        |y| match hyperhess::hessian_with(|z| hyperhess::testfns::chain(z), y, &dense) {
+            Ok(h) => h[(1, 2)],
+            Err(_) => Var::from_f64(f64::NAN),
+        },
+        &x,
+    )
+    .unwrap();
+    let t = hyperhess::third_derivative(|z| hyperhess::testfns::chain(z), &x, &{
+        let mut e = vec![0.0; n];
+        e[1] = 1.0;
+        e
+    })
+    .unwrap();
+    // ∂H[1][2]/∂x_k = T[1][2][k] = T[k][2][1]: the tensor's slice along e_1, row 2.
+    for k in 0..n {
+        assert!(
+            (g[k] - t[(k, 2)]).abs() <= 1e-13 * t[(k, 2)].abs().max(1.0),
+            "{k}"
+        );
+    }
 }

@@ -21,7 +21,14 @@ fn g_tensor(x: &[f64]) -> [[[f64; 3]; 3]; 3] {
     let e = b.exp();
     let mut t = [[[0.0; 3]; 3]; 3];
     let mut put = |i: usize, j: usize, k: usize, v: f64| {
-        for (p, q, r) in [(i, j, k), (i, k, j), (j, i, k), (j, k, i), (k, i, j), (k, j, i)] {
+        for (p, q, r) in [
+            (i, j, k),
+            (i, k, j),
+            (j, i, k),
+            (j, k, i),
+            (k, i, j),
+            (k, j, i),
+        ] {
             t[p][q][r] = v;
         }
     };
@@ -46,7 +53,10 @@ fn tensor_is_the_hand_derived_one() {
                 for j in 0..3 {
                     let w = want[i][j][k];
                     let tol = 8.0 * f64::EPSILON * w.abs().max(10.0);
-                    assert!((slice[(i, j)] - w).abs() <= tol, "T[{i}][{j}][{k}] at {x:?}");
+                    assert!(
+                        (slice[(i, j)] - w).abs() <= tol,
+                        "T[{i}][{j}][{k}] at {x:?}"
+                    );
                 }
             }
         }
@@ -61,7 +71,10 @@ fn direction_is_the_tensor_contracted() {
     for i in 0..3 {
         for j in 0..3 {
             let w: f64 = (0..3).map(|k| want[i][j][k] * v[k]).sum();
-            assert!((t[(i, j)] - w).abs() <= 1e-13 * w.abs().max(10.0), "({i}, {j})");
+            assert!(
+                (t[(i, j)] - w).abs() <= 1e-13 * w.abs().max(10.0),
+                "({i}, {j})"
+            );
         }
     }
     assert_eq!(t, t.transpose());

@@ -38,12 +38,19 @@ fn check_tensor(
     got: &[hyperhess::nalgebra::DMatrix<f64>],
     want: &[Vec<Vec<f64>>],
 ) -> Result<(), TestCaseError> {
-    let scale = want.iter().flatten().flatten().fold(0.0f64, |m, e| m.max(e.abs()));
+    let scale = want
+        .iter()
+        .flatten()
+        .flatten()
+        .fold(0.0f64, |m, e| m.max(e.abs()));
     for (k, slice) in want.iter().enumerate() {
         for (i, row) in slice.iter().enumerate() {
             for (j, &w) in row.iter().enumerate() {
                 let g = got[k][(i, j)];
-                prop_assert!(close(g, w, scale), "{name} T[{i}][{j}][{k}] = {g}, num-dual {w}");
+                prop_assert!(
+                    close(g, w, scale),
+                    "{name} T[{i}][{j}][{k}] = {g}, num-dual {w}"
+                );
             }
         }
     }

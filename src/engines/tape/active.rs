@@ -33,6 +33,23 @@ pub(super) struct Frame {
 thread_local! {
     /// The innermost active recording of this thread (null: none).
     static TOP: Cell<*const Frame> = const { Cell::new(std::ptr::null()) };
+    /// Its id and tape, copied out of the frame: the common lookup reads these
+    /// two and follows no pointer.
+    static TOP_ID: Cell<u64> = const { Cell::new(0) };
+    static TOP_TAPE: Cell<*const ()> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Makes `frame` (null: none) the innermost active recording.
+fn set_top(frame: *const Frame) {
+    TOP.with(|top| top.set(frame));
+    // SAFETY: a non-null frame is alive (it is being pushed or restored).
+    let (id, tape) = if frame.is_null() {
+        (0, std::ptr::null())
+    } else {
+        unsafe { ((*frame).id, (*frame).tape) }
+    };
+    TOP_ID.with(|top| top.set(id));
+    TOP_TAPE.with(|top| top.set(tape));
 }
 
 /// The next recording id (0 is "no recording": constants).
@@ -68,12 +85,12 @@ impl Frame {
         struct Restore(*const Frame);
         impl Drop for Restore {
             fn drop(&mut self) {
-                TOP.with(|top| top.set(self.0));
+                set_top(self.0);
             }
         }
         self.below = TOP.with(Cell::get);
         let _restore = Restore(self.below);
-        TOP.with(|top| top.set(self as *const Frame));
+        set_top(self as *const Frame);
         let out = run();
         let marked = MARKED_LEN.load(Ordering::SeqCst) != 0 && unmark(self.id);
         (out, self.foreign.get() || marked)
@@ -85,17 +102,16 @@ impl Frame {
 /// variable of tape type `T`.
 #[inline(always)]
 pub(super) fn find<'a, T>(id: u64) -> Option<&'a T> {
-    let top = TOP.with(Cell::get);
     // SAFETY: a frame is on the stack only while `Frame::active` runs, and the
-    // frame and its tape outlive that call; ids are unique, and a variable of
-    // `Var<T>` only ever carries the id of a `Tape<T>`, so the cast is to the
-    // tape's own type. The reference is used within one operation, while the
-    //     // operation).
+    // frame and its tape outlive that call; ids are unique, and a `Var<T>` only
+    // ever carries the id of a `Tape<T>`, so the cast is to the tape's own type.
+    // The caller uses the reference within one operation on a variable of this
+    // thread's active recording, so while the tape is alive.
     unsafe {
-        if !top.is_null() && (*top).id == id {
-            return Some(&*(*top).tape.cast::<T>());
+        if TOP_ID.with(Cell::get) == id {
+            return Some(&*TOP_TAPE.with(Cell::get).cast::<T>());
         }
-        find_below(top, id).map(|p| &*p.cast::<T>())
+        find_below(TOP.with(Cell::get), id).map(|p| &*p.cast::<T>())
     }
 }
 
@@ -154,9 +170,15 @@ pub(super) fn mark_active() {
 /// The id of the innermost active recording (0: none).
 #[inline]
 pub(super) fn top_id() -> u64 {
-    let top = TOP.with(Cell::get);
-    // SAFETY: the top frame is alive (see `find`).
-    if top.is_null() { 0 } else { unsafe { (*top).id } }
+    TOP_ID.with(Cell::get)
+}
+
+/// `true` while a recording is active on this thread (a driver called inside a
+/// recorded function: its arithmetic may record on the active tapes, so it must
+/// stay on this thread).
+#[inline]
+pub(crate) fn recording_active() -> bool {
+    top_id() != 0
 }
 
 /// Takes `id` off the process-wide marks; `true` if it was marked.

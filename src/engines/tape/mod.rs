@@ -26,6 +26,7 @@ mod sweep;
 mod var;
 mod vector;
 
+pub(crate) use active::recording_active;
 pub(crate) use buffers::Workspace;
 pub(crate) use recording::Recorded;
 pub(crate) use sweep::with_lanes;

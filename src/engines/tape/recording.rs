@@ -3,11 +3,11 @@
 //! face, `Recording`, is the drivers' (src/recording.rs); the buffers and their pool
 //! stay here.
 
+use super::active::Frame;
 use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
 use super::node::{MAX_NODES, Node, Stream, Terms};
 use super::pool;
-use super::active::Frame;
 use super::recorder::Tape;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::Var;

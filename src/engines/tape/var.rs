@@ -1,7 +1,7 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
-use super::node::{Curvature, Kind, Node};
 use super::active;
+use super::node::{Curvature, Kind, Node};
 use super::recorder::Tape;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
@@ -144,8 +144,15 @@ impl<T: Scalar> Var<T> {
     /// A variable on `tape` at node `index`.
     #[inline(always)]
     fn at(tape: &Tape<T>, index: u32, value: T) -> Self {
+        Var::on(tape.id(), index, value)
+    }
+
+    /// A variable of recording `id` at node `index` (the id of the operand whose
+    /// tape recorded the node: no read of the tape).
+    #[inline(always)]
+    fn on(id: u64, index: u32, value: T) -> Self {
         Var {
-            id: tape.id(),
+            id,
             index,
             value,
             scale: T::one(),
@@ -183,13 +190,24 @@ impl<T: Scalar> Var<T> {
         } else {
             t.push(Node::new(Kind::Linear, a, b, Curvature::LINEAR), [sa, sb])
         };
-        Var::at(t, index, value)
+        Var::on(t.id(), index, value)
     }
 
     /// `value = self + other`: a linear node when both are variables; with a
     /// constant, the variable's node.
     #[inline(always)]
     fn plus(self, other: Self, value: T) -> Self {
+        // With a constant, no tape is needed (a foreign variable stays foreign).
+        if other.id == 0 {
+            return if self.id == 0 {
+                Var::constant(value)
+            } else {
+                self.shifted(value)
+            };
+        }
+        if self.id == 0 {
+            return other.shifted(value);
+        }
         match self.tapes(&other) {
             (Some(t), Some(_)) => {
                 Var::linear(t, self.index, self.scale, other.index, other.scale, value)
@@ -204,6 +222,20 @@ impl<T: Scalar> Var<T> {
     /// constant, the variable's node (negated for `c - x`).
     #[inline(always)]
     fn minus(self, other: Self, value: T) -> Self {
+        if other.id == 0 {
+            return if self.id == 0 {
+                Var::constant(value)
+            } else {
+                self.shifted(value)
+            };
+        }
+        if self.id == 0 {
+            return Var {
+                value,
+                scale: -other.scale,
+                ..other
+            };
+        }
         match self.tapes(&other) {
             (Some(t), Some(_)) => {
                 Var::linear(t, self.index, self.scale, other.index, -other.scale, value)
@@ -232,7 +264,7 @@ impl<T: Scalar> Var<T> {
         } else {
             t.push(Node::unary(self.index, false), [d * s])
         };
-        Var::at(t, index, value)
+        Var::on(self.id, index, value)
     }
 
     /// Records `value = phi(self, other)` with partials `[da, db, daa, dab, dbb]`
@@ -240,6 +272,12 @@ impl<T: Scalar> Var<T> {
     /// unary one on the variable when the other is a constant.
     #[inline(always)]
     fn binary(self, other: Self, value: T, p: [T; 5], curvature: Curvature) -> Self {
+        if other.id == 0 {
+            return self.unary(value, p[0], p[2], curvature.aa);
+        }
+        if self.id == 0 {
+            return other.unary(value, p[1], p[4], curvature.bb);
+        }
         let t = match self.tapes(&other) {
             (Some(t), Some(_)) => t,
             (Some(_), None) => return self.unary(value, p[0], p[2], curvature.aa),
@@ -255,7 +293,7 @@ impl<T: Scalar> Var<T> {
             p[4] * sb * sb,
         ];
         let node = Node::new(Kind::Binary, self.index, other.index, curvature);
-        Var::at(t, t.push(node, p), value)
+        Var::on(self.id, t.push(node, p), value)
     }
 }
 
@@ -358,6 +396,12 @@ impl<T: Scalar> Mul for Var<T> {
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
         let value = self.value * rhs.value;
+        if rhs.id == 0 {
+            return self.times(rhs.value, value);
+        }
+        if self.id == 0 {
+            return rhs.times(self.value, value);
+        }
         let t = match self.tapes(&rhs) {
             (Some(t), Some(_)) => t,
             (Some(_), None) => return self.times(rhs.value, value),
@@ -377,7 +421,7 @@ impl<T: Scalar> Mul for Var<T> {
             let p = [rhs.value * sa, self.value * sb, sab];
             t.push(Node::new(Kind::MulScaled, a, b, c), p)
         };
-        Var::at(t, index, value)
+        Var::on(self.id, index, value)
     }
 }
 impl<T: Scalar> Div for Var<T> {
@@ -496,7 +540,7 @@ impl<T: Scalar> Sum for Var<T> {
             scratch.truncate(start);
             index
         };
-        Var::at(t, index, value)
+        Var::on(t.id(), index, value)
     }
 }
 

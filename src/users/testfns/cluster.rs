@@ -3,8 +3,8 @@
 //! a harmonic bond angle at every inner atom of the chain, and a penalty on the
 //! squared signed volume of every four consecutive atoms.
 
-use crate::scalar::Determinant;
 use crate::objective::Objective;
+use crate::scalar::Determinant;
 use crate::scalar::Scalar;
 use nalgebra::{Matrix3, Vector3};
 
@@ -107,7 +107,11 @@ pub fn cluster_slices<S: Scalar>(x: &[S]) -> S {
         e += (theta - 1.9).powi(2) * 0.5;
     }
     for i in 0..m.saturating_sub(3) {
-        let (a, b, c) = (sub(p(i + 1), p(i)), sub(p(i + 2), p(i)), sub(p(i + 3), p(i)));
+        let (a, b, c) = (
+            sub(p(i + 1), p(i)),
+            sub(p(i + 2), p(i)),
+            sub(p(i + 3), p(i)),
+        );
         let v = dot(a, cross(b, c));
         e += v * v * 0.01;
     }
