@@ -144,6 +144,8 @@ mod dense;
 mod front_door;
 #[path = "drivers/jacobians/mod.rs"]
 mod jacobians;
+#[path = "drivers/prepared.rs"]
+mod prepared;
 #[path = "drivers/recording.rs"]
 mod recording;
 #[path = "drivers/shape.rs"]
@@ -190,9 +192,10 @@ pub use newton::{
     MinimizeOptions, Minimum, NewtonMethod, NewtonOptions, NewtonStep, NewtonWork, NewtonWorkspace,
     Stopping, minimize_newton, newton_step,
 };
-pub use nlp::{LagrangianPlan, Nlp, NlpValues};
+pub use nlp::{LagrangianPlan, Nlp, NlpValues, PreparedNlp};
 pub use objective::Objective;
 pub use options::{Options, Sparsity};
+pub use prepared::{Prepared, prepare};
 pub use recording::{Recording, record};
 pub use scalar::{Base, Determinant, Scalar};
 pub use shape::{AsShaped, Shaped};

@@ -20,11 +20,14 @@ mod buffers;
 mod deps;
 mod node;
 mod pool;
+mod program;
 mod recorder;
 mod recording;
+mod reevaluate;
 mod sweep;
 mod var;
 mod vector;
+mod words;
 
 pub(crate) use active::recording_active;
 pub(crate) use buffers::Workspace;

@@ -2,13 +2,14 @@
 
 use super::active;
 use super::node::{Curvature, Kind, Node};
+use super::program::{Arg, Arith, Builder, Form, Instr, Rule2, rule2};
 use super::recorder::Tape;
-use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
 use crate::scalar::Scalar;
 use std::fmt;
-use std::iter::Sum;
-use std::ops::{Add, Div, Mul, Neg, Sub};
+
+#[path = "var_ops.rs"]
+mod ops;
 
 /// A scalar that records the operations applied to it on a tape.
 ///
@@ -46,6 +47,8 @@ pub struct Var<T = f64> {
     /// (`active`).
     id: u64,
     index: u32,
+    /// The value's slot in the tape's program (0 when it records none).
+    slot: u32,
     value: T,
     /// The variable is `scale` times its node (plus a constant): `c x`, `-x`,
     /// `x / c` and `c - x` record no node, the scale is folded into the partials
@@ -56,7 +59,7 @@ pub struct Var<T = f64> {
 impl<T: Scalar> Var<T> {
     /// Input `i` (node `i + 1`) of `tape`.
     pub(crate) fn input(tape: &Tape<T>, i: usize, value: T) -> Self {
-        Var::at(tape, (i + 1) as u32, value)
+        Var::at(tape, (i + 1) as u32, (i + 1) as u32, value)
     }
 
     #[inline]
@@ -64,6 +67,7 @@ impl<T: Scalar> Var<T> {
         Var {
             id: 0,
             index: 0,
+            slot: 0,
             value,
             scale: T::one(),
         }
@@ -115,6 +119,7 @@ impl<T: Scalar> Var<T> {
         Var {
             id,
             index: 0,
+            slot: 0,
             value,
             scale: T::one(),
         }
@@ -127,7 +132,35 @@ impl<T: Scalar> Var<T> {
         self.scale
     }
 
-    /// The recorded value (of the base type).
+    /// The value, read by the recording itself (not an observation by the
+    /// function: see [`Var::base_value`]).
+    #[inline]
+    pub(crate) fn recorded_value(&self) -> T {
+        self.value
+    }
+
+    /// The operand this variable is to a program: its slot, or its value when it
+    /// is a constant.
+    #[inline(always)]
+    pub(super) fn arg(&self) -> Arg<T> {
+        if self.id == 0 {
+            Arg::Const(self.value)
+        } else {
+            Arg::Slot(self.slot)
+        }
+    }
+
+    /// Marks the tape's program opaque: the function read this value out.
+    #[inline]
+    fn observed(&self) {
+        if let Some(mut p) = self.tape().and_then(Tape::program) {
+            p.observe();
+        }
+    }
+
+    /// The recorded value (of the base type). Reading it inside the function makes
+    /// the recording one that cannot be re-evaluated at other points (see
+    /// `hyperhess::prepare`): the function could branch on it unseen.
     ///
     /// ```
     /// let rec = hyperhess::record(|x| {
@@ -138,82 +171,96 @@ impl<T: Scalar> Var<T> {
     /// ```
     #[inline]
     pub fn base_value(&self) -> T {
+        self.observed();
         self.value
     }
 
-    /// A variable on `tape` at node `index`.
+    /// A variable on `tape` at node `index` with program slot `slot`.
     #[inline(always)]
-    fn at(tape: &Tape<T>, index: u32, value: T) -> Self {
-        Var::on(tape.id(), index, value)
-    }
-
-    /// A variable of recording `id` at node `index` (the id of the operand whose
-    /// tape recorded the node: no read of the tape).
-    #[inline(always)]
-    fn on(id: u64, index: u32, value: T) -> Self {
+    fn at(tape: &Tape<T>, index: u32, slot: u32, value: T) -> Self {
         Var {
-            id,
+            id: tape.id(),
             index,
+            slot,
             value,
             scale: T::one(),
         }
     }
 
-    /// This variable's node with another value: `x + c` and `x - c` have `x`'s
-    /// derivatives, so they record nothing.
+    /// The slot of `value = a op b` in `t`'s program (0 when it records none):
+    /// a value of no node of its own.
     #[inline(always)]
-    fn shifted(self, value: T) -> Self {
-        Var { value, ..self }
-    }
-
-    /// This variable's node times `c` (folded into the scale: nothing recorded).
-    #[inline(always)]
-    fn times(self, c: T, value: T) -> Self {
-        if self.id == 0 {
-            return Var::constant(value);
-        }
-        Var {
-            value,
-            scale: self.scale * c,
-            ..self
+    fn value_slot(t: &Tape<T>, op: Arith, a: Arg<T>, b: Arg<T>, value: T) -> u32 {
+        match t.program() {
+            Some(mut p) => {
+                let (a, b) = (p.slot(a), p.slot(b));
+                p.push(value, |dst| Instr::Value { op, dst, a, b })
+            }
+            None => 0,
         }
     }
 
-    /// Records the linear node `value = sa a + sb b` of two variables' nodes: a
-    /// plain [`Kind::Add`] or [`Kind::Sub`] for unit scales, else [`Kind::Linear`].
+    /// `value = x op y` where one of the two is this variable, the other a
+    /// constant: this variable's node, scaled by `scale` (`x + c` and `x - c`
+    /// have `x`'s derivatives, `c x` its scaled ones; nothing is recorded on the
+    /// tape).
     #[inline(always)]
-    fn linear(t: &Tape<T>, a: u32, sa: T, b: u32, sb: T, value: T) -> Self {
-        let index = if is_one(sa) && is_one(sb) {
-            t.push(Node::add(a, b), [])
+    fn derived(self, scale: T, value: T, op: Arith, x: Self, y: Self) -> Self {
+        match self.tape() {
+            Some(t) => Var {
+                value,
+                scale,
+                slot: Var::value_slot(t, op, x.arg(), y.arg(), value),
+                ..self
+            },
+            None => Var::off_tape(self.id, value),
+        }
+    }
+
+    /// This variable's node with another value, `self op c` (`x + c`, `x - c`).
+    #[inline(always)]
+    fn shifted(self, op: Arith, c: Self, value: T) -> Self {
+        self.derived(self.scale, value, op, self, c)
+    }
+
+    /// Records the linear node `value = sa a + sb b` of two variables' nodes
+    /// (`x op y`): a plain [`Kind::Add`] or [`Kind::Sub`] for unit scales, else
+    /// [`Kind::Linear`].
+    #[inline(always)]
+    fn linear(t: &Tape<T>, op: Arith, x: Self, y: Self, sb: T, value: T) -> Self {
+        let (a, sa, b) = (x.index, x.scale, y.index);
+        let (index, skip) = if is_one(sa) && is_one(sb) {
+            (t.push(Node::add(a, b), []), 0)
         } else if is_one(sa) && is_one(-sb) {
-            t.push(Node::sub(a, b), [])
+            (t.push(Node::sub(a, b), []), 0)
         } else {
-            t.push(Node::new(Kind::Linear, a, b, Curvature::LINEAR), [sa, sb])
+            let node = Node::new(Kind::Linear, a, b, Curvature::LINEAR);
+            (t.push(node, [sa, sb]), 2)
         };
-        Var::on(t.id(), index, value)
+        let slot = match t.program() {
+            Some(mut p) => {
+                let (a, b) = (x.slot, y.slot);
+                p.push(value, |dst| Instr::Linear {
+                    op,
+                    dst,
+                    a,
+                    b,
+                    skip,
+                })
+            }
+            None => 0,
+        };
+        Var::at(t, index, slot, value)
     }
 
     /// `value = self + other`: a linear node when both are variables; with a
     /// constant, the variable's node.
     #[inline(always)]
     fn plus(self, other: Self, value: T) -> Self {
-        // With a constant, no tape is needed (a foreign variable stays foreign).
-        if other.id == 0 {
-            return if self.id == 0 {
-                Var::constant(value)
-            } else {
-                self.shifted(value)
-            };
-        }
-        if self.id == 0 {
-            return other.shifted(value);
-        }
         match self.tapes(&other) {
-            (Some(t), Some(_)) => {
-                Var::linear(t, self.index, self.scale, other.index, other.scale, value)
-            }
-            (Some(_), None) => self.shifted(value),
-            (None, Some(_)) => other.shifted(value),
+            (Some(t), Some(_)) => Var::linear(t, Arith::Add, self, other, other.scale, value),
+            (Some(_), None) => self.shifted(Arith::Add, other, value),
+            (None, Some(_)) => other.derived(other.scale, value, Arith::Add, self, other),
             (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
@@ -222,30 +269,10 @@ impl<T: Scalar> Var<T> {
     /// constant, the variable's node (negated for `c - x`).
     #[inline(always)]
     fn minus(self, other: Self, value: T) -> Self {
-        if other.id == 0 {
-            return if self.id == 0 {
-                Var::constant(value)
-            } else {
-                self.shifted(value)
-            };
-        }
-        if self.id == 0 {
-            return Var {
-                value,
-                scale: -other.scale,
-                ..other
-            };
-        }
         match self.tapes(&other) {
-            (Some(t), Some(_)) => {
-                Var::linear(t, self.index, self.scale, other.index, -other.scale, value)
-            }
-            (Some(_), None) => self.shifted(value),
-            (None, Some(_)) => Var {
-                value,
-                scale: -other.scale,
-                ..other
-            },
+            (Some(t), Some(_)) => Var::linear(t, Arith::Sub, self, other, -other.scale, value),
+            (Some(_), None) => self.shifted(Arith::Sub, other, value),
+            (None, Some(_)) => other.derived(-other.scale, value, Arith::Sub, self, other),
             (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
@@ -264,24 +291,54 @@ impl<T: Scalar> Var<T> {
         } else {
             t.push(Node::unary(self.index, false), [d * s])
         };
-        Var::on(self.id, index, value)
+        Var::at(t, index, 0, value)
+    }
+
+    /// The result's slot: `make` builds its instruction from the new slot (0 when
+    /// the tape records no program).
+    #[inline(always)]
+    fn with_slot(mut self, value: T, make: impl FnOnce(&mut Builder<T>, u32) -> Instr<T>) -> Self {
+        if let Some(mut p) = self.tape().and_then(Tape::program) {
+            let p = &mut *p;
+            let dst = p.fresh_slot(value);
+            let instr = make(p, dst);
+            p.append(instr);
+            self.slot = dst;
+        }
+        self
     }
 
     /// Records `value = phi(self, other)` with partials `[da, db, daa, dab, dbb]`
     /// (scales folded in here): a [`Kind::Binary`] node when both are variables, a
     /// unary one on the variable when the other is a constant.
     #[inline(always)]
-    fn binary(self, other: Self, value: T, p: [T; 5], curvature: Curvature) -> Self {
-        if other.id == 0 {
-            return self.unary(value, p[0], p[2], curvature.aa);
-        }
-        if self.id == 0 {
-            return other.unary(value, p[1], p[4], curvature.bb);
-        }
+    fn binary(self, other: Self, rule: Rule2, p: (T, [T; 5]), curvature: Curvature) -> Self {
+        let (value, p) = p;
+        let (sa, sb) = (self.scale, other.scale);
+        let instr = |form, curved| {
+            move |b: &mut Builder<T>, dst| Instr::Binary {
+                dst,
+                a: b.slot(self.arg()),
+                b: b.slot(other.arg()),
+                rule,
+                form,
+                sa,
+                sb,
+                curved,
+            }
+        };
         let t = match self.tapes(&other) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => return self.unary(value, p[0], p[2], curvature.aa),
-            (None, Some(_)) => return other.unary(value, p[1], p[4], curvature.bb),
+            (Some(_), None) => {
+                return self
+                    .unary(value, p[0], p[2], curvature.aa)
+                    .with_slot(value, instr(Form::OnlyA, curvature.aa));
+            }
+            (None, Some(_)) => {
+                return other
+                    .unary(value, p[1], p[4], curvature.bb)
+                    .with_slot(value, instr(Form::OnlyB, curvature.bb));
+            }
             (None, None) => return Var::off_tape(self.id.max(other.id), value),
         };
         let (sa, sb) = (self.scale, other.scale);
@@ -293,7 +350,7 @@ impl<T: Scalar> Var<T> {
             p[4] * sb * sb,
         ];
         let node = Node::new(Kind::Binary, self.index, other.index, curvature);
-        Var::on(self.id, t.push(node, p), value)
+        Var::at(t, t.push(node, p), 0, value).with_slot(value, instr(Form::Both, true))
     }
 }
 
@@ -310,12 +367,21 @@ impl<T: Scalar> Scalar for Var<T> {
         Var::constant(T::from_f64(c))
     }
     #[inline]
+    /// Reading the value out makes the recording one that cannot be re-evaluated
+    /// at other points (see [`Var::base_value`]).
     fn value(&self) -> f64 {
+        self.observed();
         self.value.value()
     }
+    /// Recorded as a guard of the program, when the tape records one.
     #[inline]
     fn is_finite(&self) -> bool {
-        self.value.is_finite()
+        let outcome = self.value.is_finite();
+        if let Some(mut p) = self.tape().and_then(Tape::program) {
+            let a = self.slot;
+            p.append(Instr::Finite { a, outcome });
+        }
+        outcome
     }
     /// Only a constant zero is zero: a variable's derivative parts live on the tape.
     #[inline]
@@ -330,7 +396,16 @@ impl<T: Scalar> Scalar for Var<T> {
             return Var::constant(self.value.apply(f));
         }
         let [f0, f1, f2] = f.taylor(self.value);
-        self.unary(f0, f1, f2, !f.is_piecewise_linear())
+        let curved = !f.is_piecewise_linear();
+        let (a, s) = (self.slot, self.scale);
+        self.unary(f0, f1, f2, curved)
+            .with_slot(f0, |_, dst| Instr::Unary {
+                dst,
+                a,
+                f,
+                s,
+                curved,
+            })
     }
     /// One n-ary linear node for the whole dot product (its value as the default
     /// method computes it, term by term in order).
@@ -350,6 +425,13 @@ impl<T: Scalar> Scalar for Var<T> {
             return Var::off_tape(xs.iter().map(|x| x.id).max().unwrap_or(0), value);
         };
         let coef = |(&c, x): (&f64, &Self)| x.scale * c;
+        let slot = match tape.program() {
+            Some(mut p) => {
+                let items: Vec<u32> = xs.iter().map(|x| p.slot(x.arg())).collect();
+                p.dot(&items, coeffs, value)
+            }
+            None => 0,
+        };
         let index = if xs.iter().all(|x| x.id == tape.id()) {
             // Every term a variable (the common case): straight copies.
             let ops = xs.iter().map(|x| x.index);
@@ -358,189 +440,20 @@ impl<T: Scalar> Scalar for Var<T> {
             let terms = || coeffs.iter().zip(xs).filter(|(_, x)| x.id == tape.id());
             tape.push_nary(terms().map(|(_, x)| x.index), terms().map(coef))
         };
-        Var::at(tape, index, value)
+        Var::at(tape, index, slot, value)
     }
     #[inline]
     fn apply2(self, f: Binary, other: Self) -> Self {
         if self.id == 0 && other.id == 0 {
             return Var::constant(self.value.apply2(f, other.value));
         }
-        let p = f.taylor(self.value, other.value);
+        let rule = Rule2::Table(f);
         let curved = Curvature {
             aa: true,
             ab: true,
             bb: true,
         };
-        self.binary(other, p.f, [p.a, p.b, p.aa, p.ab, p.bb], curved)
-    }
-}
-
-impl<T: Scalar> Add for Var<T> {
-    type Output = Self;
-    #[inline(always)]
-    fn add(self, rhs: Self) -> Self {
-        self.plus(rhs, self.value + rhs.value)
-    }
-}
-impl<T: Scalar> Sub for Var<T> {
-    type Output = Self;
-    #[inline(always)]
-    fn sub(self, rhs: Self) -> Self {
-        self.minus(rhs, self.value - rhs.value)
-    }
-}
-impl<T: Scalar> Mul for Var<T> {
-    type Output = Self;
-    /// Partials `(b, a)`, cross partial 1 (times the scales; with a constant, the
-    /// other's scale times it).
-    #[inline(always)]
-    fn mul(self, rhs: Self) -> Self {
-        let value = self.value * rhs.value;
-        if rhs.id == 0 {
-            return self.times(rhs.value, value);
-        }
-        if self.id == 0 {
-            return rhs.times(self.value, value);
-        }
-        let t = match self.tapes(&rhs) {
-            (Some(t), Some(_)) => t,
-            (Some(_), None) => return self.times(rhs.value, value),
-            (None, Some(_)) => return rhs.times(self.value, value),
-            (None, None) => return Var::off_tape(self.id.max(rhs.id), value),
-        };
-        let (sa, sb) = (self.scale, rhs.scale);
-        let (a, b) = (self.index, rhs.index);
-        let sab = sa * sb;
-        let index = if is_one(sab) {
-            t.push(Node::mul(a, b), [rhs.value * sa, self.value * sb])
-        } else {
-            let c = Curvature {
-                ab: true,
-                ..Curvature::LINEAR
-            };
-            let p = [rhs.value * sa, self.value * sb, sab];
-            t.push(Node::new(Kind::MulScaled, a, b, c), p)
-        };
-        Var::on(self.id, index, value)
-    }
-}
-impl<T: Scalar> Div for Var<T> {
-    type Output = Self;
-    /// `q = a / b`: partials `(1/b, -q/b)`, `(0, -1/b², 2q/b²)`.
-    #[inline(always)]
-    fn div(self, rhs: Self) -> Self {
-        let q = self.value / rhs.value;
-        let r = rhs.value.recip();
-        if rhs.id == 0 {
-            return self.times(r, q);
-        }
-        let db = -(q * r);
-        let curvature = Curvature {
-            ab: true,
-            bb: true,
-            ..Curvature::LINEAR
-        };
-        self.binary(
-            rhs,
-            q,
-            [r, db, T::zero(), -(r * r), -(db * r) * 2.0],
-            curvature,
-        )
-    }
-}
-impl<T: Scalar> Neg for Var<T> {
-    type Output = Self;
-    /// The negated scale: nothing recorded.
-    #[inline]
-    fn neg(self) -> Self {
-        if self.id == 0 {
-            return Var::constant(-self.value);
-        }
-        Var {
-            value: -self.value,
-            scale: -self.scale,
-            ..self
-        }
-    }
-}
-impl<T: Scalar> Add<f64> for Var<T> {
-    type Output = Self;
-    #[inline]
-    fn add(self, c: f64) -> Self {
-        self.shifted(self.value + c)
-    }
-}
-impl<T: Scalar> Sub<f64> for Var<T> {
-    type Output = Self;
-    #[inline]
-    fn sub(self, c: f64) -> Self {
-        self.shifted(self.value - c)
-    }
-}
-impl<T: Scalar> Mul<f64> for Var<T> {
-    type Output = Self;
-    #[inline]
-    fn mul(self, c: f64) -> Self {
-        self.times(T::from_f64(c), self.value * c)
-    }
-}
-impl<T: Scalar> Div<f64> for Var<T> {
-    type Output = Self;
-    #[inline]
-    fn div(self, c: f64) -> Self {
-        self.times(T::from_f64(c.recip()), self.value / c)
-    }
-}
-
-impl_number_ops!(@without_sum [T: Scalar] Var<T>);
-
-impl<T: Scalar> Sum for Var<T> {
-    /// One n-ary linear node for a sum of three or more items with a variable
-    /// among them (two items: one `+`; one item: itself). The value is the left
-    /// fold of the items' values, as `a + b + c + ...` computes it.
-    fn sum<I: Iterator<Item = Self>>(mut iter: I) -> Self {
-        let Some(first) = iter.next() else {
-            return Var::constant(T::zero());
-        };
-        // This sum's operands start at `start` on the tape's scratch stack (items
-        // that record sums of their own push above it and pop back to it).
-        let mut start = 0;
-        let first_tape = first.tape();
-        if let Some(t) = first_tape {
-            start = t.scratch_push(first.index, first.scale);
-        }
-        let init = (first.value, first, 1usize, first_tape, first.id);
-        let (value, last, items, tape, id) = iter.fold(init, |(value, _, items, tape, id), x| {
-            let tape = match x.tape() {
-                Some(t) => {
-                    let at = t.scratch_push(x.index, x.scale);
-                    match tape {
-                        None => start = at,
-                        // Variables of two active recordings: both are marked.
-                        Some(t0) if !std::ptr::eq(t0, t) => active::mark_active(),
-                        Some(_) => {}
-                    }
-                    Some(t)
-                }
-                None => tape,
-            };
-            (value + x.value, x, items + 1, tape, id.max(x.id))
-        });
-        let Some(t) = tape else {
-            return Var::off_tape(id, value);
-        };
-        if items <= 2 {
-            t.scratch.borrow_mut().truncate(start);
-            return if items == 1 { first } else { first + last };
-        }
-        let index = {
-            let mut scratch = t.scratch.borrow_mut();
-            let terms = &scratch[start..];
-            let index = t.push_nary(terms.iter().map(|t| t.0), terms.iter().map(|t| t.1));
-            scratch.truncate(start);
-            index
-        };
-        Var::on(t.id(), index, value)
+        self.binary(other, rule, rule2(rule, self.value, other.value), curved)
     }
 }
 
