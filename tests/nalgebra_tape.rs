@@ -118,6 +118,11 @@ fn foreign_variables_are_typed_errors() {
     assert!(matches!(r, Err(Error::ForeignVariable)), "{r:?}");
     let r = hyperhess::hessian(|y| [y[0], derived, y[0]].into_iter().sum(), &[2.0]);
     assert!(matches!(r, Err(Error::ForeignVariable)), "{r:?}");
+    // A comparison with one steers a branch: an error too.
+    let r = hyperhess::gradient(|y| if y[0] > stale { y[0] } else { -y[0] }, &[2.0]);
+    assert!(matches!(r, Err(Error::ForeignVariable)), "{r:?}");
+    // Reading its value outside any recording is harmless.
+    assert_eq!(stale.value(), 1.0);
     // Returned alone.
     let r = hyperhess::gradient(|_| stale, &[2.0]);
     assert!(matches!(r, Err(Error::ForeignVariable)), "{r:?}");

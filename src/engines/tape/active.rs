@@ -115,6 +115,26 @@ pub(super) fn find<'a, T>(id: u64) -> Option<&'a T> {
     }
 }
 
+/// [`find`] without marking anything when `id` is not active on this thread
+/// (for reading a value or a comparison: no derivative comes of either).
+#[inline]
+pub(super) fn find_quiet<'a, T>(id: u64) -> Option<&'a T> {
+    // SAFETY: as in `find`.
+    unsafe {
+        if TOP_ID.with(Cell::get) == id {
+            return Some(&*TOP_TAPE.with(Cell::get).cast::<T>());
+        }
+        let mut f = TOP.with(Cell::get);
+        while !f.is_null() {
+            if (*f).id == id {
+                return Some(&*(*f).tape.cast::<T>());
+            }
+            f = (*f).below;
+        }
+    }
+    None
+}
+
 /// [`find`] below the top, and the foreign case.
 #[cold]
 #[inline(never)]

@@ -97,6 +97,17 @@ impl<T: Scalar> Var<T> {
         }
     }
 
+    /// This variable's tape for a read that records no derivative (a value read
+    /// out, a guard): `None` for a constant or a foreign variable, nothing marked.
+    #[inline(always)]
+    fn tape_quiet<'a>(&self) -> Option<&'a Tape<T>> {
+        if self.id == 0 {
+            None
+        } else {
+            active::find_quiet::<Tape<T>>(self.id)
+        }
+    }
+
     /// The tapes of two operands ([`Var::tape`]); variables of two different
     /// active recordings in one operation mark the active recordings.
     #[inline(always)]
@@ -153,7 +164,7 @@ impl<T: Scalar> Var<T> {
     /// Marks the tape's program opaque: the function read this value out.
     #[inline]
     fn observed(&self) {
-        if let Some(mut p) = self.tape().and_then(Tape::program) {
+        if let Some(mut p) = self.tape_quiet().and_then(Tape::program) {
             p.observe();
         }
     }
@@ -178,8 +189,15 @@ impl<T: Scalar> Var<T> {
     /// A variable on `tape` at node `index` with program slot `slot`.
     #[inline(always)]
     fn at(tape: &Tape<T>, index: u32, slot: u32, value: T) -> Self {
+        Var::on(tape.id(), index, slot, value)
+    }
+
+    /// A variable of recording `id` at node `index` with program slot `slot` (the
+    /// id of the operand whose tape recorded the node: no read of the tape).
+    #[inline(always)]
+    fn on(id: u64, index: u32, slot: u32, value: T) -> Self {
         Var {
-            id: tape.id(),
+            id,
             index,
             slot,
             value,
@@ -206,7 +224,21 @@ impl<T: Scalar> Var<T> {
     /// tape).
     #[inline(always)]
     fn derived(self, scale: T, value: T, op: Arith, x: Self, y: Self) -> Self {
-        match self.tape() {
+        self.derived_on(self.tape(), scale, value, op, x, y)
+    }
+
+    /// [`Var::derived`] with this variable's tape `t` already found.
+    #[inline(always)]
+    fn derived_on(
+        self,
+        t: Option<&Tape<T>>,
+        scale: T,
+        value: T,
+        op: Arith,
+        x: Self,
+        y: Self,
+    ) -> Self {
+        match t {
             Some(t) => Var {
                 value,
                 scale,
@@ -221,6 +253,12 @@ impl<T: Scalar> Var<T> {
     #[inline(always)]
     fn shifted(self, op: Arith, c: Self, value: T) -> Self {
         self.derived(self.scale, value, op, self, c)
+    }
+
+    /// [`Var::shifted`] with this variable's tape `t` already found.
+    #[inline(always)]
+    fn shifted_on(self, t: &Tape<T>, op: Arith, c: Self, value: T) -> Self {
+        self.derived_on(Some(t), self.scale, value, op, self, c)
     }
 
     /// Records the linear node `value = sa a + sb b` of two variables' nodes
@@ -250,7 +288,7 @@ impl<T: Scalar> Var<T> {
             }
             None => 0,
         };
-        Var::at(t, index, slot, value)
+        Var::on(x.id, index, slot, value)
     }
 
     /// `value = self + other`: a linear node when both are variables; with a
@@ -259,8 +297,10 @@ impl<T: Scalar> Var<T> {
     fn plus(self, other: Self, value: T) -> Self {
         match self.tapes(&other) {
             (Some(t), Some(_)) => Var::linear(t, Arith::Add, self, other, other.scale, value),
-            (Some(_), None) => self.shifted(Arith::Add, other, value),
-            (None, Some(_)) => other.derived(other.scale, value, Arith::Add, self, other),
+            (Some(t), None) => self.shifted_on(t, Arith::Add, other, value),
+            (None, Some(t)) => {
+                other.derived_on(Some(t), other.scale, value, Arith::Add, self, other)
+            }
             (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
@@ -271,8 +311,10 @@ impl<T: Scalar> Var<T> {
     fn minus(self, other: Self, value: T) -> Self {
         match self.tapes(&other) {
             (Some(t), Some(_)) => Var::linear(t, Arith::Sub, self, other, -other.scale, value),
-            (Some(_), None) => self.shifted(Arith::Sub, other, value),
-            (None, Some(_)) => other.derived(-other.scale, value, Arith::Sub, self, other),
+            (Some(t), None) => self.shifted_on(t, Arith::Sub, other, value),
+            (None, Some(t)) => {
+                other.derived_on(Some(t), -other.scale, value, Arith::Sub, self, other)
+            }
             (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
@@ -281,24 +323,26 @@ impl<T: Scalar> Var<T> {
     /// variable's value; the scale is folded in here): a [`Kind::Unary`] node when
     /// `curved`, else [`Kind::Scale`] (one partial).
     #[inline(always)]
-    fn unary(self, value: T, d: T, dd: T, curved: bool) -> Self {
-        let Some(t) = self.tape() else {
-            return Var::off_tape(self.id, value);
-        };
+    fn unary(self, t: &Tape<T>, value: T, d: T, dd: T, curved: bool) -> Self {
         let s = self.scale;
         let index = if curved {
             t.push(Node::unary(self.index, true), [d * s, dd * s * s])
         } else {
             t.push(Node::unary(self.index, false), [d * s])
         };
-        Var::at(t, index, 0, value)
+        Var::on(self.id, index, 0, value)
     }
 
     /// The result's slot: `make` builds its instruction from the new slot (0 when
     /// the tape records no program).
     #[inline(always)]
-    fn with_slot(mut self, value: T, make: impl FnOnce(&mut Builder<T>, u32) -> Instr<T>) -> Self {
-        if let Some(mut p) = self.tape().and_then(Tape::program) {
+    fn with_slot(
+        mut self,
+        t: &Tape<T>,
+        value: T,
+        make: impl FnOnce(&mut Builder<T>, u32) -> Instr<T>,
+    ) -> Self {
+        if let Some(mut p) = t.program() {
             let p = &mut *p;
             let dst = p.fresh_slot(value);
             let instr = make(p, dst);
@@ -329,15 +373,19 @@ impl<T: Scalar> Var<T> {
         };
         let t = match self.tapes(&other) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => {
-                return self
-                    .unary(value, p[0], p[2], curvature.aa)
-                    .with_slot(value, instr(Form::OnlyA, curvature.aa));
+            (Some(t), None) => {
+                return self.unary(t, value, p[0], p[2], curvature.aa).with_slot(
+                    t,
+                    value,
+                    instr(Form::OnlyA, curvature.aa),
+                );
             }
-            (None, Some(_)) => {
-                return other
-                    .unary(value, p[1], p[4], curvature.bb)
-                    .with_slot(value, instr(Form::OnlyB, curvature.bb));
+            (None, Some(t)) => {
+                return other.unary(t, value, p[1], p[4], curvature.bb).with_slot(
+                    t,
+                    value,
+                    instr(Form::OnlyB, curvature.bb),
+                );
             }
             (None, None) => return Var::off_tape(self.id.max(other.id), value),
         };
@@ -350,7 +398,7 @@ impl<T: Scalar> Var<T> {
             p[4] * sb * sb,
         ];
         let node = Node::new(Kind::Binary, self.index, other.index, curvature);
-        Var::at(t, t.push(node, p), 0, value).with_slot(value, instr(Form::Both, true))
+        Var::on(self.id, t.push(node, p), 0, value).with_slot(t, value, instr(Form::Both, true))
     }
 }
 
@@ -377,7 +425,7 @@ impl<T: Scalar> Scalar for Var<T> {
     #[inline]
     fn is_finite(&self) -> bool {
         let outcome = self.value.is_finite();
-        if let Some(mut p) = self.tape().and_then(Tape::program) {
+        if let Some(mut p) = self.tape_quiet().and_then(Tape::program) {
             let a = self.slot;
             p.append(Instr::Finite { a, outcome });
         }
@@ -396,10 +444,13 @@ impl<T: Scalar> Scalar for Var<T> {
             return Var::constant(self.value.apply(f));
         }
         let [f0, f1, f2] = f.taylor(self.value);
+        let Some(t) = self.tape() else {
+            return Var::off_tape(self.id, f0);
+        };
         let curved = !f.is_piecewise_linear();
         let (a, s) = (self.slot, self.scale);
-        self.unary(f0, f1, f2, curved)
-            .with_slot(f0, |_, dst| Instr::Unary {
+        self.unary(t, f0, f1, f2, curved)
+            .with_slot(t, f0, |_, dst| Instr::Unary {
                 dst,
                 a,
                 f,

@@ -35,10 +35,12 @@ impl<T: Scalar> Mul for Var<T> {
         let (x, y) = (self, rhs);
         let t = match self.tapes(&rhs) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => {
-                return self.derived(self.scale * rhs.value, value, Arith::Mul, x, y);
+            (Some(t), None) => {
+                return self.derived_on(Some(t), self.scale * rhs.value, value, Arith::Mul, x, y);
             }
-            (None, Some(_)) => return rhs.derived(rhs.scale * self.value, value, Arith::Mul, x, y),
+            (None, Some(t)) => {
+                return rhs.derived_on(Some(t), rhs.scale * self.value, value, Arith::Mul, x, y);
+            }
             (None, None) => return Var::off_tape(self.id.max(rhs.id), value),
         };
         let (sa, sb) = (self.scale, rhs.scale);
@@ -56,7 +58,7 @@ impl<T: Scalar> Mul for Var<T> {
             t.push(Node::new(Kind::MulScaled, a, b, c), p)
         };
         let (a, b) = (self.slot, rhs.slot);
-        Var::at(t, index, 0, value).with_slot(value, |_, dst| Instr::Mul {
+        Var::on(self.id, index, 0, value).with_slot(t, value, |_, dst| Instr::Mul {
             dst,
             a,
             b,
@@ -150,7 +152,16 @@ impl<T: Scalar> Var<T> {
     /// one.
     #[inline]
     fn guard(&self, other: &Self, make: impl FnOnce(u32, u32) -> Instr<T>) {
-        if let Some(mut p) = self.tape().or_else(|| other.tape()).and_then(Tape::program) {
+        let (a, b) = (self.tape_quiet(), other.tape_quiet());
+        let mixed = matches!((a, b), (Some(x), Some(y)) if !std::ptr::eq(x, y));
+        if mixed || (self.id != 0 && a.is_none()) || (other.id != 0 && b.is_none()) {
+            // A foreign variable (or one of another active recording) steers a
+            // branch of the recordings active here: they are marked (nothing
+            // process-wide: no derivative comes of a comparison).
+            active::mark_active();
+            return;
+        }
+        if let Some(mut p) = a.or(b).and_then(Tape::program) {
             let (a, b) = (p.slot(self.arg()), p.slot(other.arg()));
             p.append(make(a, b));
         }
