@@ -61,8 +61,8 @@ where
 
 /// The Hessian-vector product `∇²f(x) v`: `f` is recorded once at the dual point
 /// `x + v ε` (tape variables over [`Dual`] numbers), and one reverse sweep of dual
-/// adjoints gives `∇f(x) + (∇²f(x) v) ε`. Write the function as `|x| f(x)` with a
-/// generic `f`, as for every driver. To take many products at one point,
+/// adjoints gives `∇f(x) + (∇²f(x) v) ε`. Pass a generic `f` by name or as
+/// `|x| f(x)`, as for every driver. To take many products at one point,
 /// [`crate::record`] once and call [`Recording::hvp`] (a replay, no re-recording).
 ///
 /// ```
