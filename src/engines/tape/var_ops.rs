@@ -235,11 +235,11 @@ impl<T: Scalar> Sum for Var<T> {
         let (value, last, items, tape, id) = iter.fold(init, |(value, _, items, tape, id), x| {
             let tape = match (x.tape(), tape) {
                 (Some(t), tape) => {
-                    if let Some(t0) = tape {
-                        if !std::ptr::eq(t0, t) {
-                            // Variables of two active recordings: both are marked.
-                            active::mark_active();
-                        }
+                    if let Some(t0) = tape
+                        && !std::ptr::eq(t0, t)
+                    {
+                        // Variables of two active recordings: both are marked.
+                        active::mark_active();
                     }
                     let at = t.scratch_push(x.index, x.scale);
                     if let Some(mut p) = t.program() {
