@@ -172,43 +172,75 @@ where
 /// 1.0-2.1x at n = 12; docs/benchmarks.md, "Small n: the static number").
 pub(crate) const CROSSOVER: usize = 10;
 
-/// Value, gradient and Hessian of `obj` at `x` by one [`Dual2<f64, n>`] evaluation
-/// when `1 <= n = x.len() <= CROSSOVER`; `None` otherwise (including `n = 0`: the
-/// caller's general driver reports [`Error::EmptyInput`] itself).
-// Wired into the Objective-based drivers by their owner; until then only the unit
-// tests call it.
-#[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
-pub(crate) fn derivatives_small<O: crate::objective::Objective + ?Sized>(
-    obj: &O,
-    x: &[f64],
-) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
-    #[allow(clippy::type_complexity)]
-    fn run<O: crate::objective::Objective + ?Sized, const K: usize>(
-        obj: &O,
-        x: &[f64],
-    ) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
+/// What to do with the static derivatives of an `Objective` at a point of `K`
+/// inputs (or with their error), for every `K` in `1..=CROSSOVER`
+/// ([`with_small`]): a caller that keeps the result on the stack (a small Newton
+/// step) gets `K` as a constant.
+pub(crate) trait SmallVisitor {
+    /// The result of [`SmallVisitor::visit`].
+    type Output;
+    /// Uses the derivatives at a point of `K` inputs, or their error (those of
+    /// [`derivatives_static`]).
+    fn visit<const K: usize>(self, d: Result<StaticDerivatives<f64, K>, Error>) -> Self::Output;
+}
+
+/// `visitor` applied to the value, gradient and Hessian of `obj` at `x` (or to
+/// their error), by one [`Dual2<f64, n>`] evaluation, when `1 <= n = x.len() <=
+/// CROSSOVER`; `None` otherwise (including `n = 0`: the caller's general driver
+/// reports [`Error::EmptyInput`] itself).
+#[inline]
+pub(crate) fn with_small<O, V>(obj: &O, x: &[f64], visitor: V) -> Option<V::Output>
+where
+    O: crate::objective::Objective + ?Sized,
+    V: SmallVisitor,
+{
+    #[inline]
+    fn run<O, V, const K: usize>(obj: &O, x: &[f64], visitor: V) -> Option<V::Output>
+    where
+        O: crate::objective::Objective + ?Sized,
+        V: SmallVisitor,
+    {
         let x: &[f64; K] = x.try_into().ok()?;
-        Some(
-            derivatives_static(|v: &[Dual2<f64, K>]| obj.eval(v), x).map(|d| {
-                (
-                    d.value,
-                    DVector::from_column_slice(d.gradient.as_slice()),
-                    DMatrix::from_column_slice(K, K, d.hessian.as_slice()),
-                )
-            }),
-        )
+        Some(visitor.visit(derivatives_static(|v: &[Dual2<f64, K>]| obj.eval(v), x)))
     }
     macro_rules! dispatch {
         ($($k:literal)*) => {{
             $(const _: () = assert!($k <= CROSSOVER);)*
             match x.len() {
-                $($k => run::<O, $k>(obj, x),)*
+                $($k => run::<O, V, $k>(obj, x, visitor),)*
                 _ => None,
             }
         }};
     }
     // Must list exactly 1..=CROSSOVER (the test below checks it).
     dispatch!(1 2 3 4 5 6 7 8 9 10)
+}
+
+/// The static derivatives as a value, a `DVector` and a `DMatrix`.
+struct ToDynamic;
+
+impl SmallVisitor for ToDynamic {
+    type Output = Result<(f64, DVector<f64>, DMatrix<f64>), Error>;
+    fn visit<const K: usize>(self, d: Result<StaticDerivatives<f64, K>, Error>) -> Self::Output {
+        d.map(|d| {
+            (
+                d.value,
+                DVector::from_column_slice(d.gradient.as_slice()),
+                DMatrix::from_column_slice(K, K, d.hessian.as_slice()),
+            )
+        })
+    }
+}
+
+/// Value, gradient and Hessian of `obj` at `x` by one [`Dual2<f64, n>`] evaluation
+/// when `1 <= n = x.len() <= CROSSOVER`; `None` otherwise (including `n = 0`: the
+/// caller's general driver reports [`Error::EmptyInput`] itself).
+#[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
+pub(crate) fn derivatives_small<O: crate::objective::Objective + ?Sized>(
+    obj: &O,
+    x: &[f64],
+) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
+    with_small(obj, x, ToDynamic)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::cg::truncated_cg;
 use super::dense::dense_step;
+use super::small::small_step;
 use super::sparse::ShiftedCholesky;
 use super::{NewtonMethod, NewtonOptions, NewtonStep, NewtonWork};
 use crate::error::{Error, check_point};
@@ -113,6 +114,12 @@ impl NewtonWorkspace {
         check_point(x)?;
         if let Engine::Undecided = self.engine {
             self.engine = self.choose(objective, x)?;
+        }
+        if let Engine::Dense = self.engine {
+            // Returned as they come: the stack path's errors never change engines.
+            if let Some(step) = small_step(objective, x, &self.options) {
+                return step;
+            }
         }
         match self.engine_step(objective, x) {
             Err(Error::SparsityPatternChanged { .. }) => {
