@@ -252,13 +252,18 @@ pub fn f4<S: Scalar>(x: &[S]) -> S {
 // `acc = acc + ..`, `Vec`s of intermediates, index loops. The library's own
 // versions (`testfns`) use iterator sums and `f64` operands instead.
 
-/// Extended Rosenbrock, user-style.
+/// Extended Rosenbrock, user-style (`powi(2)`, a `Vec` of terms summed at the end).
 pub fn rosenbrock_user<S: Scalar>(x: &[S]) -> S {
-    let mut acc = S::from_f64(0.0);
+    let mut terms: Vec<S> = Vec::new();
     for i in 0..x.len() - 1 {
-        let t1 = x[i + 1] - x[i] * x[i];
-        let t2 = S::from_f64(1.0) - x[i];
-        acc = acc + S::from_f64(100.0) * t1 * t1 + t2 * t2;
+        terms.push(
+            S::from_f64(100.0) * (x[i + 1] - x[i].powi(2)).powi(2)
+                + (S::from_f64(1.0) - x[i]).powi(2),
+        );
+    }
+    let mut acc = S::from_f64(0.0);
+    for t in &terms {
+        acc = acc + *t;
     }
     acc
 }
@@ -308,11 +313,16 @@ pub fn lse_user<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
 
 /// [`rosenbrock_user`] over num-dual.
 pub fn rosenbrock_user_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
-    let mut acc = D::from(0.0);
+    let mut terms: Vec<D> = Vec::new();
     for i in 0..x.len() - 1 {
-        let t1 = x[i + 1].clone() - x[i].clone() * &x[i];
-        let t2 = D::from(1.0) - &x[i];
-        acc = acc + D::from(100.0) * &t1 * t1 + t2.clone() * t2;
+        terms.push(
+            D::from(100.0) * (x[i + 1].clone() - x[i].powi(2)).powi(2)
+                + (D::from(1.0) - &x[i]).powi(2),
+        );
+    }
+    let mut acc = D::from(0.0);
+    for t in &terms {
+        acc = acc + t;
     }
     acc
 }
