@@ -173,42 +173,47 @@ where
 pub(crate) const CROSSOVER: usize = 10;
 
 /// What to do with the static derivatives of an `Objective` at a point of `K`
-/// inputs (or with their error), for every `K` in `1..=CROSSOVER`
-/// ([`with_small`]): a caller that keeps the result on the stack (a small Newton
-/// step) gets `K` as a constant.
+/// inputs (or with their error), for every `K` in `1..=CROSSOVER`, and what to do
+/// at any other number of inputs ([`with_small`]): a caller that keeps the result
+/// on the stack (a small Newton step) gets `K` as a constant.
 pub(crate) trait SmallVisitor {
-    /// The result of [`SmallVisitor::visit`].
+    /// The result of [`SmallVisitor::visit`] and [`SmallVisitor::otherwise`].
     type Output;
     /// Uses the derivatives at a point of `K` inputs, or their error (those of
     /// [`derivatives_static`]).
     fn visit<const K: usize>(self, d: Result<StaticDerivatives<f64, K>, Error>) -> Self::Output;
+    /// The result when the point has no inputs or more than `CROSSOVER`.
+    fn otherwise(self) -> Self::Output;
 }
 
 /// `visitor` applied to the value, gradient and Hessian of `obj` at `x` (or to
 /// their error), by one [`Dual2<f64, n>`] evaluation, when `1 <= n = x.len() <=
-/// CROSSOVER`; `None` otherwise (including `n = 0`: the caller's general driver
-/// reports [`Error::EmptyInput`] itself).
+/// CROSSOVER`; [`SmallVisitor::otherwise`] when not (including `n = 0`: the
+/// caller's general driver reports [`Error::EmptyInput`] itself). One result type
+/// for both, so a caller can return it as it comes (no wrapper to move out of).
 #[inline]
-pub(crate) fn with_small<O, V>(obj: &O, x: &[f64], visitor: V) -> Option<V::Output>
+pub(crate) fn with_small<O, V>(obj: &O, x: &[f64], visitor: V) -> V::Output
 where
     O: crate::objective::Objective + ?Sized,
     V: SmallVisitor,
 {
     #[inline]
-    fn run<O, V, const K: usize>(obj: &O, x: &[f64], visitor: V) -> Option<V::Output>
+    fn run<O, V, const K: usize>(obj: &O, x: &[f64], visitor: V) -> V::Output
     where
         O: crate::objective::Objective + ?Sized,
         V: SmallVisitor,
     {
-        let x: &[f64; K] = x.try_into().ok()?;
-        Some(visitor.visit(derivatives_static(|v: &[Dual2<f64, K>]| obj.eval(v), x)))
+        match x.try_into() {
+            Ok(x) => visitor.visit(derivatives_static(|v: &[Dual2<f64, K>]| obj.eval(v), x)),
+            Err(_) => visitor.otherwise(),
+        }
     }
     macro_rules! dispatch {
         ($($k:literal)*) => {{
             $(const _: () = assert!($k <= CROSSOVER);)*
             match x.len() {
                 $($k => run::<O, V, $k>(obj, x, visitor),)*
-                _ => None,
+                _ => visitor.otherwise(),
             }
         }};
     }
@@ -220,15 +225,18 @@ where
 struct ToDynamic;
 
 impl SmallVisitor for ToDynamic {
-    type Output = Result<(f64, DVector<f64>, DMatrix<f64>), Error>;
+    type Output = Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>>;
     fn visit<const K: usize>(self, d: Result<StaticDerivatives<f64, K>, Error>) -> Self::Output {
-        d.map(|d| {
+        Some(d.map(|d| {
             (
                 d.value,
                 DVector::from_column_slice(d.gradient.as_slice()),
                 DMatrix::from_column_slice(K, K, d.hessian.as_slice()),
             )
-        })
+        }))
+    }
+    fn otherwise(self) -> Self::Output {
+        None
     }
 }
 

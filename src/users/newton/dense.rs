@@ -7,22 +7,10 @@ use crate::front_door::derivatives_of;
 use crate::objective::Objective;
 use nalgebra::{DMatrix, linalg::Cholesky};
 
-/// The dense Newton step at `x` (the behaviour of `newton_step` before the other
-/// engines existed, unchanged). Up to `forward`'s small-`n` crossover it is made
-/// on the stack ([`super::small::small_step`]: the same operations, the same bits).
-pub(crate) fn dense_step<O: Objective>(
-    objective: &O,
-    x: &[f64],
-    options: &NewtonOptions,
-) -> Result<NewtonStep, Error> {
-    if let Some(step) = super::small::small_step(objective, x, options) {
-        return step;
-    }
-    dynamic_step(objective, x, options)
-}
-
-/// The dense Newton step on the heap: [`derivatives_of`], nalgebra's dynamic
-/// Cholesky.
+/// The dense Newton step at `x` on the heap: [`derivatives_of`] and nalgebra's
+/// dynamic Cholesky (the behaviour of `newton_step` before the other engines
+/// existed, unchanged). `super::small::dense_step` takes it past the small-`n`
+/// crossover.
 pub(super) fn dynamic_step<O: Objective>(
     objective: &O,
     x: &[f64],

@@ -2,11 +2,11 @@
 //! Newton steps (a sparse plan and a symbolic factorization).
 
 use super::cg::truncated_cg;
-use super::dense::dense_step;
-use super::small::small_step;
+use super::small::dense_step;
 use super::sparse::ShiftedCholesky;
 use super::{NewtonMethod, NewtonOptions, NewtonStep, NewtonWork};
 use crate::error::{Error, check_point};
+use crate::forward::CROSSOVER;
 use crate::objective::Objective;
 use crate::sparse::SparsePlan;
 use nalgebra::DMatrix;
@@ -116,9 +116,9 @@ impl NewtonWorkspace {
             self.engine = self.choose(objective, x)?;
         }
         if let Engine::Dense = self.engine {
-            // Returned as they come: the stack path's errors never change engines.
-            if let Some(step) = small_step(objective, x, &self.options) {
-                return step;
+            if x.len() <= CROSSOVER {
+                // On the stack; returned as it comes: its errors never change engines.
+                return dense_step(objective, x, &self.options);
             }
         }
         match self.engine_step(objective, x) {

@@ -7,37 +7,47 @@
 //! written out for arrays: the same operations in the same order (the column
 //! updates as `(-l_jk) x + y`, the back substitution's dot products with
 //! nalgebra's eight accumulators), so a step has the same bits as the dynamic
-//! path of [`super::dense::dynamic_step`]. The unit tests check it, for every `K`.
+//! path of [`dynamic_step`]. The unit tests check it, for every `K`.
 
 // Index loops over the triangles are the algorithm; iterator chains would hide it.
 #![allow(clippy::needless_range_loop)]
 
-use super::dense::increasing_shifts;
+use super::dense::{dynamic_step, increasing_shifts};
 use super::{NewtonMethod, NewtonOptions, NewtonStep, NewtonWork};
 use crate::error::Error;
 use crate::forward::{SmallVisitor, StaticDerivatives, with_small};
 use crate::objective::Objective;
 use nalgebra::{DMatrix, DVector};
 
-/// The dense Newton step at `x` on the stack when `x` has at most `forward`'s
-/// small-`n` crossover inputs (10); `None` otherwise. Its errors are the
-/// derivatives' and [`Error::NotPositiveDefinite`]: never the ones that make
-/// [`super::NewtonWorkspace`] change engines.
+/// The dense Newton step at `x`: on the stack when `x` has 1 to `forward`'s
+/// small-`n` crossover (10) inputs, by [`dynamic_step`] otherwise. The stack
+/// path's errors are the derivatives' and [`Error::NotPositiveDefinite`]: never
+/// the ones that make [`super::NewtonWorkspace`] change engines.
 #[inline]
-pub(crate) fn small_step<O: Objective>(
+pub(crate) fn dense_step<O: Objective>(
     objective: &O,
     x: &[f64],
     options: &NewtonOptions,
-) -> Option<Result<NewtonStep, Error>> {
-    with_small(objective, x, SmallStep { options })
+) -> Result<NewtonStep, Error> {
+    with_small(
+        objective,
+        x,
+        SmallStep {
+            objective,
+            x,
+            options,
+        },
+    )
 }
 
-/// [`small_step`] at a point of `K` inputs.
-struct SmallStep<'a> {
+/// [`dense_step`] at a point of `K` inputs, or [`dynamic_step`].
+struct SmallStep<'a, O> {
+    objective: &'a O,
+    x: &'a [f64],
     options: &'a NewtonOptions,
 }
 
-impl SmallVisitor for SmallStep<'_> {
+impl<O: Objective> SmallVisitor for SmallStep<'_, O> {
     type Output = Result<NewtonStep, Error>;
     #[inline]
     fn visit<const K: usize>(self, d: Result<StaticDerivatives<f64, K>, Error>) -> Self::Output {
@@ -60,9 +70,11 @@ impl SmallVisitor for SmallStep<'_> {
         }
         Ok(NewtonStep {
             value: d.value,
-            gradient: DVector::from_column_slice(d.gradient.as_slice()),
-            hessian: DMatrix::from_column_slice(K, K, d.hessian.as_slice()),
-            step: DVector::from_column_slice(&step),
+            // `to_vec` copies a slice at once (`from_column_slice` goes through an
+            // iterator, element by element).
+            gradient: DVector::from_vec(d.gradient.as_slice().to_vec()),
+            hessian: DMatrix::from_vec(K, K, d.hessian.as_slice().to_vec()),
+            step: DVector::from_vec(step.to_vec()),
             tau,
             positive_definite: tau == 0.0,
             method: NewtonMethod::Dense,
@@ -73,6 +85,9 @@ impl SmallVisitor for SmallStep<'_> {
                 ..NewtonWork::default()
             },
         })
+    }
+    fn otherwise(self) -> Self::Output {
+        dynamic_step(self.objective, self.x, self.options)
     }
 }
 
@@ -248,8 +263,8 @@ mod tests {
         for n in 1..=10 {
             for (p, scale) in [0.1, 0.7, 1.3, -2.0].into_iter().enumerate() {
                 let x: Vec<f64> = (0..n).map(|i| scale * (1.0 + i as f64).sin()).collect();
-                let small = small_step(&Mixed, &x, &opts).expect("n <= 10");
-                let dynamic = super::super::dense::dynamic_step(&Mixed, &x, &opts);
+                let small = dense_step(&Mixed, &x, &opts);
+                let dynamic = dynamic_step(&Mixed, &x, &opts);
                 match (small, dynamic) {
                     (Ok(s), Ok(d)) => {
                         assert_eq!(s, d, "n = {n}, point {p}");
@@ -271,16 +286,17 @@ mod tests {
             shifted > 0 && unshifted > 0,
             "{shifted} shifted, {unshifted} not"
         );
-        // Too many inputs: not this path.
-        assert!(small_step(&Mixed, &[0.5; 11], &opts).is_none());
+        // Past the crossover `dense_step` is the dynamic path.
+        let x = [0.3; 11];
+        assert_eq!(
+            dense_step(&Mixed, &x, &opts),
+            dynamic_step(&Mixed, &x, &opts)
+        );
         // Errors as the dynamic path's.
         for bad in [[f64::NAN, 1.0], [1.0, f64::INFINITY], [1e300, 1.0]] {
             assert_eq!(
-                format!("{:?}", small_step(&Mixed, &bad, &opts).unwrap()),
-                format!(
-                    "{:?}",
-                    super::super::dense::dynamic_step(&Mixed, &bad, &opts)
-                ),
+                format!("{:?}", dense_step(&Mixed, &bad, &opts)),
+                format!("{:?}", dynamic_step(&Mixed, &bad, &opts)),
             );
         }
     }
