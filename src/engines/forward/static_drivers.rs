@@ -42,22 +42,42 @@ where
 {
     check_point(&x[..])?;
     let y = f(&Dual2::variables(x));
+    // One pass without early exits (no branch per entry); the error's search only
+    // when it fails.
+    let mut finite = y.re.is_finite();
+    for i in 0..N {
+        finite &= y.grad[i].is_finite();
+        for j in i..N {
+            finite &= y.hess[i][j].is_finite();
+        }
+    }
+    if finite {
+        Ok(y)
+    } else {
+        first_non_finite(&y).map_or(Ok(y), Err)
+    }
+}
+
+/// The error for the first part of `y` that is not finite, if any: the value, then
+/// the first gradient entry, then the Hessian's upper triangle column by column
+/// (the order `forward::hessian` meets the entries in).
+#[cold]
+#[inline(never)]
+fn first_non_finite<T: Base, const N: usize>(y: &Dual2<T, N>) -> Option<Error> {
     if !y.re.is_finite() {
-        return Err(Error::NonFiniteValue { value: y.value() });
+        return Some(Error::NonFiniteValue { value: y.value() });
     }
     if let Some(index) = y.grad.iter().position(|g| !g.is_finite()) {
-        return Err(Error::NonFiniteGradient {
+        return Some(Error::NonFiniteGradient {
             index,
             value: y.grad[index].value(),
         });
     }
-    // Column by column over the upper triangle, the order `forward::hessian` meets
-    // the entries in.
     for col in 0..N {
         for row in 0..=col {
             let h = y.hess[row][col];
             if !h.is_finite() {
-                return Err(Error::NonFiniteHessian {
+                return Some(Error::NonFiniteHessian {
                     row,
                     col,
                     value: h.value(),
@@ -65,7 +85,7 @@ where
             }
         }
     }
-    Ok(y)
+    None
 }
 
 /// The mirrored Hessian part as an `SMatrix`.
@@ -90,6 +110,7 @@ fn smatrix<T: Base, const N: usize>(y: &Dual2<T, N>) -> SMatrix<T, N, N> {
 /// let h = forward::hessian_static(|x| f(x), &[2.0, 3.0, 4.0]).unwrap();
 /// assert_eq!(h, nalgebra::Matrix3::from_diagonal(&nalgebra::vector![22.0, 34.0, 46.0]));
 /// ```
+#[inline]
 pub fn hessian_static<T, F, const N: usize>(f: F, x: &[T; N]) -> Result<SMatrix<T, N, N>, Error>
 where
     T: Base,
@@ -109,6 +130,7 @@ where
 /// assert_eq!(d.gradient, nalgebra::vector![1.0, 12.0]);
 /// assert_eq!(d.hessian, nalgebra::matrix![0.0, 12.0; 12.0, 12.0]);
 /// ```
+#[inline]
 pub fn derivatives_static<T, F, const N: usize>(
     f: F,
     x: &[T; N],
@@ -132,6 +154,7 @@ where
 /// let h = forward::hessian_static_vector(|x| f(x), &nalgebra::vector![1.0, 2.0]).unwrap();
 /// assert_eq!(h, nalgebra::matrix![4.0, 2.0; 2.0, 0.0]);
 /// ```
+#[inline]
 pub fn hessian_static_vector<T, F, const N: usize>(
     f: F,
     x: &SVector<T, N>,
@@ -151,6 +174,7 @@ where
 /// let d = forward::derivatives_static_vector(|x| f(x), &nalgebra::vector![1.0, 2.0]).unwrap();
 /// assert_eq!((d.value, d.gradient), (2.0, nalgebra::vector![4.0, 1.0]));
 /// ```
+#[inline]
 pub fn derivatives_static_vector<T, F, const N: usize>(
     f: F,
     x: &SVector<T, N>,
