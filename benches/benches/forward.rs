@@ -16,18 +16,14 @@
 //! `hyperhess::hessian`, on Rosenbrock, the chain and log-sum-exp at
 //! n = 2, 4, 8, 10, 12, 16 (the crossover with the tape).
 //!
-//! As users write them (group `forward_user/<function>/<n>`, issue #22): the same
-//! functions spelled with `from_f64` constants and accumulators, `Vec`s of
-//! intermediates and `acc = acc + x[j] * a[j]` (`hyperhess_rivals::*_user`),
-//! `static` against `num_dual_static` at n = 2, 4, 8; and `newton/rosenbrock/2`.
+//! The functions as users write them, and `newton_step` at n = 2: benches/small.rs.
 //!
 //! Run: `cargo bench -p hyperhess-rivals --bench forward`; then `python3 scripts/bench_table.py` for the
 //! table of medians and ratios and the plot (see docs/benchmarks.md).
 
 use hyperhess_rivals::{
-    assert_close as assert_close_m, chain_entries, chain_nd, chain_user, chain_user_nd, dense_from,
-    lse_hessian, lse_matrix, lse_nd, lse_user, lse_user_nd, point, rosenbrock_entries,
-    rosenbrock_nd, rosenbrock_user, rosenbrock_user_nd,
+    assert_close as assert_close_m, chain_entries, chain_nd, dense_from, lse_hessian, lse_matrix,
+    lse_nd, point, rosenbrock_entries, rosenbrock_nd,
 };
 use std::hint::black_box;
 use std::time::Duration;
@@ -142,86 +138,7 @@ fn static_n<const N: usize>(c: &mut Criterion) {
         analytic: |x: &[f64]| lse_hessian(&a, x));
 }
 
-/// One `forward_user/<name>/<N>` group: the functions as users write them
-/// (`hyperhess_rivals::*_user`), `static` ([`hyperhess::forward::hessian_static`])
-/// against `num_dual_static`, each checked against the analytic Hessian first.
-macro_rules! bench_user {
-    ($c:expr, $name:literal, ours: $ours:expr, nd: $nd:expr, analytic: $analytic:expr) => {{
-        let x: [f64; N] = point(N).try_into().unwrap();
-        let xs = na35::SVector::<f64, N>::from_column_slice(&x);
-        let want: DMatrix<f64> = $analytic(&x[..]);
-        let st = |x: &[f64; N]| hyperhess::forward::hessian_static(|v| $ours(v), x).unwrap();
-        let nd = |x: &na35::SVector<f64, N>| {
-            num_dual::hessian(|v: na35::SVector<Dual2SVec64<N>, N>| $nd(v.as_slice()), x)
-        };
-        let dm = |m: &[f64]| DMatrix::from_column_slice(N, N, m);
-        assert_close_m("static", &dm(st(&x).as_slice()), &want);
-        assert_close_m("num_dual_static", &dm(nd(&xs).2.as_slice()), &want);
-
-        let mut g = $c.benchmark_group(format!("forward_user/{}/{}", $name, N));
-        g.measurement_time(Duration::from_secs(2))
-            .warm_up_time(Duration::from_millis(500))
-            .sample_size(30);
-        g.bench_function("static", |b| b.iter(|| st(black_box(&x))));
-        g.bench_function("num_dual_static", |b| b.iter(|| nd(black_box(&xs))));
-        g.finish();
-    }};
-}
-
-fn user_n<const N: usize>(c: &mut Criterion) {
-    let a = lse_matrix(N);
-    bench_user!(c, "rosenbrock", ours: rosenbrock_user, nd: rosenbrock_user_nd,
-        analytic: |x: &[f64]| dense_from(x.len(), |put| rosenbrock_entries(x, put)));
-    bench_user!(c, "chain", ours: chain_user, nd: chain_user_nd,
-        analytic: |x: &[f64]| dense_from(x.len(), |put| chain_entries(x, put)));
-    bench_user!(c, "log_sum_exp", ours: |v| lse_user(&a, v), nd: |v| lse_user_nd(&a, v),
-        analytic: |x: &[f64]| lse_hessian(&a, x));
-}
-
-/// `newton/rosenbrock/2`: [`hyperhess::newton_step`] on an `Objective` (the engine
-/// chosen for n = 2 is the static number) against num-dual's static Hessian plus a
-/// 2 x 2 Cholesky solve written by hand (the issue's yardstick).
-fn newton_2(c: &mut Criterion) {
-    use hyperhess::{NewtonOptions, testfns::Rosenbrock};
-    let x = [-1.2, 1.0];
-    let xs = na35::SVector::<f64, 2>::from_column_slice(&x);
-    let by_hand = |x: &na35::SVector<f64, 2>| {
-        let (_, g, h) = num_dual::hessian(
-            |v: na35::SVector<Dual2SVec64<2>, 2>| rosenbrock_nd(v.as_slice()),
-            x,
-        );
-        // H = L L^T, then L L^T p = -g.
-        let l11 = h[(0, 0)].sqrt();
-        let l21 = h[(1, 0)] / l11;
-        let l22 = (h[(1, 1)] - l21 * l21).sqrt();
-        let y1 = -g[0] / l11;
-        let y2 = (-g[1] - l21 * y1) / l22;
-        let p2 = y2 / l22;
-        let p1 = (y1 - l21 * p2) / l11;
-        [p1, p2]
-    };
-    let ours =
-        |x: &[f64; 2]| hyperhess::newton_step(&Rosenbrock, x, &NewtonOptions::default()).unwrap();
-    let s = ours(&x);
-    let p = by_hand(&xs);
-    assert!((s.step[0] - p[0]).abs() < 1e-12 * p[0].abs().max(1.0));
-    assert!((s.step[1] - p[1]).abs() < 1e-12 * p[1].abs().max(1.0));
-    let mut g = c.benchmark_group("newton/rosenbrock/2");
-    g.measurement_time(Duration::from_secs(2))
-        .warm_up_time(Duration::from_millis(500))
-        .sample_size(30);
-    g.bench_function("newton_step", |b| b.iter(|| ours(black_box(&x))));
-    g.bench_function("num_dual_static_cholesky", |b| {
-        b.iter(|| by_hand(black_box(&xs)))
-    });
-    g.finish();
-}
-
 fn benches(c: &mut Criterion) {
-    newton_2(c);
-    user_n::<2>(c);
-    user_n::<4>(c);
-    user_n::<8>(c);
     static_n::<2>(c);
     static_n::<4>(c);
     static_n::<8>(c);
