@@ -253,6 +253,7 @@ pub fn f4<S: Scalar>(x: &[S]) -> S {
 // versions (`testfns`) use iterator sums and `f64` operands instead.
 
 /// Extended Rosenbrock, user-style (`powi(2)`, a `Vec` of terms summed at the end).
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
 pub fn rosenbrock_user<S: Scalar>(x: &[S]) -> S {
     let mut terms: Vec<S> = Vec::new();
     for i in 0..x.len() - 1 {
@@ -269,6 +270,7 @@ pub fn rosenbrock_user<S: Scalar>(x: &[S]) -> S {
 }
 
 /// The chain, user-style (a `Vec` of terms, summed at the end).
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
 pub fn chain_user<S: Scalar>(x: &[S]) -> S {
     let n = x.len();
     let mut terms: Vec<S> = Vec::with_capacity(3 * n);
@@ -287,6 +289,7 @@ pub fn chain_user<S: Scalar>(x: &[S]) -> S {
 }
 
 /// `logsumexp(A x) + |x|^2 / 2`, user-style (`A x` as `acc = acc + x[j] * a[j]`).
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
 pub fn lse_user<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
     let mut ax: Vec<S> = Vec::new();
     for row in a {
@@ -312,6 +315,7 @@ pub fn lse_user<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
 }
 
 /// [`rosenbrock_user`] over num-dual.
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
 pub fn rosenbrock_user_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
     let mut terms: Vec<D> = Vec::new();
     for i in 0..x.len() - 1 {
@@ -328,6 +332,7 @@ pub fn rosenbrock_user_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
 }
 
 /// [`chain_user`] over num-dual.
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
 pub fn chain_user_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
     let n = x.len();
     let mut terms: Vec<D> = Vec::with_capacity(3 * n);
@@ -346,6 +351,7 @@ pub fn chain_user_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
 }
 
 /// [`lse_user`] over num-dual.
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
 pub fn lse_user_nd<D: DualNum<Primitive = f64>>(a: &[Vec<f64>], x: &[D]) -> D {
     let mut ax: Vec<D> = Vec::new();
     for row in a {

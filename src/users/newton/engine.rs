@@ -115,11 +115,11 @@ impl NewtonWorkspace {
         if let Engine::Undecided = self.engine {
             self.engine = self.choose(objective, x)?;
         }
-        if let Engine::Dense = self.engine {
-            if x.len() <= CROSSOVER {
-                // On the stack; returned as it comes: its errors never change engines.
-                return dense_step(objective, x, &self.options);
-            }
+        if let Engine::Dense = self.engine
+            && x.len() <= CROSSOVER
+        {
+            // On the stack; returned as it comes: its errors never change engines.
+            return dense_step(objective, x, &self.options);
         }
         match self.engine_step(objective, x) {
             Err(Error::SparsityPatternChanged { .. }) => {

@@ -5,7 +5,7 @@
 //!
 //! The factorization and the solves are nalgebra's (`Cholesky::new`, `solve`)
 //! written out for arrays: the same operations in the same order (the column
-//! updates as `(-l_jk) x + y`, the back substitution's dot products with
+//! updates as `y + (-l_jk) x`, the back substitution's dot products with
 //! nalgebra's eight accumulators), so a step has the same bits as the dynamic
 //! path of [`dynamic_step`]. The unit tests check it, for every `K`.
 
@@ -102,12 +102,12 @@ fn cholesky<const K: usize>(mut a: [[f64; K]; K]) -> Option<[[f64; K]; K]> {
         for k in 0..j {
             let factor = -a[k][j];
             for r in j..K {
-                a[j][r] = factor * a[k][r] + a[j][r];
+                a[j][r] += factor * a[k][r];
             }
         }
         let diag = a[j][j];
-        // nalgebra's test: not zero, and a square root exists (`diag >= 0`).
-        if diag == 0.0 || !(diag >= 0.0) {
+        // nalgebra's test: not zero, and a square root exists (not negative, not NaN).
+        if diag <= 0.0 || diag.is_nan() {
             return None;
         }
         let denom = diag.sqrt();
@@ -127,7 +127,7 @@ fn solve<const K: usize>(l: &[[f64; K]; K], mut b: [f64; K]) -> [f64; K] {
         let coeff = b[i] / l[i][i];
         b[i] = coeff;
         for r in i + 1..K {
-            b[r] = -coeff * l[i][r] + b[r];
+            b[r] += -coeff * l[i][r];
         }
     }
     for i in (0..K).rev() {
