@@ -113,7 +113,7 @@ proptest! {
     }
 
     /// The user-style spellings (`hyperhess_rivals::*_user`, the functions of the
-    /// `forward_user` benches) against num-dual's twins of the same spelling and
+    /// `small` benches) against num-dual's twins of the same spelling and
     /// against the library's own spelling (`testfns`): the same derivatives up to
     /// rounding, the tolerance of the module docs.
     #[test]
