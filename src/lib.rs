@@ -8,6 +8,7 @@
 //!
 //! ```
 //! use hyperhess::Scalar;
+//! use hyperhess::nalgebra; // the nalgebra (0.34) of the results; not `cargo add nalgebra`
 //!
 //! fn f<S: Scalar>(x: &[S]) -> S {
 //!     x[0] * x[1].powi(3) - x[0] * 7.0
@@ -21,6 +22,13 @@
 //! let hv = hyperhess::hvp(|x| f(x), &x, &[1.0, 0.0]).unwrap();
 //! assert_eq!(hv.as_slice(), &[0.0, 12.0]);
 //! ```
+//!
+//! `use hyperhess::nalgebra;` first: nalgebra's macros (`dmatrix!`, `vector!`, ...)
+//! expand to `nalgebra::...` paths, and the `use` makes those the version the
+//! results are in. Without it, in a crate with no nalgebra of its own,
+//! `hyperhess::nalgebra::dmatrix!` does not compile, and the compiler's suggestion
+//! (`cargo add nalgebra`) brings nalgebra 0.35, a different type (README,
+//! "Versions and re-exports").
 //!
 //! ## Two engines
 //! - **Forward-over-reverse** (the default: [`gradient`], [`hessian`], [`hvp`],
