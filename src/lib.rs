@@ -136,6 +136,8 @@ pub mod forward;
 #[path = "engines/tape/mod.rs"]
 mod tape;
 // drivers: what is asked of a function at a point.
+#[path = "drivers/batch/mod.rs"]
+mod batch;
 #[path = "drivers/blocks.rs"]
 mod blocks;
 #[path = "drivers/dense.rs"]
@@ -174,6 +176,9 @@ pub mod ndarray;
 #[path = "ecosystem/number_traits/mod.rs"]
 mod number_traits;
 
+pub use batch::{
+    Batch, BatchOptions, gradient_batch, gradient_batch_into, hessian_batch, hessian_batch_into,
+};
 pub use blocks::{
     BlockHessian, ShapedHessian, hessian_blocks, hessian_blocks_with, hessian_shaped,
 };
