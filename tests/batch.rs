@@ -41,10 +41,10 @@ fn agrees_with_single_points<O: Objective + Sync>(f: &O, n: usize, m: usize) {
             assert_eq!(h.value(i).to_bits(), d.value.to_bits(), "{ctx}");
             assert_eq!(h.gradient(i), d.gradient.as_slice(), "{ctx}");
             assert_eq!(h.hessian(i), d.hessian, "{ctx}");
-            // Gradients: the static number up to its reach (the engine of
-            // `derivatives_of` there), the tape's reverse sweep above.
+            // Gradients: `n` dual evaluations up to the static reach (the engine of
+            // `forward::gradient`), the tape's reverse sweep above.
             let want = if n <= BatchOptions::GRADIENT_STATIC_UP_TO {
-                d.gradient
+                hyperhess::forward::gradient(|v| f.eval(v), x).unwrap()
             } else {
                 hyperhess::gradient(|v| f.eval(v), x).unwrap()
             };
@@ -63,20 +63,24 @@ fn each_point_is_the_single_point_result_in_bits() {
     }
 }
 
-/// Counts the evaluations on each engine, by the scalar type's name.
+/// Counts the evaluations on each engine, by the scalar type's name (`Dual2` for
+/// Hessians and `Dual` for gradients: the forward numbers on the stack; `Var`: the
+/// tape).
 #[derive(Default)]
 struct Spy {
-    dual2: AtomicUsize,
+    forward: AtomicUsize,
     tape: AtomicUsize,
 }
 
 impl Objective for Spy {
     fn eval<S: Scalar>(&self, x: &[S]) -> S {
         let name = std::any::type_name::<S>();
-        if name.contains("Dual2") {
-            self.dual2.fetch_add(1, Ordering::Relaxed);
-        } else if name.contains("Var") {
+        if name.contains("Var") {
             self.tape.fetch_add(1, Ordering::Relaxed);
+        } else if name.contains("Dual") {
+            self.forward.fetch_add(1, Ordering::Relaxed);
+        } else {
+            panic!("an engine that is neither forward nor the tape: {name}");
         }
         x.iter().map(|&xi| xi * xi * xi).sum()
     }
@@ -113,10 +117,16 @@ fn the_engine_is_chosen_by_n() {
             } else {
                 hyperhess::gradient_batch_into(&spy, &xs, n, &opts, &mut out).unwrap();
             }
-            let (dual2, tape) = (spy.dual2.into_inner(), spy.tape.into_inner());
-            let want = if n <= reach { (m, 0) } else { (0, m) };
+            let (forward, tape) = (spy.forward.into_inner(), spy.tape.into_inner());
+            // One Dual2 evaluation per point, or n Dual evaluations; one recording.
+            let per_point = if hessians { 1 } else { n };
+            let want = if n <= reach {
+                (m * per_point, 0)
+            } else {
+                (0, m)
+            };
             assert_eq!(
-                (dual2, tape),
+                (forward, tape),
                 want,
                 "n = {n}, {static_up_to:?}, hessians {hessians}"
             );

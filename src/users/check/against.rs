@@ -74,7 +74,8 @@ pub fn gradient_against_with<O: Objective + ?Sized>(
             tolerance: options.atol + options.rtol * (g[i].abs() + scale),
         });
     }
-    Ok(tally.report(CheckKind::GradientAgainst, false))
+    let column = |v: &DVector<f64>| DMatrix::from_column_slice(v.len(), 1, v.as_slice());
+    Ok(tally.report(CheckKind::GradientAgainst, false, (column(&g), column(&hw))))
 }
 
 /// Checks a hand-written Hessian against the AD Hessian at `x`, with the default
@@ -164,5 +165,5 @@ pub fn hessian_against_with<O: Objective + ?Sized>(
         }
     }
     tally.push_symmetries(&hw, tol);
-    Ok(tally.report(CheckKind::HessianAgainst, true))
+    Ok(tally.report(CheckKind::HessianAgainst, true, (h, hw)))
 }

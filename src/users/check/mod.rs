@@ -108,7 +108,7 @@ pub mod strategies;
 
 pub use against::{gradient_against, gradient_against_with, hessian_against, hessian_against_with};
 pub use finite_difference::{gradient, hessian};
-pub use report::{CheckFailure, CheckKind, CheckReport, Entry, Index, Symmetry};
+pub use report::{CheckFailure, CheckKind, CheckReport, Compared, Entry, Index, Symmetry};
 
 /// Steps and tolerances of the checks (see the [module docs](self) for the error
 /// analysis behind them).

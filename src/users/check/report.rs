@@ -1,5 +1,7 @@
-//! What a check returns: [`CheckReport`], its entries and its symmetry verdict.
+//! What a check returns: [`CheckReport`], its entries, its symmetry verdict and,
+//! for small `n`, the two results compared; how it prints them.
 
+use nalgebra::DMatrix;
 use std::fmt;
 
 /// Which check a [`CheckReport`] comes from; it names the reference values.
@@ -209,9 +211,42 @@ pub struct CheckReport {
     pub entries: usize,
     /// Hessian checks: the worst asymmetry of the reference Hessian.
     pub symmetry: Option<Symmetry>,
+    /// For `n <= CheckReport::SHOWN_UP_TO` inputs: the AD and reference values
+    /// side by side (`n x n`, or `n x 1` for a gradient), shown by `Display`.
+    pub compared: Option<Compared>,
+}
+
+/// The two results a check compared, kept for small `n` ([`CheckReport::compared`]):
+/// the automatic derivative and the reference (finite differences or hand-written).
+///
+/// ```
+/// use hyperhess::{Objective, Scalar, check::{self, CheckOptions}};
+/// struct Product;
+/// impl Objective for Product {
+///     fn eval<S: Scalar>(&self, x: &[S]) -> S { x[0] * x[1] }
+/// }
+/// let hand = |_: &[f64]| hyperhess::nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0];
+/// let report = check::hessian_against(&Product, hand, &[2.0, 3.0]).unwrap();
+/// let both = report.compared.unwrap();
+/// assert_eq!(both.ad, both.reference);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compared {
+    /// The automatic derivative (a gradient as one column).
+    pub ad: DMatrix<f64>,
+    /// The reference values, the same shape.
+    pub reference: DMatrix<f64>,
 }
 
 impl CheckReport {
+    /// The largest `n` for which a report keeps and shows both results
+    /// ([`CheckReport::compared`]).
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::check::CheckReport::SHOWN_UP_TO, 6);
+    /// ```
+    pub const SHOWN_UP_TO: usize = 6;
+
     /// `true` when every entry is within tolerance and the reference Hessian (if
     /// any) is symmetric within tolerance.
     ///
@@ -272,30 +307,44 @@ impl CheckReport {
 }
 
 impl fmt::Display for CheckReport {
+    /// One line with the verdict, the worst entry and the symmetry; then, for small
+    /// `n`, the two results compared (numbers as Rust writes `f64` back exactly:
+    /// `1.0`, `0.5`, `1e-10`; errors and tolerances to three digits).
+    ///
+    /// ```
+    /// use hyperhess::{Objective, Scalar, check::{self, CheckOptions}};
+    /// struct Square;
+    /// impl Objective for Square {
+    ///     fn eval<S: Scalar>(&self, x: &[S]) -> S { x[0] * x[0] * 0.5 + x[1] }
+    /// }
+    /// let hand = |_: &[f64]| hyperhess::nalgebra::dmatrix![1.0, 0.0; 0.0, 2.0];
+    /// let text = check::hessian_against(&Square, hand, &[3.0, 1.0]).unwrap().to_string();
+    /// assert!(text.contains("worst entry (1, 1): AD = 0.0, hand-written = 2.0"), "{text}");
+    /// assert!(text.contains("AD:\n  [ 1.0  0.0 ]\n  [ 0.0  0.0 ]"), "{text}");
+    /// assert!(text.contains("hand-written:\n  [ 1.0  0.0 ]\n  [ 0.0  2.0 ]"), "{text}");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let w = &self.worst;
         let verdict = if self.passed() { "passed" } else { "FAILED" };
+        let reference = self.kind.reference_name();
         write!(
             f,
-            "{} {verdict}: {} of {} entries beyond tolerance; worst entry {}: AD = {:e}, {} = {:e}, \
-             |AD - {}| = {:e} {} tolerance {:e}",
+            "{} {verdict}: {} of {} entries beyond tolerance; worst entry {}: AD = {:?}, \
+             {reference} = {:?}, |AD - {reference}| = {} {} tolerance {}",
             self.kind.what(),
             self.failures,
             self.entries,
             w.index,
             w.ad,
-            self.kind.reference_name(),
             w.reference,
-            self.kind.reference_name(),
-            w.error(),
+            Short(w.error()),
             if w.within_tolerance() { "<=" } else { ">" },
-            w.tolerance,
+            Short(w.tolerance),
         )?;
         if let Some(s) = &self.symmetry {
             write!(
                 f,
-                "; {} Hessian {} at ({}, {}): {:e} vs ({}, {}): {:e}, tolerance {:e}",
-                self.kind.reference_name(),
+                "; {reference} Hessian {} at ({}, {}): {:?} vs ({}, {}): {:?}, tolerance {}",
                 if s.within_tolerance() {
                     "symmetric, worst"
                 } else {
@@ -307,10 +356,58 @@ impl fmt::Display for CheckReport {
                 s.col,
                 s.row,
                 s.lower,
-                s.tolerance,
+                Short(s.tolerance),
             )?;
         }
+        if let Some(c) = &self.compared {
+            write_matrix(f, "AD", &c.ad)?;
+            write_matrix(f, reference, &c.reference)?;
+        }
         Ok(())
+    }
+}
+
+/// A matrix on its own lines (a column vector as one row), entries as `{:?}`,
+/// right-aligned per column.
+fn write_matrix(f: &mut fmt::Formatter<'_>, name: &str, m: &DMatrix<f64>) -> fmt::Result {
+    let m = if m.ncols() == 1 {
+        m.transpose()
+    } else {
+        m.clone()
+    };
+    let cells: Vec<String> = m.iter().map(|v| format!("{v:?}")).collect();
+    let width = |j: usize| (0..m.nrows()).map(|i| cells[j * m.nrows() + i].len()).max();
+    let widths: Vec<usize> = (0..m.ncols()).map(|j| width(j).unwrap_or(0)).collect();
+    write!(f, "\n{name}:")?;
+    for i in 0..m.nrows() {
+        write!(f, "\n  [")?;
+        for (j, w) in widths.iter().enumerate() {
+            write!(f, " {:>w$}", cells[j * m.nrows() + i])?;
+        }
+        write!(f, " ]")?;
+    }
+    Ok(())
+}
+
+/// An error or tolerance to three significant digits, without an exponent between
+/// 1e-3 and 1e6 (`0.0025`, `4.1e-9`, `0.0`).
+struct Short(f64);
+
+impl fmt::Display for Short {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x == 0.0 || !x.is_finite() {
+            return write!(f, "{x:?}");
+        }
+        // Round to three significant digits first; `{:?}` then writes the shortest
+        // text that reads back as the rounded number.
+        let rounded: f64 = format!("{x:.2e}").parse().unwrap_or(x);
+        if (1e-3..1e6).contains(&rounded.abs()) {
+            write!(f, "{rounded:?}")
+        } else {
+            let text = format!("{rounded:e}");
+            write!(f, "{text}")
+        }
     }
 }
 
@@ -378,11 +475,7 @@ impl Tally {
 
     /// Pushes the symmetry verdict of every pair `(i, j)`, `i < j`, of an `n x n`
     /// matrix `m`, with the tolerance `tol(i, j)` for the pair.
-    pub(crate) fn push_symmetries(
-        &mut self,
-        m: &nalgebra::DMatrix<f64>,
-        tol: impl Fn(usize, usize) -> f64,
-    ) {
+    pub(crate) fn push_symmetries(&mut self, m: &DMatrix<f64>, tol: impl Fn(usize, usize) -> f64) {
         let n = m.nrows();
         for j in 0..n {
             for i in 0..j {
@@ -397,7 +490,14 @@ impl Tally {
         }
     }
 
-    pub(crate) fn report(self, kind: CheckKind, matrix: bool) -> CheckReport {
+    /// The report; `compared` (AD, reference) is kept when `n` is at most
+    /// [`CheckReport::SHOWN_UP_TO`].
+    pub(crate) fn report(
+        self,
+        kind: CheckKind,
+        matrix: bool,
+        compared: (DMatrix<f64>, DMatrix<f64>),
+    ) -> CheckReport {
         let index = if matrix {
             Index::Matrix(0, 0)
         } else {
@@ -410,12 +510,16 @@ impl Tally {
             tolerance: 0.0,
         });
         let symmetry = self.symmetry.map(|(_, s)| s);
+        let (ad, reference) = compared;
+        let compared =
+            (ad.nrows() <= CheckReport::SHOWN_UP_TO).then_some(Compared { ad, reference });
         CheckReport {
             kind,
             worst,
             failures: self.failures,
             entries: self.entries,
             symmetry,
+            compared,
         }
     }
 }
