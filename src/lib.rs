@@ -90,7 +90,9 @@
 //! - **drivers**: `front_door` (gradient, hvp, hessian, derivatives), `recording`
 //!   ([`Recording`]), `dense` (dense sweeps and the automatic rule), `strict`,
 //!   `sparse` (patterns, colorings, plans), `jacobians` ([`jacobian`],
-//!   [`sparse_jacobian`]), `blocks` and `shape` (several or shaped inputs).
+//!   [`sparse_jacobian`]), `blocks` and `shape` (several or shaped inputs), `batch`
+//!   ([`hessian_batch`], [`gradient_batch`]: one objective at many points, on
+//!   threads).
 //! - **users**: `newton`, `nlp` ([`Nlp`], [`LagrangianPlan`]), [`check`],
 //!   [`argmin`](crate#features), [`ipopt`](crate#features), [`testfns`].
 //! - **ecosystem**: `number_traits` (num-traits and simba on the number types),

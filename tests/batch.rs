@@ -41,10 +41,10 @@ fn agrees_with_single_points<O: Objective + Sync>(f: &O, n: usize, m: usize) {
             assert_eq!(h.value(i).to_bits(), d.value.to_bits(), "{ctx}");
             assert_eq!(h.gradient(i), d.gradient.as_slice(), "{ctx}");
             assert_eq!(h.hessian(i), d.hessian, "{ctx}");
-            // Gradients: `n` dual evaluations up to the static reach (the engine of
-            // `forward::gradient`), the tape's reverse sweep above.
+            // Gradients: the static number up to its reach (the engine of
+            // `derivatives_of` there), the tape's reverse sweep above.
             let want = if n <= BatchOptions::GRADIENT_STATIC_UP_TO {
-                hyperhess::forward::gradient(|v| f.eval(v), x).unwrap()
+                d.gradient
             } else {
                 hyperhess::gradient(|v| f.eval(v), x).unwrap()
             };
@@ -63,9 +63,8 @@ fn each_point_is_the_single_point_result_in_bits() {
     }
 }
 
-/// Counts the evaluations on each engine, by the scalar type's name (`Dual2` for
-/// Hessians and `Dual` for gradients: the forward numbers on the stack; `Var`: the
-/// tape).
+/// Counts the evaluations on each engine, by the scalar type's name (`Dual2`: the
+/// static number; `Var`: the tape).
 #[derive(Default)]
 struct Spy {
     forward: AtomicUsize,
@@ -77,7 +76,7 @@ impl Objective for Spy {
         let name = std::any::type_name::<S>();
         if name.contains("Var") {
             self.tape.fetch_add(1, Ordering::Relaxed);
-        } else if name.contains("Dual") {
+        } else if name.contains("Dual2") {
             self.forward.fetch_add(1, Ordering::Relaxed);
         } else {
             panic!("an engine that is neither forward nor the tape: {name}");
@@ -118,13 +117,8 @@ fn the_engine_is_chosen_by_n() {
                 hyperhess::gradient_batch_into(&spy, &xs, n, &opts, &mut out).unwrap();
             }
             let (forward, tape) = (spy.forward.into_inner(), spy.tape.into_inner());
-            // One Dual2 evaluation per point, or n Dual evaluations; one recording.
-            let per_point = if hessians { 1 } else { n };
-            let want = if n <= reach {
-                (m * per_point, 0)
-            } else {
-                (0, m)
-            };
+            // One Dual2 evaluation or one recording per point.
+            let want = if n <= reach { (m, 0) } else { (0, m) };
             assert_eq!(
                 (forward, tape),
                 want,
@@ -272,4 +266,35 @@ fn two_threads_give_the_bits_of_one() {
     hyperhess::hessian_batch_into(&f, &xs, n, &with_threads(2), &mut two).unwrap();
     assert_eq!(one, two);
     assert_eq!(one.len(), m);
+}
+
+/// A gradient batch asks nothing of the Hessian: `x^1.5` at 0 has gradient 0 and an
+/// infinite second derivative, which fails the Hessian batch only.
+#[test]
+fn a_gradient_batch_ignores_the_hessian_part() {
+    struct Pow15;
+    impl Objective for Pow15 {
+        fn eval<S: Scalar>(&self, x: &[S]) -> S {
+            x[0].powf(1.5) + x[1]
+        }
+    }
+    for static_up_to in [None, Some(0)] {
+        let opts = BatchOptions {
+            static_up_to,
+            threads: Some(1),
+        };
+        let mut b = Batch::new();
+        hyperhess::gradient_batch_into(&Pow15, &[0.0, 1.0, 4.0, 1.0], 2, &opts, &mut b).unwrap();
+        assert!(
+            b.failures().is_empty(),
+            "{static_up_to:?}: {:?}",
+            b.failures()
+        );
+        assert_eq!(b.gradients(), &[0.0, 1.0, 3.0, 1.0]);
+        hyperhess::hessian_batch_into(&Pow15, &[0.0, 1.0, 4.0, 1.0], 2, &opts, &mut b).unwrap();
+        assert!(matches!(
+            b.failures(),
+            [(0, Error::NonFiniteHessian { row: 0, col: 0, .. })]
+        ));
+    }
 }

@@ -60,7 +60,8 @@ impl BatchOptions {
     pub const HESSIAN_STATIC_UP_TO: usize = 10;
 
     /// The static number's default reach for gradients: it carries a Hessian part
-    /// the gradient does not need, so the tape takes over sooner.
+    /// the gradient does not need, so the tape (one recording and one reverse
+    /// sweep) takes over sooner (docs/benchmarks.md, "Many points at once").
     ///
     /// ```
     /// assert_eq!(hyperhess::BatchOptions::GRADIENT_STATIC_UP_TO, 6);

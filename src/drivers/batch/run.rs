@@ -7,7 +7,7 @@
 
 use super::Batch;
 use crate::error::{Error, check_len, check_point};
-use crate::forward::{Dual, Dual2, derivatives_static};
+use crate::forward::{Dual2, derivatives_static};
 use crate::objective::Objective;
 use crate::recording::record;
 use std::sync::Mutex;
@@ -240,7 +240,7 @@ impl<O: Objective + ?Sized> PointFn<'_, O> {
         self.at_tape(x, slots)
     }
 
-    /// Hessians: one evaluation over `Dual2<f64, K>`; gradients: `K` over `Dual`.
+    /// One evaluation over `Dual2<f64, K>`.
     #[inline]
     fn at_static<const K: usize>(&self, x: &[f64], slots: &mut Slots<'_>) -> Result<(), Error> {
         let x: &[f64; K] = x.try_into().expect("chunks of n = K coordinates");
@@ -250,26 +250,19 @@ impl<O: Objective + ?Sized> PointFn<'_, O> {
             slots.gradient.copy_from_slice(d.gradient.as_slice());
             slots.hessian.copy_from_slice(d.hessian.as_slice());
         } else {
-            // `K` evaluations over `Dual`, on the stack: the gradient alone does not
-            // pay for a Hessian part (`forward::gradient`'s checks, in its order).
+            // The same one evaluation; only its value and gradient parts are checked
+            // and read (a Hessian part that is not finite is no error here).
             check_point(x)?;
-            let mut v: [Dual<f64>; K] = std::array::from_fn(|i| Dual::new(x[i], 0.0));
-            for i in 0..K {
-                v[i].eps = 1.0;
-                let y = self.f.eval(&v);
-                v[i].eps = 0.0;
-                if !y.re.is_finite() {
-                    return Err(Error::NonFiniteValue { value: y.re });
-                }
-                if !y.eps.is_finite() {
-                    return Err(Error::NonFiniteGradient {
-                        index: i,
-                        value: y.eps,
-                    });
-                }
-                *slots.value = y.re;
-                slots.gradient[i] = y.eps;
+            let y = self.f.eval(&Dual2::variables(x));
+            if !y.re.is_finite() {
+                return Err(Error::NonFiniteValue { value: y.re });
             }
+            if let Some(index) = y.grad.iter().position(|g| !g.is_finite()) {
+                let value = y.grad[index];
+                return Err(Error::NonFiniteGradient { index, value });
+            }
+            *slots.value = y.re;
+            slots.gradient.copy_from_slice(&y.grad);
         }
         Ok(())
     }
