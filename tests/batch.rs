@@ -126,10 +126,10 @@ fn the_engine_is_chosen_by_n() {
             );
             // sum x³: gradient 3x², Hessian diag(6x), either engine.
             for (i, x) in xs.chunks_exact(n).enumerate() {
-                for k in 0..n {
-                    assert_eq!(out.gradient(i)[k], 3.0 * x[k] * x[k]);
+                for (k, &xk) in x.iter().enumerate() {
+                    assert_eq!(out.gradient(i)[k], 3.0 * xk * xk);
                     if hessians {
-                        assert_eq!(out.hessian(i)[(k, k)], 6.0 * x[k]);
+                        assert_eq!(out.hessian(i)[(k, k)], 6.0 * xk);
                     }
                 }
             }

@@ -213,7 +213,7 @@ pub struct CheckReport {
     pub symmetry: Option<Symmetry>,
     /// For `n <= CheckReport::SHOWN_UP_TO` inputs: the AD and reference values
     /// side by side (`n x n`, or `n x 1` for a gradient), shown by `Display`.
-    pub compared: Option<Compared>,
+    pub compared: Option<Box<Compared>>,
 }
 
 /// The two results a check compared, kept for small `n` ([`CheckReport::compared`]):
@@ -301,7 +301,7 @@ impl CheckReport {
         if self.passed() {
             Ok(())
         } else {
-            Err(CheckFailure(self.clone()))
+            Err(CheckFailure(Box::new(self.clone())))
         }
     }
 }
@@ -427,7 +427,7 @@ impl fmt::Display for Short {
 /// assert_eq!(err.0.worst.ad, 6.0);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct CheckFailure(pub CheckReport);
+pub struct CheckFailure(pub Box<CheckReport>);
 
 impl fmt::Display for CheckFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -512,7 +512,7 @@ impl Tally {
         let symmetry = self.symmetry.map(|(_, s)| s);
         let (ad, reference) = compared;
         let compared =
-            (ad.nrows() <= CheckReport::SHOWN_UP_TO).then_some(Compared { ad, reference });
+            (ad.nrows() <= CheckReport::SHOWN_UP_TO).then(|| Box::new(Compared { ad, reference }));
         CheckReport {
             kind,
             worst,
