@@ -320,8 +320,8 @@ impl fmt::Display for CheckReport {
     /// let hand = |_: &[f64]| hyperhess::nalgebra::dmatrix![1.0, 0.0; 0.0, 2.0];
     /// let text = check::hessian_against(&Square, hand, &[3.0, 1.0]).unwrap().to_string();
     /// assert!(text.contains("worst entry (1, 1): AD = 0.0, hand-written = 2.0"), "{text}");
-    /// assert!(text.contains("AD:\n  [ 1.0  0.0 ]\n  [ 0.0  0.0 ]"), "{text}");
-    /// assert!(text.contains("hand-written:\n  [ 1.0  0.0 ]\n  [ 0.0  2.0 ]"), "{text}");
+    /// assert!(text.contains("AD:\n  [ 1.0 0.0 ]\n  [ 0.0 0.0 ]"), "{text}");
+    /// assert!(text.contains("hand-written:\n  [ 1.0 0.0 ]\n  [ 0.0 2.0 ]"), "{text}");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let w = &self.worst;
