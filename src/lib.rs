@@ -148,6 +148,8 @@ mod dense;
 mod front_door;
 #[path = "drivers/jacobians/mod.rs"]
 mod jacobians;
+#[path = "drivers/prepared.rs"]
+mod prepared;
 #[path = "drivers/recording.rs"]
 mod recording;
 #[path = "drivers/shape.rs"]
@@ -198,6 +200,7 @@ pub use newton::{
 pub use nlp::{LagrangianPlan, Nlp, NlpValues};
 pub use objective::Objective;
 pub use options::{Options, Sparsity};
+pub use prepared::{Prepared, prepare};
 pub use recording::{Recording, record};
 pub use scalar::{Base, Scalar};
 pub use shape::{AsShaped, Shaped};

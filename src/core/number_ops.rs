@@ -21,6 +21,12 @@ macro_rules! impl_number_ops {
     };
     // Everything but `Sum` (the tape records a sum as one node).
     (@without_sum [$($gen:tt)*] $ty:ty) => {
+        $crate::number_ops::impl_number_ops!(@arithmetic [$($gen)*] $ty);
+        $crate::number_ops::impl_number_ops!(@comparisons [$($gen)*] $ty);
+    };
+    // The assign forms, `f64` on the left and `Product` (the tape also records its
+    // own comparisons, as guards).
+    (@arithmetic [$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> ::std::ops::AddAssign for $ty {
             #[inline]
             fn add_assign(&mut self, rhs: Self) {
@@ -83,6 +89,9 @@ macro_rules! impl_number_ops {
                 }
             }
         }
+    };
+    // Comparisons by value.
+    (@comparisons [$($gen:tt)*] $ty:ty) => {
         impl<$($gen)*> PartialEq for $ty {
             #[inline]
             fn eq(&self, other: &Self) -> bool {

@@ -53,6 +53,16 @@ impl<T: Base> Recording<T> {
         &self.tape
     }
 
+    /// The recording, mutably (a prepared function moves it between points).
+    pub(crate) fn tape_mut(&mut self) -> &mut Recorded<T> {
+        &mut self.tape
+    }
+
+    /// A recording of the tape's.
+    pub(crate) fn from_tape(tape: Recorded<T>) -> Self {
+        Recording { tape }
+    }
+
     /// Number of inputs.
     ///
     /// ```

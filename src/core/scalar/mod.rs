@@ -201,17 +201,19 @@ pub(crate) fn along<S: Scalar>(d: S, t: S) -> S {
     }
 }
 
-/// `min`/`max` by value with the documented tie and NaN rules.
+/// `min`/`max` by value with the documented tie and NaN rules. Through the
+/// comparison operators, so that a tape records them as guards.
 #[inline]
-fn pick<S: Scalar>(a: S, b: S, first_wins: impl Fn(f64, f64) -> bool) -> S {
-    let (va, vb) = (a.value(), b.value());
-    if first_wins(va, vb) {
+#[allow(clippy::eq_op)]
+fn pick<S: Scalar>(a: S, b: S, first_wins: impl Fn(&S, &S) -> bool) -> S {
+    if first_wins(&a, &b) {
         a
-    } else if first_wins(vb, va) {
+    } else if first_wins(&b, &a) {
         b
-    } else if va == vb {
+    } else if a == b {
         a * 0.5 + b * 0.5
-    } else if va.is_nan() {
+    } else if a != a {
+        // `a` is NaN (compared, so that a tape guards it).
         b
     } else {
         a

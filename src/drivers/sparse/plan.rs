@@ -68,7 +68,10 @@ impl SparsePlan {
         SparsePlan::from_recording(&Recorded::new(f, x)?, kind)
     }
 
-    fn from_recording(rec: &Recorded, kind: Option<ColoringKind>) -> Result<Self, Error> {
+    pub(crate) fn from_recording(
+        rec: &Recorded,
+        kind: Option<ColoringKind>,
+    ) -> Result<Self, Error> {
         Ok(SparsePlan {
             structure: Structure::find_or_full_kind(rec, kind)?,
             words: rec.structure_words().collect(),
@@ -153,7 +156,7 @@ impl SparsePlan {
     }
 
     /// The Hessian from a recording at the plan's point size.
-    fn evaluate(&self, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
+    pub(crate) fn evaluate(&self, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
         let n = self.structure.pattern.dim();
         let full = self.structure.pattern.nnz() == n * n;
         if !full && !rec.has_structure(&self.words) {

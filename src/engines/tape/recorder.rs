@@ -3,8 +3,9 @@
 //! the sums being recorded.
 
 use super::node::{MAX_NODES, MAX_TERMS, Node, Stream, Terms};
+use super::program::{Arg, Builder, Program};
 use crate::scalar::Scalar;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 
 /// The recording: a growing list of nodes. Node 0 is the constant slot; nodes
 /// `1..=n` are the inputs.
@@ -25,6 +26,8 @@ pub(crate) struct Tape<T = f64> {
     /// from then on nothing is recorded, and the recording returns
     /// [`crate::Error::TapeTooLarge`].
     full: Cell<bool>,
+    /// The program recorded alongside, when asked for (see [`super::program`]).
+    program: Option<RefCell<Builder<T>>>,
 }
 
 #[cfg(test)]
@@ -67,7 +70,25 @@ impl<T: Scalar> Tape<T> {
             terms: RefCell::new(terms),
             scratch: RefCell::new(scratch),
             full: Cell::new(false),
+            program: None,
         })
+    }
+
+    /// Records a [`Program`] alongside from now on (the inputs at `x`).
+    pub(crate) fn with_program(mut self, x: &[T]) -> Self {
+        self.program = Some(RefCell::new(Builder::new(x)));
+        self
+    }
+
+    /// The program builder, when this tape records a program.
+    #[inline(always)]
+    pub(super) fn program(&self) -> Option<RefMut<'_, Builder<T>>> {
+        self.program.as_ref().map(RefCell::borrow_mut)
+    }
+
+    /// Takes the recorded program (its outputs' slots set), if any.
+    pub(crate) fn take_program(&mut self, outputs: Vec<Arg<T>>) -> Option<Program<T>> {
+        self.program.take().map(|b| b.into_inner().finish(outputs))
     }
 
     /// The recorded nodes and terms (and the scratch buffer), `Err` when the tape

@@ -7,6 +7,7 @@ use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
 use super::node::{MAX_NODES, Node, Stream, Terms};
 use super::pool;
+use super::program::{Arg, Program};
 use super::recorder::Tape;
 use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
 use super::var::Var;
@@ -26,9 +27,14 @@ pub(crate) struct Recorded<T: Scalar + 'static = f64> {
     /// function's outputs.
     pub(super) output: usize,
     value: T,
+    /// The output variable is `scale` times its node.
+    pub(super) scale: T,
     /// A vector function's output nodes (empty for a scalar function, whose one
     /// output is `output`); see `VectorRecording`.
     pub(super) outputs: Vec<u32>,
+    /// The program that re-evaluates the recording at other points, when it was
+    /// recorded with one (see `super::reevaluate`).
+    pub(super) program: Option<Box<Program<T>>>,
 }
 
 /// Up to this many inputs, the input variables live in an array on the stack.
@@ -50,11 +56,27 @@ impl<T: Base> Recorded<T> {
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
+        Self::new_unchecked_program(f, x, buf, false)
+    }
+
+    /// [`Recorded::new_unchecked_in`], with a program recorded alongside when
+    /// `program` is set.
+    pub(super) fn new_unchecked_program<F>(
+        f: F,
+        x: &[T],
+        buf: Box<Buffers<T>>,
+        program: bool,
+    ) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    {
         let run = |inputs: &[Var<'_, T>]| {
             let y = f(inputs);
-            (y.index() as usize, y.base_value(), y.scale())
+            (y.index() as usize, y.recorded_value(), y.scale(), y.arg())
         };
-        let (mut buf, n, (output, value, scale)) = Self::tape_in(x, buf, run)?;
+        let slots = |read: &(usize, T, T, Arg<T>)| vec![read.3];
+        let (mut buf, n, (output, value, scale, _), program) =
+            Self::tape_in(x, buf, run, program.then_some(slots))?;
         // The value's own part only: a non-finite derivative part of a nested value
         // (the gradient along `v` in `hvp`) is a gradient error, found below.
         if !value.value().is_finite() {
@@ -78,19 +100,25 @@ impl<T: Base> Recorded<T> {
             n,
             output,
             value,
+            scale,
             outputs: Vec::new(),
+            program,
         })
     }
 
     /// Runs `run` on the inputs of a fresh tape at `x`, recording into `buf`:
-    /// the buffers holding the tape, the number of inputs, and what `run` read off
-    /// its outputs (plain data: variables cannot leave the recording). Checks the
-    /// point and the tape's size (buffers given to this thread's pool on an error).
+    /// the buffers holding the tape, the number of inputs, what `run` read off
+    /// its outputs (plain data: variables cannot leave the recording) and, when
+    /// `slots` is given (it reads the outputs' program slots from that), the
+    /// program recorded alongside. Checks the point and the tape's size (buffers
+    /// given to this thread's pool on an error).
+    #[allow(clippy::type_complexity)]
     pub(super) fn tape_in<R>(
         x: &[T],
         mut buf: Box<Buffers<T>>,
         run: impl for<'t> FnOnce(&[Var<'t, T>]) -> R,
-    ) -> Result<(Box<Buffers<T>>, usize, R), Error> {
+        slots: Option<impl FnOnce(&R) -> Vec<Arg<T>>>,
+    ) -> Result<(Box<Buffers<T>>, usize, R, Option<Box<Program<T>>>), Error> {
         let n = match check_point(x) {
             Ok(n) => n,
             Err(e) => {
@@ -109,6 +137,7 @@ impl<T: Base> Recorded<T> {
             pool::give_boxed(buf);
         };
         let tape = match Tape::with_inputs(n, parts) {
+            Ok(tape) if slots.is_some() => tape.with_program(x),
             Ok(tape) => tape,
             Err(parts) => {
                 give_back(buf, parts);
@@ -134,6 +163,8 @@ impl<T: Base> Recorded<T> {
             };
             run(inputs)
         };
+        let mut tape = tape;
+        let program = slots.and_then(|slots| tape.take_program(slots(&read)).map(Box::new));
         let parts = match tape.into_parts() {
             Ok(parts) => parts,
             Err(parts) => {
@@ -142,7 +173,7 @@ impl<T: Base> Recorded<T> {
             }
         };
         (buf.stream, buf.terms, buf.scratch) = parts;
-        Ok((buf, n, read))
+        Ok((buf, n, read, program))
     }
 
     /// A recording of a vector function from [`Recorded::tape_in`]'s buffers,
@@ -153,6 +184,7 @@ impl<T: Base> Recorded<T> {
         n: usize,
         last: usize,
         outputs: Vec<u32>,
+        program: Option<Box<Program<T>>>,
     ) -> Self {
         // The inputs' adjoints only (zero): the weighting sweeps size the rest.
         buf.adjoints.clear();
@@ -162,7 +194,9 @@ impl<T: Base> Recorded<T> {
             n,
             output: last,
             value: T::zero(),
+            scale: T::one(),
             outputs,
+            program,
         }
     }
 
@@ -198,7 +232,13 @@ impl<T: Base> Recorded<T> {
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
     {
-        let rec = Self::new_unchecked_in(f, x, buf)?;
+        Self::new_unchecked_in(f, x, buf)?.gradient_checked()
+    }
+
+    /// The recording, or [`Error::NonFiniteGradient`] at its first non-finite
+    /// gradient entry.
+    pub(super) fn gradient_checked(self) -> Result<Self, Error> {
+        let rec = self;
         let adj = &rec.buf().adjoints;
         if let Some(i) = (0..rec.n).find(|&i| !adj[i + 1].is_finite()) {
             return Err(Error::NonFiniteGradient {
@@ -219,10 +259,22 @@ impl<T: Base> Recorded<T> {
 
     /// The buffers (present until the recording is dropped).
     #[inline]
-    fn buf(&self) -> &Buffers<T> {
+    pub(super) fn buf(&self) -> &Buffers<T> {
         self.buf
             .as_deref()
             .expect("a recording's buffers are only taken by drop")
+    }
+
+    /// The buffers, mutably.
+    pub(super) fn buf_mut(&mut self) -> &mut Buffers<T> {
+        self.buf
+            .as_deref_mut()
+            .expect("a recording's buffers are only taken by drop")
+    }
+
+    /// Sets the value the recording reports.
+    pub(super) fn set_value(&mut self, value: T) {
+        self.value = value;
     }
 
     /// The adjoints of the inputs (the gradient), unchecked.

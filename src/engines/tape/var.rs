@@ -1,6 +1,7 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
 use super::node::{Curvature, Kind, Node};
+use super::program::{Arg, Arith, Builder, Form, Instr, Rule2, div_rule, rule2};
 use super::recorder::Tape;
 use crate::number_ops::impl_number_ops;
 use crate::rules::{Binary, Unary};
@@ -42,6 +43,8 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 pub struct Var<'t, T = f64> {
     tape: Option<&'t Tape<T>>,
     index: u32,
+    /// The value's slot in the tape's program (0 when it records none).
+    slot: u32,
     value: T,
     /// The variable is `scale` times its node (plus a constant): `c x`, `-x`,
     /// `x / c` and `c - x` record no node, the scale is folded into the partials
@@ -54,7 +57,7 @@ pub struct Var<'t, T = f64> {
 impl<'t, T: Scalar> Var<'t, T> {
     /// Input `i` (node `i + 1`) of `tape`.
     pub(crate) fn input(tape: &'t Tape<T>, i: usize, value: T) -> Self {
-        Var::at(tape, (i + 1) as u32, value)
+        Var::at(tape, (i + 1) as u32, (i + 1) as u32, value)
     }
 
     #[inline]
@@ -62,6 +65,7 @@ impl<'t, T: Scalar> Var<'t, T> {
         Var {
             tape: None,
             index: 0,
+            slot: 0,
             value,
             scale: T::one(),
             brand: PhantomData,
@@ -81,7 +85,34 @@ impl<'t, T: Scalar> Var<'t, T> {
         self.scale
     }
 
-    /// The recorded value (of the base type).
+    /// The value, read by the recording itself (not an observation by the
+    /// function: see [`Var::base_value`]).
+    #[inline]
+    pub(crate) fn recorded_value(&self) -> T {
+        self.value
+    }
+
+    /// The operand this variable is to a program: its slot, or its value when it
+    /// is a constant.
+    #[inline(always)]
+    pub(super) fn arg(&self) -> Arg<T> {
+        match self.tape {
+            Some(_) => Arg::Slot(self.slot),
+            None => Arg::Const(self.value),
+        }
+    }
+
+    /// Marks the tape's program opaque: the function read this value out.
+    #[inline]
+    fn observed(&self) {
+        if let Some(mut p) = self.tape.and_then(Tape::program) {
+            p.observe();
+        }
+    }
+
+    /// The recorded value (of the base type). Reading it inside the function makes
+    /// the recording one that cannot be re-evaluated at other points (see
+    /// `hyperhess::prepare`): the function could branch on it unseen.
     ///
     /// ```
     /// let rec = hyperhess::record(|x| {
@@ -92,53 +123,87 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// ```
     #[inline]
     pub fn base_value(&self) -> T {
+        self.observed();
         self.value
     }
 
-    /// A variable on `tape` at node `index`.
+    /// A variable on `tape` at node `index` with program slot `slot`.
     #[inline(always)]
-    fn at(tape: &'t Tape<T>, index: u32, value: T) -> Self {
+    fn at(tape: &'t Tape<T>, index: u32, slot: u32, value: T) -> Self {
         Var {
             tape: Some(tape),
             index,
+            slot,
             value,
             scale: T::one(),
             brand: PhantomData,
         }
     }
 
-    /// This variable's node with another value: `x + c` and `x - c` have `x`'s
-    /// derivatives, so they record nothing.
+    /// The slot of `value = a op b` in `t`'s program (0 when it records none):
+    /// a value of no node of its own.
     #[inline(always)]
-    fn shifted(self, value: T) -> Self {
-        Var { value, ..self }
+    fn value_slot(t: &Tape<T>, op: Arith, a: Arg<T>, b: Arg<T>, value: T) -> u32 {
+        match t.program() {
+            Some(mut p) => {
+                let (a, b) = (p.slot(a), p.slot(b));
+                p.push(value, |dst| Instr::Value { op, dst, a, b })
+            }
+            None => 0,
+        }
     }
 
-    /// This variable's node times `c` (folded into the scale: nothing recorded).
+    /// `value = x op y` where one of the two is this variable, the other a
+    /// constant: this variable's node, scaled by `scale` (`x + c` and `x - c`
+    /// have `x`'s derivatives, `c x` its scaled ones; nothing is recorded on the
+    /// tape).
     #[inline(always)]
-    fn times(self, c: T, value: T) -> Self {
+    fn derived(self, scale: T, value: T, op: Arith, x: Self, y: Self) -> Self {
         match self.tape {
-            Some(_) => Var {
+            Some(t) => Var {
                 value,
-                scale: self.scale * c,
+                scale,
+                slot: Var::value_slot(t, op, x.arg(), y.arg(), value),
                 ..self
             },
             None => Var::constant(value),
         }
     }
 
-    /// Records the linear node `value = sa a + sb b` of two variables' nodes: a
-    /// plain [`Kind::Add`] or [`Kind::Sub`] for unit scales, else [`Kind::Linear`].
+    /// This variable's node with another value, `self op c` (`x + c`, `x - c`).
     #[inline(always)]
-    fn linear(t: &'t Tape<T>, a: u32, sa: T, b: u32, sb: T, value: T) -> Self {
-        let index = if is_one(sa) && is_one(sb) {
-            t.push(Node::add(a, b), [])
+    fn shifted(self, op: Arith, c: Self, value: T) -> Self {
+        self.derived(self.scale, value, op, self, c)
+    }
+
+    /// Records the linear node `value = sa a + sb b` of two variables' nodes
+    /// (`x op y`): a plain [`Kind::Add`] or [`Kind::Sub`] for unit scales, else
+    /// [`Kind::Linear`].
+    #[inline(always)]
+    fn linear(t: &'t Tape<T>, op: Arith, x: Self, y: Self, sb: T, value: T) -> Self {
+        let (a, sa, b) = (x.index, x.scale, y.index);
+        let (index, skip) = if is_one(sa) && is_one(sb) {
+            (t.push(Node::add(a, b), []), 0)
         } else if is_one(sa) && is_one(-sb) {
-            t.push(Node::sub(a, b), [])
+            (t.push(Node::sub(a, b), []), 0)
         } else {
-            t.push(Node::new(Kind::Linear, a, b, Curvature::LINEAR), [sa, sb])
+            let node = Node::new(Kind::Linear, a, b, Curvature::LINEAR);
+            (t.push(node, [sa, sb]), 2)
         };
-        Var::at(t, index, value)
+        let slot = match t.program() {
+            Some(mut p) => {
+                let (a, b) = (x.slot, y.slot);
+                p.push(value, |dst| Instr::Linear {
+                    op,
+                    dst,
+                    a,
+                    b,
+                    skip,
+                })
+            }
+            None => 0,
+        };
+        Var::at(t, index, slot, value)
     }
 
     /// `value = self + other`: a linear node when both are variables; with a
@@ -146,11 +211,9 @@ impl<'t, T: Scalar> Var<'t, T> {
     #[inline(always)]
     fn plus(self, other: Self, value: T) -> Self {
         match (self.tape, other.tape) {
-            (Some(t), Some(_)) => {
-                Var::linear(t, self.index, self.scale, other.index, other.scale, value)
-            }
-            (Some(_), None) => self.shifted(value),
-            (None, Some(_)) => other.shifted(value),
+            (Some(t), Some(_)) => Var::linear(t, Arith::Add, self, other, other.scale, value),
+            (Some(_), None) => self.shifted(Arith::Add, other, value),
+            (None, Some(_)) => other.derived(other.scale, value, Arith::Add, self, other),
             (None, None) => Var::constant(value),
         }
     }
@@ -160,15 +223,9 @@ impl<'t, T: Scalar> Var<'t, T> {
     #[inline(always)]
     fn minus(self, other: Self, value: T) -> Self {
         match (self.tape, other.tape) {
-            (Some(t), Some(_)) => {
-                Var::linear(t, self.index, self.scale, other.index, -other.scale, value)
-            }
-            (Some(_), None) => self.shifted(value),
-            (None, Some(_)) => Var {
-                value,
-                scale: -other.scale,
-                ..other
-            },
+            (Some(t), Some(_)) => Var::linear(t, Arith::Sub, self, other, -other.scale, value),
+            (Some(_), None) => self.shifted(Arith::Sub, other, value),
+            (None, Some(_)) => other.derived(-other.scale, value, Arith::Sub, self, other),
             (None, None) => Var::constant(value),
         }
     }
@@ -187,18 +244,54 @@ impl<'t, T: Scalar> Var<'t, T> {
         } else {
             t.push(Node::unary(self.index, false), [d * s])
         };
-        Var::at(t, index, value)
+        Var::at(t, index, 0, value)
+    }
+
+    /// The result's slot: `make` builds its instruction from the new slot (0 when
+    /// the tape records no program).
+    #[inline(always)]
+    fn with_slot(mut self, value: T, make: impl FnOnce(&mut Builder<T>, u32) -> Instr<T>) -> Self {
+        if let Some(mut p) = self.tape.and_then(Tape::program) {
+            let p = &mut *p;
+            let dst = p.fresh_slot(value);
+            let instr = make(p, dst);
+            p.append(instr);
+            self.slot = dst;
+        }
+        self
     }
 
     /// Records `value = phi(self, other)` with partials `[da, db, daa, dab, dbb]`
     /// (scales folded in here): a [`Kind::Binary`] node when both are variables, a
     /// unary one on the variable when the other is a constant.
     #[inline(always)]
-    fn binary(self, other: Self, value: T, p: [T; 5], curvature: Curvature) -> Self {
+    fn binary(self, other: Self, rule: Rule2, p: (T, [T; 5]), curvature: Curvature) -> Self {
+        let (value, p) = p;
+        let (sa, sb) = (self.scale, other.scale);
+        let instr = |form, curved| {
+            move |b: &mut Builder<T>, dst| Instr::Binary {
+                dst,
+                a: b.slot(self.arg()),
+                b: b.slot(other.arg()),
+                rule,
+                form,
+                sa,
+                sb,
+                curved,
+            }
+        };
         let t = match (self.tape, other.tape) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => return self.unary(value, p[0], p[2], curvature.aa),
-            (None, Some(_)) => return other.unary(value, p[1], p[4], curvature.bb),
+            (Some(_), None) => {
+                return self
+                    .unary(value, p[0], p[2], curvature.aa)
+                    .with_slot(value, instr(Form::OnlyA, curvature.aa));
+            }
+            (None, Some(_)) => {
+                return other
+                    .unary(value, p[1], p[4], curvature.bb)
+                    .with_slot(value, instr(Form::OnlyB, curvature.bb));
+            }
             (None, None) => return Var::constant(value),
         };
         let (sa, sb) = (self.scale, other.scale);
@@ -210,7 +303,7 @@ impl<'t, T: Scalar> Var<'t, T> {
             p[4] * sb * sb,
         ];
         let node = Node::new(Kind::Binary, self.index, other.index, curvature);
-        Var::at(t, t.push(node, p), value)
+        Var::at(t, t.push(node, p), 0, value).with_slot(value, instr(Form::Both, true))
     }
 }
 
@@ -227,12 +320,21 @@ impl<T: Scalar> Scalar for Var<'_, T> {
         Var::constant(T::from_f64(c))
     }
     #[inline]
+    /// Reading the value out makes the recording one that cannot be re-evaluated
+    /// at other points (see [`Var::base_value`]).
     fn value(&self) -> f64 {
+        self.observed();
         self.value.value()
     }
+    /// Recorded as a guard of the program, when the tape records one.
     #[inline]
     fn is_finite(&self) -> bool {
-        self.value.is_finite()
+        let outcome = self.value.is_finite();
+        if let Some(mut p) = self.tape.and_then(Tape::program) {
+            let a = self.slot;
+            p.append(Instr::Finite { a, outcome });
+        }
+        outcome
     }
     /// Only a constant zero is zero: a variable's derivative parts live on the tape.
     #[inline]
@@ -247,7 +349,16 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             return Var::constant(self.value.apply(f));
         }
         let [f0, f1, f2] = f.taylor(self.value);
-        self.unary(f0, f1, f2, !f.is_piecewise_linear())
+        let curved = !f.is_piecewise_linear();
+        let (a, s) = (self.slot, self.scale);
+        self.unary(f0, f1, f2, curved)
+            .with_slot(f0, |_, dst| Instr::Unary {
+                dst,
+                a,
+                f,
+                s,
+                curved,
+            })
     }
     /// One n-ary linear node for the whole dot product (its value as the default
     /// method computes it, term by term in order).
@@ -267,6 +378,13 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             return Var::constant(value);
         };
         let coef = |(&c, x): (&f64, &Self)| x.scale * c;
+        let slot = match tape.program() {
+            Some(mut p) => {
+                let items: Vec<u32> = xs.iter().map(|x| p.slot(x.arg())).collect();
+                p.dot(&items, coeffs, value)
+            }
+            None => 0,
+        };
         let index = if xs.iter().all(|x| x.tape.is_some()) {
             // Every term a variable (the common case): straight copies.
             let ops = xs.iter().map(|x| x.index);
@@ -275,20 +393,20 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             let terms = || coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
             tape.push_nary(terms().map(|(_, x)| x.index), terms().map(coef))
         };
-        Var::at(tape, index, value)
+        Var::at(tape, index, slot, value)
     }
     #[inline]
     fn apply2(self, f: Binary, other: Self) -> Self {
         if self.tape.is_none() && other.tape.is_none() {
             return Var::constant(self.value.apply2(f, other.value));
         }
-        let p = f.taylor(self.value, other.value);
+        let rule = Rule2::Table(f);
         let curved = Curvature {
             aa: true,
             ab: true,
             bb: true,
         };
-        self.binary(other, p.f, [p.a, p.b, p.aa, p.ab, p.bb], curved)
+        self.binary(other, rule, rule2(rule, self.value, other.value), curved)
     }
 }
 
@@ -313,16 +431,20 @@ impl<T: Scalar> Mul for Var<'_, T> {
     #[inline(always)]
     fn mul(self, rhs: Self) -> Self {
         let value = self.value * rhs.value;
+        let (x, y) = (self, rhs);
         let t = match (self.tape, rhs.tape) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => return self.times(rhs.value, value),
-            (None, Some(_)) => return rhs.times(self.value, value),
+            (Some(_), None) => {
+                return self.derived(self.scale * rhs.value, value, Arith::Mul, x, y);
+            }
+            (None, Some(_)) => return rhs.derived(rhs.scale * self.value, value, Arith::Mul, x, y),
             (None, None) => return Var::constant(value),
         };
         let (sa, sb) = (self.scale, rhs.scale);
         let (a, b) = (self.index, rhs.index);
         let sab = sa * sb;
-        let index = if is_one(sab) {
+        let scaled = !is_one(sab);
+        let index = if !scaled {
             t.push(Node::mul(a, b), [rhs.value * sa, self.value * sb])
         } else {
             let c = Curvature {
@@ -332,7 +454,15 @@ impl<T: Scalar> Mul for Var<'_, T> {
             let p = [rhs.value * sa, self.value * sb, sab];
             t.push(Node::new(Kind::MulScaled, a, b, c), p)
         };
-        Var::at(t, index, value)
+        let (a, b) = (self.slot, rhs.slot);
+        Var::at(t, index, 0, value).with_slot(value, |_, dst| Instr::Mul {
+            dst,
+            a,
+            b,
+            sa,
+            sb,
+            scaled,
+        })
     }
 }
 impl<T: Scalar> Div for Var<'_, T> {
@@ -340,23 +470,18 @@ impl<T: Scalar> Div for Var<'_, T> {
     /// `q = a / b`: partials `(1/b, -q/b)`, `(0, -1/b², 2q/b²)`.
     #[inline(always)]
     fn div(self, rhs: Self) -> Self {
-        let q = self.value / rhs.value;
-        let r = rhs.value.recip();
         if rhs.tape.is_none() {
-            return self.times(r, q);
+            let q = self.value / rhs.value;
+            let scale = self.scale * rhs.value.recip();
+            return self.derived(scale, q, Arith::Div, self, rhs);
         }
-        let db = -(q * r);
         let curvature = Curvature {
             ab: true,
             bb: true,
             ..Curvature::LINEAR
         };
-        self.binary(
-            rhs,
-            q,
-            [r, db, T::zero(), -(r * r), -(db * r) * 2.0],
-            curvature,
-        )
+        let p = div_rule(self.value, rhs.value);
+        self.binary(rhs, Rule2::Div, p, curvature)
     }
 }
 impl<T: Scalar> Neg for Var<'_, T> {
@@ -365,11 +490,22 @@ impl<T: Scalar> Neg for Var<'_, T> {
     #[inline]
     fn neg(self) -> Self {
         match self.tape {
-            Some(_) => Var {
-                value: -self.value,
-                scale: -self.scale,
-                ..self
-            },
+            Some(t) => {
+                let value = -self.value;
+                let slot = match t.program() {
+                    Some(mut p) => {
+                        let a = self.slot;
+                        p.push(value, |dst| Instr::Neg { dst, a })
+                    }
+                    None => 0,
+                };
+                Var {
+                    value,
+                    scale: -self.scale,
+                    slot,
+                    ..self
+                }
+            }
             None => Var::constant(-self.value),
         }
     }
@@ -378,32 +514,90 @@ impl<T: Scalar> Add<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn add(self, c: f64) -> Self {
-        self.shifted(self.value + c)
+        self.shifted(Arith::Add, Var::from_f64(c), self.value + c)
     }
 }
 impl<T: Scalar> Sub<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn sub(self, c: f64) -> Self {
-        self.shifted(self.value - c)
+        self.shifted(Arith::Sub, Var::from_f64(c), self.value - c)
     }
 }
 impl<T: Scalar> Mul<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn mul(self, c: f64) -> Self {
-        self.times(T::from_f64(c), self.value * c)
+        let scale = self.scale * T::from_f64(c);
+        self.derived(scale, self.value * c, Arith::Mul, self, Var::from_f64(c))
     }
 }
 impl<T: Scalar> Div<f64> for Var<'_, T> {
     type Output = Self;
     #[inline]
     fn div(self, c: f64) -> Self {
-        self.times(T::from_f64(c.recip()), self.value / c)
+        let scale = self.scale * T::from_f64(c.recip());
+        self.derived(scale, self.value / c, Arith::Div, self, Var::from_f64(c))
     }
 }
 
-impl_number_ops!(@without_sum ['t, T: Scalar] Var<'t, T>);
+impl_number_ops!(@arithmetic ['t, T: Scalar] Var<'t, T>);
+
+impl<T: Scalar> Var<'_, T> {
+    /// Records the outcome of comparing `self` with `other` (by value) as a guard
+    /// of the tape's program, when one of them is a variable of a tape recording
+    /// one.
+    #[inline]
+    fn guard(&self, other: &Self, make: impl FnOnce(u32, u32) -> Instr<T>) {
+        if let Some(mut p) = self.tape.or(other.tape).and_then(Tape::program) {
+            let (a, b) = (p.slot(self.arg()), p.slot(other.arg()));
+            p.append(make(a, b));
+        }
+    }
+}
+
+/// Comparisons look at the values; on a tape recording a program, each is a guard
+/// (see `hyperhess::prepare`).
+impl<T: Scalar> PartialEq for Var<'_, T> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        let outcome = self.value.value() == other.value.value();
+        self.guard(other, |a, b| Instr::Equal { a, b, outcome });
+        outcome
+    }
+}
+impl<T: Scalar> PartialOrd for Var<'_, T> {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        let outcome = self.value.value().partial_cmp(&other.value.value());
+        self.guard(other, |a, b| Instr::Compare { a, b, outcome });
+        outcome
+    }
+}
+impl<T: Scalar> PartialEq<f64> for Var<'_, T> {
+    #[inline]
+    fn eq(&self, other: &f64) -> bool {
+        *self == Var::from_f64(*other)
+    }
+}
+impl<T: Scalar> PartialOrd<f64> for Var<'_, T> {
+    #[inline]
+    fn partial_cmp(&self, other: &f64) -> Option<std::cmp::Ordering> {
+        self.partial_cmp(&Var::from_f64(*other))
+    }
+}
+impl<T: Scalar> PartialEq<Var<'_, T>> for f64 {
+    #[inline]
+    fn eq(&self, other: &Var<'_, T>) -> bool {
+        Var::from_f64(*self) == *other
+    }
+}
+impl<T: Scalar> PartialOrd<Var<'_, T>> for f64 {
+    #[inline]
+    fn partial_cmp(&self, other: &Var<'_, T>) -> Option<std::cmp::Ordering> {
+        Var::from_f64(*self).partial_cmp(other)
+    }
+}
 
 impl<T: Scalar> Sum for Var<'_, T> {
     /// One n-ary linear node for a sum of three or more items with a variable
@@ -414,22 +608,42 @@ impl<T: Scalar> Sum for Var<'_, T> {
             return Var::constant(T::zero());
         };
         // This sum's operands start at `start` on the tape's scratch stack (items
-        // that record sums of their own push above it and pop back to it).
-        let mut start = 0;
+        // that record sums of their own push above it and pop back to it), and
+        // its items' slots at `pending` on the program's stack (when it records
+        // one: the constants before the first variable as one prefix value).
+        let (mut start, mut pending) = (0, 0);
         if let Some(t) = first.tape {
             start = t.scratch_push(first.index, first.scale);
+            if let Some(mut p) = t.program() {
+                pending = p.pending_push(first.slot);
+            }
         }
         let init = (first.value, first, 1usize, first.tape);
         let (value, last, items, tape) = iter.fold(init, |(value, _, items, tape), x| {
-            let tape = match x.tape {
-                Some(t) => {
+            let tape = match (x.tape, tape) {
+                (Some(t), tape) => {
                     let at = t.scratch_push(x.index, x.scale);
+                    if let Some(mut p) = t.program() {
+                        if tape.is_none() {
+                            // The constants so far, folded: one item.
+                            let prefix = p.fresh_slot(value);
+                            pending = p.pending_push(prefix);
+                        }
+                        p.pending_push(x.slot);
+                    }
                     if tape.is_none() {
                         start = at;
                     }
                     Some(t)
                 }
-                None => tape,
+                (None, Some(t)) => {
+                    if let Some(mut p) = t.program() {
+                        let c = p.fresh_slot(x.value);
+                        p.pending_push(c);
+                    }
+                    Some(t)
+                }
+                (None, None) => None,
             };
             (value + x.value, x, items + 1, tape)
         });
@@ -438,6 +652,9 @@ impl<T: Scalar> Sum for Var<'_, T> {
         };
         if items <= 2 {
             t.scratch.borrow_mut().truncate(start);
+            if let Some(mut p) = t.program() {
+                p.pending_truncate(pending);
+            }
             return if items == 1 { first } else { first + last };
         }
         let index = {
@@ -447,7 +664,11 @@ impl<T: Scalar> Sum for Var<'_, T> {
             scratch.truncate(start);
             index
         };
-        Var::at(t, index, value)
+        let slot = match t.program() {
+            Some(mut p) => p.sum(pending, value),
+            None => 0,
+        };
+        Var::at(t, index, slot, value)
     }
 }
 

@@ -8,6 +8,7 @@
 use super::buffers::{Buffers, Workspace};
 use super::deps::jacobian_pattern;
 use super::pool;
+use super::program::Arg;
 use super::recording::Recorded;
 use super::sweep::tangent_lanes;
 use super::var::Var;
@@ -47,10 +48,11 @@ impl<T: Base> VectorRecording<T> {
         let run = |inputs: &[Var<'_, T>]| {
             f(inputs)
                 .iter()
-                .map(|y| (y.index(), y.scale(), y.base_value()))
+                .map(|y| (y.index(), y.scale(), y.recorded_value()))
                 .collect::<Vec<_>>()
         };
-        let (buf, n, read) = Recorded::tape_in(x, buf, run)?;
+        let no_program: Option<fn(&_) -> Vec<Arg<T>>> = None;
+        let (buf, n, read, _) = Recorded::tape_in(x, buf, run, no_program)?;
         if let Some(index) = read.iter().position(|o| !o.2.is_finite()) {
             pool::give_boxed(buf);
             return Err(Error::NonFiniteOutput {
@@ -60,7 +62,7 @@ impl<T: Base> VectorRecording<T> {
         }
         let last = read.iter().map(|o| o.0 as usize).max().unwrap_or(0);
         let nodes = read.iter().map(|o| o.0).collect();
-        let rec = Recorded::from_vector(buf, n, last, nodes);
+        let rec = Recorded::from_vector(buf, n, last, nodes, None);
         Ok(VectorRecording {
             rec,
             outputs: read.iter().map(|o| (o.0, o.1)).collect(),

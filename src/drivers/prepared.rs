@@ -1,0 +1,234 @@
+//! [`Prepared`]: a function recorded once with its program, then evaluated at
+//! every new point without running the function again (unless its path changes
+//! there).
+
+use crate::error::Error;
+use crate::recording::Recording;
+use crate::sparse::SparsePlan;
+use crate::tape::{Recorded, Var};
+use nalgebra::{DMatrix, DVector};
+use nalgebra_sparse::CscMatrix;
+
+/// A function prepared for evaluation at many points: recorded once, together
+/// with a program that recomputes every recorded value and local partial at a new
+/// point; the sweeps then run on the moved recording as on a fresh one. The
+/// function itself runs again only where its path changes.
+///
+/// - **Exact and identical**: at a point where the function takes the recorded
+///   path, the values, gradients, Hessian-vector products and Hessians are bit for
+///   bit those of a fresh [`record`](crate::record) there.
+/// - **Guards**: comparisons of variables (`<`, `==`, `max`, `min`, `is_finite`,
+///   ...) are recorded with their outcomes; at a point where one comes out
+///   differently, the function is recorded again there (and its program replaces
+///   the old one: [`Prepared::rerecords`] counts these).
+/// - **Opaque functions**: a function that reads a variable's value out as a
+///   number (`Scalar::value`, [`Var::base_value`], the `num_traits` conversions)
+///   could branch on it unseen, so it is recorded again at every point
+///   ([`Prepared::is_replayable`] is then `false`): correct, not faster.
+///
+/// ```
+/// use hyperhess::Scalar;
+/// fn rosenbrock<S: Scalar>(x: &[S]) -> S {
+///     x.windows(2).map(|w| (w[1] - w[0] * w[0]).powi(2) * 100.0 + (S::one() - w[0]).powi(2)).sum()
+/// }
+/// let mut f = hyperhess::prepare(|x| rosenbrock(x), &[0.0; 4]).unwrap();
+/// let x = [-1.2, 1.0, -1.2, 1.0];
+/// let g = f.gradient(&x).unwrap();           // the function does not run here
+/// let h = f.sparse_hessian(&x).unwrap();
+/// assert_eq!(g, hyperhess::gradient(|x| rosenbrock(x), &x).unwrap());
+/// assert_eq!(h, hyperhess::sparse_hessian(|x| rosenbrock(x), &x).unwrap());
+/// assert_eq!(f.rerecords(), 0);
+/// ```
+pub struct Prepared<F> {
+    f: F,
+    rec: Recording,
+    /// The pattern and coloring of `sparse_hessian`, found at its first call.
+    plan: Option<SparsePlan>,
+    /// Whether `rec` is at the last point asked for (not after an error there).
+    current: bool,
+    rerecords: usize,
+}
+
+impl<F> std::fmt::Debug for Prepared<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("inputs", &self.rec.inputs())
+            .field("operations", &self.rec.operations())
+            .field("replayable", &self.rec.tape().is_replayable())
+            .field("rerecords", &self.rerecords)
+            .finish()
+    }
+}
+
+/// Records `f` at `x` with its program, for evaluation at many points
+/// ([`Prepared`]). Errors: those of [`record`](crate::record) at `x`.
+///
+/// ```
+/// use hyperhess::Scalar;
+/// let mut f = hyperhess::prepare(|x| x[0] * x[1].sin(), &[1.0, 0.0]).unwrap();
+/// assert_eq!(f.value(&[2.0, 0.0]).unwrap(), 0.0);
+/// assert_eq!(f.gradient(&[2.0, 0.0]).unwrap().as_slice(), &[0.0, 2.0]);
+/// ```
+pub fn prepare<F>(f: F, x: &[f64]) -> Result<Prepared<F>, Error>
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    let rec = Recording::from_tape(Recorded::new_replayable(&f, x)?);
+    Ok(Prepared {
+        f,
+        rec,
+        plan: None,
+        current: true,
+        rerecords: 0,
+    })
+}
+
+impl<F> Prepared<F>
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    /// The recording at `x`: moved there by the program, or recorded again when
+    /// the function's path differs there. Errors: those of
+    /// [`record`](crate::record) at `x`, and [`Error::LengthMismatch`] for a point
+    /// of another length.
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// let mut f = hyperhess::prepare(|x| x[0].exp() * x[1], &[0.0, 1.0]).unwrap();
+    /// let rec = f.at(&[0.0, 2.0]).unwrap();
+    /// assert_eq!(rec.gradient().as_slice(), &[2.0, 1.0]);
+    /// assert_eq!(rec.hvp(&[1.0, 0.0]).unwrap().as_slice(), &[2.0, 1.0]);
+    /// ```
+    pub fn at(&mut self, x: &[f64]) -> Result<&Recording, Error> {
+        self.current = false;
+        if !self.rec.tape_mut().reevaluate(x)? {
+            self.rec = Recording::from_tape(Recorded::new_replayable(&self.f, x)?);
+            self.rerecords += 1;
+        }
+        self.current = true;
+        Ok(&self.rec)
+    }
+
+    /// The value at `x`.
+    ///
+    /// ```
+    /// let mut f = hyperhess::prepare(|x| x[0] * x[0], &[1.0]).unwrap();
+    /// assert_eq!(f.value(&[3.0]).unwrap(), 9.0);
+    /// ```
+    pub fn value(&mut self, x: &[f64]) -> Result<f64, Error> {
+        Ok(self.at(x)?.value())
+    }
+
+    /// The gradient at `x`.
+    ///
+    /// ```
+    /// let mut f = hyperhess::prepare(|x| x[0] * x[0], &[1.0]).unwrap();
+    /// assert_eq!(f.gradient(&[3.0]).unwrap()[0], 6.0);
+    /// ```
+    pub fn gradient(&mut self, x: &[f64]) -> Result<DVector<f64>, Error> {
+        Ok(self.at(x)?.gradient())
+    }
+
+    /// The Hessian-vector product `H(x) v`.
+    ///
+    /// ```
+    /// let mut f = hyperhess::prepare(|x| x[0] * x[1] * x[1], &[1.0, 1.0]).unwrap();
+    /// assert_eq!(f.hvp(&[1.0, 2.0], &[1.0, 0.0]).unwrap().as_slice(), &[0.0, 4.0]);
+    /// ```
+    pub fn hvp(&mut self, x: &[f64], v: &[f64]) -> Result<DVector<f64>, Error> {
+        self.at(x)?.hvp(v)
+    }
+
+    /// The dense Hessian at `x` ([`Recording::hessian`]).
+    ///
+    /// ```
+    /// let mut f = hyperhess::prepare(|x| x[0] * x[1] * x[1], &[1.0, 1.0]).unwrap();
+    /// let h = f.hessian(&[1.0, 2.0]).unwrap();
+    /// assert_eq!(h, hyperhess::nalgebra::dmatrix![0.0, 4.0; 4.0, 2.0]);
+    /// ```
+    pub fn hessian(&mut self, x: &[f64]) -> Result<DMatrix<f64>, Error> {
+        self.at(x)?.hessian()
+    }
+
+    /// The sparse Hessian at `x`: the pattern and coloring are found at the first
+    /// call and kept ([`SparsePlan`]); a point where the path changes and the
+    /// pattern grows gives [`Error::SparsityPatternChanged`].
+    ///
+    /// ```
+    /// fn f<S: hyperhess::Scalar>(x: &[S]) -> S { x.windows(2).map(|w| w[0] * w[1]).sum() }
+    /// let mut p = hyperhess::prepare(|x| f(x), &[1.0; 5]).unwrap();
+    /// assert_eq!(p.sparse_hessian(&[2.0; 5]).unwrap().nnz(), 8);
+    /// ```
+    pub fn sparse_hessian(&mut self, x: &[f64]) -> Result<CscMatrix<f64>, Error> {
+        self.at(x)?;
+        if self.plan.is_none() {
+            self.plan = Some(SparsePlan::from_recording(self.rec.tape(), None)?);
+        }
+        let plan = self.plan.as_ref().expect("set above");
+        plan.evaluate(self.rec.tape())
+    }
+
+    /// The recording at the last point asked for, or `None` after an error there.
+    ///
+    /// ```
+    /// let mut f = hyperhess::prepare(|x| x[0] * x[0], &[1.0]).unwrap();
+    /// f.value(&[2.0]).unwrap();
+    /// assert_eq!(f.recording().unwrap().value(), 4.0);
+    /// ```
+    pub fn recording(&self) -> Option<&Recording> {
+        self.current.then_some(&self.rec)
+    }
+
+    /// Whether new points are reached by the program (`false`: the function read
+    /// a value out, and is recorded at every point).
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// let f = hyperhess::prepare(|x| x[0].max(x[1]), &[1.0, 2.0]).unwrap();
+    /// assert!(f.is_replayable()); // a comparison is a guard
+    /// let g = hyperhess::prepare(|x| if x[0].value() > 0.0 { x[0] } else { -x[0] }, &[1.0]).unwrap();
+    /// assert!(!g.is_replayable());
+    /// ```
+    pub fn is_replayable(&self) -> bool {
+        self.rec.tape().is_replayable()
+    }
+
+    /// How many times the function was recorded again since [`prepare`] (a guard
+    /// flipped, or the function is not replayable).
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// let mut f = hyperhess::prepare(|x| x[0].abs(), &[1.0]).unwrap();
+    /// f.gradient(&[2.0]).unwrap();
+    /// assert_eq!(f.rerecords(), 0); // |x| is one rule: no branch
+    /// let mut g = hyperhess::prepare(|x| x[0].max(x[1]), &[1.0, 2.0]).unwrap();
+    /// assert_eq!(g.gradient(&[3.0, 2.0]).unwrap().as_slice(), &[1.0, 0.0]);
+    /// assert_eq!(g.rerecords(), 1); // the other branch
+    /// ```
+    pub fn rerecords(&self) -> usize {
+        self.rerecords
+    }
+
+    /// Bytes the program takes (instructions, item lists and value slots),
+    /// besides the recording's own ([`Recording::tape_bytes`]); of the same order:
+    /// one instruction (32 to 48 bytes) per operation on a variable.
+    ///
+    /// ```
+    /// let f = hyperhess::prepare(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+    /// assert!(f.bytes() > 0);
+    /// ```
+    pub fn bytes(&self) -> usize {
+        self.rec.tape().program_bytes()
+    }
+
+    /// The function (as given to [`prepare`]).
+    ///
+    /// ```
+    /// let f = hyperhess::prepare(|x| x[0] * 2.0, &[1.0]).unwrap();
+    /// let again = hyperhess::gradient(f.function(), &[3.0]).unwrap();
+    /// assert_eq!(again[0], 2.0);
+    /// ```
+    pub fn function(&self) -> &F {
+        &self.f
+    }
+}

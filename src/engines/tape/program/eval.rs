@@ -1,0 +1,162 @@
+//! Evaluating a [`Program`] at a new point: values in slot order, partials over
+//! the tape's stream in node order, guards checked on the way.
+
+use super::{Arith, Form, Instr, Program, rule2};
+use crate::scalar::Scalar;
+
+/// A guard came out differently at the new point: the function takes another path
+/// there, and must be recorded again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Flipped;
+
+#[inline(always)]
+fn arith<T: Scalar>(op: Arith, a: T, b: T) -> T {
+    match op {
+        Arith::Add => a + b,
+        Arith::Sub => a - b,
+        Arith::Mul => a * b,
+        Arith::Div => a / b,
+    }
+}
+
+impl<T: Scalar> Program<T> {
+    /// Evaluates the program at `x` (as many values as inputs), writing every
+    /// node's partials over `partials` (the recording's stream, same layout).
+    /// Returns the outputs' values through [`Program::output`]; `Err` when a guard
+    /// flipped (values and partials are then partly updated: record again).
+    pub(crate) fn evaluate(&mut self, x: &[T], partials: &mut [T]) -> Result<(), Flipped> {
+        debug_assert!(!self.opaque && x.len() == self.n);
+        let Program {
+            instrs,
+            items,
+            coefs,
+            values: v,
+            ..
+        } = self;
+        v[1..=x.len()].copy_from_slice(x);
+        let mut at = 0usize;
+        for instr in instrs.iter() {
+            match *instr {
+                Instr::Value { op, dst, a, b } => {
+                    v[dst as usize] = arith(op, v[a as usize], v[b as usize]);
+                }
+                Instr::Neg { dst, a } => v[dst as usize] = -v[a as usize],
+                Instr::Linear {
+                    op,
+                    dst,
+                    a,
+                    b,
+                    skip,
+                } => {
+                    v[dst as usize] = arith(op, v[a as usize], v[b as usize]);
+                    at += skip as usize;
+                }
+                Instr::Mul {
+                    dst,
+                    a,
+                    b,
+                    sa,
+                    sb,
+                    scaled,
+                } => {
+                    let (va, vb) = (v[a as usize], v[b as usize]);
+                    v[dst as usize] = va * vb;
+                    partials[at] = vb * sa;
+                    partials[at + 1] = va * sb;
+                    at += 2 + scaled as usize;
+                }
+                Instr::Unary {
+                    dst,
+                    a,
+                    f,
+                    s,
+                    curved,
+                } => {
+                    let [f0, f1, f2] = f.taylor(v[a as usize]);
+                    v[dst as usize] = f0;
+                    partials[at] = f1 * s;
+                    if curved {
+                        partials[at + 1] = f2 * s * s;
+                        at += 2;
+                    } else {
+                        at += 1;
+                    }
+                }
+                Instr::Binary {
+                    dst,
+                    a,
+                    b,
+                    rule,
+                    form,
+                    sa,
+                    sb,
+                    curved,
+                } => {
+                    let (f, p) = rule2(rule, v[a as usize], v[b as usize]);
+                    v[dst as usize] = f;
+                    let (d, dd, s) = match form {
+                        Form::Both => {
+                            let q = &mut partials[at..at + 5];
+                            q[0] = p[0] * sa;
+                            q[1] = p[1] * sb;
+                            q[2] = p[2] * sa * sa;
+                            q[3] = p[3] * sa * sb;
+                            q[4] = p[4] * sb * sb;
+                            at += 5;
+                            continue;
+                        }
+                        Form::OnlyA => (p[0], p[2], sa),
+                        Form::OnlyB => (p[1], p[4], sb),
+                    };
+                    partials[at] = d * s;
+                    if curved {
+                        partials[at + 1] = dd * s * s;
+                        at += 2;
+                    } else {
+                        at += 1;
+                    }
+                }
+                Instr::Sum { dst, start, len } => {
+                    let items = &items[start as usize..(start + len) as usize];
+                    let mut acc = v[items[0] as usize];
+                    for &i in &items[1..] {
+                        acc += v[i as usize];
+                    }
+                    v[dst as usize] = acc;
+                }
+                Instr::Dot { dst, start, len } => {
+                    let r = start as usize..(start + len) as usize;
+                    let (items, coefs) = (&items[r.clone()], &coefs[r]);
+                    let mut acc = v[items[0] as usize] * coefs[0];
+                    for (&i, &c) in items.iter().zip(coefs).skip(1) {
+                        acc += v[i as usize] * c;
+                    }
+                    v[dst as usize] = acc;
+                }
+                Instr::Compare { a, b, outcome } => {
+                    let now = v[a as usize].value().partial_cmp(&v[b as usize].value());
+                    if now != outcome {
+                        return Err(Flipped);
+                    }
+                }
+                Instr::Equal { a, b, outcome } => {
+                    if (v[a as usize].value() == v[b as usize].value()) != outcome {
+                        return Err(Flipped);
+                    }
+                }
+                Instr::Finite { a, outcome } => {
+                    if v[a as usize].is_finite() != outcome {
+                        return Err(Flipped);
+                    }
+                }
+            }
+        }
+        debug_assert_eq!(at, partials.len());
+        Ok(())
+    }
+
+    /// The value of output `k` at the last evaluation.
+    pub(crate) fn output(&self, k: usize) -> T {
+        self.values[self.outputs[k] as usize]
+    }
+}

@@ -1,0 +1,85 @@
+//! Recordings that can be re-evaluated at other points: recorded with a
+//! [`Program`](super::program::Program) alongside, then moved to a new point by
+//! evaluating it (values and partials recomputed in place, the first-order
+//! adjoints swept again), without running the function.
+
+use super::pool;
+use super::recording::Recorded;
+use super::sweep::adjoints;
+use super::var::Var;
+use crate::error::{Error, check_point};
+use crate::scalar::Base;
+
+impl<T: Base> Recorded<T> {
+    /// Records `f` at `x` with a program alongside (gradient checked, as
+    /// [`Recorded::new`]).
+    pub(crate) fn new_replayable<F>(f: F, x: &[T]) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    {
+        Self::new_unchecked_program(f, x, pool::take_boxed(), true)?.gradient_checked()
+    }
+
+    /// Whether [`Recorded::reevaluate`] can move this recording: it was recorded
+    /// with a program, and the function read no value out.
+    pub(crate) fn is_replayable(&self) -> bool {
+        self.program.as_ref().is_some_and(|p| p.is_replayable())
+    }
+
+    /// Bytes the program takes (0 without one).
+    pub(crate) fn program_bytes(&self) -> usize {
+        self.program.as_ref().map_or(0, |p| p.bytes())
+    }
+
+    /// Moves the recording to `x` by evaluating its program: `Ok(true)` when it
+    /// now is the recording the function would make at `x` (bit for bit);
+    /// `Ok(false)` when it cannot say (no program, or a guard flipped: the
+    /// function takes another path at `x`), and the recording must then be made
+    /// again. Errors: the point's ([`Error::EmptyInput`], [`Error::NonFiniteInput`],
+    /// [`Error::LengthMismatch`]) and, for a scalar function, a non-finite value or
+    /// gradient at `x` ([`Error::NonFiniteValue`], [`Error::NonFiniteGradient`]).
+    pub(crate) fn reevaluate(&mut self, x: &[T]) -> Result<bool, Error> {
+        let n = check_point(x)?;
+        if n != self.inputs() {
+            return Err(Error::LengthMismatch {
+                what: "point",
+                expected: self.inputs(),
+                found: n,
+            });
+        }
+        if !self.is_replayable() {
+            return Ok(false);
+        }
+        let (output, scale, vector) = (self.output, self.scale, !self.outputs.is_empty());
+        let mut program = self.program.take().expect("checked above");
+        let moved = program.evaluate(x, &mut self.buf_mut().stream.partials);
+        let value = program.output(0);
+        self.program = Some(program);
+        if moved.is_err() {
+            return Ok(false);
+        }
+        let b = self.buf_mut();
+        if vector {
+            // A vector function's adjoints wait for their weights.
+            b.adjoints.clear();
+            b.adjoints.resize(n + 1, T::zero());
+            return Ok(true);
+        }
+        if !value.value().is_finite() {
+            return Err(Error::NonFiniteValue {
+                value: value.value(),
+            });
+        }
+        let seed = [(output as u32, scale)];
+        adjoints(&b.stream, &b.terms, n, output, &seed, &mut b.adjoints);
+        b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
+        self.set_value(value);
+        if let Some(i) = (0..n).find(|&i| !self.input_adjoints()[i].is_finite()) {
+            return Err(Error::NonFiniteGradient {
+                index: i,
+                value: self.input_adjoints()[i].value(),
+            });
+        }
+        Ok(true)
+    }
+}

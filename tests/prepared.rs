@@ -1,0 +1,248 @@
+//! `prepare`: a recording moved to new points by its program must be, bit for bit,
+//! the recording the function makes there (values, gradients, Hessian-vector
+//! products, dense and sparse Hessians, and the same errors), wherever the function
+//! takes the recorded path; where a guard flips, the function is recorded again.
+
+mod expr;
+
+use hyperhess::{Error, Scalar};
+use nalgebra::DVector;
+use proptest::prelude::*;
+
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+/// Everything asked of `f` at `x` along `v`: fresh recordings against the prepared
+/// function, bit for bit (or the same error).
+fn same_everywhere<F>(f: F, x0: &[f64], points: &[Vec<f64>], v: &[f64]) -> Result<(), TestCaseError>
+where
+    F: for<'t> Fn(&[hyperhess::Var<'t>]) -> hyperhess::Var<'t> + Copy,
+{
+    same_at(f, x0, points, v).map(|_| ())
+}
+
+/// [`same_everywhere`], returning how often the function was recorded again.
+fn same_at<F>(f: F, x0: &[f64], points: &[Vec<f64>], v: &[f64]) -> Result<usize, TestCaseError>
+where
+    F: for<'t> Fn(&[hyperhess::Var<'t>]) -> hyperhess::Var<'t> + Copy,
+{
+    let Ok(mut p) = hyperhess::prepare(f, x0) else {
+        return Ok(0);
+    };
+    for x in points {
+        let fresh = hyperhess::record(f, x);
+        let moved = p.at(x);
+        match (fresh, moved) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(a.value().to_bits(), b.value().to_bits());
+                prop_assert_eq!(bits(a.gradient().as_slice()), bits(b.gradient().as_slice()));
+                let (ha, hb) = (a.hvp(v), b.hvp(v));
+                prop_assert_eq!(ha.is_ok(), hb.is_ok());
+                if let (Ok(ha), Ok(hb)) = (ha, hb) {
+                    prop_assert_eq!(bits(ha.as_slice()), bits(hb.as_slice()));
+                }
+                let (ha, hb) = (a.hessian(), b.hessian());
+                prop_assert_eq!(
+                    format!("{:?}", ha.as_ref().err()),
+                    format!("{:?}", hb.as_ref().err())
+                );
+                if let (Ok(ha), Ok(hb)) = (ha, hb) {
+                    prop_assert_eq!(bits(ha.as_slice()), bits(hb.as_slice()));
+                }
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(format!("{a:?}"), format!("{b:?}")),
+            (a, b) => prop_assert!(false, "fresh {:?} vs prepared {:?}", a.err(), b.err()),
+        }
+    }
+    Ok(p.rerecords())
+}
+
+fn points(n: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(-2.0..2.0f64, n)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_expressions_at_new_points_are_fresh_recordings(
+        (f, x0, x1, x2, v) in expr::exprs(8, 16, true, false).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), points(n), points(n), points(n), points(n))
+        })
+    ) {
+        // No comparisons: the program alone reaches every point.
+        prop_assert_eq!(same_at(|x| f.eval(x), &x0, &[x1, x2, x0.clone()], &v)?, 0);
+    }
+
+    #[test]
+    fn raw_expressions_reach_singularities_as_fresh_recordings_do(
+        (f, x0, x1, v) in expr::exprs(4, 10, false, false).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), points(n), points(n), points(n))
+        })
+    ) {
+        same_everywhere(|x| f.eval(x), &x0, &[x1], &v)?;
+    }
+
+    #[test]
+    fn banded_sums_at_new_points_are_fresh_recordings(
+        (f, x0, x1, v) in expr::banded(24, 8, false).prop_flat_map(|f| {
+            let n = f.n;
+            (Just(f), points(n), points(n), points(n))
+        })
+    ) {
+        same_everywhere(|x| f.eval(x), &x0, &[x1], &v)?;
+    }
+
+    #[test]
+    fn branches_and_kinks_are_guarded(
+        x0 in points(3), x1 in points(3), v in points(3)
+    ) {
+        same_everywhere(|x| branchy(x), &x0, &[x1.clone(), x0.clone()], &v)?;
+        same_everywhere(|x| x[0].max(x[1]) * x[2].min(x[0]).powi(2), &x0, std::slice::from_ref(&x1), &v)?;
+        same_everywhere(|x| (x[0] - x[1]).abs() * x[2] + x[0].max(x[1]).min(x[1] + 1.0), &x0, std::slice::from_ref(&x1), &v)?;
+        same_everywhere(|x| affine_and_constants(x), &x0, std::slice::from_ref(&x1), &v)?;
+        same_everywhere(|x| (1.0 - x[0]) * (2.0 / x[1]) + (0.5 + x[2]) * 3.0 - (x[0] < 0.1) as i32 as f64 * x[1], &x0, &[x1], &v)?;
+    }
+}
+
+/// A function with branches on comparisons of variables and constants.
+fn branchy<S: Scalar>(x: &[S]) -> S {
+    let mut y = if x[0] > x[1] {
+        x[0] * x[2]
+    } else {
+        x[1].sin() * x[2]
+    };
+    if x[2] < 0.5 {
+        y += x[0].exp();
+    }
+    if x[1] > 0.0 && x[0] != x[2] {
+        y *= x[1].sqrt();
+    }
+    if (x[0] / x[1]).is_finite() {
+        y += x[0] / x[1];
+    }
+    y
+}
+
+/// Constants folded into scales and offsets, sums with constant items (before and
+/// after the first variable), dot products with constant items, a constant output
+/// path.
+fn affine_and_constants<S: Scalar>(x: &[S]) -> S {
+    let c = S::from_f64(0.3);
+    let a = (x[0] * 2.0 + 1.5) / 3.0 - 0.25;
+    let b = S::one() - x[1] * c;
+    let d = -(S::from_f64(2.0) / (x[2] + 3.0)) * (c * 4.0);
+    let items = [
+        S::from_f64(2.0),
+        c,
+        a,
+        S::from_f64(1.0),
+        b * b,
+        d,
+        S::from_f64(-0.5),
+    ];
+    let s: S = items.iter().copied().sum();
+    let t = S::dot_const(&[1.0, -2.0, 0.5, 3.0], &[c, a, b, x[2]]);
+    let u: S = [x[0], S::from_f64(1.0)].iter().copied().sum();
+    s * t + u.powi(3) + (c * c).exp() * a.hypot(b)
+}
+
+#[test]
+fn a_constant_function_and_an_input_as_output() {
+    let mut p = hyperhess::prepare(|_| hyperhess::Var::from_f64(3.0), &[1.0]).unwrap();
+    assert_eq!(p.value(&[2.0]).unwrap(), 3.0);
+    assert_eq!(p.gradient(&[2.0]).unwrap()[0], 0.0);
+    let mut q = hyperhess::prepare(|x| x[1] * 2.0 + 1.0, &[1.0, 1.0]).unwrap();
+    assert_eq!(q.value(&[5.0, 4.0]).unwrap(), 9.0);
+    assert_eq!(q.gradient(&[5.0, 4.0]).unwrap().as_slice(), &[0.0, 2.0]);
+    assert_eq!(q.rerecords(), 0);
+}
+
+#[test]
+fn guards_flip_and_the_function_is_recorded_again() {
+    let mut p = hyperhess::prepare(|x| branchy(x), &[1.0, 0.5, 1.3]).unwrap();
+    assert!(p.is_replayable());
+    p.gradient(&[1.1, 0.6, 1.2]).unwrap();
+    assert_eq!(p.rerecords(), 0);
+    // x0 < x1 now: the other branch.
+    let g = p.gradient(&[0.2, 0.6, 1.2]).unwrap();
+    assert_eq!(p.rerecords(), 1);
+    assert_eq!(
+        g,
+        hyperhess::gradient(|x| branchy(x), &[0.2, 0.6, 1.2]).unwrap()
+    );
+    // And the new program is used from then on.
+    p.gradient(&[0.3, 0.7, 1.2]).unwrap();
+    assert_eq!(p.rerecords(), 1);
+}
+
+#[test]
+fn a_function_that_reads_values_out_is_recorded_at_every_point() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        if x[0].value() > 0.0 {
+            x[0] * x[0]
+        } else {
+            -x[0]
+        }
+    }
+    let mut p = hyperhess::prepare(|x| f(x), &[1.0]).unwrap();
+    assert!(!p.is_replayable());
+    assert_eq!(p.gradient(&[-3.0]).unwrap()[0], -1.0);
+    assert_eq!(p.gradient(&[3.0]).unwrap()[0], 6.0);
+    assert_eq!(p.rerecords(), 2);
+}
+
+#[test]
+fn errors_at_a_point_are_those_of_a_fresh_recording_and_do_not_stick() {
+    let mut p = hyperhess::prepare(|x| x[0].ln() * x[1], &[1.0, 1.0]).unwrap();
+    assert!(matches!(
+        p.value(&[-1.0, 1.0]),
+        Err(Error::NonFiniteValue { .. })
+    ));
+    assert!(p.recording().is_none());
+    assert!(matches!(
+        p.gradient(&[0.0, 1.0]),
+        Err(Error::NonFiniteValue { .. })
+    ));
+    assert!(matches!(p.value(&[1.0]), Err(Error::LengthMismatch { .. })));
+    assert!(matches!(
+        p.value(&[f64::NAN, 1.0]),
+        Err(Error::NonFiniteInput { .. })
+    ));
+    assert_eq!(p.gradient(&[1.0, 2.0]).unwrap().as_slice(), &[2.0, 0.0]);
+    assert!(p.recording().is_some());
+}
+
+#[test]
+fn sparse_hessians_at_new_points_and_a_pattern_that_grows() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        let s: S = x.windows(2).map(|w| (w[1] - w[0] * w[0]).powi(2)).sum();
+        if x[0] > S::from_f64(0.0) {
+            s
+        } else {
+            s + x[0] * x[x.len() - 1]
+        }
+    }
+    let n = 30;
+    let x0: Vec<f64> = (0..n).map(|i| 0.5 + 0.01 * i as f64).collect();
+    let mut p = hyperhess::prepare(|x| f(x), &x0).unwrap();
+    for k in 0..5 {
+        let x: Vec<f64> = x0.iter().map(|v| v * (1.0 + 0.1 * k as f64)).collect();
+        let a = p.sparse_hessian(&x).unwrap();
+        let b = hyperhess::sparse_hessian(|x| f(x), &x).unwrap();
+        assert_eq!(a, b);
+    }
+    let mut x = x0.clone();
+    x[0] = -0.5;
+    assert!(matches!(
+        p.sparse_hessian(&x),
+        Err(Error::SparsityPatternChanged { .. })
+    ));
+    assert_eq!(p.rerecords(), 1);
+    let v = DVector::from_element(n, 1.0);
+    let hv = p.hvp(&x, v.as_slice()).unwrap();
+    assert_eq!(hv, hyperhess::hvp(|x| f(x), &x, v.as_slice()).unwrap());
+}
