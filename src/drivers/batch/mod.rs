@@ -4,7 +4,10 @@
 //!
 //! Per point, the engine is chosen by `n`: the static second-order number
 //! ([`crate::forward::derivatives_static`], one evaluation on the stack) up to
-//! [`BatchOptions::static_up_to`], the tape ([`crate::record`]) above. Points go to
+//! [`BatchOptions::static_up_to`], the tape above: each thread prepares the function
+//! at its first point ([`crate::prepare`]) and moves that recording to every next
+//! point by its program, recording again only where the path changes (the bits of
+//! a fresh recording either way). Points go to
 //! the threads in chunks ([`run`]); every point's result depends on that point
 //! alone, so the results are the same bits at any thread count.
 //!
@@ -308,8 +311,8 @@ pub fn hessian_batch<O: Objective + Sync + ?Sized>(
 
 /// [`hessian_batch`] into a [`Batch`] whose buffers are reused, with
 /// [`BatchOptions`]. Memory: the results (`8 (1 + n + n²)` bytes per point), and per
-/// thread one recording (tape path, its buffers pooled per thread and bounded) —
-/// nothing else grows with the number of points. For more points than fit in
+/// thread one prepared recording (tape path: the recording and its program, the
+/// size of one evaluation of `f`) — nothing else grows with the number of points. For more points than fit in
 /// memory, call it on chunks of the points with the same `Batch`.
 ///
 /// ```
@@ -337,8 +340,8 @@ pub fn hessian_batch_into<O: Objective + Sync + ?Sized>(
 
 /// Value and gradient of `f` at each of the points, spread over threads (points as
 /// in [`hessian_batch`]). The static number up to
-/// [`BatchOptions::GRADIENT_STATIC_UP_TO`] inputs, the tape (one recording and one
-/// reverse sweep per point) above. Errors as [`hessian_batch`]; the results take
+/// [`BatchOptions::GRADIENT_STATIC_UP_TO`] inputs, the tape (a prepared recording
+/// moved to each point, and one reverse sweep) above. Errors as [`hessian_batch`]; the results take
 /// `8 (1 + n)` bytes per point.
 ///
 /// ```

@@ -9,7 +9,7 @@ use super::Batch;
 use crate::error::{Error, check_len, check_point};
 use crate::forward::{Dual2, derivatives_static};
 use crate::objective::Objective;
-use crate::recording::record;
+use crate::prepared::prepare;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -131,6 +131,7 @@ impl<'a> Work<'a> {
     fn compute<O: Objective + ?Sized>(
         self,
         point: &PointFn<'_, O>,
+        tape: &mut impl TapeEngine,
         failures: &mut Vec<(usize, Error)>,
     ) {
         let n = self.n;
@@ -141,7 +142,7 @@ impl<'a> Work<'a> {
                 gradient: &mut self.gradients[k * n..(k + 1) * n],
                 hessian: &mut self.hessians[k * nn..(k + 1) * nn],
             };
-            if let Err(e) = point.at(x, &mut slots) {
+            if let Err(e) = point.at(x, &mut slots, tape) {
                 *slots.value = f64::NAN;
                 slots.gradient.fill(f64::NAN);
                 slots.hessian.fill(f64::NAN);
@@ -161,10 +162,11 @@ fn spread<O: Objective + Sync + ?Sized>(
     threads: usize,
 ) -> Vec<(usize, Error)> {
     let mut failures = Vec::new();
+    let mut tape = tape_engine(point.f, point.hessians);
     let total = work.values.len();
     let clock = Instant::now();
     if let Some(first) = work.take(CHUNK) {
-        first.compute(point, &mut failures);
+        first.compute(point, &mut tape, &mut failures);
     }
     let left = work.values.len();
     let predicted = clock
@@ -173,15 +175,15 @@ fn spread<O: Objective + Sync + ?Sized>(
     let helpers = (threads - 1).min(left.div_ceil(CHUNK));
     if helpers == 0 || predicted < super::BatchOptions::SPAWN_WORTH {
         if let Some(rest) = work.take(left) {
-            rest.compute(point, &mut failures);
+            rest.compute(point, &mut tape, &mut failures);
         }
         return failures;
     }
     let shared = Mutex::new(work);
     let next = || shared.lock().unwrap_or_else(|e| e.into_inner()).take(CHUNK);
-    let drain = |failures: &mut Vec<(usize, Error)>| {
+    let drain = |tape: &mut _, failures: &mut Vec<(usize, Error)>| {
         while let Some(chunk) = next() {
-            chunk.compute(point, failures);
+            chunk.compute(point, tape, failures);
         }
     };
     std::thread::scope(|s| {
@@ -189,12 +191,12 @@ fn spread<O: Objective + Sync + ?Sized>(
             .map(|_| {
                 s.spawn(|| {
                     let mut mine = Vec::new();
-                    drain(&mut mine);
+                    drain(&mut tape_engine(point.f, point.hessians), &mut mine);
                     mine
                 })
             })
             .collect();
-        drain(&mut failures);
+        drain(&mut tape, &mut failures);
         for h in handles {
             // A panic in the user's function is re-raised here, as on one thread.
             match h.join() {
@@ -224,7 +226,12 @@ struct PointFn<'o, O: ?Sized> {
 
 impl<O: Objective + ?Sized> PointFn<'_, O> {
     /// The results at `x` into `slots` (left NaN on an error).
-    fn at(&self, x: &[f64], slots: &mut Slots<'_>) -> Result<(), Error> {
+    fn at(
+        &self,
+        x: &[f64],
+        slots: &mut Slots<'_>,
+        tape: &mut impl TapeEngine,
+    ) -> Result<(), Error> {
         if self.n <= self.reach {
             macro_rules! dispatch {
                 ($($k:literal)*) => {
@@ -237,7 +244,7 @@ impl<O: Objective + ?Sized> PointFn<'_, O> {
             // Must list exactly 1..=BatchOptions::STATIC_MAX (a test checks it).
             dispatch!(1 2 3 4 5 6 7 8 9 10 11 12);
         }
-        self.at_tape(x, slots)
+        tape(x, slots)
     }
 
     /// One evaluation over `Dual2<f64, K>`.
@@ -266,11 +273,25 @@ impl<O: Objective + ?Sized> PointFn<'_, O> {
         }
         Ok(())
     }
+}
 
-    /// One recording (and for Hessians its sweeps), as [`crate::derivatives`].
-    fn at_tape(&self, x: &[f64], slots: &mut Slots<'_>) -> Result<(), Error> {
-        let rec = record(|v| self.f.eval(v), x)?;
-        if self.hessians {
+/// The tape engine of one thread: one point's results into its slots.
+trait TapeEngine: for<'s> FnMut(&[f64], &mut Slots<'s>) -> Result<(), Error> {}
+impl<T: for<'s> FnMut(&[f64], &mut Slots<'s>) -> Result<(), Error>> TapeEngine for T {}
+
+/// A thread's tape engine: `f` prepared ([`crate::prepare`]) at the thread's first
+/// point, then moved to each next point by its program (recorded again only where
+/// the function's path changes), so the results are those of a fresh recording
+/// ([`crate::derivatives`]) in bits, without running `f` at every point.
+fn tape_engine<O: Objective + ?Sized>(f: &O, hessians: bool) -> impl TapeEngine + '_ {
+    let mut prepared = None;
+    move |x: &[f64], slots: &mut Slots<'_>| {
+        let prepared = match &mut prepared {
+            Some(p) => p,
+            None => prepared.insert(prepare(move |v| f.eval(v), x)?),
+        };
+        let rec = prepared.at(x)?;
+        if hessians {
             slots.hessian.copy_from_slice(rec.hessian()?.as_slice());
         }
         *slots.value = rec.value();
