@@ -7,8 +7,9 @@
 //!
 //! - `batch_1t`, `batch_2t`: the batch with `threads: Some(1)` / `Some(2)` (default
 //!   engine choice: the static number up to n = 10 for Hessians, 6 for gradients);
-//! - `batch_static_1t`, `batch_tape_1t` (n = 12 and, for gradients, 6 and 12): the
-//!   engine forced, one thread (the crossover);
+//! - `batch_static_1t`, `batch_tape_1t`: the engine forced (`static_up_to: Some(12)`,
+//!   `Some(0)`: the static number, or the tape prepared once per thread), one thread
+//!   (the crossover);
 //! - `static_loop`: `forward::derivatives_static` in a plain loop (the batch's
 //!   overhead);
 //! - `num_dual_loop`: `num_dual::hessian` over `Dual2SVec64<N>` (`num_dual::gradient`
@@ -132,14 +133,12 @@ fn bench_fn<const N: usize, O: Objective + Sync>(
         g.bench_function("batch_2t", |b| {
             b.iter(|| run(&opts(2, None), hess, black_box(&mut out)))
         });
-        if N == 12 || (!hess && N == 6) {
-            g.bench_function("batch_static_1t", |b| {
-                b.iter(|| run(&opts(1, Some(12)), hess, black_box(&mut out)))
-            });
-            g.bench_function("batch_tape_1t", |b| {
-                b.iter(|| run(&opts(1, Some(0)), hess, black_box(&mut out)))
-            });
-        }
+        g.bench_function("batch_static_1t", |b| {
+            b.iter(|| run(&opts(1, Some(12)), hess, black_box(&mut out)))
+        });
+        g.bench_function("batch_tape_1t", |b| {
+            b.iter(|| run(&opts(1, Some(0)), hess, black_box(&mut out)))
+        });
         if hess {
             g.bench_function("static_loop", |b| {
                 b.iter(|| static_loop(black_box(&mut buf)))

@@ -67,9 +67,9 @@ impl BatchOptions {
     /// sweep) takes over sooner (docs/benchmarks.md, "Many points at once").
     ///
     /// ```
-    /// assert_eq!(hyperhess::BatchOptions::GRADIENT_STATIC_UP_TO, 6);
+    /// assert_eq!(hyperhess::BatchOptions::GRADIENT_STATIC_UP_TO, 4);
     /// ```
-    pub const GRADIENT_STATIC_UP_TO: usize = 6;
+    pub const GRADIENT_STATIC_UP_TO: usize = 4;
 
     /// The largest `n` the static number is compiled for in a batch.
     ///
