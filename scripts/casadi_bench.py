@@ -33,6 +33,7 @@ Each measurement records os.getloadavg() before and after (the machine is shared
 
 Regenerate:  pip install casadi numpy && python3 scripts/casadi_bench.py
 Flags:       --lv-sizes 1000,10000,100000   --c-sizes 1000,10000   --rosen-sizes 128,10000
+             --chain-sizes 128,10000,100000 (hyperhess::testfns::chain; none by default)
              --ipopt-n 10000 (0 skips)  --compile-timeout 240  --target 1.5 (s per measurement)
              --out docs/data/casadi_bench.json
 """
@@ -81,6 +82,15 @@ def lv_exprs(n):
 def rosen_exprs(n):
     x = ca.SX.sym("x", n)
     f = ca.sum1(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    return x, f
+
+
+def chain_exprs(n):
+    """hyperhess::testfns::chain: sum sin(x_i) cos(x_{i+1}) + exp(x_i x_{i+1} / 10)
+    over neighbours, plus sum sqrt(x_i^2 + 1)."""
+    x = ca.SX.sym("x", n)
+    a, b = x[:-1], x[1:]
+    f = ca.sum1(ca.sin(a) * ca.cos(b) + ca.exp(a * b / 10)) + ca.sum1(ca.sqrt(x * x + 1))
     return x, f
 
 
@@ -261,9 +271,9 @@ def bench_lv(n, args, workdir):
     return out
 
 
-def bench_rosen(n, args):
+def bench_rosen(n, args, exprs=rosen_exprs):
     out = {"n": n}
-    (x, f), t_expr = timed(lambda: rosen_exprs(n))
+    (x, f), t_expr = timed(lambda: exprs(n))
     v = ca.SX.sym("v", n)
     grad = ca.gradient(f, x)
     G, t_g = timed(lambda: ca.Function("r_grad", [x], [grad]))
@@ -297,7 +307,7 @@ def fmt(s):
 
 
 def table(res):
-    loads = [v[0] for r in res["luksan_vlcek"] + res.get("rosenbrock", [])
+    loads = [v[0] for r in res["luksan_vlcek"] + res.get("rosenbrock", []) + res.get("chain", [])
              for e in r["eval_vm_buffer"].values() for v in (e["load_before"], e["load_after"])]
     lines = [f"CasADi {res['casadi_version']}, {res['machine']['cpu_model']}, "
              f"{res['machine']['cpus']} CPUs; 1-min load average during the VM measurements "
@@ -322,10 +332,12 @@ def table(res):
         lines.append(f"| (empty call overhead) | {n} | {fmt(r['eval_vm_buffer']['empty']['median'])}"
                      f" | {fmt(r['eval_vm_python_call']['empty']['median'])} | | | "
                      f"expr {fmt(r['prepare_s']['expressions'])} |")
-    if res.get("rosenbrock"):
-        lines += ["", "| Rosenbrock, per evaluation in the VM (buffer) | n | gradient | HVP "
+    for key, name in [("rosenbrock", "Rosenbrock"), ("chain", "chain")]:
+        if not res.get(key):
+            continue
+        lines += ["", f"| {name}, per evaluation in the VM (buffer) | n | gradient | HVP "
                   "| sparse Hessian (full) | prepare (expr+grad+hvp+hess) |", "|---|---|---|---|---|---|"]
-        for r in res["rosenbrock"]:
+        for r in res[key]:
             e = r["eval_vm_buffer"]
             lines.append(f"| | {r['n']} | {fmt2(e['grad'])} | {fmt2(e['hvp'])} | "
                          f"{fmt2(e['hess'])} | {fmt(sum(r['prepare_s'].values()))} |")
@@ -350,6 +362,7 @@ def main():
     ap.add_argument("--lv-sizes", type=ints, default=[1000, 10000, 100000])
     ap.add_argument("--c-sizes", type=ints, default=[1000, 10000])
     ap.add_argument("--rosen-sizes", type=ints, default=[128, 10000])
+    ap.add_argument("--chain-sizes", type=ints, default=[])
     ap.add_argument("--ipopt-n", type=int, default=10000)
     ap.add_argument("--compile-timeout", type=int, default=240)
     ap.add_argument("--compile-mem-gb", type=float, default=8.0)
@@ -379,6 +392,10 @@ def main():
         for n in args.rosen_sizes:
             print(f"rosenbrock n={n}", flush=True)
             res["rosenbrock"].append(bench_rosen(n, args))
+        res["chain"] = []
+        for n in args.chain_sizes:
+            print(f"chain n={n}", flush=True)
+            res["chain"].append(bench_rosen(n, args, chain_exprs))
         res["ipopt_version"], res["ipopt_linear_solver"] = ipopt_version()
         if args.ipopt_n:
             print(f"ipopt n={args.ipopt_n}", flush=True)

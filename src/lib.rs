@@ -197,7 +197,7 @@ pub use newton::{
     MinimizeOptions, Minimum, NewtonMethod, NewtonOptions, NewtonStep, NewtonWork, NewtonWorkspace,
     Stopping, minimize_newton, newton_step,
 };
-pub use nlp::{LagrangianPlan, Nlp, NlpValues};
+pub use nlp::{LagrangianPlan, Nlp, NlpValues, PreparedNlp};
 pub use objective::Objective;
 pub use options::{Options, Sparsity};
 pub use prepared::{Prepared, prepare};

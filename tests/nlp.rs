@@ -388,3 +388,101 @@ fn bad_input_is_a_typed_error() {
         .unwrap();
     assert_eq!(h, [-1.0, -1.0]);
 }
+
+/// A prepared problem at new points gives, bit for bit, what the plan's own calls
+/// (a fresh recording at each point) give.
+fn prepared_matches_plan<P: Nlp + Clone>(nlp: &P, n: usize) {
+    let x0: Vec<f64> = (0..n).map(|i| 0.5 + 0.1 * ((i * 7 % 11) as f64)).collect();
+    let plan = LagrangianPlan::new(nlp, &x0).unwrap();
+    let mut prepared = hyperhess::PreparedNlp::new(nlp.clone(), &x0).unwrap();
+    let m = nlp.num_constraints();
+    for k in 0..4 {
+        let x: Vec<f64> = x0
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v + 0.05 * k as f64 * ((i % 3) as f64 - 1.0))
+            .collect();
+        let lambda: Vec<f64> = (0..m)
+            .map(|j| 0.3 * j as f64 - 0.7 + 0.1 * k as f64)
+            .collect();
+        let sigma = 1.0 - 0.25 * k as f64;
+        let (mut a, mut b) = (plan.values(), plan.values());
+        plan.evaluate(nlp, &x, sigma, &lambda, &mut a).unwrap();
+        prepared.evaluate(&x, sigma, &lambda, &mut b).unwrap();
+        assert_eq!(a, b);
+        let (mut ha, mut hb) = (vec![0.0; plan.hessian_nnz()], vec![0.0; plan.hessian_nnz()]);
+        plan.hessian_values(nlp, &x, sigma, &lambda, &mut ha)
+            .unwrap();
+        prepared
+            .hessian_values(&x, sigma, &lambda, &mut hb)
+            .unwrap();
+        assert_eq!(ha, hb);
+        let (mut ja, mut jb) = (
+            vec![0.0; plan.jacobian_nnz()],
+            vec![0.0; plan.jacobian_nnz()],
+        );
+        plan.jacobian_values(nlp, &x, &mut ja).unwrap();
+        prepared.jacobian_values(&x, &mut jb).unwrap();
+        assert_eq!(ja, jb);
+        let (mut ga, mut gb) = (vec![0.0; n], vec![0.0; n]);
+        let fa = plan.gradient_values(nlp, &x, &mut ga).unwrap();
+        let fb = prepared.gradient_values(&x, &mut gb).unwrap();
+        assert_eq!((fa, ga), (fb, gb));
+    }
+    assert_eq!(prepared.rerecords(), 0);
+}
+
+#[test]
+fn a_prepared_problem_is_the_plan_at_every_point() {
+    prepared_matches_plan(&Hs071, 4);
+    prepared_matches_plan(&LuksanVlcek(10), 10);
+    prepared_matches_plan(&LuksanVlcek(301), 301);
+}
+
+/// `x0 x1` where `x0 > x1`, `x0 + x1` elsewhere.
+#[derive(Clone)]
+struct Branch;
+impl Nlp for Branch {
+    fn num_constraints(&self) -> usize {
+        1
+    }
+    fn objective<S: Scalar>(&self, x: &[S]) -> S {
+        if x[0] > x[1] {
+            x[0] * x[1]
+        } else {
+            x[0] + x[1]
+        }
+    }
+    fn constraints<S: Scalar>(&self, x: &[S], out: &mut [S]) {
+        out[0] = x[0].max(x[1]) * x[0];
+    }
+}
+
+#[test]
+fn a_prepared_problem_records_again_where_a_guard_flips_and_checks_the_structure() {
+    // Made on the product branch: its structures cover the other.
+    let mut p = hyperhess::PreparedNlp::new(Branch, &[2.0, 1.0]).unwrap();
+    let mut h = vec![0.0; p.plan().hessian_nnz()];
+    p.hessian_values(&[3.0, 1.0], 1.0, &[1.0], &mut h).unwrap();
+    assert_eq!(p.rerecords(), 0);
+    p.hessian_values(&[1.0, 3.0], 1.0, &[1.0], &mut h).unwrap();
+    assert_eq!(p.rerecords(), 1);
+    let mut want = vec![0.0; h.len()];
+    p.plan()
+        .hessian_values(&Branch, &[1.0, 3.0], 1.0, &[1.0], &mut want)
+        .unwrap();
+    assert_eq!(h, want);
+    // Made on the linear branch: the product's entry is outside the structure.
+    let mut q = hyperhess::PreparedNlp::new(Branch, &[-1.0, 0.0]).unwrap();
+    let mut h = vec![0.0; q.plan().hessian_nnz()];
+    let mut g = [0.0; 2];
+    q.gradient_values(&[2.0, 1.0], &mut g).unwrap(); // no structure needed
+    assert_eq!(g, [1.0, 2.0]);
+    let err = q
+        .hessian_values(&[2.0, 1.0], 1.0, &[1.0], &mut h)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::SparsityPatternChanged { .. }),
+        "{err:?}"
+    );
+}

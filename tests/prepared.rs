@@ -151,6 +151,18 @@ fn affine_and_constants<S: Scalar>(x: &[S]) -> S {
 }
 
 #[test]
+fn a_program_is_of_the_order_of_its_recording() {
+    let x: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.1).sin()).collect();
+    let p = hyperhess::prepare(|x| hyperhess::testfns::chain(x), &x).unwrap();
+    let tape = hyperhess::record(|x| hyperhess::testfns::chain(x), &x)
+        .unwrap()
+        .tape_bytes();
+    // One instruction (40 bytes) and about one value slot (8) per operation on a
+    // variable, against 8 bytes and 0 to 5 partials per node.
+    assert!(p.bytes() < 8 * tape, "{} vs {tape}", p.bytes());
+}
+
+#[test]
 fn a_constant_function_and_an_input_as_output() {
     let mut p = hyperhess::prepare(|_| hyperhess::Var::from_f64(3.0), &[1.0]).unwrap();
     assert_eq!(p.value(&[2.0]).unwrap(), 3.0);
@@ -190,6 +202,8 @@ fn a_function_that_reads_values_out_is_recorded_at_every_point() {
     }
     let mut p = hyperhess::prepare(|x| f(x), &[1.0]).unwrap();
     assert!(!p.is_replayable());
+    // Nothing kept of a program that is never evaluated.
+    assert!(p.bytes() <= 64, "{}", p.bytes());
     assert_eq!(p.gradient(&[-3.0]).unwrap()[0], -1.0);
     assert_eq!(p.gradient(&[3.0]).unwrap()[0], 6.0);
     assert_eq!(p.rerecords(), 2);

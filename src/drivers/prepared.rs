@@ -232,3 +232,22 @@ where
         &self.f
     }
 }
+
+/// The recording of `f` at `x` for a caller that evaluates one function at many
+/// points and keeps the last recording (the Newton loop): `kept` moved to `x` by
+/// its program when it can be, else `f` recorded there with a program.
+pub(crate) fn replay_or_record<F>(
+    kept: Option<Recording>,
+    f: F,
+    x: &[f64],
+) -> Result<Recording, Error>
+where
+    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+{
+    if let Some(mut rec) = kept
+        && rec.tape_mut().reevaluate(x)?
+    {
+        return Ok(rec);
+    }
+    Ok(Recording::from_tape(Recorded::new_replayable(f, x)?))
+}

@@ -25,6 +25,7 @@ mod reevaluate;
 mod sweep;
 mod var;
 mod vector;
+mod words;
 
 pub(crate) use buffers::Workspace;
 pub(crate) use recording::Recorded;

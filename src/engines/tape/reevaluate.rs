@@ -82,4 +82,9 @@ impl<T: Base> Recorded<T> {
         }
         Ok(true)
     }
+
+    /// The program's value of output `k` at its last evaluation.
+    pub(crate) fn program_value(&self, k: usize) -> T {
+        self.program.as_ref().map_or_else(T::zero, |p| p.output(k))
+    }
 }

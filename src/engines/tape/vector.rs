@@ -45,14 +45,31 @@ impl<T: Base> VectorRecording<T> {
     where
         F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
     {
+        Self::new_program(f, x, buf, false)
+    }
+
+    /// Records `f` at `x` with a program alongside, so that
+    /// [`VectorRecording::reevaluate`] can move it to other points.
+    pub(crate) fn new_replayable<F>(f: F, x: &[T]) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+    {
+        Self::new_program(f, x, pool::take_boxed(), true)
+    }
+
+    /// [`VectorRecording::new_in`], with a program when `program` is set.
+    fn new_program<F>(f: F, x: &[T], buf: Box<Buffers<T>>, program: bool) -> Result<Self, Error>
+    where
+        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+    {
         let run = |inputs: &[Var<'_, T>]| {
             f(inputs)
                 .iter()
-                .map(|y| (y.index(), y.scale(), y.recorded_value()))
+                .map(|y| (y.index(), y.scale(), y.recorded_value(), y.arg()))
                 .collect::<Vec<_>>()
         };
-        let no_program: Option<fn(&_) -> Vec<Arg<T>>> = None;
-        let (buf, n, read, _) = Recorded::tape_in(x, buf, run, no_program)?;
+        let slots = |read: &Vec<(u32, T, T, Arg<T>)>| read.iter().map(|o| o.3).collect();
+        let (buf, n, read, program) = Recorded::tape_in(x, buf, run, program.then_some(slots))?;
         if let Some(index) = read.iter().position(|o| !o.2.is_finite()) {
             pool::give_boxed(buf);
             return Err(Error::NonFiniteOutput {
@@ -62,7 +79,7 @@ impl<T: Base> VectorRecording<T> {
         }
         let last = read.iter().map(|o| o.0 as usize).max().unwrap_or(0);
         let nodes = read.iter().map(|o| o.0).collect();
-        let rec = Recorded::from_vector(buf, n, last, nodes, None);
+        let rec = Recorded::from_vector(buf, n, last, nodes, program);
         Ok(VectorRecording {
             rec,
             outputs: read.iter().map(|o| (o.0, o.1)).collect(),
@@ -79,6 +96,26 @@ impl<T: Base> VectorRecording<T> {
     /// Number of outputs.
     pub(crate) fn outputs(&self) -> usize {
         self.outputs.len()
+    }
+
+    /// Moves the recording to `x` by its program (see [`Recorded::reevaluate`]):
+    /// `Ok(false)` when it must be recorded again there. Adjoints wait for the
+    /// next [`VectorRecording::weigh`]. Errors: the point's, and
+    /// [`Error::NonFiniteOutput`].
+    pub(crate) fn reevaluate(&mut self, x: &[T]) -> Result<bool, Error> {
+        if !self.rec.reevaluate(x)? {
+            return Ok(false);
+        }
+        for (k, v) in self.values.iter_mut().enumerate() {
+            *v = self.rec.program_value(k);
+        }
+        match self.values.iter().position(|v| !v.is_finite()) {
+            Some(index) => Err(Error::NonFiniteOutput {
+                index,
+                value: self.values[index].value(),
+            }),
+            None => Ok(true),
+        }
     }
 
     /// The outputs' values at the recorded point.

@@ -7,8 +7,7 @@
 use super::ffi::{Bool, FALSE, Index, Number, TRUE, UserDataPtr};
 use super::solution::{Evaluations, Timing};
 use crate::error::{Error, check_len};
-use crate::front_door::gradient;
-use crate::nlp::{LagrangianPlan, Nlp};
+use crate::nlp::{Kept, LagrangianPlan, Nlp};
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
@@ -17,6 +16,8 @@ use std::time::Instant;
 pub(super) struct Context<'a, P> {
     pub(super) nlp: &'a P,
     pub(super) plan: &'a LagrangianPlan,
+    /// The problem's recording, moved from point to point by its program.
+    pub(super) kept: Kept,
     /// The last error an evaluation returned to Ipopt.
     pub(super) error: Option<Error>,
     /// A panic of the problem's code, resumed after Ipopt returns; once set, every
@@ -36,7 +37,7 @@ pub(super) struct Context<'a, P> {
 unsafe fn run<P: Nlp>(
     user_data: UserDataPtr,
     timing: Option<fn(&mut Evaluations) -> &mut Timing>,
-    body: impl FnOnce(&P, &LagrangianPlan) -> Result<(), Error>,
+    body: impl FnOnce(&P, &LagrangianPlan, &mut Kept) -> Result<(), Error>,
 ) -> Bool {
     // SAFETY: `user_data` points to the `Context<P>` that `solve` owns and keeps
     // alive (and does not touch) for the whole `IpoptSolve` call, which calls back
@@ -46,7 +47,7 @@ unsafe fn run<P: Nlp>(
         return FALSE;
     }
     let start = Instant::now();
-    let result = catch_unwind(AssertUnwindSafe(|| body(ctx.nlp, ctx.plan)));
+    let result = catch_unwind(AssertUnwindSafe(|| body(ctx.nlp, ctx.plan, &mut ctx.kept)));
     if let Some(timing) = timing {
         let entry = timing(&mut ctx.evaluations);
         entry.calls += 1;
@@ -121,7 +122,7 @@ pub(super) extern "C" fn eval_f<P: Nlp>(
     // both valid for the call; `user_data` is ours (`run`'s contract).
     unsafe {
         let (x, out) = (numbers(x, len(n)), numbers_mut(obj_value, 1));
-        run::<P>(user_data, Some(|e| &mut e.objective), |nlp, plan| {
+        run::<P>(user_data, Some(|e| &mut e.objective), |nlp, plan, _| {
             check_len("point", plan.inputs(), x.len())?;
             let value = nlp.objective(x);
             if !value.is_finite() {
@@ -147,7 +148,7 @@ pub(super) extern "C" fn eval_g<P: Nlp>(
     // call; `user_data` is ours.
     unsafe {
         let (x, out) = (numbers(x, len(n)), numbers_mut(g, len(m)));
-        run::<P>(user_data, Some(|e| &mut e.constraints), |nlp, plan| {
+        run::<P>(user_data, Some(|e| &mut e.constraints), |nlp, plan, _| {
             check_len("point", plan.inputs(), x.len())?;
             check_len("constraint output", plan.num_constraints(), out.len())?;
             out.fill(0.0);
@@ -177,12 +178,8 @@ pub(super) extern "C" fn eval_grad_f<P: Nlp>(
     // valid for the call; `user_data` is ours.
     unsafe {
         let (x, out) = (numbers(x, len(n)), numbers_mut(grad_f, len(n)));
-        run::<P>(user_data, Some(|e| &mut e.gradient), |nlp, plan| {
-            check_len("point", plan.inputs(), x.len())?;
-            check_len("gradient output", plan.inputs(), out.len())?;
-            let g = gradient(|x| nlp.objective(x), x)?;
-            out.copy_from_slice(g.as_slice());
-            Ok(())
+        run::<P>(user_data, Some(|e| &mut e.gradient), |nlp, plan, kept| {
+            kept.gradient_values(plan, nlp, x, out).map(|_| ())
         })
     }
 }
@@ -208,8 +205,8 @@ pub(super) extern "C" fn eval_jac_g<P: Nlp>(
     // `nele_jac`, valid for the call; `user_data` is ours.
     unsafe {
         let (x, out) = (numbers(x, len(n)), numbers_mut(values, len(nele_jac)));
-        run::<P>(user_data, Some(|e| &mut e.jacobian), |nlp, plan| {
-            plan.jacobian_values(nlp, x, out)
+        run::<P>(user_data, Some(|e| &mut e.jacobian), |nlp, plan, kept| {
+            kept.jacobian_values(plan, nlp, x, out)
         })
     }
 }
@@ -240,8 +237,8 @@ pub(super) extern "C" fn eval_h<P: Nlp>(
         let x = numbers(x, len(n));
         let lambda = numbers(lambda, len(m));
         let out = numbers_mut(values, len(nele_hess));
-        run::<P>(user_data, Some(|e| &mut e.hessian), |nlp, plan| {
-            plan.hessian_values(nlp, x, obj_factor, lambda, out)
+        run::<P>(user_data, Some(|e| &mut e.hessian), |nlp, plan, kept| {
+            kept.hessian_values(plan, nlp, x, (obj_factor, lambda), out)
         })
     }
 }
@@ -264,7 +261,7 @@ unsafe fn structure<P: Nlp>(
         unsafe { (indices_mut(i_row, len(nele)), indices_mut(j_col, len(nele))) };
     // SAFETY: the caller's contract.
     unsafe {
-        run::<P>(user_data, None, |_, plan| {
+        run::<P>(user_data, None, |_, plan, _| {
             let (rows, cols) = if hessian {
                 plan.hessian_structure()
             } else {

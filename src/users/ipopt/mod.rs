@@ -4,7 +4,9 @@
 //! (`eval_jac_g`) and the lower triangle of the Lagrangian's Hessian
 //! `sigma f + sum_k lambda_k g_k` (`eval_h`) from one [`LagrangianPlan`], in
 //! structures found once at the start, and the objective's gradient
-//! (`eval_grad_f`) from a recording of the objective alone.
+//! (`eval_grad_f`), all from one recording of `[f, g]` moved from point to point
+//! by its program (`hyperhess::prepare`; the problem's functions run on the tape
+//! again only where a guard flips).
 //!
 //! ```
 //! use hyperhess::ipopt::{Bounds, IpoptOptions, solve};

@@ -7,7 +7,7 @@ use super::ffi::{self, Index, IpoptProblem, UserDataPtr};
 use super::problem::{Bounds, IpoptOptions};
 use super::solution::{Evaluations, IpoptSolution, IpoptStatus};
 use crate::error::{Error, check_point};
-use crate::nlp::{LagrangianPlan, Nlp};
+use crate::nlp::{Kept, LagrangianPlan, Nlp};
 use std::ffi::CString;
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -180,6 +180,7 @@ pub fn solve_with_plan<P: Nlp>(
     let mut context = Context {
         nlp,
         plan,
+        kept: Kept::default(),
         error: None,
         panic: None,
         iterations: 0,

@@ -7,6 +7,8 @@ use super::sparse::ShiftedCholesky;
 use super::{NewtonMethod, NewtonOptions, NewtonStep, NewtonWork};
 use crate::error::{Error, check_point};
 use crate::objective::Objective;
+use crate::prepared::replay_or_record;
+use crate::recording::Recording;
 use crate::sparse::SparsePlan;
 use nalgebra::DMatrix;
 
@@ -40,6 +42,10 @@ use nalgebra::DMatrix;
 pub struct NewtonWorkspace {
     options: NewtonOptions,
     engine: Engine,
+    /// Set by [`crate::minimize_newton`], whose objective is the same at every
+    /// step: the sparse and matrix-free engines then keep their recording and move
+    /// it to the next point by its program ([`crate::prepare`]).
+    replay: Option<Option<Recording>>,
 }
 
 #[derive(Debug)]
@@ -64,6 +70,7 @@ impl NewtonWorkspace {
         NewtonWorkspace {
             options,
             engine: Engine::Undecided,
+            replay: None,
         }
     }
 
@@ -167,16 +174,56 @@ impl NewtonWorkspace {
         })
     }
 
+    /// From now on, every step is of the same objective (its recording is kept
+    /// and moved from point to point).
+    pub(crate) fn same_objective(&mut self) {
+        self.replay = Some(None);
+    }
+
+    /// The recording of `objective` at `x`: the kept one moved there when every
+    /// step is of the same objective, else a fresh one.
+    fn recording<O: Objective>(&mut self, objective: &O, x: &[f64]) -> Result<Recording, Error> {
+        match &mut self.replay {
+            Some(kept) => replay_or_record(kept.take(), |v| objective.eval(v), x),
+            None => crate::recording::record(|v| objective.eval(v), x),
+        }
+    }
+
+    /// Keeps `rec` for the next step when every step is of the same objective.
+    fn keep(&mut self, rec: Recording) {
+        if let Some(kept) = &mut self.replay {
+            *kept = Some(rec);
+        }
+    }
+
     /// The step by the chosen engine.
     fn engine_step<O: Objective>(&mut self, objective: &O, x: &[f64]) -> Result<NewtonStep, Error> {
+        let rec = match self.engine {
+            Engine::Undecided | Engine::Dense => None,
+            _ => Some(self.recording(objective, x)?),
+        };
+        let step = self.step_with(objective, x, rec.as_ref());
+        if let Some(rec) = rec {
+            self.keep(rec);
+        }
+        step
+    }
+
+    /// The step by the chosen engine, from `rec` (the sparse and matrix-free
+    /// engines').
+    fn step_with<O: Objective>(
+        &mut self,
+        objective: &O,
+        x: &[f64],
+        rec: Option<&Recording>,
+    ) -> Result<NewtonStep, Error> {
         let options = &self.options;
-        match &mut self.engine {
-            Engine::Undecided | Engine::Dense => dense_step(objective, x, options),
-            Engine::TruncatedCg => {
-                let rec = crate::recording::record(|v| objective.eval(v), x)?;
+        match (&mut self.engine, rec) {
+            (Engine::Undecided | Engine::Dense, _) | (_, None) => dense_step(objective, x, options),
+            (Engine::TruncatedCg, Some(rec)) => {
                 let gradient = rec.gradient();
                 let max = options.max_cg_iterations.unwrap_or(x.len());
-                let cg = truncated_cg(&rec, &gradient, max)?;
+                let cg = truncated_cg(rec, &gradient, max)?;
                 Ok(NewtonStep {
                     value: rec.value(),
                     gradient,
@@ -193,9 +240,8 @@ impl NewtonWorkspace {
                     },
                 })
             }
-            Engine::Sparse { plan, factor } => {
-                let rec = crate::recording::record(|v| objective.eval(v), x)?;
-                let h = plan.hessian_of(&rec)?;
+            (Engine::Sparse { plan, factor }, Some(rec)) => {
+                let h = plan.hessian_of(rec)?;
                 let gradient = rec.gradient();
                 if !factor.as_ref().is_some_and(|f| f.fits(&h)) {
                     *factor = None; // freed before the next one is allocated

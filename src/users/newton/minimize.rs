@@ -128,10 +128,13 @@ pub struct Minimum {
 /// when the [`MinimizeOptions::stopping`] test passes (by default `|g| <=
 /// gradient_tolerance * max(1, |f|)`).
 ///
-/// Each iteration records the objective once (value, gradient and Hessian, or
-/// Hessian-vector products, from one recording) and evaluates it at `f64` in the
-/// line search. The engine is chosen at `x0` (see [`NewtonMethod::Auto`]); the
-/// sparse engine's plan and symbolic factorization are reused at every iterate.
+/// Each iteration takes value, gradient and Hessian (or Hessian-vector products)
+/// from one recording, and evaluates the objective at `f64` in the line search.
+/// The engine is chosen at `x0` (see [`NewtonMethod::Auto`]); the sparse engine's
+/// plan and symbolic factorization are reused at every iterate, and the sparse
+/// and matrix-free engines move their recording to the next iterate by its
+/// program ([`crate::prepare`]: the objective runs on the tape only where a
+/// guard flips).
 ///
 /// Errors: those of [`crate::newton_step`]; [`Error::LineSearchFailed`] when no
 /// step length satisfies the Armijo condition within
@@ -158,6 +161,7 @@ pub fn minimize_newton<O: Objective>(
     options: &MinimizeOptions,
 ) -> Result<Minimum, Error> {
     let mut workspace = NewtonWorkspace::new(options.newton.clone());
+    workspace.same_objective();
     let mut x = DVector::from_column_slice(x0);
     let mut function_evaluations = 0;
     let mut shifted_steps = 0;

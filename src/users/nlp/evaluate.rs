@@ -4,10 +4,11 @@
 
 use super::Nlp;
 use super::plan::LagrangianPlan;
+use super::source::{Fresh, Source};
 use crate::error::{Error, check_len};
 use crate::scalar::Scalar;
 use crate::sparse::{Budget, SparsityPattern};
-use crate::tape::{Var, VectorRecording, Workspace};
+use crate::tape::VectorRecording;
 use nalgebra_sparse::CscMatrix;
 
 /// Everything a solver asks at one point, from one recording: objective value and
@@ -100,12 +101,24 @@ impl LagrangianPlan {
         lambda: &[f64],
         out: &mut NlpValues,
     ) -> Result<(), Error> {
+        self.evaluate_from(&mut Fresh(nlp), x, sigma, lambda, out)
+    }
+
+    /// [`LagrangianPlan::evaluate`] from `src`'s recording.
+    pub(super) fn evaluate_from(
+        &self,
+        src: &mut impl Source,
+        x: &[f64],
+        sigma: f64,
+        lambda: &[f64],
+        out: &mut NlpValues,
+    ) -> Result<(), Error> {
         self.check_multipliers(sigma, lambda)?;
         check_len("gradient output", self.n, out.gradient.len())?;
         check_len("constraint output", self.m, out.constraints.len())?;
         check_len("Jacobian output", self.jacobian_nnz(), out.jacobian.len())?;
         check_len("Hessian output", self.hessian_nnz(), out.hessian.len())?;
-        self.with_recording(nlp, x, Needs::BOTH, |rec| {
+        self.with_recording(src, x, Needs::BOTH, |rec| {
             out.objective = rec.values()[0];
             out.constraints.copy_from_slice(&rec.values()[1..]);
             self.jacobian
@@ -146,9 +159,21 @@ impl LagrangianPlan {
         lambda: &[f64],
         out: &mut [f64],
     ) -> Result<(), Error> {
+        self.hessian_values_from(&mut Fresh(nlp), x, sigma, lambda, out)
+    }
+
+    /// [`LagrangianPlan::hessian_values`] from `src`'s recording.
+    pub(super) fn hessian_values_from(
+        &self,
+        src: &mut impl Source,
+        x: &[f64],
+        sigma: f64,
+        lambda: &[f64],
+        out: &mut [f64],
+    ) -> Result<(), Error> {
         self.check_multipliers(sigma, lambda)?;
         check_len("Hessian output", self.hessian_nnz(), out.len())?;
-        self.with_recording(nlp, x, Needs::HESSIAN, |rec| {
+        self.with_recording(src, x, Needs::HESSIAN, |rec| {
             self.hessian_into(rec, sigma, lambda, out)
         })
     }
@@ -216,8 +241,18 @@ impl LagrangianPlan {
         x: &[f64],
         out: &mut [f64],
     ) -> Result<(), Error> {
+        self.jacobian_values_from(&mut Fresh(nlp), x, out)
+    }
+
+    /// [`LagrangianPlan::jacobian_values`] from `src`'s recording.
+    pub(super) fn jacobian_values_from(
+        &self,
+        src: &mut impl Source,
+        x: &[f64],
+        out: &mut [f64],
+    ) -> Result<(), Error> {
         check_len("Jacobian output", self.jacobian_nnz(), out.len())?;
-        self.with_recording(nlp, x, Needs::JACOBIAN, |rec| {
+        self.with_recording(src, x, Needs::JACOBIAN, |rec| {
             self.jacobian.evaluate(rec, &self.options, out)
         })
     }
@@ -266,8 +301,18 @@ impl LagrangianPlan {
         x: &[f64],
         out: &mut [f64],
     ) -> Result<f64, Error> {
+        self.gradient_values_from(&mut Fresh(nlp), x, out)
+    }
+
+    /// [`LagrangianPlan::gradient_values`] from `src`'s recording.
+    pub(super) fn gradient_values_from(
+        &self,
+        src: &mut impl Source,
+        x: &[f64],
+        out: &mut [f64],
+    ) -> Result<f64, Error> {
         check_len("gradient output", self.n, out.len())?;
-        self.with_recording(nlp, x, Needs::NONE, |rec| {
+        self.with_recording(src, x, Needs::NONE, |rec| {
             gradient_into(rec, out)?;
             Ok(rec.values()[0])
         })
@@ -296,19 +341,22 @@ impl LagrangianPlan {
     /// Records the problem at `x` (into this plan's buffers when free), checks that
     /// the structures `needs` names cover its operations, runs `body`, and keeps the
     /// buffers.
-    fn with_recording<P: Nlp, R>(
+    fn with_recording<R>(
         &self,
-        nlp: &P,
+        src: &mut impl Source,
         x: &[f64],
         needs: Needs,
         body: impl FnOnce(&mut VectorRecording) -> Result<R, Error>,
     ) -> Result<R, Error> {
         check_len("point", self.n, x.len())?;
-        let mut rec = record(nlp, x, &self.workspace)?;
-        let result = self
-            .check_structure(&rec, needs)
-            .and_then(|()| body(&mut rec));
-        rec.keep_in(&self.workspace);
+        let (mut rec, check) = src.recording(self, x)?;
+        let covered = if check {
+            self.check_structure(&rec, needs)
+        } else {
+            Ok(())
+        };
+        let result = covered.and_then(|()| body(&mut rec));
+        src.done(self, rec);
         result
     }
 
@@ -383,35 +431,6 @@ impl Needs {
         hessian: true,
         jacobian: true,
     };
-}
-
-/// Records `[f, g_1, .., g_m]` at `x` into `buf`; a non-finite objective is
-/// [`Error::NonFiniteValue`], a non-finite constraint [`Error::NonFiniteOutput`]
-/// with its index among the constraints.
-pub(super) fn record<P: Nlp>(
-    nlp: &P,
-    x: &[f64],
-    workspace: &Workspace,
-) -> Result<VectorRecording, Error> {
-    let m = nlp.num_constraints();
-    let outputs = VectorRecording::new_within(
-        |x| {
-            let mut out = vec![Var::from_f64(0.0); m + 1];
-            out[0] = nlp.objective(x);
-            nlp.constraints(x, &mut out[1..]);
-            out
-        },
-        x,
-        workspace,
-    );
-    outputs.map_err(|e| match e {
-        Error::NonFiniteOutput { index: 0, value } => Error::NonFiniteValue { value },
-        Error::NonFiniteOutput { index, value } => Error::NonFiniteOutput {
-            index: index - 1,
-            value,
-        },
-        e => e,
-    })
 }
 
 /// The objective's gradient (output 0's adjoints) into `out`.

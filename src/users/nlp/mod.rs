@@ -12,9 +12,14 @@
 
 mod evaluate;
 mod plan;
+mod prepared;
+mod source;
 
 pub use evaluate::NlpValues;
 pub use plan::LagrangianPlan;
+#[cfg(feature = "ipopt")]
+pub(crate) use prepared::Kept;
+pub use prepared::PreparedNlp;
 
 use crate::scalar::Scalar;
 

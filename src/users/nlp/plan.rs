@@ -3,7 +3,7 @@
 //! every new point from one recording there.
 
 use super::Nlp;
-use super::evaluate::record;
+use super::source::record;
 use crate::error::Error;
 use crate::jacobians::JacobianStructure;
 use crate::options::Options;

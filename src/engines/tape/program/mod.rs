@@ -178,7 +178,31 @@ impl<T: Scalar> Builder<T> {
     /// The recorded program, its outputs' slots set.
     pub(crate) fn finish(mut self, outputs: Vec<Arg<T>>) -> Program<T> {
         self.program.outputs = outputs.into_iter().map(|o| self.slot(o)).collect();
+        let p = &mut self.program;
+        if p.opaque {
+            // Never evaluated: keep nothing.
+            (p.instrs, p.items, p.coefs, p.values) = Default::default();
+        } else {
+            p.instrs.shrink_to_fit();
+            p.items.shrink_to_fit();
+            p.coefs.shrink_to_fit();
+            p.values.shrink_to_fit();
+        }
         self.program
+    }
+
+    /// Room for `extra` more entries in `v`, by fallible doubling; `false` (and
+    /// the program given up as opaque) when memory runs out.
+    #[inline(always)]
+    fn room<V>(opaque: &mut bool, v: &mut Vec<V>, extra: usize) -> bool {
+        if v.capacity() - v.len() >= extra {
+            return true;
+        }
+        let grown = v.try_reserve(extra.max(v.len())).is_ok() || v.try_reserve_exact(extra).is_ok();
+        if !grown {
+            *opaque = true;
+        }
+        grown
     }
 
     /// The slot of an operand (a constant gets a new one).
@@ -193,9 +217,12 @@ impl<T: Scalar> Builder<T> {
     /// A new slot holding `value` (its value at the recorded point).
     #[inline]
     pub(crate) fn fresh_slot(&mut self, value: T) -> u32 {
-        let values = &mut self.program.values;
-        values.push(value);
-        (values.len() - 1) as u32
+        let p = &mut self.program;
+        if p.opaque || !Self::room(&mut p.opaque, &mut p.values, 1) {
+            return 0;
+        }
+        p.values.push(value);
+        (p.values.len() - 1) as u32
     }
 
     /// Appends an instruction whose result (of value `value`) goes to a new slot,
@@ -203,17 +230,21 @@ impl<T: Scalar> Builder<T> {
     #[inline]
     pub(crate) fn push(&mut self, value: T, make: impl FnOnce(u32) -> Instr<T>) -> u32 {
         let dst = self.fresh_slot(value);
-        self.program.instrs.push(make(dst));
+        self.append(make(dst));
         dst
     }
 
     /// Appends an instruction (a guard, or one whose slot is already taken).
     #[inline]
     pub(crate) fn append(&mut self, instr: Instr<T>) {
-        self.program.instrs.push(instr);
+        let p = &mut self.program;
+        if !p.opaque && Self::room(&mut p.opaque, &mut p.instrs, 1) {
+            p.instrs.push(instr);
+        }
     }
 
-    /// Marks the program opaque: a value was read out.
+    /// Marks the program opaque: a value was read out (nothing more is recorded:
+    /// the program will not be evaluated).
     #[inline]
     pub(crate) fn observe(&mut self) {
         self.program.opaque = true;
@@ -222,8 +253,11 @@ impl<T: Scalar> Builder<T> {
     /// Pushes a sum's item slot on the pending stack; returns its position.
     #[inline]
     pub(crate) fn pending_push(&mut self, slot: u32) -> usize {
-        self.pending.push(slot);
-        self.pending.len() - 1
+        let p = &mut self.program;
+        if !p.opaque && Self::room(&mut p.opaque, &mut self.pending, 1) {
+            self.pending.push(slot);
+        }
+        self.pending.len().saturating_sub(1)
     }
 
     /// Drops the pending items from `start` on.
@@ -234,6 +268,12 @@ impl<T: Scalar> Builder<T> {
 
     /// Records the sum node of the pending items from `start` on (popping them).
     pub(crate) fn sum(&mut self, start: usize, value: T) -> u32 {
+        let p = &mut self.program;
+        let len = self.pending.len().saturating_sub(start);
+        if p.opaque || !Self::room(&mut p.opaque, &mut p.items, len) {
+            self.pending.truncate(start);
+            return 0;
+        }
         let from = self.program.items.len() as u32;
         self.program.items.extend_from_slice(&self.pending[start..]);
         let len = (self.pending.len() - start) as u32;
@@ -247,6 +287,14 @@ impl<T: Scalar> Builder<T> {
 
     /// Records a dot-product node over the item slots and coefficients.
     pub(crate) fn dot(&mut self, items: &[u32], coefs: &[f64], value: T) -> u32 {
+        let p = &mut self.program;
+        let need = p.items.len() + items.len() - p.coefs.len().min(p.items.len() + items.len());
+        if p.opaque
+            || !Self::room(&mut p.opaque, &mut p.items, items.len())
+            || !Self::room(&mut p.opaque, &mut p.coefs, need)
+        {
+            return 0;
+        }
         let from = self.program.items.len() as u32;
         self.program.items.extend_from_slice(items);
         // Coefficients sit at the items' offsets.
