@@ -6,7 +6,7 @@
 //! `Throughput::Elements(M)`, so criterion prints points per second:
 //!
 //! - `batch_1t`, `batch_2t`: the batch with `threads: Some(1)` / `Some(2)` (default
-//!   engine choice: the static number up to n = 10 for Hessians, 6 for gradients);
+//!   engine choice: the static number up to n = 10 for Hessians, 4 for gradients);
 //! - `batch_static_1t`, `batch_tape_1t`: the engine forced (`static_up_to: Some(12)`,
 //!   `Some(0)`: the static number, or the tape prepared once per thread), one thread
 //!   (the crossover);
