@@ -96,11 +96,13 @@
 //! points in a box and for directions.
 
 //!
-//! Files: `report` (what a check returns), `finite_difference` ([`gradient`],
-//! [`hessian`] against central differences), `against` (hand-written derivatives
-//! against AD), `strategies` (proptest strategies, feature `proptest`).
+//! Files: `report` (what a check returns), `display` (how it prints),
+//! `finite_difference` ([`gradient`], [`hessian`] against central differences),
+//! `against` (hand-written derivatives against AD), `strategies` (proptest
+//! strategies, feature `proptest`).
 
 mod against;
+mod display;
 mod finite_difference;
 mod report;
 #[cfg(feature = "proptest")]
