@@ -260,3 +260,24 @@ fn sparse_hessians_at_new_points_and_a_pattern_that_grows() {
     let hv = p.hvp(&x, v.as_slice()).unwrap();
     assert_eq!(hv, hyperhess::hvp(|x| f(x), &x, v.as_slice()).unwrap());
 }
+
+#[test]
+fn the_same_point_again_reuses_the_recording() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        x[0].max(x[1]) * x[1]
+    }
+    let mut p = hyperhess::prepare(|x| f(x), &[1.0, 2.0]).unwrap();
+    let x = [3.0, 2.0]; // the other branch: recorded again, once
+    let g = p.gradient(&x).unwrap();
+    let hv = p.hvp(&x, &[1.0, 0.0]).unwrap();
+    let h = p.hessian(&x).unwrap();
+    assert_eq!(p.rerecords(), 1);
+    assert_eq!(g, hyperhess::gradient(|x| f(x), &x).unwrap());
+    assert_eq!(hv.as_slice(), &[0.0, 1.0]);
+    assert_eq!(h, hyperhess::hessian(|x| f(x), &x).unwrap());
+    // -0.0 is another point (bit for bit), and an error there is not kept.
+    assert!(p.value(&[-0.0, 1.0]).is_ok());
+    assert!(p.value(&[f64::NAN, 1.0]).is_err());
+    assert!(p.recording().is_none());
+    assert_eq!(p.value(&[-0.0, 1.0]).unwrap(), 1.0);
+}

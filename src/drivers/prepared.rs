@@ -46,6 +46,8 @@ pub struct Prepared<F> {
     plan: Option<SparsePlan>,
     /// Whether `rec` is at the last point asked for (not after an error there).
     current: bool,
+    /// That point (a call at the same point, bit for bit, reuses the recording).
+    point: Vec<f64>,
     rerecords: usize,
 }
 
@@ -79,6 +81,7 @@ where
         rec,
         plan: None,
         current: true,
+        point: x.to_vec(),
         rerecords: 0,
     })
 }
@@ -88,7 +91,9 @@ where
     F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
 {
     /// The recording at `x`: moved there by the program, or recorded again when
-    /// the function's path differs there. Errors: those of
+    /// the function's path differs there (at the last point, bit for bit, it is
+    /// the recording already there: a gradient, then Hessian-vector products, then
+    /// a Hessian at one point evaluate the program once). Errors: those of
     /// [`record`](crate::record) at `x`, and [`Error::LengthMismatch`] for a point
     /// of another length.
     ///
@@ -100,7 +105,15 @@ where
     /// assert_eq!(rec.hvp(&[1.0, 0.0]).unwrap().as_slice(), &[2.0, 1.0]);
     /// ```
     pub fn at(&mut self, x: &[f64]) -> Result<&Recording, Error> {
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(p, q)| p.to_bits() == q.to_bits())
+        };
+        if self.current && same(&self.point, x) {
+            return Ok(&self.rec);
+        }
         self.current = false;
+        self.point.clear();
+        self.point.extend_from_slice(x);
         if !self.rec.tape_mut().reevaluate(x)? {
             self.rec = Recording::from_tape(Recorded::new_replayable(&self.f, x)?);
             self.rerecords += 1;
@@ -129,7 +142,11 @@ where
         Ok(self.at(x)?.gradient())
     }
 
-    /// The Hessian-vector product `H(x) v`.
+    /// The Hessian-vector product `H(x) v` (a tangent sweep on the moved
+    /// recording). For one product at each of many points, [`crate::hvp`] can be
+    /// as fast or faster at large `n`: it records on dual numbers and sweeps once,
+    /// where this runs the program, the first-order sweep and the tangent sweep;
+    /// this pays off from the second product at a point.
     ///
     /// ```
     /// let mut f = hyperhess::prepare(|x| x[0] * x[1] * x[1], &[1.0, 1.0]).unwrap();
