@@ -214,8 +214,9 @@ impl Batch {
     /// `i >= len()`, or if the batch holds no Hessians ([`gradient_batch`]).
     ///
     /// ```
+    /// use hyperhess::nalgebra; // nalgebra's macros expand to `nalgebra::` paths
     /// let b = hyperhess::hessian_batch(&hyperhess::testfns::Rosenbrock, &[1.0, 1.0], 2).unwrap();
-    /// assert_eq!(b.hessian(0), hyperhess::nalgebra::dmatrix![802.0, -400.0; -400.0, 200.0]);
+    /// assert_eq!(b.hessian(0), nalgebra::dmatrix![802.0, -400.0; -400.0, 200.0]);
     /// ```
     pub fn hessian(&self, i: usize) -> DMatrixView<'_, f64> {
         let nn = self.n * self.n;

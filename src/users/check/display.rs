@@ -13,11 +13,12 @@ impl fmt::Display for CheckReport {
     ///
     /// ```
     /// use hyperhess::{Objective, Scalar, check::{self, CheckOptions}};
+    /// use hyperhess::nalgebra;
     /// struct Square;
     /// impl Objective for Square {
     ///     fn eval<S: Scalar>(&self, x: &[S]) -> S { x[0] * x[0] * 0.5 + x[1] }
     /// }
-    /// let hand = |_: &[f64]| hyperhess::nalgebra::dmatrix![1.0, 0.0; 0.0, 2.0];
+    /// let hand = |_: &[f64]| nalgebra::dmatrix![1.0, 0.0; 0.0, 2.0];
     /// let text = check::hessian_against(&Square, hand, &[3.0, 1.0]).unwrap().to_string();
     /// assert!(text.contains("worst entry (1, 1): AD = 0.0, hand-written = 2.0"), "{text}");
     /// assert!(text.contains("AD:\n  [ 1.0 0.0 ]\n  [ 0.0 0.0 ]"), "{text}");

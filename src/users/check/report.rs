@@ -225,7 +225,8 @@ pub struct CheckReport {
 /// impl Objective for Product {
 ///     fn eval<S: Scalar>(&self, x: &[S]) -> S { x[0] * x[1] }
 /// }
-/// let hand = |_: &[f64]| hyperhess::nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0];
+/// use hyperhess::nalgebra;
+/// let hand = |_: &[f64]| nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0];
 /// let report = check::hessian_against(&Product, hand, &[2.0, 3.0]).unwrap();
 /// let both = report.compared.unwrap();
 /// assert_eq!(both.ad, both.reference);
@@ -285,7 +286,7 @@ impl CheckReport {
     ///
     /// ```
     /// use hyperhess::{Objective, Scalar, check::{self, CheckOptions}};
-    /// use nalgebra::dmatrix;
+    /// use hyperhess::nalgebra::{self, dmatrix};
     /// struct Product;
     /// impl Objective for Product {
     ///     fn eval<S: Scalar>(&self, x: &[S]) -> S {
@@ -316,6 +317,7 @@ impl CheckReport {
 ///         x[0] * x[0]
 ///     }
 /// }
+/// use hyperhess::nalgebra;
 /// let wrong = |x: &[f64]| nalgebra::dvector![x[0]]; // should be 2 x
 /// let err = check::gradient_against(&Square, wrong, &[3.0]).unwrap().assert().unwrap_err();
 /// assert_eq!(err.0.worst.reference, 3.0);
