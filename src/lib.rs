@@ -8,6 +8,7 @@
 //!
 //! ```
 //! use hyperhess::Scalar;
+//! use hyperhess::nalgebra; // the nalgebra (0.34) of the results; not `cargo add nalgebra`
 //!
 //! fn f<S: Scalar>(x: &[S]) -> S {
 //!     x[0] * x[1].powi(3) - x[0] * 7.0
@@ -21,6 +22,13 @@
 //! let hv = hyperhess::hvp(|x| f(x), &x, &[1.0, 0.0]).unwrap();
 //! assert_eq!(hv.as_slice(), &[0.0, 12.0]);
 //! ```
+//!
+//! `use hyperhess::nalgebra;` first: nalgebra's macros (`dmatrix!`, `vector!`, ...)
+//! expand to `nalgebra::...` paths, and the `use` makes those the version the
+//! results are in. Without it, in a crate with no nalgebra of its own,
+//! `hyperhess::nalgebra::dmatrix!` does not compile, and the compiler's suggestion
+//! (`cargo add nalgebra`) brings nalgebra 0.35, a different type (README,
+//! "Versions and re-exports").
 //!
 //! ## Two engines
 //! - **Forward-over-reverse** (the default: [`gradient`], [`hessian`], [`hvp`],
@@ -90,7 +98,9 @@
 //! - **drivers**: `front_door` (gradient, hvp, hessian, derivatives), `recording`
 //!   ([`Recording`]), `dense` (dense sweeps and the automatic rule), `strict`,
 //!   `sparse` (patterns, colorings, plans), `jacobians` ([`jacobian`],
-//!   [`sparse_jacobian`]), `blocks` and `shape` (several or shaped inputs).
+//!   [`sparse_jacobian`]), `blocks` and `shape` (several or shaped inputs), `batch`
+//!   ([`hessian_batch`], [`gradient_batch`]: one objective at many points, on
+//!   threads).
 //! - **users**: `newton`, `nlp` ([`Nlp`], [`LagrangianPlan`]), [`check`],
 //!   [`argmin`](crate#features), [`ipopt`](crate#features), [`testfns`].
 //! - **ecosystem**: `number_traits` (num-traits and simba on the number types),
@@ -136,6 +146,8 @@ pub mod forward;
 #[path = "engines/tape/mod.rs"]
 mod tape;
 // drivers: what is asked of a function at a point.
+#[path = "drivers/batch/mod.rs"]
+mod batch;
 #[path = "drivers/blocks.rs"]
 mod blocks;
 #[path = "drivers/dense.rs"]
@@ -178,6 +190,9 @@ pub mod ndarray;
 #[path = "ecosystem/number_traits/mod.rs"]
 mod number_traits;
 
+pub use batch::{
+    Batch, BatchOptions, gradient_batch, gradient_batch_into, hessian_batch, hessian_batch_into,
+};
 pub use blocks::{
     BlockHessian, ShapedHessian, hessian_blocks, hessian_blocks_with, hessian_shaped,
 };

@@ -9,8 +9,17 @@ use hyperhess::{Dual, Error, Options, Scalar, Shaped};
 use nalgebra::{DMatrix, dmatrix};
 use proptest::prelude::*;
 
-/// Every lane width, and the default.
-const LANES: [Option<usize>; 6] = [None, Some(1), Some(2), Some(4), Some(8), Some(16)];
+/// The default lane width, then every compiled one (`Options::LANE_WIDTHS`, the one
+/// table).
+const LANES: [Option<usize>; 1 + Options::LANE_WIDTHS.len()] = {
+    let mut lanes = [None; 1 + Options::LANE_WIDTHS.len()];
+    let mut k = 0;
+    while k < Options::LANE_WIDTHS.len() {
+        lanes[k + 1] = Some(Options::LANE_WIDTHS[k]);
+        k += 1;
+    }
+    lanes
+};
 
 fn with_lanes(lanes: Option<usize>, strict: bool) -> Options {
     Options {
@@ -378,7 +387,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn each_block_is_the_sub_matrix_of_the_full_hessian((a, b, c) in three_vectors(), lanes in 0usize..6) {
+    fn each_block_is_the_sub_matrix_of_the_full_hessian((a, b, c) in three_vectors(), lanes in 0..LANES.len()) {
         let (na, nb) = (a.len(), b.len());
         let flat: Vec<f64> = [&a[..], &b[..], &c[..]].concat();
         let options = with_lanes(LANES[lanes], true);

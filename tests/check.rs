@@ -1,7 +1,7 @@
 //! Derivative checks: they catch wrong derivatives (naming the entry) and pass on
 //! right ones at 1000 property-test cases per function.
 
-use hyperhess::check::{self, CheckKind, CheckOptions, Index};
+use hyperhess::check::{self, CheckKind, CheckOptions, CheckReport, Index};
 use hyperhess::testfns::{Chain, Rosenbrock};
 use hyperhess::{Error, Objective, Scalar};
 use nalgebra::{DMatrix, DVector};
@@ -72,9 +72,59 @@ fn wrong_hand_written_hessian_is_caught_and_named() {
     assert_eq!(r.worst.reference, 300.0);
     assert!(r.symmetry.unwrap().within_tolerance(), "still symmetric");
     let message = r.assert().unwrap_err().to_string();
-    assert!(message.contains("AD = 6e2"), "{message}");
-    assert!(message.contains("hand-written = 3e2"), "{message}");
+    // Numbers as Rust writes f64 back (`600.0`, not `6e2`), tolerances to three
+    // digits, and for small n both matrices, right-aligned per column.
+    assert!(message.contains("AD = 600.0"), "{message}");
+    assert!(message.contains("hand-written = 300.0"), "{message}");
+    assert!(
+        message.contains("|AD - hand-written| = 300.0 > tolerance "),
+        "{message}"
+    );
     assert!(message.contains("2 of 9 entries"), "{message}");
+    let ad = "AD:\n  [  677.0 -100.0   0.0 ]\n  [ -100.0 2602.0 600.0 ]\n  [    0.0  600.0 200.0 ]";
+    let hand = "hand-written:\n  [  677.0 -100.0   0.0 ]\n  [ -100.0 2602.0 300.0 ]\n  [    0.0  300.0 200.0 ]";
+    assert!(message.ends_with(&format!("{ad}\n{hand}")), "{message}");
+    let both = r.compared.as_ref().unwrap();
+    assert_eq!((both.ad[(1, 2)], both.reference[(1, 2)]), (600.0, 300.0));
+}
+
+/// Reports print numbers readably: values as Rust writes an `f64` back (`1.0`,
+/// `0.5`, `1e-10`), errors and tolerances to three digits; both results for
+/// `n <= SHOWN_UP_TO` (a gradient as one row), none above.
+#[test]
+fn reports_print_readable_numbers_and_small_matrices() {
+    struct Half;
+    impl Objective for Half {
+        fn eval<S: Scalar>(&self, x: &[S]) -> S {
+            x.iter().map(|&xi| xi * xi * 0.5).sum()
+        }
+    }
+    let off =
+        |x: &[f64]| DVector::from_fn(x.len(), |i, _| if i == 0 { x[0] + 1e-10 } else { x[i] });
+    let r = check::gradient_against(&Half, off, &[1.0, 0.5]).unwrap();
+    let text = r.to_string();
+    assert!(
+        text.contains("AD = 1.0, hand-written = 1.0000000001"),
+        "{text}"
+    );
+    assert!(
+        text.contains("|AD - hand-written| = 1e-10 <= tolerance 2e-8"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nAD:\n  [ 1.0 0.5 ]\nhand-written:\n  [ 1.0000000001 0.5 ]"),
+        "{text}"
+    );
+    assert!(!text.contains("e0"), "{text}");
+    // At the limit the matrices are kept; one input more, they are not.
+    let n = CheckReport::SHOWN_UP_TO;
+    let at = |n: usize| check::hessian(&Half, &vec![0.5; n], &CheckOptions::default()).unwrap();
+    let small = at(n);
+    assert_eq!(small.compared.as_ref().map(|c| c.ad.shape()), Some((n, n)));
+    assert!(small.to_string().contains("\nFD:\n  ["), "{small}");
+    let large = at(n + 1);
+    assert!(large.compared.is_none());
+    assert!(!large.to_string().contains('\n'), "{large}");
 }
 
 #[test]
@@ -330,6 +380,35 @@ proptest! {
 mod strategies {
     use hyperhess::check::strategies::{direction, point_and_direction, point_in_box};
     use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    /// What the docs promise of a failing point: every coordinate shrinks toward the
+    /// value of the box nearest 0, the dimension toward its smallest value (a
+    /// failure that persists all the way: every simplification is accepted).
+    #[test]
+    fn failing_points_shrink_toward_the_value_nearest_zero() {
+        let mut runner = TestRunner::deterministic();
+        let boxes = [
+            (-2.0, 2.0, 0.0),
+            (-0.5, 3.0, 0.0),
+            (1.0, 3.0, 1.0),
+            (-3.0, -1.0, -1.0),
+        ];
+        for (lo, hi, target) in boxes {
+            for _ in 0..20 {
+                let mut tree = point_in_box(lo, hi, 2..6).new_tree(&mut runner).unwrap();
+                let start = tree.current();
+                while tree.simplify() {}
+                let end = tree.current();
+                assert_eq!(end.len(), 2, "[{lo}, {hi}] from {start:?}");
+                assert!(
+                    end.iter().all(|v| (v - target).abs() <= 1e-12),
+                    "[{lo}, {hi}]: {start:?} shrank to {end:?}, not toward {target}"
+                );
+            }
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]

@@ -43,7 +43,7 @@ fn tape_hessian_matches_forward_on_composites_for_every_lane_width() {
             ),
         ];
         for (name, expected, tape) in &cases {
-            for lanes in [1, 2, 4, 8, 16] {
+            for lanes in Options::LANE_WIDTHS {
                 let h = tape(&Options {
                     lanes: Some(lanes),
                     ..Options::default()

@@ -16,6 +16,8 @@
 //! `hyperhess::hessian`, on Rosenbrock, the chain and log-sum-exp at
 //! n = 2, 4, 8, 10, 12, 16 (the crossover with the tape).
 //!
+//! The functions as users write them, and `newton_step` at n = 2: benches/small.rs.
+//!
 //! Run: `cargo bench -p hyperhess-rivals --bench forward`; then `python3 scripts/bench_table.py` for the
 //! table of medians and ratios and the plot (see docs/benchmarks.md).
 
@@ -136,47 +138,7 @@ fn static_n<const N: usize>(c: &mut Criterion) {
         analytic: |x: &[f64]| lse_hessian(&a, x));
 }
 
-/// `newton/rosenbrock/2`: [`hyperhess::newton_step`] on an `Objective` (the engine
-/// chosen for n = 2 is the static number) against num-dual's static Hessian plus a
-/// 2 x 2 Cholesky solve written by hand (the yardstick).
-fn newton_2(c: &mut Criterion) {
-    use hyperhess::{NewtonOptions, testfns::Rosenbrock};
-    let x = [-1.2, 1.0];
-    let xs = na35::SVector::<f64, 2>::from_column_slice(&x);
-    let by_hand = |x: &na35::SVector<f64, 2>| {
-        let (_, g, h) = num_dual::hessian(
-            |v: na35::SVector<Dual2SVec64<2>, 2>| rosenbrock_nd(v.as_slice()),
-            x,
-        );
-        // H = L L^T, then L L^T p = -g.
-        let l11 = h[(0, 0)].sqrt();
-        let l21 = h[(1, 0)] / l11;
-        let l22 = (h[(1, 1)] - l21 * l21).sqrt();
-        let y1 = -g[0] / l11;
-        let y2 = (-g[1] - l21 * y1) / l22;
-        let p2 = y2 / l22;
-        let p1 = (y1 - l21 * p2) / l11;
-        [p1, p2]
-    };
-    let ours =
-        |x: &[f64; 2]| hyperhess::newton_step(&Rosenbrock, x, &NewtonOptions::default()).unwrap();
-    let s = ours(&x);
-    let p = by_hand(&xs);
-    assert!((s.step[0] - p[0]).abs() < 1e-12 * p[0].abs().max(1.0));
-    assert!((s.step[1] - p[1]).abs() < 1e-12 * p[1].abs().max(1.0));
-    let mut g = c.benchmark_group("newton/rosenbrock/2");
-    g.measurement_time(Duration::from_secs(2))
-        .warm_up_time(Duration::from_millis(500))
-        .sample_size(30);
-    g.bench_function("newton_step", |b| b.iter(|| ours(black_box(&x))));
-    g.bench_function("num_dual_static_cholesky", |b| {
-        b.iter(|| by_hand(black_box(&xs)))
-    });
-    g.finish();
-}
-
 fn benches(c: &mut Criterion) {
-    newton_2(c);
     static_n::<2>(c);
     static_n::<4>(c);
     static_n::<8>(c);

@@ -244,3 +244,134 @@ pub fn f3<S: Scalar>(x: &[S]) -> S {
 pub fn f4<S: Scalar>(x: &[S]) -> S {
     x[0] * x[1].powi(3) - x[0] * 7.0
 }
+
+// ---- the test functions as users write them (issue 22, item 1) ----
+//
+// The same three functions spelled the way a user spells them: constants through
+// `from_f64` (`D::from` for num-dual), `from_f64(0.0)` accumulators updated by
+// `acc = acc + ..`, `Vec`s of intermediates, index loops. The library's own
+// versions (`testfns`) use iterator sums and `f64` operands instead.
+
+/// Extended Rosenbrock, user-style (`powi(2)`, a `Vec` of terms summed at the end).
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
+pub fn rosenbrock_user<S: Scalar>(x: &[S]) -> S {
+    let mut terms: Vec<S> = Vec::new();
+    for i in 0..x.len() - 1 {
+        terms.push(
+            S::from_f64(100.0) * (x[i + 1] - x[i].powi(2)).powi(2)
+                + (S::from_f64(1.0) - x[i]).powi(2),
+        );
+    }
+    let mut acc = S::from_f64(0.0);
+    for t in &terms {
+        acc = acc + *t;
+    }
+    acc
+}
+
+/// The chain, user-style (a `Vec` of terms, summed at the end).
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
+pub fn chain_user<S: Scalar>(x: &[S]) -> S {
+    let n = x.len();
+    let mut terms: Vec<S> = Vec::with_capacity(3 * n);
+    for i in 0..n - 1 {
+        terms.push(x[i].sin() * x[i + 1].cos());
+        terms.push((x[i] * x[i + 1] / S::from_f64(10.0)).exp());
+    }
+    for i in 0..n {
+        terms.push((x[i] * x[i] + S::from_f64(1.0)).sqrt());
+    }
+    let mut acc = S::from_f64(0.0);
+    for t in &terms {
+        acc = acc + *t;
+    }
+    acc
+}
+
+/// `logsumexp(A x) + |x|^2 / 2`, user-style (`A x` as `acc = acc + x[j] * a[j]`).
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
+pub fn lse_user<S: Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
+    let mut ax: Vec<S> = Vec::new();
+    for row in a {
+        let mut acc = S::from_f64(0.0);
+        for j in 0..x.len() {
+            acc = acc + x[j] * row[j];
+        }
+        ax.push(acc);
+    }
+    let mut m = f64::NEG_INFINITY;
+    for v in &ax {
+        m = m.max(v.value());
+    }
+    let mut s = S::from_f64(0.0);
+    for v in &ax {
+        s = s + (*v - S::from_f64(m)).exp();
+    }
+    let mut sq = S::from_f64(0.0);
+    for j in 0..x.len() {
+        sq = sq + x[j] * x[j];
+    }
+    s.ln() + S::from_f64(m) + S::from_f64(0.5) * sq
+}
+
+/// [`rosenbrock_user`] over num-dual.
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
+pub fn rosenbrock_user_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let mut terms: Vec<D> = Vec::new();
+    for i in 0..x.len() - 1 {
+        terms.push(
+            D::from(100.0) * (x[i + 1].clone() - x[i].powi(2)).powi(2)
+                + (D::from(1.0) - &x[i]).powi(2),
+        );
+    }
+    let mut acc = D::from(0.0);
+    for t in &terms {
+        acc = acc + t;
+    }
+    acc
+}
+
+/// [`chain_user`] over num-dual.
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
+pub fn chain_user_nd<D: DualNum<Primitive = f64>>(x: &[D]) -> D {
+    let n = x.len();
+    let mut terms: Vec<D> = Vec::with_capacity(3 * n);
+    for i in 0..n - 1 {
+        terms.push(x[i].sin() * x[i + 1].cos());
+        terms.push((x[i].clone() * &x[i + 1] / D::from(10.0)).exp());
+    }
+    for i in 0..n {
+        terms.push((x[i].clone() * &x[i] + D::from(1.0)).sqrt());
+    }
+    let mut acc = D::from(0.0);
+    for t in &terms {
+        acc = acc + t;
+    }
+    acc
+}
+
+/// [`lse_user`] over num-dual.
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)] // spelled as users spell it, on purpose
+pub fn lse_user_nd<D: DualNum<Primitive = f64>>(a: &[Vec<f64>], x: &[D]) -> D {
+    let mut ax: Vec<D> = Vec::new();
+    for row in a {
+        let mut acc = D::from(0.0);
+        for j in 0..x.len() {
+            acc = acc + x[j].clone() * row[j];
+        }
+        ax.push(acc);
+    }
+    let mut m = f64::NEG_INFINITY;
+    for v in &ax {
+        m = m.max(v.re());
+    }
+    let mut s = D::from(0.0);
+    for v in &ax {
+        s = s + (v.clone() - D::from(m)).exp();
+    }
+    let mut sq = D::from(0.0);
+    for j in 0..x.len() {
+        sq = sq + x[j].clone() * &x[j];
+    }
+    s.ln() + D::from(m) + D::from(0.5) * sq
+}

@@ -21,7 +21,10 @@ mod common;
 
 use common::points_in;
 use hyperhess::{forward, testfns};
-use hyperhess_rivals::{chain_nd, cubic_sum, cubic_sum_nd, lse_nd, rosenbrock_nd};
+use hyperhess_rivals::{
+    chain_nd, chain_user, chain_user_nd, cubic_sum, cubic_sum_nd, lse_nd, lse_user, lse_user_nd,
+    rosenbrock_nd, rosenbrock_user, rosenbrock_user_nd,
+};
 use nalgebra35 as na35;
 use num_dual::Dual2SVec64;
 use proptest::prelude::*;
@@ -108,4 +111,45 @@ proptest! {
         let d = forward::derivatives_static(|v| cubic_sum(v), &x).unwrap();
         assert_matches_num_dual("cubic_sum", &d, num_dual_static(|v| cubic_sum_nd(v), &x))?;
     }
+
+    /// The user-style spellings (`hyperhess_rivals::*_user`, the functions of the
+    /// `small` benches) against num-dual's twins of the same spelling and
+    /// against the library's own spelling (`testfns`): the same derivatives up to
+    /// rounding, the tolerance of the module docs.
+    #[test]
+    fn user_style_twins_match(
+        x2 in prop::array::uniform2(points_in(-2.0, 2.0)),
+        x8 in prop::array::uniform8(points_in(-2.0, 2.0)),
+    ) {
+        user_style::<2>(&x2)?;
+        user_style::<8>(&x8)?;
+    }
+}
+
+fn user_style<const N: usize>(x: &[f64; N]) -> Result<(), TestCaseError> {
+    let as_nd = |d: forward::StaticDerivatives<f64, N>| {
+        (
+            d.value,
+            std::array::from_fn(|i| d.gradient[i]),
+            std::array::from_fn(|i| std::array::from_fn(|j| d.hessian[(i, j)])),
+        )
+    };
+    let a = hyperhess::testfns::LogSumExp::random(N, N, 5).a;
+    let d = forward::derivatives_static(|v| rosenbrock_user(v), x).unwrap();
+    assert_matches_num_dual(
+        "rosenbrock_user",
+        &d,
+        num_dual_static(|v| rosenbrock_user_nd(v), x),
+    )?;
+    let lib = forward::derivatives_static(|v| testfns::rosenbrock(v), x).unwrap();
+    assert_matches_num_dual("rosenbrock_user/testfns", &d, as_nd(lib))?;
+    let d = forward::derivatives_static(|v| chain_user(v), x).unwrap();
+    assert_matches_num_dual("chain_user", &d, num_dual_static(|v| chain_user_nd(v), x))?;
+    let lib = forward::derivatives_static(|v| testfns::chain(v), x).unwrap();
+    assert_matches_num_dual("chain_user/testfns", &d, as_nd(lib))?;
+    let d = forward::derivatives_static(|v| lse_user(&a, v), x).unwrap();
+    assert_matches_num_dual("lse_user", &d, num_dual_static(|v| lse_user_nd(&a, v), x))?;
+    let lib = forward::derivatives_static(|v| testfns::log_sum_exp(&a, v), x).unwrap();
+    assert_matches_num_dual("lse_user/testfns", &d, as_nd(lib))?;
+    Ok(())
 }

@@ -229,6 +229,15 @@ pub enum Error {
         /// (for example [`Error::NonFiniteValue`] at the start).
         cause: Option<Box<Error>>,
     },
+    /// Point `point` of a batch ([`crate::hessian_batch`], [`crate::gradient_batch`])
+    /// failed with `error` ([`crate::Batch::complete`]: the first point that failed).
+    #[error("point {point} of the batch: {error}")]
+    AtPoint {
+        /// Index of the point in the batch.
+        point: usize,
+        /// What failed there.
+        error: Box<Error>,
+    },
 }
 
 /// Checks that a point is non-empty and finite (every part of a nested

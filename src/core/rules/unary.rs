@@ -354,7 +354,7 @@ impl Unary {
                 0 => [c(1.0), c(0.0), c(0.0)],
                 1 => [a, c(1.0), c(0.0)],
                 2 => [a * a, a * 2.0, c(2.0)],
-                _ if n < i32::MIN + 2 => Unary::Powf(f64::from(n)).taylor(a),
+                _ if n < i32::MIN + 2 => powf_taylor(a, f64::from(n)),
                 _ => {
                     // Each power from powi itself: the value is then f64::powi's bit
                     // for bit (a^(n-2)·a·a rounds differently), and at a = 0 with
@@ -367,18 +367,7 @@ impl Unary {
                     ]
                 }
             },
-            Unary::Powf(e) => {
-                if e == 0.0 {
-                    [c(1.0), c(0.0), c(0.0)]
-                } else if e == 1.0 {
-                    [a, c(1.0), c(0.0)]
-                } else if e == 2.0 {
-                    [a * a, a * 2.0, c(2.0)]
-                } else {
-                    let p2 = a.powf(e - 2.0);
-                    [a.powf(e), a.powf(e - 1.0) * e, p2 * (e * (e - 1.0))]
-                }
-            }
+            Unary::Powf(e) => powf_taylor(a, e),
             // Piecewise constant: the value as a constant of `T` (every derivative
             // part zero, at every nesting level).
             Unary::Floor | Unary::Ceil | Unary::Round | Unary::Trunc => {
@@ -430,6 +419,26 @@ impl Unary {
             Unary::Trunc => (-0.9, 0.9),
             _ => (-10.0, 10.0),
         }
+    }
+}
+
+/// The Taylor triple of `a^e` (`Unary::Powf(e)`, and `Unary::Powi(n)` for the two
+/// `n` whose `n - 2` overflows `i32`). Its own function so that
+/// [`Unary::taylor`] does not call itself: a recursive function is never inlined,
+/// and every number type's `apply` must inline the rule table to fold the `match`
+/// on a known entry.
+#[inline(always)]
+fn powf_taylor<T: Scalar>(a: T, e: f64) -> [T; 3] {
+    let c = T::from_f64;
+    if e == 0.0 {
+        [c(1.0), c(0.0), c(0.0)]
+    } else if e == 1.0 {
+        [a, c(1.0), c(0.0)]
+    } else if e == 2.0 {
+        [a * a, a * 2.0, c(2.0)]
+    } else {
+        let p2 = a.powf(e - 2.0);
+        [a.powf(e), a.powf(e - 1.0) * e, p2 * (e * (e - 1.0))]
     }
 }
 

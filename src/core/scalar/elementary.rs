@@ -2,6 +2,13 @@
 //! that names its entry in the rule table ([`crate::rules`]): one macro, expanded
 //! inside the trait, so the trait's file holds its contract and this one its
 //! functions.
+//!
+//! Each is `#[inline(always)]`: the rule-table entry (and `powi`'s `n`, `powf`'s
+//! `c`) must reach the number's `apply` as a constant at the call site, where the
+//! `match` on it folds away. With plain `#[inline]` LLVM kept `Dual2`'s `powi` out
+//! of line once a program called it from a few places, and the out-of-line copy
+//! took the general `n` path at run time (a third of a user-style Rosenbrock
+//! Hessian's time at n = 2, issue 22).
 
 /// The default methods, from `recip` to `max` (expanded in the trait's body, where
 /// `Unary`, `Binary` and `pick` are in scope).
@@ -13,7 +20,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::recip(4.0), 0.25);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn recip(self) -> Self {
             self.apply(Unary::Recip)
         }
@@ -23,7 +30,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::powi(2.0, 3), 8.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn powi(self, n: i32) -> Self {
             self.apply(Unary::Powi(n))
         }
@@ -33,7 +40,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::powf(4.0, 0.5), 2.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn powf(self, c: f64) -> Self {
             self.apply(Unary::Powf(c))
         }
@@ -43,7 +50,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::pow(2.0, 10.0), 1024.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn pow(self, e: Self) -> Self {
             self.apply2(Binary::Pow, e)
         }
@@ -53,7 +60,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::sqrt(9.0), 3.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn sqrt(self) -> Self {
             self.apply(Unary::Sqrt)
         }
@@ -63,7 +70,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::cbrt(-8.0), -2.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn cbrt(self) -> Self {
             self.apply(Unary::Cbrt)
         }
@@ -73,7 +80,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::exp(0.0), 1.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn exp(self) -> Self {
             self.apply(Unary::Exp)
         }
@@ -83,7 +90,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::exp2(3.0), 8.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn exp2(self) -> Self {
             self.apply(Unary::Exp2)
         }
@@ -93,7 +100,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::exp_m1(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn exp_m1(self) -> Self {
             self.apply(Unary::ExpM1)
         }
@@ -103,7 +110,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::ln(1.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn ln(self) -> Self {
             self.apply(Unary::Ln)
         }
@@ -113,7 +120,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::ln_1p(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn ln_1p(self) -> Self {
             self.apply(Unary::Ln1p)
         }
@@ -123,7 +130,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::log2(8.0), 3.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn log2(self) -> Self {
             self.apply(Unary::Log2)
         }
@@ -133,7 +140,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::log10(100.0), 2.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn log10(self) -> Self {
             self.apply(Unary::Log10)
         }
@@ -143,7 +150,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert!((Scalar::log(27.0, 3.0) - 3.0).abs() < 1e-15);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn log(self, base: f64) -> Self {
             self.ln() / base.ln()
         }
@@ -153,7 +160,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::sin(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn sin(self) -> Self {
             self.apply(Unary::Sin)
         }
@@ -163,7 +170,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::cos(0.0), 1.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn cos(self) -> Self {
             self.apply(Unary::Cos)
         }
@@ -173,7 +180,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::sin_cos(0.0), (0.0, 1.0));
         /// ```
-        #[inline]
+        #[inline(always)]
         fn sin_cos(self) -> (Self, Self) {
             (self.sin(), self.cos())
         }
@@ -183,7 +190,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::tan(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn tan(self) -> Self {
             self.apply(Unary::Tan)
         }
@@ -193,7 +200,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::asin(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn asin(self) -> Self {
             self.apply(Unary::Asin)
         }
@@ -203,7 +210,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::acos(1.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn acos(self) -> Self {
             self.apply(Unary::Acos)
         }
@@ -213,7 +220,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::atan(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn atan(self) -> Self {
             self.apply(Unary::Atan)
         }
@@ -223,7 +230,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::atan2(0.0, 1.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn atan2(self, x: Self) -> Self {
             self.apply2(Binary::Atan2, x)
         }
@@ -233,7 +240,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::sinh(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn sinh(self) -> Self {
             self.apply(Unary::Sinh)
         }
@@ -243,7 +250,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::cosh(0.0), 1.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn cosh(self) -> Self {
             self.apply(Unary::Cosh)
         }
@@ -253,7 +260,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::tanh(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn tanh(self) -> Self {
             self.apply(Unary::Tanh)
         }
@@ -263,7 +270,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::asinh(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn asinh(self) -> Self {
             self.apply(Unary::Asinh)
         }
@@ -273,7 +280,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::acosh(1.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn acosh(self) -> Self {
             self.apply(Unary::Acosh)
         }
@@ -283,7 +290,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::atanh(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn atanh(self) -> Self {
             self.apply(Unary::Atanh)
         }
@@ -293,7 +300,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::abs(-2.0), 2.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn abs(self) -> Self {
             self.apply(Unary::Abs)
         }
@@ -303,7 +310,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::signum(-2.0), -1.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn signum(self) -> Self {
             self.apply(Unary::Signum)
         }
@@ -313,7 +320,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::floor(-1.5), -2.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn floor(self) -> Self {
             self.apply(Unary::Floor)
         }
@@ -323,7 +330,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::ceil(-1.5), -1.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn ceil(self) -> Self {
             self.apply(Unary::Ceil)
         }
@@ -333,7 +340,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::round(2.5), 3.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn round(self) -> Self {
             self.apply(Unary::Round)
         }
@@ -343,7 +350,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::trunc(-1.5), -1.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn trunc(self) -> Self {
             self.apply(Unary::Trunc)
         }
@@ -354,7 +361,7 @@ macro_rules! elementary_functions {
         /// let y = Dual::new(2.25, 1.0).fract();
         /// assert_eq!((y.re, y.eps), (0.25, 1.0));
         /// ```
-        #[inline]
+        #[inline(always)]
         fn fract(self) -> Self {
             self.apply(Unary::Fract)
         }
@@ -364,7 +371,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::erf(0.0), 0.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn erf(self) -> Self {
             self.apply(Unary::Erf)
         }
@@ -374,7 +381,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::hypot(3.0, 4.0), 5.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn hypot(self, other: Self) -> Self {
             self.apply2(Binary::Hypot, other)
         }
@@ -384,7 +391,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::mul_add(2.0, 3.0, 1.0), 7.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn mul_add(self, a: Self, b: Self) -> Self {
             self * a + b
         }
@@ -397,7 +404,7 @@ macro_rules! elementary_functions {
         /// let m = Dual::new(1.0, 1.0).min(Dual::new(1.0, 0.0));
         /// assert_eq!((m.re, m.eps), (1.0, 0.5));
         /// ```
-        #[inline]
+        #[inline(always)]
         fn min(self, other: Self) -> Self {
             pick(self, other, |a, b| a < b)
         }
@@ -407,7 +414,7 @@ macro_rules! elementary_functions {
         /// use hyperhess::Scalar;
         /// assert_eq!(Scalar::max(1.0, 2.0), 2.0);
         /// ```
-        #[inline]
+        #[inline(always)]
         fn max(self, other: Self) -> Self {
             pick(self, other, |a, b| a > b)
         }

@@ -110,9 +110,9 @@ impl Structure {
     }
 
     /// `H V` for the coloring's `p` directions (column `c` of `V` sums the unit
-    /// vectors of color `c`), as `hv[i * p + c]`: one sweep of exactly `p` lanes
-    /// when `p <= 4` (three colors for banded Hessians), else blocks of the lane
-    /// width.
+    /// vectors of color `c`), as `hv[i * p + c]`: sweeps of
+    /// `Options::lane_width_for(p)` lanes (the smallest compiled width that holds
+    /// `p`, capped at the lane width asked for), as many as the columns need.
     pub fn products<T: Base>(&self, rec: &Recorded<T>, options: &Options) -> Vec<T> {
         products(rec, self.coloring.colors(), self.colors(), options)
     }
@@ -151,8 +151,9 @@ impl Structure {
 }
 
 /// `H V` for `p` directions (column `c` of `V` sums the unit vectors of the inputs
-/// of color `c`; inputs with a color `>= p` are in none), as `hv[i * p + c]`: one
-/// sweep of exactly `p` lanes when `p <= 4`, else blocks of the lane width.
+/// of color `c`; inputs with a color `>= p` are in none), as `hv[i * p + c]`:
+/// sweeps of `Options::lane_width_for(p)` lanes (the smallest compiled width that
+/// holds `p`, capped at the lane width asked for), as many as the columns need.
 pub(crate) fn products<T: Base>(
     rec: &Recorded<T>,
     colors: &[u32],

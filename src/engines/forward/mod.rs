@@ -28,7 +28,7 @@ mod static_drivers;
 pub use dual::Dual;
 pub use dual2::Dual2;
 pub use hyper::HyperDual;
-pub(crate) use static_drivers::derivatives_small;
+pub(crate) use static_drivers::{CROSSOVER, SmallVisitor, derivatives_small, with_small};
 pub use static_drivers::{
     StaticDerivatives, derivatives_static, derivatives_static_vector, hessian_static,
     hessian_static_vector,

@@ -42,22 +42,42 @@ where
 {
     check_point(&x[..])?;
     let y = f(&Dual2::variables(x));
+    // One pass without early exits (no branch per entry); the error's search only
+    // when it fails.
+    let mut finite = y.re.is_finite();
+    for i in 0..N {
+        finite &= y.grad[i].is_finite();
+        for j in i..N {
+            finite &= y.hess[i][j].is_finite();
+        }
+    }
+    if finite {
+        Ok(y)
+    } else {
+        first_non_finite(&y).map_or(Ok(y), Err)
+    }
+}
+
+/// The error for the first part of `y` that is not finite, if any: the value, then
+/// the first gradient entry, then the Hessian's upper triangle column by column
+/// (the order `forward::hessian` meets the entries in).
+#[cold]
+#[inline(never)]
+fn first_non_finite<T: Base, const N: usize>(y: &Dual2<T, N>) -> Option<Error> {
     if !y.re.is_finite() {
-        return Err(Error::NonFiniteValue { value: y.value() });
+        return Some(Error::NonFiniteValue { value: y.value() });
     }
     if let Some(index) = y.grad.iter().position(|g| !g.is_finite()) {
-        return Err(Error::NonFiniteGradient {
+        return Some(Error::NonFiniteGradient {
             index,
             value: y.grad[index].value(),
         });
     }
-    // Column by column over the upper triangle, the order `forward::hessian` meets
-    // the entries in.
     for col in 0..N {
         for row in 0..=col {
             let h = y.hess[row][col];
             if !h.is_finite() {
-                return Err(Error::NonFiniteHessian {
+                return Some(Error::NonFiniteHessian {
                     row,
                     col,
                     value: h.value(),
@@ -65,7 +85,7 @@ where
             }
         }
     }
-    Ok(y)
+    None
 }
 
 /// The mirrored Hessian part as an `SMatrix`.
@@ -90,6 +110,7 @@ fn smatrix<T: Base, const N: usize>(y: &Dual2<T, N>) -> SMatrix<T, N, N> {
 /// let h = forward::hessian_static(|x| f(x), &[2.0, 3.0, 4.0]).unwrap();
 /// assert_eq!(h, nalgebra::Matrix3::from_diagonal(&nalgebra::vector![22.0, 34.0, 46.0]));
 /// ```
+#[inline]
 pub fn hessian_static<T, F, const N: usize>(f: F, x: &[T; N]) -> Result<SMatrix<T, N, N>, Error>
 where
     T: Base,
@@ -109,6 +130,7 @@ where
 /// assert_eq!(d.gradient, nalgebra::vector![1.0, 12.0]);
 /// assert_eq!(d.hessian, nalgebra::matrix![0.0, 12.0; 12.0, 12.0]);
 /// ```
+#[inline]
 pub fn derivatives_static<T, F, const N: usize>(
     f: F,
     x: &[T; N],
@@ -132,6 +154,7 @@ where
 /// let h = forward::hessian_static_vector(|x| f(x), &nalgebra::vector![1.0, 2.0]).unwrap();
 /// assert_eq!(h, nalgebra::matrix![4.0, 2.0; 2.0, 0.0]);
 /// ```
+#[inline]
 pub fn hessian_static_vector<T, F, const N: usize>(
     f: F,
     x: &SVector<T, N>,
@@ -151,6 +174,7 @@ where
 /// let d = forward::derivatives_static_vector(|x| f(x), &nalgebra::vector![1.0, 2.0]).unwrap();
 /// assert_eq!((d.value, d.gradient), (2.0, nalgebra::vector![4.0, 1.0]));
 /// ```
+#[inline]
 pub fn derivatives_static_vector<T, F, const N: usize>(
     f: F,
     x: &SVector<T, N>,
@@ -172,43 +196,83 @@ where
 /// 1.0-2.1x at n = 12; docs/benchmarks.md, "Small n: the static number").
 pub(crate) const CROSSOVER: usize = 10;
 
-/// Value, gradient and Hessian of `obj` at `x` by one [`Dual2<f64, n>`] evaluation
-/// when `1 <= n = x.len() <= CROSSOVER`; `None` otherwise (including `n = 0`: the
-/// caller's general driver reports [`Error::EmptyInput`] itself).
-// Wired into the Objective-based drivers by their owner; until then only the unit
-// tests call it.
-#[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
-pub(crate) fn derivatives_small<O: crate::objective::Objective + ?Sized>(
-    obj: &O,
-    x: &[f64],
-) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
-    #[allow(clippy::type_complexity)]
-    fn run<O: crate::objective::Objective + ?Sized, const K: usize>(
-        obj: &O,
-        x: &[f64],
-    ) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
-        let x: &[f64; K] = x.try_into().ok()?;
-        Some(
-            derivatives_static(|v: &[Dual2<f64, K>]| obj.eval(v), x).map(|d| {
-                (
-                    d.value,
-                    DVector::from_column_slice(d.gradient.as_slice()),
-                    DMatrix::from_column_slice(K, K, d.hessian.as_slice()),
-                )
-            }),
-        )
+/// What to do with the static derivatives of an `Objective` at a point of `K`
+/// inputs (or with their error), for every `K` in `1..=CROSSOVER`, and what to do
+/// at any other number of inputs ([`with_small`]): a caller that keeps the result
+/// on the stack (a small Newton step) gets `K` as a constant.
+pub(crate) trait SmallVisitor {
+    /// The result of [`SmallVisitor::visit`] and [`SmallVisitor::otherwise`].
+    type Output;
+    /// Uses the derivatives at a point of `K` inputs, or their error (those of
+    /// [`derivatives_static`]).
+    fn visit<const K: usize>(self, d: Result<StaticDerivatives<f64, K>, Error>) -> Self::Output;
+    /// The result when the point has no inputs or more than `CROSSOVER`.
+    fn otherwise(self) -> Self::Output;
+}
+
+/// `visitor` applied to the value, gradient and Hessian of `obj` at `x` (or to
+/// their error), by one [`Dual2<f64, n>`] evaluation, when `1 <= n = x.len() <=
+/// CROSSOVER`; [`SmallVisitor::otherwise`] when not (including `n = 0`: the
+/// caller's general driver reports [`Error::EmptyInput`] itself). One result type
+/// for both, so a caller can return it as it comes (no wrapper to move out of).
+#[inline]
+pub(crate) fn with_small<O, V>(obj: &O, x: &[f64], visitor: V) -> V::Output
+where
+    O: crate::objective::Objective + ?Sized,
+    V: SmallVisitor,
+{
+    #[inline]
+    fn run<O, V, const K: usize>(obj: &O, x: &[f64], visitor: V) -> V::Output
+    where
+        O: crate::objective::Objective + ?Sized,
+        V: SmallVisitor,
+    {
+        match x.try_into() {
+            Ok(x) => visitor.visit(derivatives_static(|v: &[Dual2<f64, K>]| obj.eval(v), x)),
+            Err(_) => visitor.otherwise(),
+        }
     }
     macro_rules! dispatch {
         ($($k:literal)*) => {{
             $(const _: () = assert!($k <= CROSSOVER);)*
             match x.len() {
-                $($k => run::<O, $k>(obj, x),)*
-                _ => None,
+                $($k => run::<O, V, $k>(obj, x, visitor),)*
+                _ => visitor.otherwise(),
             }
         }};
     }
     // Must list exactly 1..=CROSSOVER (the test below checks it).
     dispatch!(1 2 3 4 5 6 7 8 9 10)
+}
+
+/// The static derivatives as a value, a `DVector` and a `DMatrix`.
+struct ToDynamic;
+
+impl SmallVisitor for ToDynamic {
+    type Output = Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>>;
+    fn visit<const K: usize>(self, d: Result<StaticDerivatives<f64, K>, Error>) -> Self::Output {
+        Some(d.map(|d| {
+            (
+                d.value,
+                DVector::from_column_slice(d.gradient.as_slice()),
+                DMatrix::from_column_slice(K, K, d.hessian.as_slice()),
+            )
+        }))
+    }
+    fn otherwise(self) -> Self::Output {
+        None
+    }
+}
+
+/// Value, gradient and Hessian of `obj` at `x` by one [`Dual2<f64, n>`] evaluation
+/// when `1 <= n = x.len() <= CROSSOVER`; `None` otherwise (including `n = 0`: the
+/// caller's general driver reports [`Error::EmptyInput`] itself).
+#[allow(clippy::type_complexity)] // the signature the drivers' owner asked for
+pub(crate) fn derivatives_small<O: crate::objective::Objective + ?Sized>(
+    obj: &O,
+    x: &[f64],
+) -> Option<Result<(f64, DVector<f64>, DMatrix<f64>), Error>> {
+    with_small(obj, x, ToDynamic)
 }
 
 #[cfg(test)]

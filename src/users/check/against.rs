@@ -18,6 +18,7 @@ use nalgebra::{DMatrix, DVector};
 ///         x[0] * x[0] + x[1]
 ///     }
 /// }
+/// use hyperhess::nalgebra;
 /// let right = |x: &[f64]| nalgebra::dvector![2.0 * x[0], 1.0];
 /// assert!(check::gradient_against(&Square, right, &[3.0, 1.0]).unwrap().passed());
 /// ```
@@ -43,6 +44,7 @@ pub fn gradient_against<O: Objective + ?Sized>(
 ///         x[0].powi(3) + x[1]
 ///     }
 /// }
+/// use hyperhess::nalgebra;
 /// let wrong = |x: &[f64]| nalgebra::dvector![3.0 * x[0], 1.0]; // forgot the square
 /// let r = check::gradient_against_with(&Cubic, wrong, &[2.0, 0.0], &CheckOptions::default());
 /// let r = r.unwrap();
@@ -74,7 +76,8 @@ pub fn gradient_against_with<O: Objective + ?Sized>(
             tolerance: options.atol + options.rtol * (g[i].abs() + scale),
         });
     }
-    Ok(tally.report(CheckKind::GradientAgainst, false))
+    let column = |v: &DVector<f64>| DMatrix::from_column_slice(v.len(), 1, v.as_slice());
+    Ok(tally.report(CheckKind::GradientAgainst, false, (column(&g), column(&hw))))
 }
 
 /// Checks a hand-written Hessian against the AD Hessian at `x`, with the default
@@ -82,7 +85,7 @@ pub fn gradient_against_with<O: Objective + ?Sized>(
 ///
 /// ```
 /// use hyperhess::{Objective, Scalar, check::{self, Index}};
-/// use nalgebra::dmatrix;
+/// use hyperhess::nalgebra::{self, dmatrix};
 /// struct Rosenbrock;
 /// impl Objective for Rosenbrock {
 ///     fn eval<S: Scalar>(&self, x: &[S]) -> S {
@@ -116,7 +119,7 @@ pub fn hessian_against<O: Objective + ?Sized>(
 ///
 /// ```
 /// use hyperhess::{Objective, Scalar, check::{self, CheckOptions}};
-/// use nalgebra::dmatrix;
+/// use hyperhess::nalgebra::{self, dmatrix};
 /// struct Product;
 /// impl Objective for Product {
 ///     fn eval<S: Scalar>(&self, x: &[S]) -> S {
@@ -164,5 +167,5 @@ pub fn hessian_against_with<O: Objective + ?Sized>(
         }
     }
     tally.push_symmetries(&hw, tol);
-    Ok(tally.report(CheckKind::HessianAgainst, true))
+    Ok(tally.report(CheckKind::HessianAgainst, true, (h, hw)))
 }

@@ -77,6 +77,7 @@ pub fn gradient<O: Objective + ?Sized>(
     let first_order = [g.iter().zip(x).map(|(gi, xi)| (gi * xi).abs()).sum()];
     let mut point = x.to_vec();
     let mut tally = Tally::new();
+    let mut fds = DMatrix::zeros(x.len(), 1);
     for i in 0..x.len() {
         let at = |t: f64| {
             point[i] = t;
@@ -87,6 +88,7 @@ pub fn gradient<O: Objective + ?Sized>(
         let [(fd, tolerance)] = central(x[i], options, at, &value, &first_order)?[..] else {
             unreachable!("one entry per value")
         };
+        fds[i] = fd;
         tally.push(Entry {
             index: Index::Vector(i),
             ad: g[i],
@@ -94,7 +96,8 @@ pub fn gradient<O: Objective + ?Sized>(
             tolerance,
         });
     }
-    Ok(tally.report(CheckKind::Gradient, false))
+    let ad = DMatrix::from_column_slice(x.len(), 1, g.as_slice());
+    Ok(tally.report(CheckKind::Gradient, false, (ad, fds)))
 }
 
 /// Checks the AD Hessian of `f` at `x` against central differences of the AD
@@ -156,5 +159,5 @@ pub fn hessian<O: Objective + ?Sized>(
         }
     }
     tally.push_symmetries(&fd, |i, j| tol[(i, j)] + tol[(j, i)]);
-    Ok(tally.report(CheckKind::Hessian, true))
+    Ok(tally.report(CheckKind::Hessian, true, (d.hessian, fd)))
 }

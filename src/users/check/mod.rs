@@ -96,11 +96,13 @@
 //! points in a box and for directions.
 
 //!
-//! Files: `report` (what a check returns), `finite_difference` ([`gradient`],
-//! [`hessian`] against central differences), `against` (hand-written derivatives
-//! against AD), `strategies` (proptest strategies, feature `proptest`).
+//! Files: `report` (what a check returns), `display` (how it prints),
+//! `finite_difference` ([`gradient`], [`hessian`] against central differences),
+//! `against` (hand-written derivatives against AD), `strategies` (proptest
+//! strategies, feature `proptest`).
 
 mod against;
+mod display;
 mod finite_difference;
 mod report;
 #[cfg(feature = "proptest")]
@@ -108,7 +110,7 @@ pub mod strategies;
 
 pub use against::{gradient_against, gradient_against_with, hessian_against, hessian_against_with};
 pub use finite_difference::{gradient, hessian};
-pub use report::{CheckFailure, CheckKind, CheckReport, Entry, Index, Symmetry};
+pub use report::{CheckFailure, CheckKind, CheckReport, Compared, Entry, Index, Symmetry};
 
 /// Steps and tolerances of the checks (see the [module docs](self) for the error
 /// analysis behind them).

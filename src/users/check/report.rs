@@ -1,5 +1,7 @@
-//! What a check returns: [`CheckReport`], its entries and its symmetry verdict.
+//! What a check returns: [`CheckReport`], its entries, its symmetry verdict and,
+//! for small `n`, the two results compared; how it prints them.
 
+use nalgebra::DMatrix;
 use std::fmt;
 
 /// Which check a [`CheckReport`] comes from; it names the reference values.
@@ -35,7 +37,7 @@ impl CheckKind {
         }
     }
 
-    fn what(self) -> &'static str {
+    pub(super) fn what(self) -> &'static str {
         match self {
             CheckKind::Gradient => "gradient check (AD vs FD)",
             CheckKind::Hessian => "Hessian check (AD vs FD of the AD gradient)",
@@ -209,9 +211,43 @@ pub struct CheckReport {
     pub entries: usize,
     /// Hessian checks: the worst asymmetry of the reference Hessian.
     pub symmetry: Option<Symmetry>,
+    /// For `n <= CheckReport::SHOWN_UP_TO` inputs: the AD and reference values
+    /// side by side (`n x n`, or `n x 1` for a gradient), shown by `Display`.
+    pub compared: Option<Box<Compared>>,
+}
+
+/// The two results a check compared, kept for small `n` ([`CheckReport::compared`]):
+/// the automatic derivative and the reference (finite differences or hand-written).
+///
+/// ```
+/// use hyperhess::{Objective, Scalar, check::{self, CheckOptions}};
+/// struct Product;
+/// impl Objective for Product {
+///     fn eval<S: Scalar>(&self, x: &[S]) -> S { x[0] * x[1] }
+/// }
+/// use hyperhess::nalgebra;
+/// let hand = |_: &[f64]| nalgebra::dmatrix![0.0, 1.0; 1.0, 0.0];
+/// let report = check::hessian_against(&Product, hand, &[2.0, 3.0]).unwrap();
+/// let both = report.compared.unwrap();
+/// assert_eq!(both.ad, both.reference);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compared {
+    /// The automatic derivative (a gradient as one column).
+    pub ad: DMatrix<f64>,
+    /// The reference values, the same shape.
+    pub reference: DMatrix<f64>,
 }
 
 impl CheckReport {
+    /// The largest `n` for which a report keeps and shows both results
+    /// ([`CheckReport::compared`]).
+    ///
+    /// ```
+    /// assert_eq!(hyperhess::check::CheckReport::SHOWN_UP_TO, 6);
+    /// ```
+    pub const SHOWN_UP_TO: usize = 6;
+
     /// `true` when every entry is within tolerance and the reference Hessian (if
     /// any) is symmetric within tolerance.
     ///
@@ -250,7 +286,7 @@ impl CheckReport {
     ///
     /// ```
     /// use hyperhess::{Objective, Scalar, check::{self, CheckOptions}};
-    /// use nalgebra::dmatrix;
+    /// use hyperhess::nalgebra::{self, dmatrix};
     /// struct Product;
     /// impl Objective for Product {
     ///     fn eval<S: Scalar>(&self, x: &[S]) -> S {
@@ -266,51 +302,8 @@ impl CheckReport {
         if self.passed() {
             Ok(())
         } else {
-            Err(CheckFailure(self.clone()))
+            Err(CheckFailure(Box::new(self.clone())))
         }
-    }
-}
-
-impl fmt::Display for CheckReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let w = &self.worst;
-        let verdict = if self.passed() { "passed" } else { "FAILED" };
-        write!(
-            f,
-            "{} {verdict}: {} of {} entries beyond tolerance; worst entry {}: AD = {:e}, {} = {:e}, \
-             |AD - {}| = {:e} {} tolerance {:e}",
-            self.kind.what(),
-            self.failures,
-            self.entries,
-            w.index,
-            w.ad,
-            self.kind.reference_name(),
-            w.reference,
-            self.kind.reference_name(),
-            w.error(),
-            if w.within_tolerance() { "<=" } else { ">" },
-            w.tolerance,
-        )?;
-        if let Some(s) = &self.symmetry {
-            write!(
-                f,
-                "; {} Hessian {} at ({}, {}): {:e} vs ({}, {}): {:e}, tolerance {:e}",
-                self.kind.reference_name(),
-                if s.within_tolerance() {
-                    "symmetric, worst"
-                } else {
-                    "NOT SYMMETRIC"
-                },
-                s.row,
-                s.col,
-                s.upper,
-                s.col,
-                s.row,
-                s.lower,
-                s.tolerance,
-            )?;
-        }
-        Ok(())
     }
 }
 
@@ -324,13 +317,14 @@ impl fmt::Display for CheckReport {
 ///         x[0] * x[0]
 ///     }
 /// }
+/// use hyperhess::nalgebra;
 /// let wrong = |x: &[f64]| nalgebra::dvector![x[0]]; // should be 2 x
 /// let err = check::gradient_against(&Square, wrong, &[3.0]).unwrap().assert().unwrap_err();
 /// assert_eq!(err.0.worst.reference, 3.0);
 /// assert_eq!(err.0.worst.ad, 6.0);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct CheckFailure(pub CheckReport);
+pub struct CheckFailure(pub Box<CheckReport>);
 
 impl fmt::Display for CheckFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -378,11 +372,7 @@ impl Tally {
 
     /// Pushes the symmetry verdict of every pair `(i, j)`, `i < j`, of an `n x n`
     /// matrix `m`, with the tolerance `tol(i, j)` for the pair.
-    pub(crate) fn push_symmetries(
-        &mut self,
-        m: &nalgebra::DMatrix<f64>,
-        tol: impl Fn(usize, usize) -> f64,
-    ) {
+    pub(crate) fn push_symmetries(&mut self, m: &DMatrix<f64>, tol: impl Fn(usize, usize) -> f64) {
         let n = m.nrows();
         for j in 0..n {
             for i in 0..j {
@@ -397,7 +387,14 @@ impl Tally {
         }
     }
 
-    pub(crate) fn report(self, kind: CheckKind, matrix: bool) -> CheckReport {
+    /// The report; `compared` (AD, reference) is kept when `n` is at most
+    /// [`CheckReport::SHOWN_UP_TO`].
+    pub(crate) fn report(
+        self,
+        kind: CheckKind,
+        matrix: bool,
+        compared: (DMatrix<f64>, DMatrix<f64>),
+    ) -> CheckReport {
         let index = if matrix {
             Index::Matrix(0, 0)
         } else {
@@ -410,12 +407,16 @@ impl Tally {
             tolerance: 0.0,
         });
         let symmetry = self.symmetry.map(|(_, s)| s);
+        let (ad, reference) = compared;
+        let compared =
+            (ad.nrows() <= CheckReport::SHOWN_UP_TO).then(|| Box::new(Compared { ad, reference }));
         CheckReport {
             kind,
             worst,
             failures: self.failures,
             entries: self.entries,
             symmetry,
+            compared,
         }
     }
 }

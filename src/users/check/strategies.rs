@@ -22,8 +22,10 @@ use proptest::collection::{SizeRange, vec};
 use proptest::prelude::*;
 
 /// Points of the box `[lo, hi]^n`, coordinates uniform and independent, with the
-/// dimension `n` drawn from `dims` (a `usize` or a range such as `2..6`). Shrinks
-/// each coordinate toward `lo` and the dimension toward its smallest value.
+/// dimension `n` drawn from `dims` (a `usize` or a range such as `2..6`). A failing
+/// point shrinks (proptest's float shrinking) each coordinate toward the value of
+/// `[lo, hi]` nearest 0 (0 itself when the box contains it, else `lo` or `hi`),
+/// and the dimension toward its smallest value.
 ///
 /// Panics (when the strategy is built) if `lo > hi`, as proptest's ranges do.
 ///
@@ -36,6 +38,13 @@ use proptest::prelude::*;
 /// let x = point_in_box(-2.0, 2.0, 3).new_tree(&mut runner).unwrap().current();
 /// assert_eq!(x.len(), 3);
 /// assert!(x.iter().all(|v| (-2.0..=2.0).contains(v)));
+///
+/// // Shrinking all the way (every simplification accepted): 0 in [-2, 2], lo in [1, 3].
+/// for (lo, hi, target) in [(-2.0, 2.0, 0.0), (1.0, 3.0, 1.0)] {
+///     let mut tree = point_in_box(lo, hi, 3).new_tree(&mut runner).unwrap();
+///     while tree.simplify() {}
+///     assert!(tree.current().iter().all(|v| (v - target).abs() < 1e-12));
+/// }
 /// ```
 pub fn point_in_box(
     lo: f64,

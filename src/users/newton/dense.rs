@@ -7,9 +7,11 @@ use crate::front_door::derivatives_of;
 use crate::objective::Objective;
 use nalgebra::{DMatrix, linalg::Cholesky};
 
-/// The dense Newton step at `x` (the behaviour of `newton_step` before the other
-/// engines existed, unchanged).
-pub(crate) fn dense_step<O: Objective>(
+/// The dense Newton step at `x` on the heap: [`derivatives_of`] and nalgebra's
+/// dynamic Cholesky (the behaviour of `newton_step` before the other engines
+/// existed, unchanged). `super::small::dense_step` takes it past the small-`n`
+/// crossover.
+pub(super) fn dynamic_step<O: Objective>(
     objective: &O,
     x: &[f64],
     options: &NewtonOptions,

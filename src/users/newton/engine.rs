@@ -2,10 +2,11 @@
 //! Newton steps (a sparse plan and a symbolic factorization).
 
 use super::cg::truncated_cg;
-use super::dense::dense_step;
+use super::small::dense_step;
 use super::sparse::ShiftedCholesky;
 use super::{NewtonMethod, NewtonOptions, NewtonStep, NewtonWork};
 use crate::error::{Error, check_point};
+use crate::forward::CROSSOVER;
 use crate::objective::Objective;
 use crate::prepared::replay_or_record;
 use crate::recording::Recording;
@@ -120,6 +121,12 @@ impl NewtonWorkspace {
         check_point(x)?;
         if let Engine::Undecided = self.engine {
             self.engine = self.choose(objective, x)?;
+        }
+        if let Engine::Dense = self.engine
+            && x.len() <= CROSSOVER
+        {
+            // On the stack; returned as it comes: its errors never change engines.
+            return dense_step(objective, x, &self.options);
         }
         match self.engine_step(objective, x) {
             Err(Error::SparsityPatternChanged { .. }) => {

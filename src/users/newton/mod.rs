@@ -2,6 +2,9 @@
 //!
 //! - `dense`: the dense Hessian and nalgebra's Cholesky with an increasing
 //!   diagonal shift (small `n`, or a dense Hessian);
+//! - `small`: the dense engine on the stack for a few inputs (up to `forward`'s
+//!   static-number crossover): one static evaluation, a Cholesky factor of fixed
+//!   size with nalgebra's operations in nalgebra's order (so the same bits);
 //! - `sparse`: the Hessian of a [`crate::SparsePlan`] and faer's sparse Cholesky
 //!   with a fill-reducing (AMD) ordering, its symbolic analysis done once per
 //!   pattern, with the same shift;
@@ -34,6 +37,7 @@ mod cg;
 mod dense;
 mod engine;
 mod minimize;
+mod small;
 mod sparse;
 
 pub use engine::NewtonWorkspace;

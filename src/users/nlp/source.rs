@@ -46,33 +46,20 @@ pub(super) fn record<P: Nlp>(
     x: &[f64],
     workspace: &Workspace,
 ) -> Result<VectorRecording, Error> {
-    let m = nlp.num_constraints();
-    let outputs = VectorRecording::new_within(
-        |x| {
-            let mut out = vec![Var::from_f64(0.0); m + 1];
-            out[0] = nlp.objective(x);
-            nlp.constraints(x, &mut out[1..]);
-            out
-        },
-        x,
-        workspace,
-    );
-    outputs.map_err(as_problem_error)
+    VectorRecording::new_within(|x| outputs(nlp, x), x, workspace).map_err(as_problem_error)
 }
 
 /// [`record`] with a program alongside (for [`super::PreparedNlp`]).
 pub(super) fn record_replayable<P: Nlp>(nlp: &P, x: &[f64]) -> Result<VectorRecording, Error> {
-    let m = nlp.num_constraints();
-    let outputs = VectorRecording::new_replayable(
-        |x| {
-            let mut out = vec![Var::from_f64(0.0); m + 1];
-            out[0] = nlp.objective(x);
-            nlp.constraints(x, &mut out[1..]);
-            out
-        },
-        x,
-    );
-    outputs.map_err(as_problem_error)
+    VectorRecording::new_replayable(|x| outputs(nlp, x), x).map_err(as_problem_error)
+}
+
+/// The problem's outputs `[f, g_1, .., g_m]` at `x`.
+fn outputs<P: Nlp>(nlp: &P, x: &[Var]) -> Vec<Var> {
+    let mut out = vec![Var::from_f64(0.0); nlp.num_constraints() + 1];
+    out[0] = nlp.objective(x);
+    nlp.constraints(x, &mut out[1..]);
+    out
 }
 
 /// The recording's error, named by the problem: output 0 is the objective, output

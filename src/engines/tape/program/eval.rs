@@ -19,6 +19,24 @@ fn arith<T: Scalar>(op: Arith, a: T, b: T) -> T {
     }
 }
 
+/// A unary node's partials at `at`, as the variable records them: `d s`, and
+/// `dd s s` when curved; returns the offset past them.
+#[inline(always)]
+fn unary_partials<T: Scalar>(
+    partials: &mut [T],
+    at: usize,
+    (d, dd, s): (T, T, T),
+    curved: bool,
+) -> usize {
+    partials[at] = d * s;
+    if curved {
+        partials[at + 1] = dd * s * s;
+        at + 2
+    } else {
+        at + 1
+    }
+}
+
 impl<T: Scalar> Program<T> {
     /// Evaluates the program at `x` (as many values as inputs), writing every
     /// node's partials over `partials` (the recording's stream, same layout).
@@ -74,13 +92,7 @@ impl<T: Scalar> Program<T> {
                 } => {
                     let [f0, f1, f2] = f.taylor(v[a as usize]);
                     v[dst as usize] = f0;
-                    partials[at] = f1 * s;
-                    if curved {
-                        partials[at + 1] = f2 * s * s;
-                        at += 2;
-                    } else {
-                        at += 1;
-                    }
+                    at = unary_partials(partials, at, (f1, f2, s), curved);
                 }
                 Instr::Binary {
                     dst,
@@ -108,13 +120,7 @@ impl<T: Scalar> Program<T> {
                         Form::OnlyA => (p[0], p[2], sa),
                         Form::OnlyB => (p[1], p[4], sb),
                     };
-                    partials[at] = d * s;
-                    if curved {
-                        partials[at + 1] = dd * s * s;
-                        at += 2;
-                    } else {
-                        at += 1;
-                    }
+                    at = unary_partials(partials, at, (d, dd, s), curved);
                 }
                 Instr::Sum { dst, start, len } => {
                     let items = &items[start as usize..(start + len) as usize];
