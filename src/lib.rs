@@ -48,29 +48,37 @@
 //!   versions the drivers use.
 //! - [`Dual`], [`HyperDual`] and [`Var`] implement `num_traits::Float` (and
 //!   `FloatConst`, `Num`, `NumCast`, `Signed`, ...), so code generic over `Float`
-//!   differentiates unchanged; `Dual` and `HyperDual` implement nalgebra's
-//!   `RealField`, so code written with `Vector3`/`Matrix3` differentiates in
-//!   forward mode:
+//!   differentiates unchanged; every number type implements nalgebra's
+//!   `RealField`, and [`Scalar`] implies nalgebra's `Scalar` and `SimdRealField`,
+//!   so a function generic over `Scalar` may use `Vector3`/`Matrix3` (`norm`,
+//!   `dot`, `cross`, ...) on every engine, the tape included:
 //!
 //! ```
-//! use hyperhess::nalgebra::{RealField, Vector3};
+//! use hyperhess::Scalar;
+//! use hyperhess::nalgebra::Vector3;
 //!
-//! fn angle<S: RealField + Copy>(x: &[S]) -> S {
+//! fn angle<S: Scalar>(x: &[S]) -> S {
 //!     let (a, b) = (Vector3::new(x[0], x[1], x[2]), Vector3::new(x[3], x[4], x[5]));
 //!     a.cross(&b).norm().atan2(a.dot(&b))
 //! }
 //! let x = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0];
-//! let g = hyperhess::forward::gradient(|x| angle(x), &x).unwrap();
+//! let g = hyperhess::gradient(angle, &x).unwrap(); // the tape
 //! assert!((g[1] + 1.0).abs() < 1e-15); // tilting a towards b closes the angle
+//! assert!((hyperhess::forward::gradient(angle, &x).unwrap() - g).amax() < 1e-15);
 //! ```
 //!
 //! - Feature `ndarray`: `hyperhess::ndarray` takes `ArrayView1` points and
 //!   returns `Array1`/`Array2`.
 //!
 //! ## Trade-offs
-//! - Pass the function as `|x| f(x)`: the tape drivers need the closure written at
-//!   the call to infer `for<'t> Fn(&[Var<'t>]) -> Var<'t>`. For functions that carry
-//!   data, implement [`Objective`].
+//! - Pass a generic function by name (`hessian(f, &x)`) or as a closure written in
+//!   the call (`|x| f(x)`). For functions that carry data, implement
+//!   [`Objective`].
+//! - [`Var`] has no lifetime: it finds its tape through its recording's id among
+//!   the recordings active on its thread, so it is `'static` (nalgebra holds it)
+//!   and drivers nest. Misuse that the lifetime made a compile error (a variable
+//!   kept after its recording, sent to another thread, or mixed across two
+//!   recordings) is now a typed error, [`Error::ForeignVariable`].
 //! - [`Scalar`] requires `Copy`: number types are small values, and user code reads
 //!   like `f64` code (no clones). Dynamic-width derivative parts are therefore not
 //!   offered; lanes are a const width inside the sweeps instead.
@@ -158,6 +166,8 @@ mod shape;
 mod sparse;
 #[path = "drivers/strict.rs"]
 mod strict;
+#[path = "drivers/third.rs"]
+mod third;
 // users: loops around the drivers (Newton, constrained problems, checks).
 #[cfg(feature = "argmin")]
 #[path = "users/argmin.rs"]
@@ -202,13 +212,14 @@ pub use objective::Objective;
 pub use options::{Options, Sparsity};
 pub use prepared::{Prepared, prepare};
 pub use recording::{Recording, record};
-pub use scalar::{Base, Scalar};
+pub use scalar::{Base, Determinant, Scalar};
 pub use shape::{AsShaped, Shaped};
 pub use sparse::{
     AcyclicColoring, Coloring, ColoringKind, Order, SparsePlan, SparsityPattern, StarColoring,
     hessian_diagonal, sparse_hessian,
 };
 pub use tape::Var;
+pub use third::{third_derivative, third_derivative_tensor};
 
 /// nalgebra 0.34, re-exported: the matrix types the drivers return
 /// (`hyperhess::nalgebra::DMatrix`), at the version they are built with.

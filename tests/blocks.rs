@@ -224,7 +224,7 @@ fn out_of_range_indices_give_none_and_bad_shapes_give_errors() {
     // Empty inputs are rejected, and no inputs at all is an empty point.
     let none: [&[f64]; 0] = [];
     assert_eq!(
-        hyperhess::hessian_blocks(|_| Scalar::zero(), &none),
+        hyperhess::hessian_blocks(|_| <hyperhess::Var as Scalar>::from_f64(0.0), &none),
         Err(Error::EmptyInput)
     );
     assert_eq!(

@@ -118,7 +118,7 @@ fn columns_agree_with_finite_differences() {
 fn rows_agree_with_the_forward_engine_and_sparse_with_dense() {
     fn run<F, G>(f: F, g: G, x: &[f64], m: usize)
     where
-        F: for<'t> Fn(&[hyperhess::Var<'t>]) -> Vec<hyperhess::Var<'t>> + Copy,
+        F: Fn(&[hyperhess::Var]) -> Vec<hyperhess::Var> + Copy,
         G: Fn(&[hyperhess::Dual<f64>], usize) -> hyperhess::Dual<f64>,
     {
         let dense = jacobian(f, x).unwrap();

@@ -17,7 +17,7 @@ fn bits(v: &[f64]) -> Vec<u64> {
 /// function, bit for bit (or the same error).
 fn same_everywhere<F>(f: F, x0: &[f64], points: &[Vec<f64>], v: &[f64]) -> Result<(), TestCaseError>
 where
-    F: for<'t> Fn(&[hyperhess::Var<'t>]) -> hyperhess::Var<'t> + Copy,
+    F: Fn(&[hyperhess::Var]) -> hyperhess::Var + Copy,
 {
     same_at(f, x0, points, v).map(|_| ())
 }
@@ -25,7 +25,7 @@ where
 /// [`same_everywhere`], returning how often the function was recorded again.
 fn same_at<F>(f: F, x0: &[f64], points: &[Vec<f64>], v: &[f64]) -> Result<usize, TestCaseError>
 where
-    F: for<'t> Fn(&[hyperhess::Var<'t>]) -> hyperhess::Var<'t> + Copy,
+    F: Fn(&[hyperhess::Var]) -> hyperhess::Var + Copy,
 {
     let Ok(mut p) = hyperhess::prepare(f, x0) else {
         return Ok(0);

@@ -676,7 +676,11 @@ fn scalar_methods_on_dual() {
     assert_eq!((c.re, c.eps, c.value()), (2.5, 0.0, 2.5));
     assert!(!D::new(1.0, f64::INFINITY).is_finite() && D::new(1.0, 2.0).is_finite());
     assert_eq!(
-        (D::zero().re, D::one().re, D::variable(4.0).eps),
+        (
+            <D as hyperhess::num_traits::Zero>::zero().re,
+            <D as hyperhess::num_traits::One>::one().re,
+            D::variable(4.0).eps
+        ),
         (0.0, 1.0, 1.0)
     );
 }

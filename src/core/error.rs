@@ -102,6 +102,24 @@ pub enum Error {
         /// The most operations a tape can hold.
         limit: usize,
     },
+    /// A tape variable of another recording met this one: kept after its
+    /// recording ended, used on another thread, mixed with a variable of another
+    /// active recording of the same number type, or returned by a nested
+    /// recording. No derivatives come from it; every recording active on the
+    /// thread where it was met returns this error.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// let kept = Cell::new(None);
+    /// let _ = hyperhess::gradient(|x| { kept.set(Some(x[0])); x[0] }, &[1.0]);
+    /// let stale = kept.get().unwrap();
+    /// let r = hyperhess::hessian(|y| y[0] * stale, &[2.0]);
+    /// assert!(matches!(r, Err(hyperhess::Error::ForeignVariable)));
+    /// ```
+    #[error(
+        "a tape variable of another recording (finished, on another thread, or another active one) was used in this recording"
+    )]
+    ForeignVariable,
     /// A result (an `n x n` Hessian, a full sparsity pattern) does not fit in memory.
     #[error("the result needs {bytes} bytes, more than can be allocated")]
     OutOfMemory {

@@ -14,7 +14,7 @@ macro_rules! impl_number_ops {
                 let mut it = iter;
                 match it.next() {
                     Some(first) => it.fold(first, |a, b| a + b),
-                    None => <$ty as $crate::scalar::Scalar>::zero(),
+                    None => <$ty as $crate::scalar::Scalar>::from_f64(0.0),
                 }
             }
         }
@@ -85,7 +85,7 @@ macro_rules! impl_number_ops {
                 let mut it = iter;
                 match it.next() {
                     Some(first) => it.fold(first, |a, b| a * b),
-                    None => <$ty as $crate::scalar::Scalar>::one(),
+                    None => <$ty as $crate::scalar::Scalar>::from_f64(1.0),
                 }
             }
         }

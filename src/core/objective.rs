@@ -54,19 +54,20 @@ use crate::scalar::Scalar;
 /// # Why a trait and not a closure
 ///
 /// The tape drivers ([`crate::gradient`] and friends) take a closure of type
-/// `for<'t> Fn(&[Var<'t>]) -> Var<'t>`: one that works for *every* tape lifetime
-/// `'t`, which is what keeps variables from escaping their recording. Rust infers
-/// that higher-ranked signature only for a closure written directly in the call. A
-/// closure stored in a `let` first gets one fixed lifetime, and no longer fits:
+/// `Fn(&[Var]) -> Var`. A generic function passed by name, or a closure written
+/// in the call, fits; a closure stored in a `let` without a type on its argument
+/// gets one fixed reference lifetime, and does not:
 ///
 /// ```compile_fail
-/// let f = |x: &[hyperhess::Var]| x[0] * x[0];
-/// let g = hyperhess::gradient(f, &[1.0]); // error: lifetime may not live long enough
+/// use hyperhess::Scalar;
+/// fn f<S: Scalar>(x: &[S]) -> S { x[0] * x[0] }
+/// let g = |x| f(x);
+/// let _ = hyperhess::gradient(g, &[1.0]); // error: not general enough
 /// ```
 ///
 /// and a generic function `fn f<S: Scalar>` cannot be stored as a value at all
 /// without choosing `S`. An `Objective` can be stored, passed around, and evaluated
-/// at `f64` in one place and at `Var<'t>` in another:
+/// at `f64` in one place and at `Var` in another:
 ///
 /// ```
 /// use hyperhess::{Objective, Scalar};

@@ -223,7 +223,7 @@ pub fn hessian_blocks<T, I, F>(f: F, inputs: &[I]) -> Result<BlockHessian<T>, Er
 where
     T: Base,
     I: AsShaped<T>,
-    F: for<'t> Fn(&[&[Var<'t, T>]]) -> Var<'t, T>,
+    F: Fn(&[&[Var<T>]]) -> Var<T>,
 {
     hessian_blocks_with(f, inputs, &Options::default())
 }
@@ -255,7 +255,7 @@ pub fn hessian_blocks_with<T, I, F>(
 where
     T: Base,
     I: AsShaped<T>,
-    F: for<'t> Fn(&[&[Var<'t, T>]]) -> Var<'t, T>,
+    F: Fn(&[&[Var<T>]]) -> Var<T>,
 {
     let shaped: Vec<Shaped<'_, T>> = inputs.iter().map(AsShaped::as_shaped).collect();
     let mut offsets = Vec::with_capacity(shaped.len() + 1);
@@ -269,7 +269,7 @@ where
         .collect();
     let rec = crate::recording::record(
         |flat| {
-            let parts: Vec<&[Var<'_, T>]> = offsets.windows(2).map(|w| &flat[w[0]..w[1]]).collect();
+            let parts: Vec<&[Var<T>]> = offsets.windows(2).map(|w| &flat[w[0]..w[1]]).collect();
             f(&parts)
         },
         &point,
@@ -414,7 +414,7 @@ pub fn hessian_shaped<T, X, F>(f: F, x: &X) -> Result<ShapedHessian<T>, Error>
 where
     T: Base,
     X: AsShaped<T> + ?Sized,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: Fn(&[Var<T>]) -> Var<T>,
 {
     let blocks = hessian_blocks_with(|xs| f(xs[0]), &[x.as_shaped()], &Options::default())?;
     Ok(ShapedHessian { blocks })

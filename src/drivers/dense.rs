@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::options::{Options, Sparsity};
 use crate::scalar::{Base, Scalar};
 use crate::sparse::{Budget, Structure};
-use crate::tape::{Recorded, with_lanes};
+use crate::tape::{Recorded, recording_active, with_lanes};
 use nalgebra::DMatrix;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,8 +35,12 @@ pub(crate) fn hessian<T: Base>(rec: &Recorded<T>, options: &Options) -> Result<D
         }
         None => {
             let width = options.lane_width_for(n);
-            let threads =
-                cfg!(feature = "parallel") && options.parallel && n >= Options::PARALLEL_MIN_INPUTS;
+            // Inside a recording (a nested driver) the sweeps' arithmetic may record
+            // on this thread's active tapes: no threads then.
+            let threads = cfg!(feature = "parallel")
+                && options.parallel
+                && n >= Options::PARALLEL_MIN_INPUTS
+                && !recording_active();
             with_lanes!(width, L => if threads {
                 dense_blocks_parallel::<T, L>(rec, &mut h)
             } else {

@@ -37,7 +37,7 @@ pub struct Derivatives<T: Base = f64> {
 pub fn gradient<T, F>(f: F, x: &[T]) -> Result<DVector<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: Fn(&[Var<T>]) -> Var<T>,
 {
     gradient_with(f, x, &Options::default())
 }
@@ -52,7 +52,7 @@ where
 pub fn gradient_with<T, F>(f: F, x: &[T], options: &Options) -> Result<DVector<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: Fn(&[Var<T>]) -> Var<T>,
 {
     let rec = Recorded::new(f, x)?;
     crate::strict::check(&rec, options, &[0, rec.inputs()])?;
@@ -61,8 +61,8 @@ where
 
 /// The Hessian-vector product `∇²f(x) v`: `f` is recorded once at the dual point
 /// `x + v ε` (tape variables over [`Dual`] numbers), and one reverse sweep of dual
-/// adjoints gives `∇f(x) + (∇²f(x) v) ε`. Write the function as `|x| f(x)` with a
-/// generic `f`, as for every driver. To take many products at one point,
+/// adjoints gives `∇f(x) + (∇²f(x) v) ε`. Pass a generic `f` by name or as
+/// `|x| f(x)`, as for every driver. To take many products at one point,
 /// [`crate::record`] once and call [`Recording::hvp`] (a replay, no re-recording).
 ///
 /// ```
@@ -74,7 +74,7 @@ where
 pub fn hvp<T, F>(f: F, x: &[T], v: &[T]) -> Result<DVector<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, Dual<T>>]) -> Var<'t, Dual<T>>,
+    F: Fn(&[Var<Dual<T>>]) -> Var<Dual<T>>,
 {
     hvp_with(f, x, v, &Options::default())
 }
@@ -88,7 +88,7 @@ where
 pub fn hvp_with<T, F>(f: F, x: &[T], v: &[T], options: &Options) -> Result<DVector<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, Dual<T>>]) -> Var<'t, Dual<T>>,
+    F: Fn(&[Var<Dual<T>>]) -> Var<Dual<T>>,
 {
     // One recording at the dual point x + v ε and one reverse sweep of dual adjoints:
     // the adjoints' values are the gradient and their tangents are H v. (A kept
@@ -130,7 +130,7 @@ where
 pub fn hessian<T, F>(f: F, x: &[T]) -> Result<DMatrix<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: Fn(&[Var<T>]) -> Var<T>,
 {
     hessian_with(f, x, &Options::default())
 }
@@ -146,7 +146,7 @@ where
 pub fn hessian_with<T, F>(f: F, x: &[T], options: &Options) -> Result<DMatrix<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: Fn(&[Var<T>]) -> Var<T>,
 {
     record(f, x)?.hessian_with(options)
 }
@@ -160,7 +160,7 @@ where
 pub fn derivatives<T, F>(f: F, x: &[T]) -> Result<Derivatives<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: Fn(&[Var<T>]) -> Var<T>,
 {
     let rec: Recording<T> = record(f, x)?;
     let hessian = rec.hessian()?;

@@ -73,7 +73,7 @@ impl<F> std::fmt::Debug for Prepared<F> {
 /// ```
 pub fn prepare<F>(f: F, x: &[f64]) -> Result<Prepared<F>, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: Fn(&[Var]) -> Var,
 {
     let rec = Recording::from_tape(Recorded::new_replayable(&f, x)?);
     Ok(Prepared {
@@ -88,7 +88,7 @@ where
 
 impl<F> Prepared<F>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: Fn(&[Var]) -> Var,
 {
     /// The recording at `x`: moved there by the program, or recorded again when
     /// the function's path differs there (at the last point, bit for bit, it is
@@ -259,7 +259,7 @@ pub(crate) fn replay_or_record<F>(
     x: &[f64],
 ) -> Result<Recording, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: Fn(&[Var]) -> Var,
 {
     if let Some(mut rec) = kept
         && rec.tape_mut().reevaluate(x)?

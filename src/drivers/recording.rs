@@ -40,7 +40,7 @@ pub struct Recording<T: Scalar + 'static = f64> {
 pub fn record<T, F>(f: F, x: &[T]) -> Result<Recording<T>, Error>
 where
     T: Base,
-    F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+    F: Fn(&[Var<T>]) -> Var<T>,
 {
     Ok(Recording {
         tape: Recorded::new(f, x)?,

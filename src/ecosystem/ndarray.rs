@@ -38,7 +38,7 @@ use ::ndarray::{Array1, Array2, ArrayView1};
 /// ```
 pub fn gradient<F>(f: F, x: ArrayView1<'_, f64>) -> Result<Array1<f64>, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: Fn(&[Var]) -> Var,
 {
     let g = crate::front_door::gradient(f, &x.to_vec())?;
     Ok(Array1::from_vec(g.as_slice().to_vec()))
@@ -61,7 +61,7 @@ where
 /// ```
 pub fn hessian<F>(f: F, x: ArrayView1<'_, f64>) -> Result<Array2<f64>, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: Fn(&[Var]) -> Var,
 {
     let h = crate::front_door::hessian(f, &x.to_vec())?;
     Ok(Array2::from_shape_fn(h.shape(), |(i, j)| h[(i, j)]))
@@ -83,7 +83,7 @@ where
 /// ```
 pub fn hvp<F>(f: F, x: ArrayView1<'_, f64>, v: ArrayView1<'_, f64>) -> Result<Array1<f64>, Error>
 where
-    F: for<'t> Fn(&[Var<'t, Dual<f64>>]) -> Var<'t, Dual<f64>>,
+    F: Fn(&[Var<Dual<f64>>]) -> Var<Dual<f64>>,
 {
     let hv = crate::front_door::hvp(f, &x.to_vec(), &v.to_vec())?;
     Ok(Array1::from_vec(hv.as_slice().to_vec()))

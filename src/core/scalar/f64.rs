@@ -17,7 +17,7 @@ impl Scalar for f64 {
         f64::is_finite(*self)
     }
     #[inline]
-    fn is_zero(&self) -> bool {
+    fn parts_zero(&self) -> bool {
         *self == 0.0
     }
     #[inline(always)]

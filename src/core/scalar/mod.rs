@@ -3,10 +3,15 @@
 //! - here: [`Base`], [`Scalar`] (its required methods, and the chain-rule helpers);
 //! - `elementary`: its elementary functions, each a default method naming its
 //!   entry in the rule table;
-//! - `f64`: plain `f64`, the number type that is not a derivative.
+//! - `f64`: plain `f64`, the number type that is not a derivative;
+//! - `determinant`: [`Determinant`], `m.determinant()` for nalgebra matrices of
+//!   any `Scalar`.
 
+mod determinant;
 mod elementary;
 mod f64;
+
+pub use determinant::Determinant;
 
 use crate::rules::{Binary, Unary};
 use std::fmt::{Debug, Display};
@@ -70,10 +75,15 @@ impl<T: Scalar + nalgebra::Scalar + Send + Sync> Base for T {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a hyperhess number type (`hyperhess::Scalar`)",
     label = "not a `hyperhess::Scalar`",
-    note = "write the function generically, `fn f<S: Scalar>(x: &[S]) -> S`, and pass it as `|x| f(x)`; the number types are f64, Dual<T>, HyperDual<T> and Var<'t, T>"
+    note = "write the function generically, `fn f<S: Scalar>(x: &[S]) -> S`; the number types are f64, Dual<T>, HyperDual<T>, Dual2<T, N> and Var<T>"
 )]
 pub trait Scalar:
     Copy
+    + nalgebra::Scalar
+    + nalgebra::SimdRealField
+    + Send
+    + Sync
+    + 'static
     + Debug
     + Display
     + PartialEq
@@ -120,15 +130,19 @@ pub trait Scalar:
     /// ```
     fn is_finite(&self) -> bool;
 
-    /// `true` when every part (value and derivative parts) is exactly zero. The
-    /// chain rules use it to skip a zero tangent, so that an infinite derivative
-    /// times a zero tangent stays zero instead of becoming NaN (`inf * 0`).
+    /// `true` when every part (value and derivative parts) is exactly zero (a tape
+    /// variable: only a constant zero). The chain rules use it to skip a zero
+    /// tangent, so that an infinite derivative times a zero tangent stays zero
+    /// instead of becoming NaN (`inf * 0`). It is what `num_traits::Zero::is_zero`
+    /// (`x.is_zero()` in generic code) answers on every number type.
     ///
     /// ```
     /// use hyperhess::{Dual, Scalar};
-    /// assert!(Dual::new(0.0, 0.0).is_zero() && !Dual::new(0.0, 1.0).is_zero());
+    /// assert!(Dual::new(0.0, 0.0).parts_zero() && !Dual::new(0.0, 1.0).parts_zero());
+    /// fn zero_tangent<S: Scalar>(x: S) -> bool { x.is_zero() } // num_traits::Zero
+    /// assert!(!zero_tangent(Dual::new(0.0, 1.0)));
     /// ```
-    fn is_zero(&self) -> bool;
+    fn parts_zero(&self) -> bool;
 
     /// Applies an elementary function of the rule table through this type's chain
     /// rule.
@@ -150,24 +164,6 @@ pub trait Scalar:
     /// ```
     fn apply2(self, f: Binary, other: Self) -> Self;
 
-    /// Zero.
-    ///
-    /// ```
-    /// assert_eq!(<f64 as hyperhess::Scalar>::zero(), 0.0);
-    /// ```
-    #[inline]
-    fn zero() -> Self {
-        Self::from_f64(0.0)
-    }
-    /// One.
-    ///
-    /// ```
-    /// assert_eq!(<f64 as hyperhess::Scalar>::one(), 1.0);
-    /// ```
-    #[inline]
-    fn one() -> Self {
-        Self::from_f64(1.0)
-    }
     /// `xs[0] * coeffs[0] + xs[1] * coeffs[1] + ...` with constant coefficients
     /// (pairs up to the shorter slice; zero when empty), summed left to right. The
     /// tape records it as one node instead of a product and a sum per term, so

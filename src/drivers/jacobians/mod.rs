@@ -37,7 +37,7 @@ use nalgebra_sparse::CscMatrix;
 /// ```
 pub fn jacobian<F>(f: F, x: &[f64]) -> Result<DMatrix<f64>, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
+    F: Fn(&[Var]) -> Vec<Var>,
 {
     let mut rec = VectorRecording::new(f, x)?;
     let (m, n) = (rec.outputs(), rec.inputs());
@@ -93,7 +93,7 @@ where
 /// ```
 pub fn sparse_jacobian<F>(f: F, x: &[f64]) -> Result<CscMatrix<f64>, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
+    F: Fn(&[Var]) -> Vec<Var>,
 {
     let mut rec = VectorRecording::new(f, x)?;
     let m = rec.outputs();

@@ -26,7 +26,7 @@ use nalgebra::DVector;
 /// ```
 pub fn hessian_diagonal<F>(f: F, x: &[f64]) -> Result<DVector<f64>, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: Fn(&[Var]) -> Var,
 {
     let rec = Recorded::new(f, x)?;
     let n = rec.inputs();

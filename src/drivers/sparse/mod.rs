@@ -57,7 +57,7 @@ use nalgebra_sparse::CscMatrix;
 /// ```
 pub fn sparse_hessian<F>(f: F, x: &[f64]) -> Result<CscMatrix<f64>, Error>
 where
-    F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+    F: Fn(&[Var]) -> Var,
 {
     let rec = Recorded::new(f, x)?;
     let structure = Structure::find_or_full(&rec)?;

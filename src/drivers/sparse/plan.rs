@@ -46,7 +46,7 @@ impl SparsePlan {
     /// ```
     pub fn new<F>(f: F, x: &[f64]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+        F: Fn(&[Var]) -> Var,
     {
         SparsePlan::from_recording(&Recorded::new(f, x)?, None)
     }
@@ -63,7 +63,7 @@ impl SparsePlan {
     /// ```
     pub fn with_coloring<F>(f: F, x: &[f64], kind: Option<ColoringKind>) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+        F: Fn(&[Var]) -> Var,
     {
         SparsePlan::from_recording(&Recorded::new(f, x)?, kind)
     }
@@ -123,7 +123,7 @@ impl SparsePlan {
     /// ```
     pub fn hessian<F>(&self, f: F, x: &[f64]) -> Result<CscMatrix<f64>, Error>
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+        F: Fn(&[Var]) -> Var,
     {
         let n = self.structure.pattern.dim();
         if x.len() != n && !x.is_empty() {

@@ -37,18 +37,18 @@ macro_rules! impl_num_traits {
         impl<$($gen)*> ::num_traits::Zero for $ty {
             #[inline]
             fn zero() -> Self {
-                <Self as $crate::scalar::Scalar>::zero()
+                <Self as $crate::scalar::Scalar>::from_f64(0.0)
             }
-            /// Every part zero (as [`Scalar::is_zero`](crate::scalar::Scalar::is_zero)).
+            /// Every part zero (as [`Scalar::parts_zero`](crate::scalar::Scalar::parts_zero)).
             #[inline]
             fn is_zero(&self) -> bool {
-                $crate::scalar::Scalar::is_zero(self)
+                $crate::scalar::Scalar::parts_zero(self)
             }
         }
         impl<$($gen)*> ::num_traits::One for $ty {
             #[inline]
             fn one() -> Self {
-                <Self as $crate::scalar::Scalar>::one()
+                <Self as $crate::scalar::Scalar>::from_f64(1.0)
             }
         }
         impl<$($gen)*> ::num_traits::Num for $ty {
@@ -205,7 +205,7 @@ macro_rules! impl_num_traits {
             #[inline]
             fn abs_sub(self, other: Self) -> Self {
                 if self <= other {
-                    <Self as $crate::scalar::Scalar>::zero()
+                    <Self as $crate::scalar::Scalar>::from_f64(0.0)
                 } else {
                     self - other
                 }
@@ -268,5 +268,5 @@ use crate::scalar::Scalar;
 
 impl_num_traits!([T: Scalar] crate::forward::Dual<T>);
 impl_num_traits!([T: Scalar] crate::forward::HyperDual<T>);
-impl_num_traits!(['t, T: Scalar] crate::tape::Var<'t, T>);
+impl_num_traits!([T: Scalar] crate::tape::Var<T>);
 impl_num_traits!([T: Scalar, const N: usize] crate::forward::Dual2<T, N>);

@@ -6,7 +6,7 @@
 //! With them a function written with `nalgebra::Vector3<S>` / `Matrix3<S>`
 //! operations (`norm`, `dot`, `cross`, `determinant`, ...) runs on dual and
 //! hyper-dual numbers, so [`crate::forward::hessian`] differentiates it. The tape
-//! variable `Var<'t, T>` carries a lifetime and nalgebra's `Scalar` needs
+//! variable `Var<T>` carries a lifetime and nalgebra's `Scalar` needs
 //! `'static`, so the tape gets no `RealField`: see `docs/limitations.md`.
 //!
 //! Every function forwards to the `num_traits::Float` implementation
@@ -85,7 +85,7 @@ macro_rules! impl_simba {
             #[inline]
             fn is_in_subset(element: &$ty) -> bool {
                 let c = <$ty as $crate::scalar::Scalar>::from_f64($crate::scalar::Scalar::value(element));
-                $crate::scalar::Scalar::is_zero(&(*element - c))
+                $crate::scalar::Scalar::parts_zero(&(*element - c))
             }
         }
         impl<$($gen)*> ::simba::scalar::SubsetOf<$ty> for f32 {
@@ -164,7 +164,7 @@ macro_rules! impl_simba {
             }
             #[inline]
             fn imaginary(self) -> Self {
-                <Self as $crate::scalar::Scalar>::zero()
+                <Self as $crate::scalar::Scalar>::from_f64(0.0)
             }
             #[inline]
             fn modulus(self) -> Self {
@@ -318,6 +318,7 @@ pub(crate) use impl_simba;
 
 use crate::scalar::Scalar;
 
-impl_simba!([T: Scalar + Send + Sync + 'static] crate::forward::Dual<T>);
-impl_simba!([T: Scalar + Send + Sync + 'static] crate::forward::HyperDual<T>);
-impl_simba!([T: Scalar + Send + Sync + 'static, const N: usize] crate::forward::Dual2<T, N>);
+impl_simba!([T: Scalar] crate::forward::Dual<T>);
+impl_simba!([T: Scalar] crate::forward::HyperDual<T>);
+impl_simba!([T: Scalar, const N: usize] crate::forward::Dual2<T, N>);
+impl_simba!([T: Scalar] crate::tape::Var<T>);

@@ -67,7 +67,7 @@ impl<T: Scalar> Scalar for Dual<T> {
         self.re.is_finite() && self.eps.is_finite()
     }
     #[inline]
-    fn is_zero(&self) -> bool {
+    fn parts_zero(&self) -> bool {
         self.re.is_zero() && self.eps.is_zero()
     }
     /// The chain rule: `(a, a') -> (f, f' a')`.

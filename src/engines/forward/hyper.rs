@@ -59,7 +59,7 @@ impl<T: Scalar> Scalar for HyperDual<T> {
         self.re.is_finite() && self.e1.is_finite() && self.e2.is_finite() && self.e12.is_finite()
     }
     #[inline]
-    fn is_zero(&self) -> bool {
+    fn parts_zero(&self) -> bool {
         self.re.is_zero() && self.e1.is_zero() && self.e2.is_zero() && self.e12.is_zero()
     }
     /// The chain rule: `(a, a1, a2, a12) -> (f, f' a1, f' a2, f' a12 + f'' a1 a2)`.

@@ -4,6 +4,7 @@
 //!
 //! - `recorder`: the tape a [`Var`] writes to (nodes, partials, side arrays);
 //! - `var`: [`Var`], the recording scalar;
+//! - `active`: the recordings active on this thread (how a `Var` finds its tape);
 //! - `node`: one recorded operation (8 bytes) and its partials (0 to 5, by kind);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
@@ -14,6 +15,7 @@
 //! - `buffers`: a recording's buffers as one, and a plan's kept `Workspace`;
 //! - `pool`: per-thread, bounded reuse of buffers.
 
+mod active;
 mod buffers;
 mod deps;
 mod node;
@@ -27,6 +29,7 @@ mod var;
 mod vector;
 mod words;
 
+pub(crate) use active::recording_active;
 pub(crate) use buffers::Workspace;
 pub(crate) use recording::Recorded;
 pub(crate) use sweep::with_lanes;

@@ -11,10 +11,14 @@ use std::cell::{Cell, RefCell, RefMut};
 /// `1..=n` are the inputs.
 ///
 /// A tape is only ever reached through [`crate::record`] (or the drivers built on
-/// it), which hands the user function fresh [`Var`]s tied to it by lifetime; what
-/// comes back is a [`crate::Recording`] that owns the recorded operations.
+/// it), which hands the user function fresh [`Var`]s carrying its id (and keeps
+/// it on this thread's stack of active recordings while the function runs, see
+/// `active`); what comes back is a [`crate::Recording`] that owns the recorded
+/// operations.
 #[derive(Debug)]
 pub(crate) struct Tape<T = f64> {
+    /// This recording's id, unique in the process (its variables carry it).
+    id: u64,
     /// The nodes and their partials.
     stream: RefCell<Stream<T>>,
     /// The n-ary nodes' operands and coefficients.
@@ -66,12 +70,19 @@ impl<T: Scalar> Tape<T> {
         }
         stream.nodes.resize(n + 1, Node::LEAF);
         Ok(Tape {
+            id: super::active::fresh_id(),
             stream: RefCell::new(stream),
             terms: RefCell::new(terms),
             scratch: RefCell::new(scratch),
             full: Cell::new(false),
             program: None,
         })
+    }
+
+    /// This recording's id (what its variables carry).
+    #[inline(always)]
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Records a [`Program`] alongside from now on (the inputs at `x`).

@@ -3,6 +3,7 @@
 //! face, `Recording`, is the drivers' (src/recording.rs); the buffers and their pool
 //! stay here.
 
+use super::active::Frame;
 use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
 use super::node::{MAX_NODES, Node, Stream, Terms};
@@ -45,7 +46,7 @@ impl<T: Base> Recorded<T> {
     /// gradient not).
     pub(crate) fn new_unchecked<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         Self::new_unchecked_in(f, x, pool::take_boxed())
     }
@@ -54,7 +55,7 @@ impl<T: Base> Recorded<T> {
     /// pool on an error).
     fn new_unchecked_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         Self::new_unchecked_program(f, x, buf, false)
     }
@@ -68,11 +69,16 @@ impl<T: Base> Recorded<T> {
         program: bool,
     ) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
-        let run = |inputs: &[Var<'_, T>]| {
+        let run = |inputs: &[Var<T>]| {
             let y = f(inputs);
-            (y.index() as usize, y.recorded_value(), y.scale(), y.arg())
+            (
+                y.output_index() as usize,
+                y.recorded_value(),
+                y.scale(),
+                y.arg(),
+            )
         };
         let slots = |read: &(usize, T, T, Arg<T>)| vec![read.3];
         let (mut buf, n, (output, value, scale, _), program) =
@@ -116,7 +122,7 @@ impl<T: Base> Recorded<T> {
     pub(super) fn tape_in<R>(
         x: &[T],
         mut buf: Box<Buffers<T>>,
-        run: impl for<'t> FnOnce(&[Var<'t, T>]) -> R,
+        run: impl FnOnce(&[Var<T>]) -> R,
         slots: Option<impl FnOnce(&R) -> Vec<Arg<T>>>,
     ) -> Result<(Box<Buffers<T>>, usize, R, Option<Box<Program<T>>>), Error> {
         let n = match check_point(x) {
@@ -144,10 +150,11 @@ impl<T: Base> Recorded<T> {
                 return Err(too_large);
             }
         };
-        let read = {
+        let mut frame = Frame::new(tape.id(), &tape);
+        let (read, foreign) = frame.active(|| {
             // Small inputs on the stack: no allocation per call.
             let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
-            let large: Vec<Var<'_, T>>;
+            let large: Vec<Var<T>>;
             let inputs = if n <= SMALL_INPUTS {
                 for (i, (s, &xi)) in small.iter_mut().zip(x).enumerate() {
                     *s = Var::input(&tape, i, xi);
@@ -162,7 +169,12 @@ impl<T: Base> Recorded<T> {
                 &large[..]
             };
             run(inputs)
-        };
+        });
+        if foreign {
+            let parts = tape.into_parts().unwrap_or_else(|parts| parts);
+            give_back(buf, parts);
+            return Err(Error::ForeignVariable);
+        }
         let mut tape = tape;
         let program = slots.and_then(|slots| tape.take_program(slots(&read)).map(Box::new));
         let parts = match tape.into_parts() {
@@ -221,7 +233,7 @@ impl<T: Base> Recorded<T> {
     /// Records `f` at `x` and checks that the gradient is finite.
     pub(crate) fn new<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         Self::new_in(f, x, pool::take_boxed())
     }
@@ -230,7 +242,7 @@ impl<T: Base> Recorded<T> {
     /// [`Recorded::into_buffers`]).
     pub(crate) fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         Self::new_unchecked_in(f, x, buf)?.gradient_checked()
     }
@@ -452,7 +464,7 @@ impl Workspace {
     /// Records `f` at `x` into the kept buffers (gradient checked).
     pub(crate) fn record<F>(&self, f: F, x: &[f64]) -> Result<Recorded<f64>, Error>
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Var<'t>,
+        F: Fn(&[Var]) -> Var,
     {
         Recorded::new_in(f, x, self.take())
     }

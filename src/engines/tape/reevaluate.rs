@@ -15,7 +15,7 @@ impl<T: Base> Recorded<T> {
     /// [`Recorded::new`]).
     pub(crate) fn new_replayable<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Var<'t, T>,
+        F: Fn(&[Var<T>]) -> Var<T>,
     {
         Self::new_unchecked_program(f, x, pool::take_boxed(), true)?.gradient_checked()
     }

@@ -1,21 +1,23 @@
 //! [`Var`]: the scalar that records every operation on a [`Tape`].
 
+use super::active;
 use super::node::{Curvature, Kind, Node};
 use super::program::{Arg, Arith, Builder, Form, Instr, Rule2, rule2};
 use super::recorder::Tape;
 use crate::rules::{Binary, Unary};
 use crate::scalar::Scalar;
 use std::fmt;
-use std::marker::PhantomData;
 
 #[path = "var_ops.rs"]
 mod ops;
 
 /// A scalar that records the operations applied to it on a tape.
 ///
-/// `Var<'t>` is tied to its tape by the invariant lifetime `'t`: it cannot outlive
-/// the recording nor meet a variable of another tape (both are compile errors).
-/// Constants (`Var::from_f64`) need no tape. Comparisons look at the value.
+/// `Var<T>` is `'static`, `Send` and `Sync`: nalgebra holds it (`Vector3<Var>`,
+/// `Matrix3<Var>`), and drivers nest (a driver inside a recorded function). It
+/// finds its tape through its recording's id among the recordings active on this
+/// thread (innermost first). Constants (`Var::from_f64`) need no tape.
+/// Comparisons look at the value.
 ///
 /// ```
 /// use hyperhess::Scalar;
@@ -23,25 +25,27 @@ mod ops;
 /// assert_eq!(rec.gradient().as_slice(), &[0.0, 2.0]);
 /// ```
 ///
-/// A variable cannot leave its recording:
+/// A variable used outside its recording (kept after the recording ended, sent
+/// to another thread, or met by another recording of the same number type) is
+/// *foreign*: the recording that meets it, and every recording active on that
+/// thread, return [`Error::ForeignVariable`](crate::Error::ForeignVariable)
+/// instead of derivatives (a compile error when `Var` carried a lifetime; now a
+/// typed error, never a panic and never a wrong derivative):
 ///
-/// ```compile_fail
-/// use std::cell::{Cell, RefCell};
-/// let leak = RefCell::new(None);
-/// let _ = hyperhess::record(|x| { *leak.borrow_mut() = Some(x[0]); x[0] }, &[1.0]);
 /// ```
-///
-/// nor meet a variable of another tape:
-///
-/// ```compile_fail
-/// let _ = hyperhess::record(|x| {
-///     let _ = hyperhess::record(|y| y[0] * x[0], &[1.0]);
-///     x[0]
-/// }, &[1.0]);
+/// use std::cell::RefCell;
+/// use hyperhess::{Error, Var};
+/// let leak: RefCell<Option<Var>> = RefCell::new(None);
+/// let _ = hyperhess::record(|x| { *leak.borrow_mut() = Some(x[0]); x[0] }, &[1.0]);
+/// let kept = leak.borrow().unwrap();
+/// let r = hyperhess::gradient(|y| y[0] * kept, &[2.0]);
+/// assert!(matches!(r, Err(Error::ForeignVariable)));
 /// ```
 #[derive(Clone, Copy)]
-pub struct Var<'t, T = f64> {
-    tape: Option<&'t Tape<T>>,
+pub struct Var<T = f64> {
+    /// The recording's id (0 for a constant): its tape is found through it
+    /// (`active`).
+    id: u64,
     index: u32,
     /// The value's slot in the tape's program (0 when it records none).
     slot: u32,
@@ -50,32 +54,86 @@ pub struct Var<'t, T = f64> {
     /// `x / c` and `c - x` record no node, the scale is folded into the partials
     /// of the operation that uses the variable.
     scale: T,
-    /// Makes `'t` invariant, so variables of two tapes never unify.
-    brand: PhantomData<fn(&'t ()) -> &'t ()>,
 }
 
-impl<'t, T: Scalar> Var<'t, T> {
+impl<T: Scalar> Var<T> {
     /// Input `i` (node `i + 1`) of `tape`.
-    pub(crate) fn input(tape: &'t Tape<T>, i: usize, value: T) -> Self {
+    pub(crate) fn input(tape: &Tape<T>, i: usize, value: T) -> Self {
         Var::at(tape, (i + 1) as u32, (i + 1) as u32, value)
     }
 
     #[inline]
     pub(crate) fn constant(value: T) -> Self {
         Var {
-            tape: None,
+            id: 0,
             index: 0,
             slot: 0,
             value,
             scale: T::one(),
-            brand: PhantomData,
         }
     }
 
-    /// The index of this variable's node (0 for a constant).
+    /// The index of this variable's node, read off a recording's output while its
+    /// recording is active: 0 for a constant; a variable of another recording
+    /// marks the active recordings (`active`) and gives 0.
     #[inline]
-    pub(crate) fn index(&self) -> u32 {
+    pub(crate) fn output_index(&self) -> u32 {
+        if self.id != 0 && self.id != active::top_id() {
+            active::mark_active();
+            return 0;
+        }
         self.index
+    }
+
+    /// This variable's tape: `None` for a constant, and for a foreign variable
+    /// (its recording is not active on this thread; meeting one marks the active
+    /// recordings, see `active`).
+    #[inline(always)]
+    fn tape<'a>(&self) -> Option<&'a Tape<T>> {
+        if self.id == 0 {
+            None
+        } else {
+            active::find::<Tape<T>>(self.id)
+        }
+    }
+
+    /// This variable's tape for a read that records no derivative (a value read
+    /// out, a guard): `None` for a constant or a foreign variable, nothing marked.
+    #[inline(always)]
+    fn tape_quiet<'a>(&self) -> Option<&'a Tape<T>> {
+        if self.id == 0 {
+            None
+        } else {
+            active::find_quiet::<Tape<T>>(self.id)
+        }
+    }
+
+    /// The tapes of two operands ([`Var::tape`]); variables of two different
+    /// active recordings in one operation mark the active recordings.
+    #[inline(always)]
+    fn tapes<'a>(&self, other: &Self) -> (Option<&'a Tape<T>>, Option<&'a Tape<T>>) {
+        if self.id == other.id {
+            let t = self.tape();
+            return (t, t);
+        }
+        let (a, b) = (self.tape(), other.tape());
+        if a.is_some() && b.is_some() {
+            active::mark_active();
+        }
+        (a, b)
+    }
+
+    /// A value computed off every active tape: a constant for `id` 0, else a
+    /// foreign variable of recording `id` (it stays foreign wherever it goes).
+    #[inline]
+    fn off_tape(id: u64, value: T) -> Self {
+        Var {
+            id,
+            index: 0,
+            slot: 0,
+            value,
+            scale: T::one(),
+        }
     }
 
     /// The factor between this variable's derivatives and its node's (1 unless
@@ -96,16 +154,17 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// is a constant.
     #[inline(always)]
     pub(super) fn arg(&self) -> Arg<T> {
-        match self.tape {
-            Some(_) => Arg::Slot(self.slot),
-            None => Arg::Const(self.value),
+        if self.id == 0 {
+            Arg::Const(self.value)
+        } else {
+            Arg::Slot(self.slot)
         }
     }
 
     /// Marks the tape's program opaque: the function read this value out.
     #[inline]
     fn observed(&self) {
-        if let Some(mut p) = self.tape.and_then(Tape::program) {
+        if let Some(mut p) = self.tape_quiet().and_then(Tape::program) {
             p.observe();
         }
     }
@@ -129,14 +188,20 @@ impl<'t, T: Scalar> Var<'t, T> {
 
     /// A variable on `tape` at node `index` with program slot `slot`.
     #[inline(always)]
-    fn at(tape: &'t Tape<T>, index: u32, slot: u32, value: T) -> Self {
+    fn at(tape: &Tape<T>, index: u32, slot: u32, value: T) -> Self {
+        Var::on(tape.id(), index, slot, value)
+    }
+
+    /// A variable of recording `id` at node `index` with program slot `slot` (the
+    /// id of the operand whose tape recorded the node: no read of the tape).
+    #[inline(always)]
+    fn on(id: u64, index: u32, slot: u32, value: T) -> Self {
         Var {
-            tape: Some(tape),
+            id,
             index,
             slot,
             value,
             scale: T::one(),
-            brand: PhantomData,
         }
     }
 
@@ -159,14 +224,28 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// tape).
     #[inline(always)]
     fn derived(self, scale: T, value: T, op: Arith, x: Self, y: Self) -> Self {
-        match self.tape {
+        self.derived_on(self.tape(), scale, value, op, x, y)
+    }
+
+    /// [`Var::derived`] with this variable's tape `t` already found.
+    #[inline(always)]
+    fn derived_on(
+        self,
+        t: Option<&Tape<T>>,
+        scale: T,
+        value: T,
+        op: Arith,
+        x: Self,
+        y: Self,
+    ) -> Self {
+        match t {
             Some(t) => Var {
                 value,
                 scale,
                 slot: Var::value_slot(t, op, x.arg(), y.arg(), value),
                 ..self
             },
-            None => Var::constant(value),
+            None => Var::off_tape(self.id, value),
         }
     }
 
@@ -176,11 +255,17 @@ impl<'t, T: Scalar> Var<'t, T> {
         self.derived(self.scale, value, op, self, c)
     }
 
+    /// [`Var::shifted`] with this variable's tape `t` already found.
+    #[inline(always)]
+    fn shifted_on(self, t: &Tape<T>, op: Arith, c: Self, value: T) -> Self {
+        self.derived_on(Some(t), self.scale, value, op, self, c)
+    }
+
     /// Records the linear node `value = sa a + sb b` of two variables' nodes
     /// (`x op y`): a plain [`Kind::Add`] or [`Kind::Sub`] for unit scales, else
     /// [`Kind::Linear`].
     #[inline(always)]
-    fn linear(t: &'t Tape<T>, op: Arith, x: Self, y: Self, sb: T, value: T) -> Self {
+    fn linear(t: &Tape<T>, op: Arith, x: Self, y: Self, sb: T, value: T) -> Self {
         let (a, sa, b) = (x.index, x.scale, y.index);
         let (index, skip) = if is_one(sa) && is_one(sb) {
             (t.push(Node::add(a, b), []), 0)
@@ -203,18 +288,20 @@ impl<'t, T: Scalar> Var<'t, T> {
             }
             None => 0,
         };
-        Var::at(t, index, slot, value)
+        Var::on(x.id, index, slot, value)
     }
 
     /// `value = self + other`: a linear node when both are variables; with a
     /// constant, the variable's node.
     #[inline(always)]
     fn plus(self, other: Self, value: T) -> Self {
-        match (self.tape, other.tape) {
+        match self.tapes(&other) {
             (Some(t), Some(_)) => Var::linear(t, Arith::Add, self, other, other.scale, value),
-            (Some(_), None) => self.shifted(Arith::Add, other, value),
-            (None, Some(_)) => other.derived(other.scale, value, Arith::Add, self, other),
-            (None, None) => Var::constant(value),
+            (Some(t), None) => self.shifted_on(t, Arith::Add, other, value),
+            (None, Some(t)) => {
+                other.derived_on(Some(t), other.scale, value, Arith::Add, self, other)
+            }
+            (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
 
@@ -222,11 +309,13 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// constant, the variable's node (negated for `c - x`).
     #[inline(always)]
     fn minus(self, other: Self, value: T) -> Self {
-        match (self.tape, other.tape) {
+        match self.tapes(&other) {
             (Some(t), Some(_)) => Var::linear(t, Arith::Sub, self, other, -other.scale, value),
-            (Some(_), None) => self.shifted(Arith::Sub, other, value),
-            (None, Some(_)) => other.derived(-other.scale, value, Arith::Sub, self, other),
-            (None, None) => Var::constant(value),
+            (Some(t), None) => self.shifted_on(t, Arith::Sub, other, value),
+            (None, Some(t)) => {
+                other.derived_on(Some(t), -other.scale, value, Arith::Sub, self, other)
+            }
+            (None, None) => Var::off_tape(self.id.max(other.id), value),
         }
     }
 
@@ -234,24 +323,26 @@ impl<'t, T: Scalar> Var<'t, T> {
     /// variable's value; the scale is folded in here): a [`Kind::Unary`] node when
     /// `curved`, else [`Kind::Scale`] (one partial).
     #[inline(always)]
-    fn unary(self, value: T, d: T, dd: T, curved: bool) -> Self {
-        let Some(t) = self.tape else {
-            return Var::constant(value);
-        };
+    fn unary(self, t: &Tape<T>, value: T, d: T, dd: T, curved: bool) -> Self {
         let s = self.scale;
         let index = if curved {
             t.push(Node::unary(self.index, true), [d * s, dd * s * s])
         } else {
             t.push(Node::unary(self.index, false), [d * s])
         };
-        Var::at(t, index, 0, value)
+        Var::on(self.id, index, 0, value)
     }
 
     /// The result's slot: `make` builds its instruction from the new slot (0 when
     /// the tape records no program).
     #[inline(always)]
-    fn with_slot(mut self, value: T, make: impl FnOnce(&mut Builder<T>, u32) -> Instr<T>) -> Self {
-        if let Some(mut p) = self.tape.and_then(Tape::program) {
+    fn with_slot(
+        mut self,
+        t: &Tape<T>,
+        value: T,
+        make: impl FnOnce(&mut Builder<T>, u32) -> Instr<T>,
+    ) -> Self {
+        if let Some(mut p) = t.program() {
             let p = &mut *p;
             let dst = p.fresh_slot(value);
             let instr = make(p, dst);
@@ -280,19 +371,23 @@ impl<'t, T: Scalar> Var<'t, T> {
                 curved,
             }
         };
-        let t = match (self.tape, other.tape) {
+        let t = match self.tapes(&other) {
             (Some(t), Some(_)) => t,
-            (Some(_), None) => {
-                return self
-                    .unary(value, p[0], p[2], curvature.aa)
-                    .with_slot(value, instr(Form::OnlyA, curvature.aa));
+            (Some(t), None) => {
+                return self.unary(t, value, p[0], p[2], curvature.aa).with_slot(
+                    t,
+                    value,
+                    instr(Form::OnlyA, curvature.aa),
+                );
             }
-            (None, Some(_)) => {
-                return other
-                    .unary(value, p[1], p[4], curvature.bb)
-                    .with_slot(value, instr(Form::OnlyB, curvature.bb));
+            (None, Some(t)) => {
+                return other.unary(t, value, p[1], p[4], curvature.bb).with_slot(
+                    t,
+                    value,
+                    instr(Form::OnlyB, curvature.bb),
+                );
             }
-            (None, None) => return Var::constant(value),
+            (None, None) => return Var::off_tape(self.id.max(other.id), value),
         };
         let (sa, sb) = (self.scale, other.scale);
         let p = [
@@ -303,7 +398,7 @@ impl<'t, T: Scalar> Var<'t, T> {
             p[4] * sb * sb,
         ];
         let node = Node::new(Kind::Binary, self.index, other.index, curvature);
-        Var::at(t, t.push(node, p), 0, value).with_slot(value, instr(Form::Both, true))
+        Var::on(self.id, t.push(node, p), 0, value).with_slot(t, value, instr(Form::Both, true))
     }
 }
 
@@ -314,7 +409,7 @@ fn is_one<T: Scalar>(s: T) -> bool {
     (s - T::one()).is_zero()
 }
 
-impl<T: Scalar> Scalar for Var<'_, T> {
+impl<T: Scalar> Scalar for Var<T> {
     #[inline]
     fn from_f64(c: f64) -> Self {
         Var::constant(T::from_f64(c))
@@ -330,7 +425,7 @@ impl<T: Scalar> Scalar for Var<'_, T> {
     #[inline]
     fn is_finite(&self) -> bool {
         let outcome = self.value.is_finite();
-        if let Some(mut p) = self.tape.and_then(Tape::program) {
+        if let Some(mut p) = self.tape_quiet().and_then(Tape::program) {
             let a = self.slot;
             p.append(Instr::Finite { a, outcome });
         }
@@ -338,21 +433,24 @@ impl<T: Scalar> Scalar for Var<'_, T> {
     }
     /// Only a constant zero is zero: a variable's derivative parts live on the tape.
     #[inline]
-    fn is_zero(&self) -> bool {
-        self.tape.is_none() && self.value.is_zero()
+    fn parts_zero(&self) -> bool {
+        self.id == 0 && self.value.is_zero()
     }
     /// Records `f(a)` with local partials `f'(a)`, `f''(a)` from the rule table (only
     /// `f'` for a piecewise-linear `f`).
     #[inline]
     fn apply(self, f: Unary) -> Self {
-        if self.tape.is_none() {
+        if self.id == 0 {
             return Var::constant(self.value.apply(f));
         }
         let [f0, f1, f2] = f.taylor(self.value);
+        let Some(t) = self.tape() else {
+            return Var::off_tape(self.id, f0);
+        };
         let curved = !f.is_piecewise_linear();
         let (a, s) = (self.slot, self.scale);
-        self.unary(f0, f1, f2, curved)
-            .with_slot(f0, |_, dst| Instr::Unary {
+        self.unary(t, f0, f1, f2, curved)
+            .with_slot(t, f0, |_, dst| Instr::Unary {
                 dst,
                 a,
                 f,
@@ -374,8 +472,8 @@ impl<T: Scalar> Scalar for Var<'_, T> {
         for (&c, x) in coeffs.iter().zip(xs).skip(1) {
             value += x.value * c;
         }
-        let Some(tape) = xs.iter().find_map(|x| x.tape) else {
-            return Var::constant(value);
+        let Some(tape) = xs.iter().find_map(Var::tape) else {
+            return Var::off_tape(xs.iter().map(|x| x.id).max().unwrap_or(0), value);
         };
         let coef = |(&c, x): (&f64, &Self)| x.scale * c;
         let slot = match tape.program() {
@@ -385,19 +483,19 @@ impl<T: Scalar> Scalar for Var<'_, T> {
             }
             None => 0,
         };
-        let index = if xs.iter().all(|x| x.tape.is_some()) {
+        let index = if xs.iter().all(|x| x.id == tape.id()) {
             // Every term a variable (the common case): straight copies.
             let ops = xs.iter().map(|x| x.index);
             tape.push_nary(ops, coeffs.iter().zip(xs).map(coef))
         } else {
-            let terms = || coeffs.iter().zip(xs).filter(|(_, x)| x.tape.is_some());
+            let terms = || coeffs.iter().zip(xs).filter(|(_, x)| x.id == tape.id());
             tape.push_nary(terms().map(|(_, x)| x.index), terms().map(coef))
         };
         Var::at(tape, index, slot, value)
     }
     #[inline]
     fn apply2(self, f: Binary, other: Self) -> Self {
-        if self.tape.is_none() && other.tape.is_none() {
+        if self.id == 0 && other.id == 0 {
             return Var::constant(self.value.apply2(f, other.value));
         }
         let rule = Rule2::Table(f);
@@ -410,13 +508,13 @@ impl<T: Scalar> Scalar for Var<'_, T> {
     }
 }
 
-impl<T: Scalar> fmt::Display for Var<'_, T> {
+impl<T: Scalar> fmt::Display for Var<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.value, f)
     }
 }
 
-impl<T: Scalar> fmt::Debug for Var<'_, T> {
+impl<T: Scalar> fmt::Debug for Var<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Var")
             .field("index", &self.index)

@@ -35,7 +35,7 @@ impl<T: Base> VectorRecording<T> {
     /// [`Error::TapeTooLarge`]) and [`Error::NonFiniteOutput`].
     pub(crate) fn new<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+        F: Fn(&[Var<T>]) -> Vec<Var<T>>,
     {
         Self::new_in(f, x, pool::take_boxed())
     }
@@ -43,7 +43,7 @@ impl<T: Base> VectorRecording<T> {
     /// [`VectorRecording::new`] into the given buffers (a plan's own).
     fn new_in<F>(f: F, x: &[T], buf: Box<Buffers<T>>) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+        F: Fn(&[Var<T>]) -> Vec<Var<T>>,
     {
         Self::new_program(f, x, buf, false)
     }
@@ -52,7 +52,7 @@ impl<T: Base> VectorRecording<T> {
     /// [`VectorRecording::reevaluate`] can move it to other points.
     pub(crate) fn new_replayable<F>(f: F, x: &[T]) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+        F: Fn(&[Var<T>]) -> Vec<Var<T>>,
     {
         Self::new_program(f, x, pool::take_boxed(), true)
     }
@@ -60,12 +60,12 @@ impl<T: Base> VectorRecording<T> {
     /// [`VectorRecording::new_in`], with a program when `program` is set.
     fn new_program<F>(f: F, x: &[T], buf: Box<Buffers<T>>, program: bool) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t, T>]) -> Vec<Var<'t, T>>,
+        F: Fn(&[Var<T>]) -> Vec<Var<T>>,
     {
-        let run = |inputs: &[Var<'_, T>]| {
+        let run = |inputs: &[Var<T>]| {
             f(inputs)
                 .iter()
-                .map(|y| (y.index(), y.scale(), y.recorded_value(), y.arg()))
+                .map(|y| (y.output_index(), y.scale(), y.recorded_value(), y.arg()))
                 .collect::<Vec<_>>()
         };
         let slots = |read: &Vec<(u32, T, T, Arg<T>)>| read.iter().map(|o| o.3).collect();
@@ -191,7 +191,7 @@ impl VectorRecording<f64> {
     /// Records `f` at `x` into `workspace`'s kept buffers.
     pub(crate) fn new_within<F>(f: F, x: &[f64], workspace: &Workspace) -> Result<Self, Error>
     where
-        F: for<'t> Fn(&[Var<'t>]) -> Vec<Var<'t>>,
+        F: Fn(&[Var]) -> Vec<Var>,
     {
         Self::new_in(f, x, workspace.take())
     }

@@ -55,7 +55,7 @@ pub(super) fn record_replayable<P: Nlp>(nlp: &P, x: &[f64]) -> Result<VectorReco
 }
 
 /// The problem's outputs `[f, g_1, .., g_m]` at `x`.
-fn outputs<'t, P: Nlp>(nlp: &P, x: &[Var<'t>]) -> Vec<Var<'t>> {
+fn outputs<P: Nlp>(nlp: &P, x: &[Var]) -> Vec<Var> {
     let mut out = vec![Var::from_f64(0.0); nlp.num_constraints() + 1];
     out[0] = nlp.objective(x);
     nlp.constraints(x, &mut out[1..]);

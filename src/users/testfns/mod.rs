@@ -2,7 +2,9 @@
 //! suite, the benchmarks and the examples share, as generic functions and as
 //! ready-made [`Objective`]s ([`Rosenbrock`], [`Chain`], [`LogSumExp`]); the
 //! large sparse energies of the Newton tests and benchmarks ([`ConvexChain`],
-//! [`GridEnergy`], [`DoubleWells`], in `energies.rs`); and two constrained
+//! [`GridEnergy`], [`DoubleWells`], in `energies.rs`); a molecular energy written
+//! with nalgebra types and over slices ([`Cluster`], [`cluster_slices`], in
+//! `cluster.rs`); and two constrained
 //! problems as [`Nlp`](crate::Nlp)s ([`Hs071`], [`LuksanVlcek`], in `problems.rs`).
 //!
 //! ```
@@ -14,9 +16,11 @@
 use crate::objective::Objective;
 use crate::scalar::Scalar;
 
+mod cluster;
 mod energies;
 mod problems;
 
+pub use cluster::{Cluster, cluster_slices};
 pub use energies::{ConvexChain, DoubleWells, GridEnergy};
 pub use problems::{Hs071, LuksanVlcek};
 
