@@ -93,13 +93,7 @@ where
     // One recording at the dual point x + v ε and one reverse sweep of dual adjoints:
     // the adjoints' values are the gradient and their tangents are H v. (A kept
     // `Recording` replays tangents instead, for many directions at one point.)
-    let n = check_point(x)?;
-    check_direction(v, n)?;
-    let point: Vec<Dual<T>> = x
-        .iter()
-        .zip(v)
-        .map(|(&xi, &vi)| Dual::new(xi, vi))
-        .collect();
+    let (n, point) = dual_point(x, v)?;
     let rec = Recorded::new_unchecked(f, &point)?;
     crate::strict::check(&rec, options, &[0, n])?;
     let adj = rec.input_adjoints();
@@ -201,4 +195,16 @@ pub fn derivatives_of<O: Objective + ?Sized>(
         }),
         None => derivatives(|x| objective.eval(x), x),
     }
+}
+
+/// The dual point `x + v ε` (point and direction checked) and its length.
+pub(crate) fn dual_point<T: Base>(x: &[T], v: &[T]) -> Result<(usize, Vec<Dual<T>>), Error> {
+    let n = check_point(x)?;
+    check_direction(v, n)?;
+    let point = x
+        .iter()
+        .zip(v)
+        .map(|(&xi, &vi)| Dual::new(xi, vi))
+        .collect();
+    Ok((n, point))
 }

@@ -6,8 +6,9 @@
 //! sweeps, in dual arithmetic, give the directional third derivative as the
 //! entries' `ε` parts (PyTorch's `create_graph=True`, one direction per call).
 
-use crate::error::{Error, check_direction, check_point};
+use crate::error::{Error, check_point};
 use crate::forward::Dual;
+use crate::front_door::dual_point;
 use crate::recording::record;
 use crate::scalar::Base;
 use crate::tape::Var;
@@ -36,13 +37,7 @@ where
     T: Base,
     F: Fn(&[Var<Dual<T>>]) -> Var<Dual<T>>,
 {
-    let n = check_point(x)?;
-    check_direction(v, n)?;
-    let point: Vec<Dual<T>> = x
-        .iter()
-        .zip(v)
-        .map(|(&xi, &vi)| Dual::new(xi, vi))
-        .collect();
+    let (_, point) = dual_point(x, v)?;
     let h = record(f, &point)?.hessian()?;
     Ok(h.map(|hij| hij.eps))
 }

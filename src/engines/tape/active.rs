@@ -12,7 +12,7 @@
 //! A variable whose recording is not on this thread's stack (finished, or of
 //! another thread) is *foreign*: meeting one marks the innermost active recording
 //! (and, process-wide, the foreign one, in case it is still running on another
-//! thread), and a marked recording returns [`crate::Error::ForeignVariable`]
+//! thread), and a marked recording returns [`crate::error::Error::ForeignVariable`]
 //! instead of derivatives. Nothing panics and no derivative comes from a foreign
 //! variable.
 

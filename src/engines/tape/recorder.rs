@@ -28,7 +28,7 @@ pub(crate) struct Tape<T = f64> {
     pub(super) scratch: RefCell<Vec<(u32, T)>>,
     /// Set when a node could not be recorded (index space or memory exhausted):
     /// from then on nothing is recorded, and the recording returns
-    /// [`crate::Error::TapeTooLarge`].
+    /// [`crate::error::Error::TapeTooLarge`].
     full: Cell<bool>,
     /// The program recorded alongside, when asked for (see [`super::program`]).
     program: Option<RefCell<Builder<T>>>,
