@@ -469,8 +469,9 @@ fn stan_verdicts_differ_on_intermediate_overflow() {
 }
 
 /// The documented exact properties: every path is exactly symmetric; dense sweeps
-/// give the same bits at every lane width, compressed sweeps too (and the same as
-/// `sparse_hessian`); and where both engines fail, they report the same error.
+/// give the same bits at every lane width, compressed sweeps too; `sparse_hessian`
+/// and a plan give the same bits; and where both engines fail, they report the
+/// same error.
 fn check_exact<F: Fun>(f: &F, x: &[f64], errors: bool) -> Result<(), TestCaseError> {
     let dense = Options {
         sparsity: Sparsity::Dense,
@@ -487,9 +488,9 @@ fn check_exact<F: Fun>(f: &F, x: &[f64], errors: bool) -> Result<(), TestCaseErr
                 h
             );
             // Dense sweeps at every lane width are the same numbers; compressed
-            // sweeps at every lane width are the same numbers as each other and as
-            // `sparse_hessian` (they round differently from dense sweeps, see
-            // docs/limitations.md; their closeness is `every_engine_agrees_*`).
+            // sweeps at every lane width are the same numbers as each other (they
+            // round differently from dense sweeps, see docs/limitations.md; their
+            // closeness is `every_engine_agrees_*`).
             let compressed = |lanes| Options {
                 sparsity: Sparsity::Compressed,
                 lanes,
@@ -516,11 +517,19 @@ fn check_exact<F: Fun>(f: &F, x: &[f64], errors: bool) -> Result<(), TestCaseErr
                     "compressed lanes {lanes:?}: {g:?} vs {c}"
                 );
             }
+            // `sparse_hessian` pushes second-order adjoints instead (its closeness
+            // is `every_engine_agrees_*`): exactly symmetric, and the same bits as
+            // a plan's evaluation.
             let s = hyperhess::sparse_hessian(|x| f.eval(x), x);
             let s = s.map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
             for (i, j, v) in s.triplet_iter() {
-                prop_assert!(v.to_bits() == c[(i, j)].to_bits(), "sparse ({i}, {j})");
+                let mirror = s.get_entry(j, i).map(|e| e.into_value().to_bits());
+                prop_assert!(mirror == Some(v.to_bits()), "sparse ({i}, {j})");
             }
+            let plan = SparsePlan::new(|x| f.eval(x), x);
+            let p = plan.and_then(|p| p.hessian(|x| f.eval(x), x));
+            let p = p.map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert!(p == s, "plan and one-shot sparse differ: {p:?} vs {s:?}");
         }
         // Compared as text: NaN values in the errors are then equal.
         (Err(a), Err(b)) if errors => {

@@ -40,13 +40,18 @@ pub(crate) use structure::{Budget, Structure};
 
 use crate::error::Error;
 use crate::options::Options;
-use crate::tape::{Recorded, Var};
+use crate::tape::{Recorded, SymmetricEntries, Var};
 use nalgebra_sparse::CscMatrix;
 
 /// The Hessian as a sparse matrix in full symmetric storage (both triangles;
-/// structural zeros absent), from `p` compressed Hessian-vector products where `p`
-/// is the number of colors of a coloring of its pattern (see [`Coloring`]: star or
-/// acyclic, whichever needs fewer).
+/// structural zeros absent), exactly symmetric.
+///
+/// Its nonzeros come from one reverse sweep that pushes second-order adjoints
+/// along the recorded operations (edge pushing: no pattern or coloring to find
+/// first), or, where that would cost more than the dense Hessian, from `p`
+/// compressed Hessian-vector products where `p` is the number of colors of a
+/// coloring of its pattern (see [`Coloring`]: star or acyclic, whichever needs
+/// fewer). The pattern is the structural one ([`SparsityPattern`]) either way.
 ///
 /// ```
 /// use hyperhess::Scalar;
@@ -60,8 +65,27 @@ where
     F: Fn(&[Var]) -> Var,
 {
     let rec = Recorded::new(f, x)?;
+    if let Some(h) = rec.hessian_entries(Budget::sparse(&rec).limits()) {
+        return csc(h);
+    }
     let structure = Structure::find_or_full(&rec)?;
     to_csc(&structure, &rec)
+}
+
+/// Full symmetric rows (equally columns) as a `CscMatrix`, or the first entry
+/// of the upper triangle that is not finite as an error.
+pub(crate) fn csc(h: SymmetricEntries<f64>) -> Result<CscMatrix<f64>, Error> {
+    if let Some(err) = structure::first_non_finite(&h.offsets, &h.columns, &h.values) {
+        return Err(err);
+    }
+    let n = h.offsets.len() - 1;
+    let rows: Vec<usize> = h.columns.iter().map(|&j| j as usize).collect();
+    let pattern = nalgebra_sparse::pattern::SparsityPattern::try_from_offsets_and_indices(
+        n, n, h.offsets, rows,
+    )
+    .expect("rows are sorted and in range by construction");
+    Ok(CscMatrix::try_from_pattern_and_values(pattern, h.values)
+        .expect("one value per pattern entry by construction"))
 }
 
 /// The Hessian at a recording as a sparse matrix with `structure`'s pattern

@@ -1,21 +1,27 @@
 //! [`SparsePlan`]: a pattern and its coloring, found once, evaluated at many points.
 
-use super::{Budget, Coloring, ColoringKind, SparsityPattern, Structure, to_csc};
+use super::{Budget, Coloring, ColoringKind, SparsityPattern, Structure, csc, to_csc};
 use crate::error::Error;
 use crate::recording::Recording;
-use crate::tape::{Recorded, Var, Workspace};
+use crate::tape::{Recorded, Schedule, SymmetricEntries, Var, Workspace};
 use nalgebra_sparse::CscMatrix;
 
 /// A sparsity pattern and its coloring, built once at one point and evaluated at
 /// many: each evaluation records the function, checks that it ran the same
-/// operations (else that its pattern is covered), and runs the `p` compressed
-/// sweeps.
+/// operations (else that its pattern is covered), and computes the entries.
 ///
-/// A plan keeps the buffers of its last evaluation (the tape and the sweeps'
-/// lanes, about `40 + 16 p` bytes per recorded operation on top of the result),
-/// so that its next evaluation allocates only the result; they are freed with
-/// the plan. (One-shot calls keep at most 16 MiB per buffer between calls.)
-/// Threads sharing a plan each get their own buffers when it is in use.
+/// The entries come from the edge-pushing sweep of [`crate::sparse_hessian`],
+/// written down once at the plan's point as a flat list of multiply-adds
+/// between numbered slots and run at each point (the same bits as the one-shot
+/// call); or, where that sweep would cost more than the dense Hessian, from the
+/// `p` compressed sweeps of the coloring.
+///
+/// A plan keeps the buffers of its last evaluation (the tape, and the sweeps'
+/// lanes, about `16 p` bytes per recorded operation, when it sweeps), so that its
+/// next evaluation allocates little more than the result; they are freed with
+/// the plan, as is its schedule ([`SparsePlan::bytes`]). (One-shot calls keep at
+/// most 16 MiB per buffer between calls.) Threads sharing a plan each get their
+/// own buffers when it is in use.
 ///
 /// ```
 /// use hyperhess::{Scalar, SparsePlan};
@@ -33,6 +39,8 @@ pub struct SparsePlan {
     structure: Structure,
     /// The recorded structure the pattern was found on (see `structure_words`).
     words: Vec<u64>,
+    /// The edge-pushing sweep as instructions, when within the budget.
+    schedule: Option<Schedule<f64>>,
     /// The last evaluation's buffers, kept whole for the next.
     workspace: Workspace,
 }
@@ -51,9 +59,10 @@ impl SparsePlan {
         SparsePlan::from_recording(&Recorded::new(f, x)?, None)
     }
 
-    /// [`SparsePlan::new`] with a coloring of `kind` only (`None`: the one with
-    /// the fewest sweeps, as [`SparsePlan::new`]); [`ColoringKind::Star`] keeps
-    /// every entry as accurate as the dense sweeps (see [`Coloring`]).
+    /// [`SparsePlan::new`] with a coloring of `kind` only, whose compressed sweeps
+    /// then compute every evaluation (`None`: as [`SparsePlan::new`]);
+    /// [`ColoringKind::Star`] keeps every entry as accurate as the dense sweeps
+    /// (see [`Coloring`]).
     ///
     /// ```
     /// use hyperhess::{ColoringKind, Scalar, SparsePlan};
@@ -72,11 +81,37 @@ impl SparsePlan {
         rec: &Recorded,
         kind: Option<ColoringKind>,
     ) -> Result<Self, Error> {
+        let structure = Structure::find_or_full_kind(rec, kind)?;
+        // A coloring asked for is the one the evaluations sweep with.
+        let schedule = kind
+            .is_none()
+            .then(|| rec.hessian_schedule(Budget::sparse(rec).limits()))
+            .flatten()
+            .filter(|s| s.pattern() == structure.pattern.arrays());
         Ok(SparsePlan {
-            structure: Structure::find_or_full_kind(rec, kind)?,
+            structure,
             words: rec.structure_words().collect(),
+            schedule,
             workspace: Workspace::default(),
         })
+    }
+
+    /// Bytes the plan holds besides its kept buffers: the pattern, the coloring
+    /// and the schedule.
+    ///
+    /// ```
+    /// use hyperhess::Scalar;
+    /// fn f<S: Scalar>(x: &[S]) -> S { x.windows(2).map(|w| w[0] * w[1].exp()).sum() }
+    /// let plan = hyperhess::SparsePlan::new(|x| f(x), &[0.5; 100]).unwrap();
+    /// assert!(plan.bytes() > 0 && plan.bytes() < 100 * 1000);
+    /// ```
+    pub fn bytes(&self) -> usize {
+        let (offsets, columns) = self.structure.pattern.arrays();
+        std::mem::size_of_val(offsets)
+            + columns.len() * 4
+            + self.coloring().colors().len() * 4
+            + self.words.len() * 8
+            + self.schedule.as_ref().map_or(0, Schedule::bytes)
     }
 
     /// The structural sparsity pattern.
@@ -159,9 +194,21 @@ impl SparsePlan {
     pub(crate) fn evaluate(&self, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
         let n = self.structure.pattern.dim();
         let full = self.structure.pattern.nnz() == n * n;
-        if !full && !rec.has_structure(&self.words) {
+        let same = rec.has_structure(&self.words);
+        if let (Some(schedule), true) = (&self.schedule, same)
+            && let Some(values) = rec.hessian_by(schedule, Budget::sparse(rec).limits())
+        {
+            return self.matrix(values);
+        }
+        if !full && !same {
             // Another path was taken: its pattern must be covered. (Past the budget
             // it cannot be checked, and is reported as changed at its first row.)
+            if self.schedule.is_some() {
+                // The one-shot sweep there, its entries placed in the plan's pattern.
+                if let Some(h) = rec.hessian_entries(Budget::sparse(rec).limits()) {
+                    return self.covering(h);
+                }
+            }
             let budget = Budget::sparse(rec);
             let Some((offsets, columns)) = rec.pattern_rows(budget.entries, budget.work) else {
                 return Err(Error::SparsityPatternChanged { row: 0, col: 0 });
@@ -172,5 +219,37 @@ impl SparsePlan {
             }
         }
         to_csc(&self.structure, rec)
+    }
+
+    /// The plan's pattern with `values` (in pattern order).
+    fn matrix(&self, values: Vec<f64>) -> Result<CscMatrix<f64>, Error> {
+        let (offsets, rows) = self.structure.pattern.arrays();
+        csc(SymmetricEntries {
+            offsets: offsets.to_vec(),
+            columns: rows.to_vec(),
+            values,
+        })
+    }
+
+    /// Entries found on another path, placed in the plan's pattern (zero where
+    /// they have none), or the first one outside it as an error.
+    fn covering(&self, h: SymmetricEntries<f64>) -> Result<CscMatrix<f64>, Error> {
+        let (offsets, rows) = self.structure.pattern.arrays();
+        let mut values = vec![0.0; rows.len()];
+        for j in 0..offsets.len().saturating_sub(1) {
+            let mine = &rows[offsets[j]..offsets[j + 1]];
+            for k in h.offsets[j]..h.offsets[j + 1] {
+                let i = h.columns[k];
+                match mine.binary_search(&i) {
+                    Ok(at) => values[offsets[j] + at] = h.values[k],
+                    Err(_) => {
+                        // (Rows scanned in order, as `SparsityPattern::first_missing`.)
+                        let (row, col) = (j, i as usize);
+                        return Err(Error::SparsityPatternChanged { row, col });
+                    }
+                }
+            }
+        }
+        self.matrix(values)
     }
 }

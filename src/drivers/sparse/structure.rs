@@ -7,7 +7,7 @@ use super::pattern::SparsityPattern;
 use crate::error::Error;
 use crate::options::Options;
 use crate::scalar::{Base, Scalar};
-use crate::tape::{Recorded, with_lanes};
+use crate::tape::{Limits, Recorded, with_lanes};
 use nalgebra::DMatrix;
 
 /// A pattern and a coloring of it.
@@ -36,6 +36,15 @@ impl Budget {
         Budget {
             entries: n2.saturating_add(m.saturating_mul(12)),
             work: n.saturating_mul(m).saturating_add(n2),
+        }
+    }
+
+    /// What edge pushing may spend for the same budget: as many entries alive
+    /// (16 bytes each on `f64`) and entries pushed.
+    pub fn limits(self) -> Limits {
+        Limits {
+            entries: self.entries,
+            work: self.work,
         }
     }
 
@@ -137,17 +146,28 @@ impl Structure {
     /// order every driver reports in) of `values` that is not finite, as an error.
     pub fn first_non_finite<T: Scalar>(&self, values: &[T]) -> Option<Error> {
         let (offsets, rows) = self.pattern.arrays();
-        (0..self.pattern.dim()).find_map(|j| {
-            (offsets[j]..offsets[j + 1])
-                .take_while(|&k| rows[k] as usize <= j)
-                .find(|&k| !values[k].is_finite())
-                .map(|k| Error::NonFiniteHessian {
-                    row: rows[k] as usize,
-                    col: j,
-                    value: values[k].value(),
-                })
-        })
+        first_non_finite(offsets, rows, values)
     }
+}
+
+/// The first entry of the upper triangle (column by column, `row <= col`) of the
+/// symmetric matrix with columns `offsets` / `rows` and `values` that is not
+/// finite, as an error.
+pub(crate) fn first_non_finite<T: Scalar>(
+    offsets: &[usize],
+    rows: &[u32],
+    values: &[T],
+) -> Option<Error> {
+    (0..offsets.len().saturating_sub(1)).find_map(|j| {
+        (offsets[j]..offsets[j + 1])
+            .take_while(|&k| rows[k] as usize <= j)
+            .find(|&k| !values[k].is_finite())
+            .map(|k| Error::NonFiniteHessian {
+                row: rows[k] as usize,
+                col: j,
+                value: values[k].value(),
+            })
+    })
 }
 
 /// `H V` for `p` directions (column `c` of `V` sums the unit vectors of the inputs

@@ -8,6 +8,8 @@
 //! - `node`: one recorded operation (8 bytes) and its partials (0 to 5, by kind);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
+//! - `edge_push`: the Hessian's nonzeros directly, in one reverse sweep;
+//! - `edge_schedule`: that sweep written down once as instructions, for plans;
 //! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
 //! - `vector`: `VectorRecording`, a vector function's recording: Jacobian rows
@@ -18,6 +20,8 @@
 mod active;
 mod buffers;
 mod deps;
+mod edge_push;
+mod edge_schedule;
 mod node;
 mod pool;
 mod program;
@@ -31,6 +35,8 @@ mod words;
 
 pub(crate) use active::recording_active;
 pub(crate) use buffers::Workspace;
+pub(crate) use edge_push::{Limits, SymmetricEntries};
+pub(crate) use edge_schedule::Schedule;
 pub(crate) use recording::Recorded;
 pub(crate) use sweep::with_lanes;
 pub use var::Var;

@@ -255,6 +255,11 @@ impl Node {
     pub fn structure(&self) -> u64 {
         (u64::from(self.a) << 32) | u64::from(self.b)
     }
+    /// `true` when some second partial is structurally nonzero.
+    #[inline(always)]
+    pub fn is_curved(&self) -> bool {
+        (self.a & SELF_FLAG) | (self.b & (SELF_FLAG | CROSS_FLAG)) != 0
+    }
     /// The structural curvature flags.
     #[inline]
     pub fn couples(&self) -> Curvature {

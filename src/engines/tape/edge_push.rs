@@ -1,0 +1,586 @@
+//! The Hessian's nonzeros directly, by edge pushing (Gower and Mello, 2012): one
+//! reverse sweep that carries, next to the first-order adjoints, the symmetric
+//! matrix `W` of second-order adjoints between pairs of nodes, and eliminates one
+//! node at a time. No pattern, no coloring, no compressed products: what reaches the
+//! inputs is the Hessian, entry by entry.
+//!
+//! Eliminating node `i`, `v_i = phi(v_j, ...)` with partials `d_j` and second partials
+//! `phi_jk`, from the full symmetric `W`:
+//! - pushing: `W(j, p) += d_j W(i, p)` (and its mirror) for every `p != i`, and
+//!   `W(j, k) += d_j d_k W(i, i)` for every pair of operands;
+//! - creating: `W(j, k) += v_bar_i phi_jk`;
+//! - the first-order adjoints are the recording's (`v_bar`).
+//!
+//! `W` is kept as unordered pairs `{j, p}`, each stored once at its larger node
+//! (so node `i`'s list is complete when the sweep reaches it: every node above has
+//! been eliminated) with the smaller as key; a pair whose two ends meet (`j == p`)
+//! is a diagonal entry and counts twice. The lists are linked entries in one arena
+//! whose freed entries are reused, so memory is the most entries alive at once.
+//!
+//! Structural, as the dependency pattern (`super::deps::hessian_pattern`): entries
+//! are created where a node that reaches an output has a curvature flag, whatever
+//! the values, and pushed whatever the partials; so the entries that reach the
+//! inputs are exactly that pattern. Values are exact up to rounding (each is a sum
+//! of products of partials along the tape, in the sweep's order), and exactly
+//! symmetric (one number per pair). Like the lane sweeps, it runs fast first and
+//! again carefully (every product with a zero factor skipped) only when a result
+//! is not finite.
+
+use super::node::{Kind, Node, Stream, Terms};
+use crate::scalar::Scalar;
+
+/// No entry: the end of a list (the arena's first entry is never used, so that
+/// the lists' heads start as zeroed memory).
+const NIL: u32 = 0;
+
+/// What the sweep computes with: numbers ([`Numbers`], the Hessian now), or the
+/// slots that will hold them at any point with the same operations (a
+/// [`super::edge_schedule::Schedule`] being written). One traversal serves both,
+/// so a schedule's evaluation gives the very bits of the sweep.
+pub(super) trait Values<T> {
+    /// An entry's value, or the slot that holds it.
+    type W: Copy;
+    /// A factor, or where it is.
+    type F: Copy;
+    /// A node's factors (see [`factors`]) at node `i`, whose partials start at `p`.
+    fn factors(&mut self, i: usize, p: usize, l: &Local<T>, vb: T) -> [Self::F; 8];
+    /// The `k`-th coefficient of the n-ary side arrays, `c`.
+    fn coef(&mut self, k: usize, c: T) -> Self::F;
+    /// `w f`, doubled when `twice`.
+    fn scaled(&mut self, w: Self::W, f: Self::F, twice: bool) -> Self::W;
+    /// `f` as an entry.
+    fn constant(&mut self, f: Self::F) -> Self::W;
+    /// `into + w` (`w` is used up).
+    fn merge(&mut self, into: Self::W, w: Self::W) -> Self::W;
+    /// `w` is not read again.
+    fn release(&mut self, w: Self::W);
+    /// A placeholder value (never read).
+    fn blank(&self) -> Self::W;
+}
+
+/// The factors of a node with at most two operands, in the order the sweep reads
+/// them: `d_a`, `d_b`, `d_a d_a`, `d_b d_b`, `d_a d_b`, and `v_bar` times `phi_aa`,
+/// `phi_ab`, `phi_bb`.
+#[inline(always)]
+pub(super) fn factors<T: Scalar>(careful: bool, l: &Local<T>, vb: T) -> [T; 8] {
+    [
+        l.da,
+        l.db,
+        product(careful, l.da, l.da),
+        product(careful, l.db, l.db),
+        product(careful, l.da, l.db),
+        product(careful, l.daa, vb),
+        product(careful, l.dab, vb),
+        product(careful, l.dbb, vb),
+    ]
+}
+
+/// The numbers themselves; `CAREFUL`: every product with a zero factor skipped.
+pub(super) struct Numbers<const CAREFUL: bool>;
+
+impl<T: Scalar, const CAREFUL: bool> Values<T> for Numbers<CAREFUL> {
+    type W = T;
+    type F = T;
+    #[inline(always)]
+    fn factors(&mut self, _: usize, _: usize, l: &Local<T>, vb: T) -> [T; 8] {
+        factors(CAREFUL, l, vb)
+    }
+    #[inline(always)]
+    fn coef(&mut self, _: usize, c: T) -> T {
+        c
+    }
+    #[inline(always)]
+    fn scaled(&mut self, w: T, f: T, twice: bool) -> T {
+        let t = product(CAREFUL, f, w);
+        if twice { t + t } else { t }
+    }
+    #[inline(always)]
+    fn constant(&mut self, f: T) -> T {
+        f
+    }
+    #[inline(always)]
+    fn merge(&mut self, into: T, w: T) -> T {
+        into + w
+    }
+    #[inline(always)]
+    fn release(&mut self, _: T) {}
+    fn blank(&self) -> T {
+        T::zero()
+    }
+}
+
+/// One entry of a node's list: the pair's other (smaller) node and its value.
+#[derive(Clone, Copy, Debug)]
+struct Entry<W> {
+    w: W,
+    p: u32,
+    next: u32,
+}
+
+/// The Hessian of the recorded outputs' weighted sum as full symmetric rows
+/// (CSR: both triangles, columns sorted; with a symmetric matrix, equally CSC).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SymmetricEntries<T> {
+    pub offsets: Vec<usize>,
+    pub columns: Vec<u32>,
+    pub values: Vec<T>,
+}
+
+/// What a sweep may spend before it gives up (`None`): entries alive at once
+/// (memory, 16 bytes each on `f64`) and entries pushed or created (time).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub entries: usize,
+    pub work: usize,
+}
+
+/// The tape a sweep reads: nodes `1..=n` are the inputs, `outputs` the recorded
+/// outputs (their weights are in the first-order adjoints `adj`).
+#[derive(Clone, Copy)]
+pub(super) struct Tape<'a, T> {
+    pub stream: &'a Stream<T>,
+    pub terms: &'a Terms<T>,
+    pub n: usize,
+    pub outputs: &'a [usize],
+    pub adj: &'a [T],
+}
+
+/// The Hessian's structural nonzeros and their values at the recording; `None`
+/// past `limits`.
+pub(crate) fn hessian_entries<T: Scalar>(
+    tape: Tape<'_, T>,
+    limits: Limits,
+) -> Option<SymmetricEntries<T>> {
+    let h = sweep(tape, limits, Numbers::<false>)?.0;
+    if h.values.iter().all(Scalar::is_finite) {
+        return Some(h);
+    }
+    careful(tape, limits)
+}
+
+/// [`hessian_entries`] with every product with a zero factor skipped (as the lane
+/// sweeps' careful pass), for a result that was not finite.
+pub(super) fn careful<T: Scalar>(tape: Tape<'_, T>, limits: Limits) -> Option<SymmetricEntries<T>> {
+    Some(sweep(tape, limits, Numbers::<true>)?.0)
+}
+
+/// The sweep with `values`, and the values back.
+pub(super) fn sweep<T: Scalar, V: Values<T>>(
+    tape: Tape<'_, T>,
+    limits: Limits,
+    values: V,
+) -> Option<(SymmetricEntries<V::W>, V)> {
+    let mut sweep = Sweep::new(tape, limits, values);
+    sweep.run()?;
+    let h = sweep.rows();
+    Some((h, sweep.values))
+}
+
+/// One edge-pushing sweep's state.
+struct Sweep<'a, T, V: Values<T>> {
+    tape: Tape<'a, T>,
+    limits: Limits,
+    values: V,
+    /// Each node's list (its first entry), `NIL` when empty.
+    heads: Vec<u32>,
+    arena: Vec<Entry<V::W>>,
+    /// The freed entries, linked.
+    free: u32,
+    work: usize,
+    /// Merging a list: `stamp[p] == i` (never 0) when `p` is in node `i`'s merged
+    /// list, with its sum in `sum[p]`; `keys` the merged list's keys in order.
+    stamp: Vec<u32>,
+    sum: Vec<V::W>,
+    keys: Vec<u32>,
+}
+
+impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
+    fn new(tape: Tape<'a, T>, limits: Limits, values: V) -> Self {
+        Sweep {
+            tape,
+            limits,
+            values,
+            heads: Vec::new(),
+            arena: Vec::new(),
+            free: NIL,
+            work: 0,
+            stamp: Vec::new(),
+            sum: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+
+    /// Adds `w` to the pair `{j, k}` of two nodes other than the constant slot.
+    #[inline(always)]
+    fn add(&mut self, j: usize, k: usize, w: V::W) {
+        let (hi, lo) = if j >= k { (j, k) } else { (k, j) };
+        let next = self.heads[hi];
+        let e = Entry {
+            w,
+            p: lo as u32,
+            next,
+        };
+        let at = if self.free != NIL {
+            let at = self.free;
+            self.free = self.arena[at as usize].next;
+            self.arena[at as usize] = e;
+            at
+        } else {
+            self.arena.push(e);
+            (self.arena.len() - 1) as u32
+        };
+        self.heads[hi] = at;
+        self.work += 1;
+    }
+
+    /// Pushes `w = W(i, q)` through operand `j` of node `i` (factor `d = d_j`).
+    #[inline(always)]
+    fn push(&mut self, j: usize, d: V::F, q: usize, w: V::W) {
+        if j != 0 {
+            let t = self.values.scaled(w, d, j == q);
+            self.add(j, q, t);
+        }
+    }
+
+    /// Creates or pushes `f` (a constant) or `w f` into the pair `{j, k}` when
+    /// neither is the constant slot.
+    #[inline(always)]
+    fn put(&mut self, j: usize, k: usize, w: Option<V::W>, f: V::F) {
+        if j != 0 && k != 0 {
+            let t = match w {
+                Some(w) => self.values.scaled(w, f, false),
+                None => self.values.constant(f),
+            };
+            self.add(j, k, t);
+        }
+    }
+
+    /// Merges node `i`'s list into `keys` / `sum` (duplicates summed in list
+    /// order) and frees it; returns its diagonal entry, if any.
+    fn take(&mut self, i: usize) -> Option<V::W> {
+        self.keys.clear();
+        let mut diag: Option<V::W> = None;
+        let head = self.heads[i];
+        if head == NIL {
+            return None;
+        }
+        let mut at = head;
+        let mut tail = head;
+        while at != NIL {
+            let e = self.arena[at as usize];
+            let p = e.p as usize;
+            if p == i {
+                diag = Some(match diag {
+                    Some(d) => self.values.merge(d, e.w),
+                    None => e.w,
+                });
+            } else if self.stamp[p] == i as u32 {
+                self.sum[p] = self.values.merge(self.sum[p], e.w);
+            } else {
+                self.stamp[p] = i as u32;
+                self.sum[p] = e.w;
+                self.keys.push(p as u32);
+            }
+            tail = at;
+            at = e.next;
+        }
+        self.arena[tail as usize].next = self.free;
+        self.free = head;
+        self.heads[i] = NIL;
+        diag
+    }
+
+    /// The sweep from the last output down to the inputs; `None` past the limits.
+    fn run(&mut self) -> Option<()> {
+        let Tape {
+            stream,
+            terms,
+            n,
+            outputs,
+            adj,
+        } = self.tape;
+        let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
+        let ops = &terms.ops[..];
+        let last = outputs.iter().copied().max().unwrap_or(0);
+        let len = last.max(n) + 1;
+        // Zeroed allocations (no pass over them): NIL heads, no stamps.
+        self.heads = vec![NIL; len];
+        self.arena.clear();
+        let w = self.values.blank();
+        self.arena.push(Entry { w, p: 0, next: NIL });
+        self.free = NIL;
+        self.work = 0;
+        self.stamp = vec![0; len];
+        self.sum = vec![self.values.blank(); len];
+        let mut reached = vec![false; len];
+        for &o in outputs {
+            reached[o] = o != 0;
+        }
+        let mut keys = std::mem::take(&mut self.keys);
+        let mut p = stream.partials_end(last);
+        for i in (n + 1..=last).rev() {
+            let node = nodes[i];
+            let kind = node.kind();
+            p -= kind.width();
+            if !reached[i] {
+                continue;
+            }
+            if self.heads[i] == NIL && !node.is_curved() {
+                // Nothing to push or create: only the operands are reached.
+                if kind == Kind::Nary {
+                    for j in node.terms(ops) {
+                        reached[ops[j] as usize] = true;
+                    }
+                } else {
+                    reached[node.a()] = true;
+                    reached[node.b()] = true;
+                }
+                continue;
+            }
+            std::mem::swap(&mut keys, &mut self.keys);
+            let diag = self.take(i);
+            std::mem::swap(&mut keys, &mut self.keys);
+            if kind == Kind::Nary {
+                let r = node.terms(ops);
+                // What this node can add at most, checked before it is spent.
+                let m = r.len();
+                let diagonal = if diag.is_some() { m * (m + 1) / 2 } else { 0 };
+                let most = keys.len().saturating_mul(m).saturating_add(diagonal);
+                if self.work.saturating_add(most) > self.limits.work
+                    || self.arena.len().saturating_add(most) > self.limits.entries
+                {
+                    return None;
+                }
+                for &j in &ops[r.clone()] {
+                    reached[j as usize] = true;
+                }
+                self.nary(r, &keys, diag);
+            } else {
+                let local = Local::of(node, &partials[p..p + kind.width()]);
+                reached[local.a] = true;
+                reached[local.b] = true;
+                let vb = adj.get(i).copied().unwrap_or_else(T::zero);
+                let f = self.values.factors(i, p, &local, vb);
+                self.binary(&local, &f, &keys, diag);
+                // (At most twice the entries alive, plus six, past the limits.)
+                if self.work > self.limits.work || self.arena.len() > self.limits.entries {
+                    return None;
+                }
+            }
+            for &q in &keys {
+                self.values.release(self.sum[q as usize]);
+            }
+            if let Some(w) = diag {
+                self.values.release(w);
+            }
+        }
+        self.keys = keys;
+        Some(())
+    }
+
+    /// Eliminates a node with at most two operands (factors `f`, see [`factors`]).
+    fn binary(&mut self, l: &Local<T>, f: &[V::F; 8], keys: &[u32], diag: Option<V::W>) {
+        let [da, db, da2, db2, dab, caa, cab, cbb] = *f;
+        for &q in keys {
+            let (q, w) = (q as usize, self.sum[q as usize]);
+            self.push(l.a, da, q, w);
+            if l.b != 0 {
+                self.push(l.b, db, q, w);
+            }
+        }
+        if let Some(w) = diag {
+            self.put(l.a, l.a, Some(w), da2);
+            if l.b != 0 {
+                self.put(l.a, l.b, Some(w), dab);
+                self.put(l.b, l.b, Some(w), db2);
+            }
+        }
+        let c = l.curvature;
+        if c.aa {
+            self.put(l.a, l.a, None, caa);
+        }
+        if c.ab {
+            self.put(l.a, l.b, None, cab);
+        }
+        if c.bb {
+            self.put(l.b, l.b, None, cbb);
+        }
+    }
+
+    /// Eliminates an n-ary linear node `sum_j c_j x_j` (terms `r` of the side
+    /// arrays).
+    fn nary(&mut self, r: std::ops::Range<usize>, keys: &[u32], diag: Option<V::W>) {
+        let terms = self.tape.terms;
+        let ops = &terms.ops[r.clone()];
+        let c: Vec<V::F> = r.map(|k| self.values.coef(k, terms.coefs[k])).collect();
+        for &q in keys {
+            let (q, w) = (q as usize, self.sum[q as usize]);
+            for (&j, &cj) in ops.iter().zip(&c) {
+                self.push(j as usize, cj, q, w);
+            }
+        }
+        if let Some(w) = diag {
+            for (s, (&j, &cj)) in ops.iter().zip(&c).enumerate() {
+                if j == 0 {
+                    continue;
+                }
+                let wj = self.values.scaled(w, cj, false);
+                for (t, (&k, &ck)) in ops[s..].iter().zip(&c[s..]).enumerate() {
+                    // A pair of two terms stands for its mirror too: on the
+                    // diagonal (the same node in both) it counts twice.
+                    if k != 0 {
+                        let v = self.values.scaled(wj, ck, t != 0 && j == k);
+                        self.add(j as usize, k as usize, v);
+                    }
+                }
+                self.values.release(wj);
+            }
+        }
+    }
+
+    /// The inputs' lists as full symmetric rows.
+    fn rows(&mut self) -> SymmetricEntries<V::W> {
+        let n = self.tape.n;
+        // Lower triangles (columns <= row) first, row by row, sorted.
+        let mut low_offsets = Vec::with_capacity(n + 1);
+        let mut low: Vec<(u32, V::W)> = Vec::new();
+        let mut counts = vec![0usize; n];
+        low_offsets.push(0);
+        for i in 1..=n {
+            let start = low.len();
+            let mut at = self.heads.get(i).copied().unwrap_or(NIL);
+            while at != NIL {
+                let e = self.arena[at as usize];
+                low.push((e.p - 1, e.w));
+                at = e.next;
+            }
+            // Sorted by column, stably (duplicates keep their list order), then
+            // duplicates summed: the lists are short, so by insertion.
+            let row = &mut low[start..];
+            for k in 1..row.len() {
+                let mut j = k;
+                while j > 0 && row[j - 1].0 > row[j].0 {
+                    row.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+            let mut end = start;
+            for k in start..low.len() {
+                if end > start && low[end - 1].0 == low[k].0 {
+                    let merged = self.values.merge(low[end - 1].1, low[k].1);
+                    low[end - 1].1 = merged;
+                } else {
+                    low[end] = low[k];
+                    end += 1;
+                }
+            }
+            low.truncate(end);
+            for &(c, _) in &low[start..] {
+                if c as usize != i - 1 {
+                    counts[c as usize] += 1;
+                }
+            }
+            counts[i - 1] += low.len() - start;
+            low_offsets.push(low.len());
+        }
+        // The diagonal was counted once and each other entry once per triangle.
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        for c in &counts {
+            offsets.push(offsets.last().copied().unwrap_or(0) + c);
+        }
+        let nnz = offsets[n];
+        let mut columns = vec![0u32; nnz];
+        let mut values: Vec<V::W> = vec![self.values.blank(); nnz];
+        let mut cursor: Vec<usize> = offsets[..n].to_vec();
+        for r in 0..n {
+            // Row r: its lower entries, then (as later rows reach it) its upper ones.
+            for &(c, w) in &low[low_offsets[r]..low_offsets[r + 1]] {
+                columns[cursor[r]] = c;
+                values[cursor[r]] = w;
+                cursor[r] += 1;
+                let c = c as usize;
+                if c != r {
+                    columns[cursor[c]] = r as u32;
+                    values[cursor[c]] = w;
+                    cursor[c] += 1;
+                }
+            }
+        }
+        SymmetricEntries {
+            offsets,
+            columns,
+            values,
+        }
+    }
+}
+
+/// A node with at most two operands, its partials read by kind; `a == b` folded
+/// into one operand (`d = d_a + d_b`, `phi'' = phi_aa + 2 phi_ab + phi_bb`).
+pub(super) struct Local<T> {
+    a: usize,
+    b: usize,
+    da: T,
+    db: T,
+    daa: T,
+    dab: T,
+    dbb: T,
+    curvature: super::node::Curvature,
+}
+
+impl<T: Scalar> Local<T> {
+    #[inline(always)]
+    pub(super) fn of(node: Node, q: &[T]) -> Self {
+        let (z, one) = (T::zero(), T::one());
+        let (a, b, curvature) = (node.a(), node.b(), node.couples());
+        let (da, db, daa, dab, dbb) = match node.kind() {
+            Kind::Add => (one, one, z, z, z),
+            Kind::Sub => (one, -one, z, z, z),
+            Kind::Linear => (q[0], q[1], z, z, z),
+            Kind::Scale => (q[0], z, z, z, z),
+            Kind::Unary => (q[0], z, q[1], z, z),
+            Kind::Mul => (q[0], q[1], z, one, z),
+            Kind::MulScaled => (q[0], q[1], z, q[2], z),
+            Kind::Binary => (q[0], q[1], q[2], q[3], q[4]),
+            Kind::Nary => unreachable!("n-ary nodes are eliminated by `Sweep::nary`"),
+        };
+        // (A unary node's `b` is the constant slot, as is `a` of `0 - x`: the
+        // pairs of node 0 are never stored.)
+        if a == b && a != 0 {
+            let any = curvature.aa || curvature.ab || curvature.bb;
+            return Local {
+                a,
+                b: 0,
+                da: da + db,
+                db: z,
+                daa: daa + (dab + dab) + dbb,
+                dab: z,
+                dbb: z,
+                curvature: super::node::Curvature {
+                    aa: any,
+                    ..super::node::Curvature::LINEAR
+                },
+            };
+        }
+        Local {
+            a,
+            b,
+            da,
+            db,
+            daa,
+            dab,
+            dbb,
+            curvature,
+        }
+    }
+}
+
+/// `d * t`, or in a careful sweep zero when either is zero (as the lane sweeps).
+#[inline(always)]
+fn product<T: Scalar>(careful: bool, d: T, t: T) -> T {
+    if careful && (d.is_zero() || t.is_zero()) {
+        T::zero()
+    } else {
+        t * d
+    }
+}

@@ -1,0 +1,286 @@
+//! [`Schedule`]: an edge-pushing sweep (see `super::edge_push`) written down once,
+//! as a flat list of multiply-adds between numbered slots, and evaluated at any
+//! recording with the same operations without the sweep's lists, merges or
+//! lookups.
+//!
+//! Writing it runs the very traversal of the numeric sweep with slots in place of
+//! numbers ([`Writer`] is its `Values`): each product becomes an instruction that
+//! writes a fresh slot, each merge of two entries of one pair an addition into the
+//! first, and slots are reused once read for the last time. Evaluating computes
+//! each node's factors from its partials and first-order adjoint (the same
+//! `edge_push::factors`), then runs the instructions in order: the same
+//! operations on the same numbers, so the bits of the numeric sweep.
+
+use super::edge_push::{self, Limits, Local, Tape, Values, factors};
+use crate::scalar::Scalar;
+use std::sync::Mutex;
+
+/// The instruction kinds, in a slot index's top two bits.
+const KIND_SHIFT: u32 = 30;
+const SLOT_MASK: u32 = (1 << KIND_SHIFT) - 1;
+/// `w[dst] = w[src] f`
+const SCALED: u32 = 0;
+/// `w[dst] = 2 (w[src] f)`
+const DOUBLED: u32 = 1;
+/// `w[dst] = f`
+const CONSTANT: u32 = 2;
+/// `w[dst] = w[dst] + w[src]`
+const MERGE: u32 = 3;
+
+/// A source that is a coefficient (in the mask's place).
+const COEF: u32 = u32::MAX;
+
+/// One instruction: its kind and destination slot, its source slot and factor.
+#[derive(Clone, Copy, Debug)]
+struct Op {
+    dst: u32,
+    src: u32,
+    f: u32,
+}
+
+/// An edge-pushing sweep as instructions, for recordings with the operations of the
+/// one it was written from (the caller checks: `Recorded::has_structure`).
+#[derive(Debug)]
+pub(crate) struct Schedule<T> {
+    /// Where the factors come from, in the order they are stored: a node with at
+    /// most two operands (its index, the offset of its partials, and which of its
+    /// eight factors are read, as a mask), or a coefficient of the n-ary side
+    /// arrays (`COEF` and its index).
+    sources: Vec<[u32; 3]>,
+    factors: usize,
+    ops: Vec<Op>,
+    slots: usize,
+    /// The Hessian's rows (full symmetric, sorted) and the slot of each entry.
+    offsets: Vec<usize>,
+    columns: Vec<u32>,
+    out: Vec<u32>,
+    /// The last evaluation's factors and slots, kept for the next (taken by one
+    /// thread at a time; another allocates its own).
+    scratch: Mutex<(Vec<T>, Vec<T>)>,
+}
+
+impl<T: Scalar> Schedule<T> {
+    /// Writes the sweep of `tape`; `None` past `limits` (those of the numeric
+    /// sweep) or past `2^30` slots.
+    pub(super) fn new(tape: Tape<'_, T>, limits: Limits) -> Option<Self> {
+        let writer = Writer::default();
+        let (rows, w) = edge_push::sweep(tape, limits, writer)?;
+        if w.overflow {
+            return None;
+        }
+        let mut w = w;
+        // Only the factors an instruction reads are computed: masks, and the
+        // instructions renumbered to the factors kept (in source order).
+        let mut used = vec![false; w.factors];
+        for op in &w.ops {
+            if op.dst >> KIND_SHIFT != MERGE {
+                used[op.f as usize] = true;
+            }
+        }
+        let mut at = vec![0u32; w.factors];
+        let mut kept = 0u32;
+        let mut sources = Vec::with_capacity(w.sources.len());
+        for &[i, p, first] in &w.sources {
+            if p == COEF {
+                if used[first as usize] {
+                    at[first as usize] = kept;
+                    kept += 1;
+                    sources.push([i, COEF, 0]);
+                }
+                continue;
+            }
+            let mut mask = 0;
+            for k in 0..8 {
+                let f = (first + k) as usize;
+                if used[f] {
+                    mask |= 1 << k;
+                    at[f] = kept;
+                    kept += 1;
+                }
+            }
+            if mask != 0 {
+                sources.push([i, p, mask]);
+            }
+        }
+        for op in &mut w.ops {
+            if op.dst >> KIND_SHIFT != MERGE {
+                op.f = at[op.f as usize];
+            }
+        }
+        w.ops.shrink_to_fit();
+        Some(Schedule {
+            sources,
+            factors: kept as usize,
+            ops: w.ops,
+            slots: w.next as usize,
+            offsets: rows.offsets,
+            columns: rows.columns,
+            out: rows.values,
+            scratch: Mutex::default(),
+        })
+    }
+
+    /// The Hessian's rows (CSR offsets and sorted columns, both triangles).
+    pub fn pattern(&self) -> (&[usize], &[u32]) {
+        (&self.offsets, &self.columns)
+    }
+
+    /// The kept buffers, or new ones when another thread holds them.
+    fn scratch(&self) -> (Vec<T>, Vec<T>) {
+        match self.scratch.try_lock() {
+            Ok(mut kept) => std::mem::take(&mut *kept),
+            Err(_) => Default::default(),
+        }
+    }
+
+    /// Keeps the buffers for the next evaluation.
+    fn keep(&self, f: Vec<T>, w: Vec<T>) {
+        if let Ok(mut kept) = self.scratch.try_lock() {
+            *kept = (f, w);
+        }
+    }
+
+    /// Bytes the schedule holds (its kept buffers included).
+    pub fn bytes(&self) -> usize {
+        self.sources.capacity() * 12
+            + self.ops.capacity() * std::mem::size_of::<Op>()
+            + self.offsets.capacity() * std::mem::size_of::<usize>()
+            + (self.columns.capacity() + self.out.capacity()) * 4
+            + self.scratch.try_lock().map_or(0, |k| {
+                (k.0.capacity() + k.1.capacity()) * std::mem::size_of::<T>()
+            })
+    }
+
+    /// The Hessian's values at `tape` (in pattern order), or, when some value is
+    /// not finite, the careful numeric sweep's (`None` only past `limits` there).
+    pub(super) fn evaluate(&self, tape: Tape<'_, T>, limits: Limits) -> Option<Vec<T>> {
+        let (nodes, partials) = (&tape.stream.nodes[..], &tape.stream.partials[..]);
+        let (mut f, mut w) = self.scratch();
+        // Every factor and every slot is written before it is read: what the
+        // buffers held is never seen.
+        f.resize(self.factors, T::zero());
+        let mut c = 0;
+        for &[i, p, mask] in &self.sources {
+            if p == COEF {
+                f[c] = tape.terms.coefs[i as usize];
+                c += 1;
+                continue;
+            }
+            let (i, p) = (i as usize, p as usize);
+            let node = nodes[i];
+            let l = Local::of(node, &partials[p..p + node.kind().width()]);
+            let vb = tape.adj.get(i).copied().unwrap_or_else(T::zero);
+            let all = factors(false, &l, vb);
+            let mut m = mask;
+            while m != 0 {
+                f[c] = all[m.trailing_zeros() as usize];
+                c += 1;
+                m &= m - 1;
+            }
+        }
+        w.resize(self.slots, T::zero());
+        for op in &self.ops {
+            let d = (op.dst & SLOT_MASK) as usize;
+            let (s, k) = (op.src as usize, op.f as usize);
+            match op.dst >> KIND_SHIFT {
+                SCALED => w[d] = w[s] * f[k],
+                DOUBLED => {
+                    let t = w[s] * f[k];
+                    w[d] = t + t;
+                }
+                CONSTANT => w[d] = f[k],
+                _ => w[d] = w[d] + w[s],
+            }
+        }
+        let values: Vec<T> = self.out.iter().map(|&s| w[s as usize]).collect();
+        self.keep(f, w);
+        if values.iter().all(Scalar::is_finite) {
+            return Some(values);
+        }
+        edge_push::careful(tape, limits).map(|h| h.values)
+    }
+}
+
+/// The `Values` that write a [`Schedule`]: slots for numbers, factor offsets for
+/// factors.
+#[derive(Default)]
+struct Writer {
+    /// As [`Schedule`]'s, with the offset of the first factor in the mask's place.
+    sources: Vec<[u32; 3]>,
+    factors: usize,
+    ops: Vec<Op>,
+    /// Slots free for reuse, and the next never used.
+    free: Vec<u32>,
+    next: u32,
+    overflow: bool,
+}
+
+impl Writer {
+    fn slot(&mut self) -> u32 {
+        if let Some(s) = self.free.pop() {
+            return s;
+        }
+        let s = self.next;
+        if s >= SLOT_MASK {
+            self.overflow = true;
+            return 0;
+        }
+        self.next += 1;
+        s
+    }
+
+    fn write(&mut self, kind: u32, src: u32, f: u32) -> u32 {
+        let d = self.slot();
+        self.ops.push(Op {
+            dst: d | (kind << KIND_SHIFT),
+            src,
+            f,
+        });
+        d
+    }
+
+    fn factor_offset(&mut self, count: usize) -> u32 {
+        let off = self.factors;
+        self.factors += count;
+        if self.factors > u32::MAX as usize {
+            self.overflow = true;
+        }
+        off as u32
+    }
+}
+
+impl<T: Scalar> Values<T> for Writer {
+    type W = u32;
+    type F = u32;
+    fn factors(&mut self, i: usize, p: usize, _: &Local<T>, _: T) -> [u32; 8] {
+        let off = self.factor_offset(8);
+        self.sources.push([i as u32, p as u32, off]);
+        std::array::from_fn(|k| off + k as u32)
+    }
+    fn coef(&mut self, k: usize, _: T) -> u32 {
+        let off = self.factor_offset(1);
+        self.sources.push([k as u32, COEF, off]);
+        off
+    }
+    fn scaled(&mut self, w: u32, f: u32, twice: bool) -> u32 {
+        self.write(if twice { DOUBLED } else { SCALED }, w, f)
+    }
+    fn constant(&mut self, f: u32) -> u32 {
+        self.write(CONSTANT, 0, f)
+    }
+    fn merge(&mut self, into: u32, w: u32) -> u32 {
+        self.ops.push(Op {
+            dst: into | (MERGE << KIND_SHIFT),
+            src: w,
+            f: 0,
+        });
+        self.free.push(w);
+        into
+    }
+    fn release(&mut self, w: u32) {
+        self.free.push(w);
+    }
+    fn blank(&self) -> u32 {
+        0
+    }
+}
