@@ -15,9 +15,15 @@
 use super::dense::{dynamic_step, increasing_shifts};
 use super::{NewtonMethod, NewtonOptions, NewtonStep, NewtonWork};
 use crate::error::Error;
-use crate::forward::{SmallVisitor, StaticDerivatives, with_small};
+use crate::forward::{CROSSOVER, SmallVisitor, StaticDerivatives, with_small};
 use crate::objective::Objective;
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{Const, DMatrix, DVector, Dyn, VecStorage};
+
+/// Whether [`dense_step`] makes the step of `n` inputs on the stack.
+#[inline]
+pub(super) fn is_small(n: usize) -> bool {
+    (1..=CROSSOVER).contains(&n)
+}
 
 /// The dense Newton step at `x`: on the stack when `x` has 1 to `forward`'s
 /// small-`n` crossover (10) inputs, by [`dynamic_step`] otherwise. The stack
@@ -70,11 +76,13 @@ impl<O: Objective> SmallVisitor for SmallStep<'_, O> {
         }
         Ok(NewtonStep {
             value: d.value,
-            // `to_vec` copies a slice at once (`from_column_slice` goes through an
-            // iterator, element by element).
-            gradient: DVector::from_vec(d.gradient.as_slice().to_vec()),
-            hessian: DMatrix::from_vec(K, K, d.hessian.as_slice().to_vec()),
-            step: DVector::from_vec(step.to_vec()),
+            gradient: column(d.gradient.as_slice()),
+            hessian: DMatrix::from_data(VecStorage::new(
+                Dyn(K),
+                Dyn(K),
+                d.hessian.as_slice().to_vec(),
+            )),
+            step: column(&step),
             tau,
             positive_definite: tau == 0.0,
             method: NewtonMethod::Dense,
@@ -89,6 +97,13 @@ impl<O: Objective> SmallVisitor for SmallStep<'_, O> {
     fn otherwise(self) -> Self::Output {
         dynamic_step(self.objective, self.x, self.options)
     }
+}
+
+/// `v` as a `DVector`: one allocation and a copy (`DVector::from_vec` and
+/// `from_column_slice` pass the entries through an iterator, one by one).
+#[inline]
+fn column(v: &[f64]) -> DVector<f64> {
+    DVector::from_data(VecStorage::new(Dyn(v.len()), Const::<1>, v.to_vec()))
 }
 
 /// The lower Cholesky factor `L` of `a` (columns: `a[col][row]`, the lower
@@ -298,6 +313,49 @@ mod tests {
                 format!("{:?}", dense_step(&Mixed, &bad, &opts)),
                 format!("{:?}", dynamic_step(&Mixed, &bad, &opts)),
             );
+        }
+    }
+
+    #[test]
+    fn newton_step_is_a_fresh_workspaces_step() {
+        use super::super::{NewtonWorkspace, newton_step};
+        let with = |method, dense_below| NewtonOptions {
+            method,
+            dense_below,
+            ..NewtonOptions::default()
+        };
+        let options = [
+            NewtonOptions::default(),
+            with(NewtonMethod::Dense, 0),
+            with(NewtonMethod::Auto, 3), // dense below 3 inputs, sparse from 3
+            with(NewtonMethod::Sparse, 500),
+            with(NewtonMethod::TruncatedCg, 500),
+        ];
+        let mut methods = Vec::new();
+        for opts in &options {
+            for n in [0, 1, 2, 3, 10, 11] {
+                let x: Vec<f64> = (0..n).map(|i| 0.7 * (1.0 + i as f64).sin()).collect();
+                let mut bad = x.clone();
+                if let Some(first) = bad.first_mut() {
+                    *first = f64::NAN;
+                }
+                for x in [&x, &bad] {
+                    let fresh = NewtonWorkspace::new(opts.clone()).step(&Mixed, x);
+                    let step = newton_step(&Mixed, x, opts);
+                    assert_eq!(format!("{step:?}"), format!("{fresh:?}"), "n = {n}");
+                    if let Ok(s) = step {
+                        methods.push(s.method);
+                    }
+                }
+            }
+        }
+        // Every engine was met.
+        for m in [
+            NewtonMethod::Dense,
+            NewtonMethod::Sparse,
+            NewtonMethod::TruncatedCg,
+        ] {
+            assert!(methods.contains(&m), "{m:?}");
         }
     }
 }
