@@ -60,15 +60,29 @@ impl<O: Objective> SmallVisitor for SmallStep<'_, O> {
         let d = d?;
         let h = d.hessian.data.0;
         let min_diag = (0..K).map(|i| h[i][i]).fold(f64::INFINITY, f64::min);
-        let (factor, tau, factorizations) = increasing_shifts(min_diag, self.options, |tau| {
-            let mut shifted = h;
-            if tau != 0.0 {
-                for i in 0..K {
-                    shifted[i][i] += tau;
+        // Algorithm 3.3's first try when the diagonal is positive (`tau = 0`), on a
+        // branch of its own: the CPU predicts it and starts the factorization of
+        // `H` before `tau` is known (computed as a select, the shift sits between
+        // the Hessian and the first square root). The other cases, and a failed
+        // first try (then tried once more, with the same result), by
+        // `increasing_shifts`.
+        let unshifted = if min_diag > 0.0 && self.options.max_shift_tries > 0 {
+            cholesky(h)
+        } else {
+            None
+        };
+        let (factor, tau, factorizations) = match unshifted {
+            Some(factor) => (factor, 0.0, 1),
+            None => increasing_shifts(min_diag, self.options, |tau| {
+                let mut shifted = h;
+                if tau != 0.0 {
+                    for i in 0..K {
+                        shifted[i][i] += tau;
+                    }
                 }
-            }
-            Ok(cholesky(shifted))
-        })?;
+                Ok(cholesky(shifted))
+            })?,
+        };
         let step = solve(&factor, d.gradient.data.0[0].map(|g| -g));
         if step.iter().any(|p| !p.is_finite()) {
             // Only a degenerate factorization (a pivot that underflows) can get here.
