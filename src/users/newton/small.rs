@@ -330,6 +330,37 @@ mod tests {
         }
     }
 
+    /// `x0^2 + x1^2 + c x0 x1`: a positive diagonal, indefinite for `|c| > 2`.
+    struct Coupled(f64);
+    impl crate::objective::Objective for Coupled {
+        fn eval<S: Scalar>(&self, x: &[S]) -> S {
+            x[0] * x[0] + x[1] * x[1] + x[0] * x[1] * self.0
+        }
+    }
+
+    #[test]
+    fn every_way_through_the_shifts_equals_the_dynamic_path() {
+        let x = [0.3, -1.1];
+        for (c, tries, want) in [
+            (1.0, 100, Some((0.0, 1))), // positive definite: the first try
+            (3.0, 100, None),           // positive diagonal, indefinite: shifted
+            (-0.5, 0, None),            // no tries at all: an error
+            (3.0, 1, None),             // the first try fails, no other: an error
+        ] {
+            let opts = NewtonOptions {
+                max_shift_tries: tries,
+                ..NewtonOptions::default()
+            };
+            let small = dense_step(&Coupled(c), &x, &opts);
+            assert_eq!(small, dynamic_step(&Coupled(c), &x, &opts), "c = {c}");
+            match (want, &small) {
+                (Some(w), Ok(s)) => assert_eq!((s.tau, s.work.factorizations), w),
+                (None, Ok(s)) => assert!(s.tau > 0.0 && s.work.factorizations > 1),
+                (_, Err(e)) => assert!(tries < 2, "{e:?}"),
+            }
+        }
+    }
+
     #[test]
     fn newton_step_is_a_fresh_workspaces_step() {
         use super::super::{NewtonWorkspace, newton_step};
