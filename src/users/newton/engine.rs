@@ -13,6 +13,18 @@ use crate::recording::Recording;
 use crate::sparse::SparsePlan;
 use nalgebra::DMatrix;
 
+/// Whether [`NewtonWorkspace`] takes the dense engine at `n` inputs without
+/// looking at the Hessian's sparsity: [`NewtonMethod::Dense`], or
+/// [`NewtonMethod::Auto`] below [`NewtonOptions::dense_below`].
+#[inline]
+pub(super) fn dense_by_size(options: &NewtonOptions, n: usize) -> bool {
+    match options.method {
+        NewtonMethod::Dense => true,
+        NewtonMethod::Auto => n < options.dense_below,
+        NewtonMethod::Sparse | NewtonMethod::TruncatedCg => false,
+    }
+}
+
 /// Newton steps on one problem, keeping the engine's state from step to step:
 /// for the sparse engine the [`SparsePlan`] (pattern and coloring) and the
 /// symbolic factorization (AMD ordering, the factor's structure), rebuilt only
@@ -148,6 +160,9 @@ impl NewtonWorkspace {
     /// The automatic choice (or the forced one).
     fn choose<O: Objective>(&self, objective: &O, x: &[f64]) -> Result<Engine, Error> {
         let n = x.len();
+        if dense_by_size(&self.options, n) {
+            return Ok(Engine::Dense);
+        }
         let plan = || SparsePlan::new(|v| objective.eval(v), x);
         Ok(match self.options.method {
             NewtonMethod::Dense => Engine::Dense,
@@ -156,7 +171,6 @@ impl NewtonWorkspace {
                 plan: Box::new(plan()?),
                 factor: None,
             },
-            NewtonMethod::Auto if n < self.options.dense_below => Engine::Dense,
             NewtonMethod::Auto => {
                 let dense_fits = n
                     .checked_mul(n)

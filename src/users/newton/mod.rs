@@ -229,7 +229,8 @@ pub struct NewtonStep {
 ///
 /// One call builds its engine's state (a sparse plan and a symbolic
 /// factorization) and drops it; to take many steps on one problem keep a
-/// [`NewtonWorkspace`], as [`minimize_newton`] does.
+/// [`NewtonWorkspace`], as [`minimize_newton`] does. The dense engine at up to
+/// ten inputs has no state: its step is made on the stack, without a workspace.
 ///
 /// Errors: those of [`crate::derivatives`] (empty or non-finite point, non-finite
 /// value or derivatives), [`Error::NotPositiveDefinite`] when no shift among
@@ -254,5 +255,9 @@ pub fn newton_step<O: Objective>(
     x: &[f64],
     options: &NewtonOptions,
 ) -> Result<NewtonStep, Error> {
+    if small::is_small(x.len()) && engine::dense_by_size(options, x.len()) {
+        // What a fresh workspace would do, without building and dropping one.
+        return small::dense_step(objective, x, options);
+    }
     NewtonWorkspace::new(options.clone()).step(objective, x)
 }

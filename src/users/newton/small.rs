@@ -15,9 +15,15 @@
 use super::dense::{dynamic_step, increasing_shifts};
 use super::{NewtonMethod, NewtonOptions, NewtonStep, NewtonWork};
 use crate::error::Error;
-use crate::forward::{SmallVisitor, StaticDerivatives, with_small};
+use crate::forward::{CROSSOVER, SmallVisitor, StaticDerivatives, with_small};
 use crate::objective::Objective;
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{Const, DMatrix, DVector, Dyn, VecStorage};
+
+/// Whether [`dense_step`] makes the step of `n` inputs on the stack.
+#[inline]
+pub(super) fn is_small(n: usize) -> bool {
+    (1..=CROSSOVER).contains(&n)
+}
 
 /// The dense Newton step at `x`: on the stack when `x` has 1 to `forward`'s
 /// small-`n` crossover (10) inputs, by [`dynamic_step`] otherwise. The stack
@@ -54,15 +60,29 @@ impl<O: Objective> SmallVisitor for SmallStep<'_, O> {
         let d = d?;
         let h = d.hessian.data.0;
         let min_diag = (0..K).map(|i| h[i][i]).fold(f64::INFINITY, f64::min);
-        let (factor, tau, factorizations) = increasing_shifts(min_diag, self.options, |tau| {
-            let mut shifted = h;
-            if tau != 0.0 {
-                for i in 0..K {
-                    shifted[i][i] += tau;
+        // Algorithm 3.3's first try when the diagonal is positive (`tau = 0`), on a
+        // branch of its own: the CPU predicts it and starts the factorization of
+        // `H` before `tau` is known (computed as a select, the shift sits between
+        // the Hessian and the first square root). The other cases, and a failed
+        // first try (then tried once more, with the same result), by
+        // `increasing_shifts`.
+        let unshifted = if min_diag > 0.0 && self.options.max_shift_tries > 0 {
+            cholesky(h)
+        } else {
+            None
+        };
+        let (factor, tau, factorizations) = match unshifted {
+            Some(factor) => (factor, 0.0, 1),
+            None => increasing_shifts(min_diag, self.options, |tau| {
+                let mut shifted = h;
+                if tau != 0.0 {
+                    for i in 0..K {
+                        shifted[i][i] += tau;
+                    }
                 }
-            }
-            Ok(cholesky(shifted))
-        })?;
+                Ok(cholesky(shifted))
+            })?,
+        };
         let step = solve(&factor, d.gradient.data.0[0].map(|g| -g));
         if step.iter().any(|p| !p.is_finite()) {
             // Only a degenerate factorization (a pivot that underflows) can get here.
@@ -70,11 +90,13 @@ impl<O: Objective> SmallVisitor for SmallStep<'_, O> {
         }
         Ok(NewtonStep {
             value: d.value,
-            // `to_vec` copies a slice at once (`from_column_slice` goes through an
-            // iterator, element by element).
-            gradient: DVector::from_vec(d.gradient.as_slice().to_vec()),
-            hessian: DMatrix::from_vec(K, K, d.hessian.as_slice().to_vec()),
-            step: DVector::from_vec(step.to_vec()),
+            gradient: column(d.gradient.as_slice()),
+            hessian: DMatrix::from_data(VecStorage::new(
+                Dyn(K),
+                Dyn(K),
+                d.hessian.as_slice().to_vec(),
+            )),
+            step: column(&step),
             tau,
             positive_definite: tau == 0.0,
             method: NewtonMethod::Dense,
@@ -89,6 +111,13 @@ impl<O: Objective> SmallVisitor for SmallStep<'_, O> {
     fn otherwise(self) -> Self::Output {
         dynamic_step(self.objective, self.x, self.options)
     }
+}
+
+/// `v` as a `DVector`: one allocation and a copy (`DVector::from_vec` and
+/// `from_column_slice` pass the entries through an iterator, one by one).
+#[inline]
+fn column(v: &[f64]) -> DVector<f64> {
+    DVector::from_data(VecStorage::new(Dyn(v.len()), Const::<1>, v.to_vec()))
 }
 
 /// The lower Cholesky factor `L` of `a` (columns: `a[col][row]`, the lower
@@ -298,6 +327,80 @@ mod tests {
                 format!("{:?}", dense_step(&Mixed, &bad, &opts)),
                 format!("{:?}", dynamic_step(&Mixed, &bad, &opts)),
             );
+        }
+    }
+
+    /// `x0^2 + x1^2 + c x0 x1`: a positive diagonal, indefinite for `|c| > 2`.
+    struct Coupled(f64);
+    impl crate::objective::Objective for Coupled {
+        fn eval<S: Scalar>(&self, x: &[S]) -> S {
+            x[0] * x[0] + x[1] * x[1] + x[0] * x[1] * self.0
+        }
+    }
+
+    #[test]
+    fn every_way_through_the_shifts_equals_the_dynamic_path() {
+        let x = [0.3, -1.1];
+        for (c, tries, want) in [
+            (1.0, 100, Some((0.0, 1))), // positive definite: the first try
+            (3.0, 100, None),           // positive diagonal, indefinite: shifted
+            (-0.5, 0, None),            // no tries at all: an error
+            (3.0, 1, None),             // the first try fails, no other: an error
+        ] {
+            let opts = NewtonOptions {
+                max_shift_tries: tries,
+                ..NewtonOptions::default()
+            };
+            let small = dense_step(&Coupled(c), &x, &opts);
+            assert_eq!(small, dynamic_step(&Coupled(c), &x, &opts), "c = {c}");
+            match (want, &small) {
+                (Some(w), Ok(s)) => assert_eq!((s.tau, s.work.factorizations), w),
+                (None, Ok(s)) => assert!(s.tau > 0.0 && s.work.factorizations > 1),
+                (_, Err(e)) => assert!(tries < 2, "{e:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn newton_step_is_a_fresh_workspaces_step() {
+        use super::super::{NewtonWorkspace, newton_step};
+        let with = |method, dense_below| NewtonOptions {
+            method,
+            dense_below,
+            ..NewtonOptions::default()
+        };
+        let options = [
+            NewtonOptions::default(),
+            with(NewtonMethod::Dense, 0),
+            with(NewtonMethod::Auto, 3), // dense below 3 inputs, sparse from 3
+            with(NewtonMethod::Sparse, 500),
+            with(NewtonMethod::TruncatedCg, 500),
+        ];
+        let mut methods = Vec::new();
+        for opts in &options {
+            for n in [0, 1, 2, 3, 10, 11] {
+                let x: Vec<f64> = (0..n).map(|i| 0.7 * (1.0 + i as f64).sin()).collect();
+                let mut bad = x.clone();
+                if let Some(first) = bad.first_mut() {
+                    *first = f64::NAN;
+                }
+                for x in [&x, &bad] {
+                    let fresh = NewtonWorkspace::new(opts.clone()).step(&Mixed, x);
+                    let step = newton_step(&Mixed, x, opts);
+                    assert_eq!(format!("{step:?}"), format!("{fresh:?}"), "n = {n}");
+                    if let Ok(s) = step {
+                        methods.push(s.method);
+                    }
+                }
+            }
+        }
+        // Every engine was met.
+        for m in [
+            NewtonMethod::Dense,
+            NewtonMethod::Sparse,
+            NewtonMethod::TruncatedCg,
+        ] {
+            assert!(methods.contains(&m), "{m:?}");
         }
     }
 }
