@@ -75,16 +75,38 @@ where
 /// Full symmetric rows (equally columns) as a `CscMatrix`, or the first entry
 /// of the upper triangle that is not finite as an error.
 pub(crate) fn csc(h: SymmetricEntries<f64>) -> Result<CscMatrix<f64>, Error> {
-    if let Some(err) = structure::first_non_finite(&h.offsets, &h.columns, &h.values) {
-        return Err(err);
-    }
-    let n = h.offsets.len() - 1;
-    let rows: Vec<usize> = h.columns.iter().map(|&j| j as usize).collect();
-    let pattern = nalgebra_sparse::pattern::SparsityPattern::try_from_offsets_and_indices(
-        n, n, h.offsets, rows,
+    let pattern = csc_pattern(&h.offsets, &h.columns);
+    with_values(&pattern, h.values)
+}
+
+/// Full symmetric rows (equally columns) as nalgebra's pattern.
+pub(crate) fn csc_pattern(
+    offsets: &[usize],
+    columns: &[u32],
+) -> nalgebra_sparse::pattern::SparsityPattern {
+    let n = offsets.len() - 1;
+    let rows: Vec<usize> = columns.iter().map(|&j| j as usize).collect();
+    nalgebra_sparse::pattern::SparsityPattern::try_from_offsets_and_indices(
+        n,
+        n,
+        offsets.to_vec(),
+        rows,
     )
-    .expect("rows are sorted and in range by construction");
-    Ok(CscMatrix::try_from_pattern_and_values(pattern, h.values)
+    .expect("rows are sorted and in range by construction")
+}
+
+/// `values` (in `pattern`'s order, symmetric) on `pattern`, or the first entry
+/// of the upper triangle that is not finite as an error.
+pub(crate) fn with_values(
+    pattern: &nalgebra_sparse::pattern::SparsityPattern,
+    values: Vec<f64>,
+) -> Result<CscMatrix<f64>, Error> {
+    if !values.iter().all(|v| v.is_finite()) {
+        let columns: Vec<u32> = pattern.minor_indices().iter().map(|&i| i as u32).collect();
+        let err = structure::first_non_finite(pattern.major_offsets(), &columns, &values);
+        return Err(err.expect("a value is not finite"));
+    }
+    Ok(CscMatrix::try_from_pattern_and_values(pattern.clone(), values)
         .expect("one value per pattern entry by construction"))
 }
 

@@ -1,6 +1,8 @@
 //! [`SparsePlan`]: a pattern and its coloring, found once, evaluated at many points.
 
-use super::{Budget, Coloring, ColoringKind, SparsityPattern, Structure, csc, to_csc};
+use super::{
+    Budget, Coloring, ColoringKind, SparsityPattern, Structure, csc_pattern, to_csc, with_values,
+};
 use crate::error::Error;
 use crate::recording::Recording;
 use crate::tape::{Recorded, Schedule, SymmetricEntries, Var, Workspace};
@@ -41,6 +43,8 @@ pub struct SparsePlan {
     words: Vec<u64>,
     /// The edge-pushing sweep as instructions, when within the budget.
     schedule: Option<Schedule<f64>>,
+    /// The pattern as the result's, built once.
+    csc: nalgebra_sparse::pattern::SparsityPattern,
     /// The last evaluation's buffers, kept whole for the next.
     workspace: Workspace,
 }
@@ -88,7 +92,9 @@ impl SparsePlan {
             .then(|| rec.hessian_schedule(Budget::sparse(rec).limits()))
             .flatten()
             .filter(|s| s.pattern() == structure.pattern.arrays());
+        let (offsets, rows) = structure.pattern.arrays();
         Ok(SparsePlan {
+            csc: csc_pattern(offsets, rows),
             structure,
             words: rec.structure_words().collect(),
             schedule,
@@ -111,6 +117,8 @@ impl SparsePlan {
             + columns.len() * 4
             + self.coloring().colors().len() * 4
             + self.words.len() * 8
+            + std::mem::size_of_val(self.csc.major_offsets())
+            + std::mem::size_of_val(self.csc.minor_indices())
             + self.schedule.as_ref().map_or(0, Schedule::bytes)
     }
 
@@ -223,12 +231,7 @@ impl SparsePlan {
 
     /// The plan's pattern with `values` (in pattern order).
     fn matrix(&self, values: Vec<f64>) -> Result<CscMatrix<f64>, Error> {
-        let (offsets, rows) = self.structure.pattern.arrays();
-        csc(SymmetricEntries {
-            offsets: offsets.to_vec(),
-            columns: rows.to_vec(),
-            values,
-        })
+        with_values(&self.csc, values)
     }
 
     /// Entries found on another path, placed in the plan's pattern (zero where
