@@ -7,6 +7,7 @@
 //! - `active`: the recordings active on this thread (how a `Var` finds its tape);
 //! - `node`: one recorded operation (8 bytes) and its partials (0 to 5, by kind);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
+//! - `fuse`: linear chains folded into n-ary nodes once a recording is finished;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
 //! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
@@ -18,6 +19,7 @@
 mod active;
 mod buffers;
 mod deps;
+mod fuse;
 mod node;
 mod pool;
 mod program;

@@ -1,0 +1,286 @@
+//! Fusion of linear chains into n-ary nodes, once a recording is finished (its
+//! outputs known): a sum built term by term (`acc = acc + x[j] * c`, `acc += ..`,
+//! sums of sums) records a chain of two-operand linear nodes; each of them that is
+//! used exactly once, by another linear node, and is not an output, is folded into
+//! its user, so the chain becomes one [`Kind::Nary`] node (4 + 8 bytes per term, one
+//! gather and one scatter per sweep instead of a node, two partials and two
+//! updates per term).
+//!
+//! What stays: every kept node's value, partials and adjoint (the folded nodes are
+//! intermediates nothing else reads), so the value and gradient computed while
+//! recording stand, and every derivative of the outputs is unchanged up to the
+//! order of a sum (a folded chain's tangent is the left fold of its terms, as the
+//! chain computed it: bit-identical for unit links such as `acc + x c`; a
+//! non-unit link `s` multiplies the coefficients below it once, `(s c) t` instead
+//! of `s (c t)`, one rounding).
+//!
+//! Two passes over the nodes up to the last output: one counts each node's users
+//! (remembering the one user of a node used once), the other writes the kept nodes
+//! in order, renumbered, and each *root* (a kept linear node with a folded operand)
+//! as an n-ary node whose terms are its folded subtree's leaves, left to right
+//! (an explicit stack: chains are as long as the user's loops). Every folded node
+//! is visited once, from its one root, so both passes are linear in the tape.
+//! Nodes after the last output (which no output depends on) are dropped.
+//!
+//! Fusion gives up, leaving the tape as recorded, when a folded coefficient is not
+//! finite or underflows to zero (the chain's own products would have kept it), or
+//! the side arrays would overflow their index space.
+
+use super::node::{Kind, MAX_TERMS, Node, Stream, Terms};
+use super::recording::Recorded;
+use crate::scalar::{Base, Scalar};
+
+impl<T: Base> Recorded<T> {
+    /// This recording with its linear chains fused (see the module's notes), for
+    /// callers that sweep it more than once (Hessians, `H v` products): its value
+    /// and gradient are those already computed; nothing changes for a recording
+    /// that carries a program (a prepared function rewrites its partials in place,
+    /// by node position), a vector function's, or one with nothing to fold.
+    pub(crate) fn fused(mut self) -> Self {
+        if self.program.is_some() || !self.outputs.is_empty() {
+            return self;
+        }
+        let (n, output) = (self.inputs(), self.output);
+        let b = self.buf_mut();
+        let Some(f) = fuse(&b.stream, &b.terms, n, output, &[output], &mut b.scratch) else {
+            return self;
+        };
+        // The kept nodes' adjoints, moved to their new places (in order: a new
+        // index is never above its old one).
+        for k in 0..=output.min(b.adjoints.len().saturating_sub(1)) {
+            if let Some(i) = f.index(k) {
+                b.adjoints[i as usize] = b.adjoints[k];
+            }
+        }
+        let new_output = f.index(output).map_or(output, |i| i as usize);
+        b.adjoints.truncate((new_output + 1).max(n + 1));
+        b.stream = f.stream;
+        b.terms = f.terms;
+        self.output = new_output;
+        self
+    }
+}
+
+/// Marks a node used by more than one operand slot (or an output): never folded.
+const MANY: u32 = u32::MAX;
+/// Marks a folded node in the renumbering.
+const FOLDED: u32 = u32::MAX;
+
+/// A fused tape: its nodes and side arrays, and each old node's new index
+/// ([`Fused::index`]; folded nodes have none).
+#[derive(Debug)]
+pub(super) struct Fused<T> {
+    pub stream: Stream<T>,
+    pub terms: Terms<T>,
+    /// Old node index to new, [`FOLDED`] for a folded node (up to the last output).
+    index: Vec<u32>,
+}
+
+impl<T> Fused<T> {
+    /// The new index of old node `k` (`None` when it was folded or dropped).
+    pub fn index(&self, k: usize) -> Option<u32> {
+        self.index.get(k).copied().filter(|&i| i != FOLDED)
+    }
+}
+
+/// `true` for the kinds fusion folds and folds into: sums with constant
+/// coefficients and no partials of their own beyond those coefficients.
+#[inline]
+fn is_linear(kind: Kind) -> bool {
+    matches!(kind, Kind::Add | Kind::Sub | Kind::Linear | Kind::Nary)
+}
+
+/// Fuses the tape's nodes `0..=last` (`n` inputs; `outputs` must stay nodes of
+/// their own). `stack` is scratch (left empty). `None` when nothing folds, or when
+/// fusion gives up (see the module's notes): the tape is then used as recorded.
+pub(super) fn fuse<T: Scalar>(
+    stream: &Stream<T>,
+    terms: &Terms<T>,
+    n: usize,
+    last: usize,
+    outputs: &[usize],
+    stack: &mut Vec<(u32, T)>,
+) -> Option<Fused<T>> {
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
+    if last <= n || last >= nodes.len() {
+        return None;
+    }
+    // Pass 1: each node's one user (0: none, MANY: several), and where each
+    // node's partials start.
+    let mut user = vec![0u32; last + 1];
+    let mut start = vec![0u32; last + 1];
+    let mut p = 0usize;
+    let mut linear_links = 0usize;
+    for k in n + 1..=last {
+        let node = nodes[k];
+        start[k] = p as u32;
+        p += node.kind().width();
+        let mut used = |o: usize| {
+            user[o] = if user[o] == 0 { k as u32 } else { MANY };
+        };
+        if node.is_nary() {
+            terms.ops[node.terms(&terms.ops)]
+                .iter()
+                .for_each(|&o| used(o as usize));
+        } else {
+            used(node.a());
+            used(node.b());
+        }
+        linear_links += usize::from(is_linear(node.kind()));
+    }
+    if linear_links < 2 {
+        return None;
+    }
+    for &o in outputs {
+        if o <= last {
+            user[o] = MANY;
+        }
+    }
+    // Which nodes fold: linear, used once, by a linear node (the index array marks
+    // them now and is filled with the new indices in pass 2).
+    let mut index = vec![0u32; last + 1];
+    let mut folded = 0usize;
+    for k in n + 1..=last {
+        let u = user[k];
+        if u != 0
+            && u != MANY
+            && is_linear(nodes[k].kind())
+            && is_linear(nodes[u as usize].kind())
+        {
+            index[k] = FOLDED;
+            folded += 1;
+        }
+    }
+    if folded == 0 {
+        return None;
+    }
+    // Pass 2: the kept nodes in order, renumbered; roots as n-ary nodes.
+    let mut out = Fused {
+        stream: Stream {
+            nodes: Vec::with_capacity(last + 1 - folded),
+            partials: Vec::with_capacity(partials.len()),
+        },
+        terms: Terms {
+            ops: Vec::with_capacity(terms.ops.len() + 2 * folded),
+            coefs: Vec::with_capacity(terms.ops.len() + 2 * folded),
+        },
+        index: Vec::new(),
+    };
+    out.stream.nodes.extend_from_slice(&nodes[..=n]);
+    for (i, slot) in index.iter_mut().enumerate().take(n + 1) {
+        *slot = i as u32;
+    }
+    let one = T::one();
+    for k in n + 1..=last {
+        if index[k] == FOLDED {
+            continue;
+        }
+        let node = nodes[k];
+        let kind = node.kind();
+        let new = out.stream.nodes.len() as u32;
+        index[k] = new;
+        let root = is_linear(kind) && has_folded(node, terms, &index);
+        if root {
+            // The folded subtree's leaves, left to right, with the products of
+            // the coefficients on their paths.
+            let at = out.terms.ops.len();
+            out.terms.ops.push(0);
+            out.terms.coefs.push(T::zero());
+            stack.clear();
+            if !push_reversed(stack, node, terms, partials, start[k], one) {
+                stack.clear();
+                return None;
+            }
+            while let Some((o, c)) = stack.pop() {
+                let i = index[o as usize];
+                if i == FOLDED {
+                    let child = nodes[o as usize];
+                    if !push_reversed(stack, child, terms, partials, start[o as usize], c) {
+                        stack.clear();
+                        return None;
+                    }
+                } else {
+                    out.terms.ops.push(i);
+                    out.terms.coefs.push(c);
+                }
+            }
+            let count = out.terms.ops.len() - at - 1;
+            if out.terms.ops.len() > MAX_TERMS {
+                return None;
+            }
+            out.terms.ops[at] = count as u32;
+            out.stream.nodes.push(Node::nary(at as u32));
+        } else if node.is_nary() {
+            let r = node.terms(&terms.ops);
+            let at = out.terms.ops.len();
+            if at + r.len() + 1 > MAX_TERMS {
+                return None;
+            }
+            out.terms.ops.push(r.len() as u32);
+            out.terms.coefs.push(T::zero());
+            out.terms
+                .ops
+                .extend(terms.ops[r.clone()].iter().map(|&o| index[o as usize]));
+            out.terms.coefs.extend_from_slice(&terms.coefs[r]);
+            out.stream.nodes.push(Node::nary(at as u32));
+        } else {
+            let (a, b) = (index[node.a()], index[node.b()]);
+            out.stream
+                .nodes
+                .push(Node::new(kind, a, b, node.couples()));
+            let s = start[k] as usize;
+            out.stream
+                .partials
+                .extend_from_slice(&partials[s..s + kind.width()]);
+        }
+    }
+    out.index = index;
+    Some(out)
+}
+
+/// Whether a linear node has a folded operand (it is then a root).
+fn has_folded<T>(node: Node, terms: &Terms<T>, index: &[u32]) -> bool {
+    if node.is_nary() {
+        let r = node.terms(&terms.ops);
+        terms.ops[r].iter().any(|&o| index[o as usize] == FOLDED)
+    } else {
+        index[node.a()] == FOLDED || index[node.b()] == FOLDED
+    }
+}
+
+/// Pushes a linear node's operands on `stack` in reverse order (so they pop in
+/// order), their coefficients times `m`; `false` when a product is not finite, or
+/// underflows to zero from nonzero factors.
+fn push_reversed<T: Scalar>(
+    stack: &mut Vec<(u32, T)>,
+    node: Node,
+    terms: &Terms<T>,
+    partials: &[T],
+    start: u32,
+    m: T,
+) -> bool {
+    let mut ok = true;
+    let mut push = |o: u32, c: T| {
+        let cm = c * m;
+        ok &= cm.is_finite() && !(cm.is_zero() && !c.is_zero() && !m.is_zero());
+        stack.push((o, cm));
+    };
+    match node.kind() {
+        Kind::Nary => {
+            let r = node.terms(&terms.ops);
+            for (&o, &c) in terms.ops[r.clone()].iter().zip(&terms.coefs[r]).rev() {
+                push(o, c);
+            }
+        }
+        kind => {
+            let (sa, sb) = match kind {
+                Kind::Add => (T::one(), T::one()),
+                Kind::Sub => (T::one(), -T::one()),
+                _ => (partials[start as usize], partials[start as usize + 1]),
+            };
+            push(node.b() as u32, sb);
+            push(node.a() as u32, sa);
+        }
+    }
+    ok
+}
