@@ -284,3 +284,123 @@ fn push_reversed<T: Scalar>(
     }
     ok
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::recording::Recorded;
+    use super::super::var::Var;
+    use crate::scalar::Scalar;
+
+    /// `log(sum_k exp(a_k . x)) + |x|^2 / 2`, the dots spelled `acc = acc + x c`.
+    #[allow(clippy::assign_op_pattern, clippy::needless_range_loop)]
+    fn lse(x: &[Var]) -> Var {
+        let n = x.len();
+        let mut s = Var::from_f64(0.0);
+        for k in 0..n {
+            let mut acc = Var::from_f64(0.0);
+            for j in 0..n {
+                acc = acc + x[j] * (((k * n + j) as f64) * 0.37).sin();
+            }
+            s = s + acc.exp();
+        }
+        let mut sq = Var::from_f64(0.0);
+        for j in 0..n {
+            sq = sq + x[j] * x[j];
+        }
+        s.ln() + sq * 0.5
+    }
+
+    fn lanes<const L: usize>(rec: &Recorded) -> Vec<u64> {
+        let n = rec.inputs();
+        let mut out = vec![0u64; n * n];
+        for j0 in (0..n).step_by(L) {
+            rec.sweep::<L>(
+                |i, s| {
+                    *s = [0.0; L];
+                    if (j0..j0 + L).contains(&i) {
+                        s[i - j0] = 1.0;
+                    }
+                },
+                |i, r| {
+                    for (l, v) in r.iter().enumerate().take(n - j0) {
+                        out[i + (j0 + l) * n] = v.to_bits();
+                    }
+                },
+            );
+        }
+        out
+    }
+
+    /// Unit links and chains that reach their inputs once each: the fused sweeps
+    /// are the recorded ones bit for bit, and so are value, gradient, sparsity
+    /// pattern and independent inputs.
+    #[test]
+    fn unit_link_chains_fuse_bit_for_bit() {
+        let x: Vec<f64> = (0..7).map(|i| (i as f64 * 0.8).cos() * 0.6).collect();
+        let plain = Recorded::new(lse, &x).unwrap();
+        let fused = Recorded::new(lse, &x).unwrap().fused();
+        // 70 nodes recorded (42 links of the dots), 24 kept.
+        assert_eq!((plain.operations(), fused.operations()), (70, 24));
+        assert_eq!(fused.value().to_bits(), plain.value().to_bits());
+        assert_eq!(fused.gradient(), plain.gradient());
+        assert_eq!(lanes::<1>(&fused), lanes::<1>(&plain));
+        assert_eq!(lanes::<4>(&fused), lanes::<4>(&plain));
+        assert_eq!(lanes::<8>(&fused), lanes::<8>(&plain));
+        let budget = (usize::MAX, usize::MAX);
+        assert_eq!(
+            fused.pattern_rows(budget.0, budget.1),
+            plain.pattern_rows(budget.0, budget.1)
+        );
+        assert_eq!(fused.independent_inputs(), plain.independent_inputs());
+        // Fusing twice changes nothing more.
+        let again = Recorded::new(lse, &x).unwrap().fused().fused();
+        assert_eq!(again.operations(), fused.operations());
+        assert_eq!(
+            again.structure_words().collect::<Vec<_>>(),
+            fused.structure_words().collect::<Vec<_>>()
+        );
+    }
+
+    /// Sums of sums, subtractions, scaled links, a reused chain, an independent
+    /// input: the pattern and the independent inputs are the recorded ones, and
+    /// the Hessian within the rounding of reordered sums of O(1) terms (a handful
+    /// of products each: 64 eps covers the orders of these short sums).
+    #[test]
+    fn mixed_chains_keep_structure_and_derivatives() {
+        fn f(x: &[Var]) -> Var {
+            let a = x[0] + x[1] - x[2] * 2.0;
+            let b = (a + x[3]) * 0.5 - x[1];
+            let c: Var = [a * 3.0, x[4], x[0] - x[4]].into_iter().sum();
+            let d = b + c;
+            let e = d.sin() * b + (c + x[1]).exp();
+            e - d * 0.25
+        }
+        let x = [0.3, -0.2, 0.5, 0.1, -0.4, 9.0];
+        let plain = Recorded::new(f, &x).unwrap();
+        let fused = Recorded::new(f, &x).unwrap().fused();
+        assert!(fused.operations() < plain.operations());
+        let budget = usize::MAX;
+        assert_eq!(
+            fused.pattern_rows(budget, budget),
+            plain.pattern_rows(budget, budget)
+        );
+        assert_eq!(fused.independent_inputs(), vec![5]);
+        assert_eq!(fused.gradient(), plain.gradient());
+        for (p, q) in lanes::<2>(&plain).iter().zip(lanes::<2>(&fused)) {
+            let (p, q) = (f64::from_bits(*p), f64::from_bits(q));
+            assert!((p - q).abs() <= 64.0 * f64::EPSILON, "{p} vs {q}");
+        }
+    }
+
+    /// A coefficient that would underflow to zero (`1e-200 * 1e-200`) stops the
+    /// fusion: the tape is swept as recorded.
+    #[test]
+    fn an_underflowing_coefficient_leaves_the_tape_as_recorded() {
+        let f = |x: &[Var]| ((x[0] * 1e-200 + x[1]) * 1e-200 + x[2]).sin();
+        let x = [1.0, 1.0, 0.5];
+        let plain = Recorded::new(f, &x).unwrap();
+        let fused = Recorded::new(f, &x).unwrap().fused();
+        assert_eq!(fused.operations(), plain.operations());
+        let _ = Scalar::value(&fused.value());
+    }
+}
