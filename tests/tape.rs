@@ -275,19 +275,17 @@ fn tape_bytes_per_operation_are_counted_and_small() {
     let x = point(n);
     let a = LogSumExp::random(n, n, 42).a;
     // (nodes, tape bytes, scalar operations of f). Rosenbrock: per term x0*x0,
-    // x1 - (.), a*a, b*b (two partials each, but `-` none); `1 - x0` and `* 100`
-    // fold; `100 a² + b²` (two scales, used once by the sum) is fused into the sum:
-    // one n-ary node of 2 terms per window. f: 7 per term, 126 adds.
-    let rosenbrock_nodes = 4 * 127 + 1;
-    let rosenbrock_bytes = rosenbrock_nodes * 8 + 6 * 127 * 8 + (2 * 127 + 1) * 12;
+    // x1 - (.), a*a, b*b (two partials each, but `-` none) and `100 a² + b²`
+    // (two scales); `1 - x0` and `* 100` fold. f: 7 per term, 126 adds.
+    let rosenbrock_nodes = 5 * 127 + 1;
+    let rosenbrock_bytes = rosenbrock_nodes * 8 + 8 * 127 * 8 + 128 * 12;
     let rosenbrock_case = (rosenbrock_nodes, rosenbrock_bytes, 7 * 127 + 126);
-    // Chain: per pair sin, cos, *, *, exp (two partials each); per input x*x and
-    // sqrt; `/ 10` and `+ 1` fold; the pairs' `+`, the two sums and the last `+`
-    // are fused into one n-ary node of 2 * 127 + 128 terms. f: 7 per pair, 3 per
-    // input, 254 adds.
-    let chain_nodes = 5 * 127 + 2 * 128 + 1;
+    // Chain: per pair sin, cos, *, *, exp (two partials each) and +; per input
+    // x*x and sqrt; `/ 10` and `+ 1` fold; three sums. f: 7 per pair, 3 per
+    // input, 254 adds. (The last `+` is a plain two-operand node.)
+    let chain_nodes = 6 * 127 + 2 * 128 + 3;
     let chain_partials = 10 * 127 + 4 * 128;
-    let chain_terms = 2 * 127 + 128 + 1;
+    let chain_terms = (127 + 1) + (128 + 1);
     let chain_case = (
         chain_nodes,
         chain_nodes * 8 + chain_partials * 8 + chain_terms * 12,

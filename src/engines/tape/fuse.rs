@@ -40,8 +40,14 @@ impl<T: Base> Recorded<T> {
         if self.program.is_some() || !self.outputs.is_empty() {
             return self;
         }
-        let (n, output) = (self.inputs(), self.output);
+        let (n, output, operations) = (self.inputs(), self.output, self.operations());
         let b = self.buf_mut();
+        // Worth a pass only when links are a good part of the tape (a dense
+        // Hessian's sweeps then gain several times the pass; see
+        // docs/benchmarks.md, "Sums built term by term").
+        if b.stream.links * LINK_SHARE < operations {
+            return self;
+        }
         let Some(f) = fuse(&b.stream, &b.terms, n, output, &[output], &mut b.scratch) else {
             return self;
         };
@@ -60,6 +66,10 @@ impl<T: Base> Recorded<T> {
         self
     }
 }
+
+/// Fusion runs when at least one operation in `LINK_SHARE` is a link (an
+/// operand of a sum that is a sum itself, counted while recording).
+const LINK_SHARE: usize = 4;
 
 /// Marks a node used by more than one operand slot (or an output): never folded.
 const MANY: u32 = u32::MAX;
@@ -83,11 +93,10 @@ impl<T> Fused<T> {
     }
 }
 
-/// `true` for the kinds fusion folds and folds into: sums with constant
-/// coefficients and no partials of their own beyond those coefficients.
-#[inline]
+/// `true` for the kinds fusion folds and folds into ([`Kind::is_sum`]).
+#[inline(always)]
 fn is_linear(kind: Kind) -> bool {
-    matches!(kind, Kind::Add | Kind::Sub | Kind::Linear | Kind::Nary)
+    kind.is_sum()
 }
 
 /// Fuses the tape's nodes `0..=last` (`n` inputs; `outputs` must stay nodes of
@@ -159,6 +168,7 @@ pub(super) fn fuse<T: Scalar>(
         stream: Stream {
             nodes: Vec::with_capacity(last + 1 - folded),
             partials: Vec::with_capacity(partials.len()),
+            links: 0,
         },
         terms: Terms {
             ops: Vec::with_capacity(terms.ops.len() + 2 * folded),

@@ -46,6 +46,12 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// `true` for the sums: [`Kind::Add`], [`Kind::Sub`], [`Kind::Linear`],
+    /// [`Kind::Nary`] (constant coefficients, no curvature).
+    #[inline(always)]
+    pub fn is_sum(self) -> bool {
+        matches!(self, Kind::Add | Kind::Sub | Kind::Linear | Kind::Nary)
+    }
     /// Number of partials the node stored in the stream.
     #[inline(always)]
     pub fn width(self) -> usize {
@@ -94,6 +100,10 @@ impl<T> Default for Terms<T> {
 pub(crate) struct Stream<T> {
     pub nodes: Vec<Node>,
     pub partials: Vec<T>,
+    /// Links recorded: operands of linear nodes (sums) that are linear nodes
+    /// themselves, what fusion could fold (see `super::fuse`); counted by the
+    /// recorder, so that a tape with few of them is not even scanned.
+    pub links: usize,
 }
 
 impl<T> Default for Stream<T> {
@@ -101,6 +111,7 @@ impl<T> Default for Stream<T> {
         Stream {
             nodes: Vec::new(),
             partials: Vec::new(),
+            links: 0,
         }
     }
 }

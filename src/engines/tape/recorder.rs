@@ -32,6 +32,9 @@ pub(crate) struct Tape<T = f64> {
     full: Cell<bool>,
     /// The program recorded alongside, when asked for (see [`super::program`]).
     program: Option<RefCell<Builder<T>>>,
+    /// The first operation's node (`n + 1`: the constant slot and the inputs
+    /// before it).
+    first: usize,
 }
 
 #[cfg(test)]
@@ -62,6 +65,7 @@ impl<T: Scalar> Tape<T> {
     ) -> Result<Self, TapeBuffers<T>> {
         stream.nodes.clear();
         stream.partials.clear();
+        stream.links = 0;
         terms.ops.clear();
         terms.coefs.clear();
         scratch.clear();
@@ -76,6 +80,7 @@ impl<T: Scalar> Tape<T> {
             scratch: RefCell::new(scratch),
             full: Cell::new(false),
             program: None,
+            first: n + 1,
         })
     }
 
@@ -160,6 +165,40 @@ impl<T: Scalar> Tape<T> {
             start
         };
         self.push(Node::nary(start as u32), [])
+    }
+
+    /// [`Tape::push_nary`] for a sum of recorded items (`Sum`), counting the
+    /// items that are sums themselves as links (see [`Stream::links`]).
+    pub(super) fn push_sum(&self, terms: &[(u32, T)]) -> u32 {
+        {
+            let mut stream = self.stream.borrow_mut();
+            let s = &mut *stream;
+            let first = self.first;
+            let linked = terms
+                .iter()
+                .filter(|t| {
+                    let i = t.0 as usize;
+                    i >= first && s.nodes.get(i).is_some_and(|n| n.kind().is_sum())
+                })
+                .count();
+            s.links += linked;
+        }
+        self.push_nary(terms.iter().map(|t| t.0), terms.iter().map(|t| t.1))
+    }
+
+    /// [`Tape::push`] for a two-operand sum (`Add`, `Sub`, `Linear`), counting its
+    /// operands that are sums themselves as links (see [`Stream::links`]).
+    #[inline(always)]
+    pub(super) fn push_linear<const W: usize>(&self, node: Node, partials: [T; W]) -> u32 {
+        {
+            let mut stream = self.stream.borrow_mut();
+            let s = &mut *stream;
+            let first = self.first;
+            let linked = |i: usize| i >= first && s.nodes.get(i).is_some_and(|n| n.kind().is_sum());
+            let l = usize::from(linked(node.a())) + usize::from(linked(node.b()));
+            s.links += l;
+        }
+        self.push(node, partials)
     }
 
     /// Appends a node and its `W` partials; returns its index. When the index
