@@ -35,7 +35,7 @@ impl<T: Base> Recorded<T> {
     /// callers that sweep it more than once (Hessians, `H v` products): its value
     /// and gradient are those already computed; nothing changes for a recording
     /// that carries a program (a prepared function rewrites its partials in place,
-    /// by node position), a vector function's, or one with nothing to fold.
+    /// by node position), a vector function's, or one with few links to fold.
     pub(crate) fn fused(mut self) -> Self {
         if self.program.is_some() || !self.outputs.is_empty() {
             return self;
@@ -48,20 +48,19 @@ impl<T: Base> Recorded<T> {
         if b.stream.links * LINK_SHARE < operations {
             return self;
         }
-        let Some(f) = fuse(&b.stream, &b.terms, n, output, &[output], &mut b.scratch) else {
+        let Some(index) = fuse(&mut b.stream, &mut b.terms, n, output, &mut b.scratch) else {
             return self;
         };
         // The kept nodes' adjoints, moved to their new places (in order: a new
         // index is never above its old one).
-        for k in 0..=output.min(b.adjoints.len().saturating_sub(1)) {
-            if let Some(i) = f.index(k) {
-                b.adjoints[i as usize] = b.adjoints[k];
+        let adj = &mut b.adjoints;
+        for (k, &i) in index.iter().enumerate().skip(n + 1) {
+            if i != FOLDED && k < adj.len() {
+                adj[i as usize] = adj[k];
             }
         }
-        let new_output = f.index(output).map_or(output, |i| i as usize);
-        b.adjoints.truncate((new_output + 1).max(n + 1));
-        b.stream = f.stream;
-        b.terms = f.terms;
+        let new_output = index[output] as usize;
+        adj.truncate((new_output + 1).max(n + 1));
         self.output = new_output;
         self
     }
@@ -71,27 +70,10 @@ impl<T: Base> Recorded<T> {
 /// operand of a sum that is a sum itself, counted while recording).
 const LINK_SHARE: usize = 4;
 
-/// Marks a node used by more than one operand slot (or an output): never folded.
+/// Marks a node used by more than one operand slot (or the output): never folded.
 const MANY: u32 = u32::MAX;
 /// Marks a folded node in the renumbering.
 const FOLDED: u32 = u32::MAX;
-
-/// A fused tape: its nodes and side arrays, and each old node's new index
-/// ([`Fused::index`]; folded nodes have none).
-#[derive(Debug)]
-pub(super) struct Fused<T> {
-    pub stream: Stream<T>,
-    pub terms: Terms<T>,
-    /// Old node index to new, [`FOLDED`] for a folded node (up to the last output).
-    index: Vec<u32>,
-}
-
-impl<T> Fused<T> {
-    /// The new index of old node `k` (`None` when it was folded or dropped).
-    pub fn index(&self, k: usize) -> Option<u32> {
-        self.index.get(k).copied().filter(|&i| i != FOLDED)
-    }
-}
 
 /// `true` for the kinds fusion folds and folds into ([`Kind::is_sum`]).
 #[inline(always)]
@@ -99,153 +81,148 @@ fn is_linear(kind: Kind) -> bool {
     kind.is_sum()
 }
 
-/// Fuses the tape's nodes `0..=last` (`n` inputs; `outputs` must stay nodes of
-/// their own). `stack` is scratch (left empty). `None` when nothing folds, or when
-/// fusion gives up (see the module's notes): the tape is then used as recorded.
+/// Fuses the tape's nodes `0..=last` in place (`n` inputs; `last` is the output,
+/// which stays a node of its own): returns each old node's new index ([`FOLDED`]
+/// for a folded node). `stack` is scratch. `None` when nothing folds, or when
+/// fusion gives up (see the module's notes): the tape is then untouched.
 pub(super) fn fuse<T: Scalar>(
-    stream: &Stream<T>,
-    terms: &Terms<T>,
+    stream: &mut Stream<T>,
+    terms: &mut Terms<T>,
     n: usize,
     last: usize,
-    outputs: &[usize],
     stack: &mut Vec<(u32, T)>,
-) -> Option<Fused<T>> {
-    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
-    if last <= n || last >= nodes.len() {
+) -> Option<Vec<u32>> {
+    if last <= n || last >= stream.nodes.len() {
         return None;
     }
+    let nodes = &stream.nodes[..=last];
     // Pass 1: each node's one user (0: none, MANY: several), and where each
     // node's partials start.
     let mut user = vec![0u32; last + 1];
     let mut start = vec![0u32; last + 1];
-    let mut p = 0usize;
-    let mut linear_links = 0usize;
-    for k in n + 1..=last {
-        let node = nodes[k];
-        start[k] = p as u32;
-        p += node.kind().width();
-        let mut used = |o: usize| {
-            user[o] = if user[o] == 0 { k as u32 } else { MANY };
-        };
+    let mut p = 0u32;
+    for (k, node) in nodes.iter().enumerate().skip(n + 1) {
+        start[k] = p;
+        p += node.kind().width() as u32;
         if node.is_nary() {
-            terms.ops[node.terms(&terms.ops)]
-                .iter()
-                .for_each(|&o| used(o as usize));
+            for &o in &terms.ops[node.terms(&terms.ops)] {
+                let u = &mut user[o as usize];
+                *u = if *u == 0 { k as u32 } else { MANY };
+            }
         } else {
-            used(node.a());
-            used(node.b());
-        }
-        linear_links += usize::from(is_linear(node.kind()));
-    }
-    if linear_links < 2 {
-        return None;
-    }
-    for &o in outputs {
-        if o <= last {
-            user[o] = MANY;
+            let ua = &mut user[node.a()];
+            *ua = if *ua == 0 { k as u32 } else { MANY };
+            let ub = &mut user[node.b()];
+            *ub = if *ub == 0 { k as u32 } else { MANY };
         }
     }
-    // Which nodes fold: linear, used once, by a linear node (the index array marks
-    // them now and is filled with the new indices in pass 2).
+    user[last] = MANY;
+    // Which nodes fold (linear, used once, by a linear node), and the kept
+    // nodes' new indices.
     let mut index = vec![0u32; last + 1];
+    let mut next = 0u32;
+    for (i, slot) in index.iter_mut().enumerate().take(n + 1) {
+        *slot = i as u32;
+        next += 1;
+    }
     let mut folded = 0usize;
     for k in n + 1..=last {
         let u = user[k];
-        if u != 0
-            && u != MANY
-            && is_linear(nodes[k].kind())
-            && is_linear(nodes[u as usize].kind())
+        if u != 0 && u != MANY && is_linear(nodes[k].kind()) && is_linear(nodes[u as usize].kind())
         {
             index[k] = FOLDED;
             folded += 1;
+        } else {
+            index[k] = next;
+            next += 1;
         }
     }
     if folded == 0 {
         return None;
     }
-    // Pass 2: the kept nodes in order, renumbered; roots as n-ary nodes.
-    let mut out = Fused {
-        stream: Stream {
-            nodes: Vec::with_capacity(last + 1 - folded),
-            partials: Vec::with_capacity(partials.len()),
-            links: 0,
-        },
-        terms: Terms {
-            ops: Vec::with_capacity(terms.ops.len() + 2 * folded),
-            coefs: Vec::with_capacity(terms.ops.len() + 2 * folded),
-        },
-        index: Vec::new(),
+    // Phase A (nothing written yet): the new side arrays, in node order: each root
+    // (a kept sum with a folded operand) gets its folded subtree's leaves, left to
+    // right, with the products of the coefficients on their paths; each other
+    // n-ary node its own terms, renumbered. `user` now marks the nodes that become
+    // n-ary (their side offset in `start`: their partials are dropped).
+    let partials = &stream.partials[..];
+    let cap = terms.ops.len() + 2 * folded;
+    let mut side = Terms {
+        ops: Vec::with_capacity(cap),
+        coefs: Vec::with_capacity(cap),
     };
-    out.stream.nodes.extend_from_slice(&nodes[..=n]);
-    for (i, slot) in index.iter_mut().enumerate().take(n + 1) {
-        *slot = i as u32;
-    }
     let one = T::one();
     for k in n + 1..=last {
-        if index[k] == FOLDED {
+        user[k] = 0;
+        let node = nodes[k];
+        if index[k] == FOLDED || !is_linear(node.kind()) {
             continue;
         }
-        let node = nodes[k];
-        let kind = node.kind();
-        let new = out.stream.nodes.len() as u32;
-        index[k] = new;
-        let root = is_linear(kind) && has_folded(node, terms, &index);
+        let root = has_folded(node, terms, &index);
+        if !root && !node.is_nary() {
+            continue;
+        }
+        let at = side.ops.len();
         if root {
-            // The folded subtree's leaves, left to right, with the products of
-            // the coefficients on their paths.
-            let at = out.terms.ops.len();
-            out.terms.ops.push(0);
-            out.terms.coefs.push(T::zero());
+            side.ops.push(0);
+            side.coefs.push(T::zero());
             stack.clear();
-            if !push_reversed(stack, node, terms, partials, start[k], one) {
-                stack.clear();
-                return None;
-            }
+            let mut ok = push_reversed(stack, node, terms, partials, start[k], one);
             while let Some((o, c)) = stack.pop() {
                 let i = index[o as usize];
                 if i == FOLDED {
                     let child = nodes[o as usize];
-                    if !push_reversed(stack, child, terms, partials, start[o as usize], c) {
-                        stack.clear();
-                        return None;
-                    }
+                    ok &= push_reversed(stack, child, terms, partials, start[o as usize], c);
                 } else {
-                    out.terms.ops.push(i);
-                    out.terms.coefs.push(c);
+                    side.ops.push(i);
+                    side.coefs.push(c);
                 }
             }
-            let count = out.terms.ops.len() - at - 1;
-            if out.terms.ops.len() > MAX_TERMS {
+            if !ok {
                 return None;
             }
-            out.terms.ops[at] = count as u32;
-            out.stream.nodes.push(Node::nary(at as u32));
-        } else if node.is_nary() {
-            let r = node.terms(&terms.ops);
-            let at = out.terms.ops.len();
-            if at + r.len() + 1 > MAX_TERMS {
-                return None;
-            }
-            out.terms.ops.push(r.len() as u32);
-            out.terms.coefs.push(T::zero());
-            out.terms
-                .ops
-                .extend(terms.ops[r.clone()].iter().map(|&o| index[o as usize]));
-            out.terms.coefs.extend_from_slice(&terms.coefs[r]);
-            out.stream.nodes.push(Node::nary(at as u32));
+            side.ops[at] = (side.ops.len() - at - 1) as u32;
         } else {
-            let (a, b) = (index[node.a()], index[node.b()]);
-            out.stream
-                .nodes
-                .push(Node::new(kind, a, b, node.couples()));
-            let s = start[k] as usize;
-            out.stream
-                .partials
-                .extend_from_slice(&partials[s..s + kind.width()]);
+            let r = node.terms(&terms.ops);
+            side.ops.push(r.len() as u32);
+            side.coefs.push(T::zero());
+            side.ops
+                .extend(terms.ops[r.clone()].iter().map(|&o| index[o as usize]));
+            side.coefs.extend_from_slice(&terms.coefs[r]);
         }
+        if side.ops.len() > MAX_TERMS {
+            return None;
+        }
+        user[k] = 1;
+        start[k] = at as u32;
     }
-    out.index = index;
-    Some(out)
+    // Phase B: the kept nodes and their partials, moved down in place (a node's
+    // new place is never after its old one, and is written after it was read).
+    let (nodes, partials) = (&mut stream.nodes, &mut stream.partials);
+    let mut q = 0usize;
+    for k in n + 1..=last {
+        let i = index[k];
+        if i == FOLDED {
+            continue;
+        }
+        let node = nodes[k];
+        nodes[i as usize] = if user[k] == 1 {
+            Node::nary(start[k])
+        } else {
+            let s = start[k] as usize;
+            let w = node.kind().width();
+            partials.copy_within(s..s + w, q);
+            q += w;
+            // (Every n-ary node was rewritten in phase A.)
+            let (a, b) = (index[node.a()], index[node.b()]);
+            Node::new(node.kind(), a, b, node.couples())
+        };
+    }
+    nodes.truncate(next as usize);
+    partials.truncate(q);
+    stream.links = 0;
+    *terms = side;
+    Some(index)
 }
 
 /// Whether a linear node has a folded operand (it is then a root).
