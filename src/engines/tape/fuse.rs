@@ -151,7 +151,6 @@ pub(super) fn fuse<T: Scalar>(
         ops: Vec::with_capacity(cap),
         coefs: Vec::with_capacity(cap),
     };
-    let one = T::one();
     for k in n + 1..=last {
         user[k] = 0;
         let node = nodes[k];
@@ -166,19 +165,14 @@ pub(super) fn fuse<T: Scalar>(
         if root {
             side.ops.push(0);
             side.coefs.push(T::zero());
-            stack.clear();
-            let mut ok = push_reversed(stack, node, terms, partials, start[k], one);
-            while let Some((o, c)) = stack.pop() {
-                let i = index[o as usize];
-                if i == FOLDED {
-                    let child = nodes[o as usize];
-                    ok &= push_reversed(stack, child, terms, partials, start[o as usize], c);
-                } else {
-                    side.ops.push(i);
-                    side.coefs.push(c);
-                }
-            }
-            if !ok {
+            let tape = Tape {
+                nodes,
+                partials,
+                terms,
+                start: &start,
+                index: &index,
+            };
+            if !tape.expand(k as u32, stack, &mut side) {
                 return None;
             }
             side.ops[at] = (side.ops.len() - at - 1) as u32;
@@ -235,41 +229,73 @@ fn has_folded<T>(node: Node, terms: &Terms<T>, index: &[u32]) -> bool {
     }
 }
 
-/// Pushes a linear node's operands on `stack` in reverse order (so they pop in
-/// order), their coefficients times `m`; `false` when a product is not finite, or
-/// underflows to zero from nonzero factors.
-fn push_reversed<T: Scalar>(
-    stack: &mut Vec<(u32, T)>,
-    node: Node,
-    terms: &Terms<T>,
-    partials: &[T],
-    start: u32,
-    m: T,
-) -> bool {
-    let mut ok = true;
-    let mut push = |o: u32, c: T| {
-        let cm = c * m;
-        ok &= cm.is_finite() && !(cm.is_zero() && !c.is_zero() && !m.is_zero());
-        stack.push((o, cm));
-    };
-    match node.kind() {
-        Kind::Nary => {
-            let r = node.terms(&terms.ops);
-            for (&o, &c) in terms.ops[r.clone()].iter().zip(&terms.coefs[r]).rev() {
-                push(o, c);
+/// What a root's expansion reads: the recorded tape, each node's partials'
+/// offset, and the renumbering ([`FOLDED`] marks the nodes to expand).
+struct Tape<'a, T> {
+    nodes: &'a [Node],
+    partials: &'a [T],
+    terms: &'a Terms<T>,
+    start: &'a [u32],
+    index: &'a [u32],
+}
+
+impl<T: Scalar> Tape<'_, T> {
+    /// Appends root `k`'s leaves to `side`, left to right, each with the product
+    /// of the coefficients on its path: depth first, the left operand of a
+    /// two-operand sum followed at once (a chain `((a + b) + c) + ..` descends
+    /// without the stack), the others stacked. `false` when a product is not
+    /// finite, or underflows to zero from nonzero factors.
+    fn expand(&self, k: u32, stack: &mut Vec<(u32, T)>, side: &mut Terms<T>) -> bool {
+        let mut ok = true;
+        let mut times = |c: T, m: T| {
+            let cm = c * m;
+            ok &= cm.is_finite() && !(cm.is_zero() && !c.is_zero() && !m.is_zero());
+            cm
+        };
+        stack.clear();
+        let (mut o, mut m) = (k, T::one());
+        loop {
+            // `o` is a sum to expand, its coefficient `m`.
+            let node = self.nodes[o as usize];
+            let next = match node.kind() {
+                Kind::Nary => {
+                    let r = node.terms(&self.terms.ops);
+                    let (ops, coefs) = (&self.terms.ops[r.clone()], &self.terms.coefs[r]);
+                    for (&o, &c) in ops.iter().zip(coefs).rev() {
+                        stack.push((o, times(c, m)));
+                    }
+                    None
+                }
+                kind => {
+                    let (sa, sb) = match kind {
+                        Kind::Add => (T::one(), T::one()),
+                        Kind::Sub => (T::one(), -T::one()),
+                        _ => {
+                            let s = self.start[o as usize] as usize;
+                            (self.partials[s], self.partials[s + 1])
+                        }
+                    };
+                    stack.push((node.b() as u32, times(sb, m)));
+                    Some((node.a() as u32, times(sa, m)))
+                }
+            };
+            // The next sum to expand: the left operand, else the stack's top;
+            // leaves on the way are emitted.
+            let mut next = next;
+            loop {
+                let Some((p, c)) = next.take().or_else(|| stack.pop()) else {
+                    return ok;
+                };
+                let i = self.index[p as usize];
+                if i == FOLDED {
+                    (o, m) = (p, c);
+                    break;
+                }
+                side.ops.push(i);
+                side.coefs.push(c);
             }
         }
-        kind => {
-            let (sa, sb) = match kind {
-                Kind::Add => (T::one(), T::one()),
-                Kind::Sub => (T::one(), -T::one()),
-                _ => (partials[start as usize], partials[start as usize + 1]),
-            };
-            push(node.b() as u32, sb);
-            push(node.a() as u32, sa);
-        }
     }
-    ok
 }
 
 #[cfg(test)]
