@@ -98,13 +98,18 @@ pub(super) fn fuse<T: Scalar>(
     let nodes = &stream.nodes[..=last];
     // Pass 1: each node's one user (0: none, MANY: several), and where each
     // node's partials start.
+    // Each kind read once (`Node::kind` is a table lookup the loops below would
+    // otherwise repeat).
     let mut user = vec![0u32; last + 1];
     let mut start = vec![0u32; last + 1];
+    let mut kinds = vec![Kind::Add; last + 1];
     let mut p = 0u32;
     for (k, node) in nodes.iter().enumerate().skip(n + 1) {
+        let kind = node.kind();
+        kinds[k] = kind;
         start[k] = p;
-        p += node.kind().width() as u32;
-        if node.is_nary() {
+        p += kind.width() as u32;
+        if kind == Kind::Nary {
             for &o in &terms.ops[node.terms(&terms.ops)] {
                 let u = &mut user[o as usize];
                 *u = if *u == 0 { k as u32 } else { MANY };
@@ -128,7 +133,7 @@ pub(super) fn fuse<T: Scalar>(
     let mut folded = 0usize;
     for k in n + 1..=last {
         let u = user[k];
-        if u != 0 && u != MANY && is_linear(nodes[k].kind()) && is_linear(nodes[u as usize].kind())
+        if u != 0 && u != MANY && is_linear(kinds[k]) && is_linear(kinds[u as usize])
         {
             index[k] = FOLDED;
             folded += 1;
@@ -154,11 +159,12 @@ pub(super) fn fuse<T: Scalar>(
     for k in n + 1..=last {
         user[k] = 0;
         let node = nodes[k];
-        if index[k] == FOLDED || !is_linear(node.kind()) {
+        let kind = kinds[k];
+        if index[k] == FOLDED || !is_linear(kind) {
             continue;
         }
-        let root = has_folded(node, terms, &index);
-        if !root && !node.is_nary() {
+        let root = has_folded(node, kind, terms, &index);
+        if !root && kind != Kind::Nary {
             continue;
         }
         let at = side.ops.len();
@@ -171,6 +177,7 @@ pub(super) fn fuse<T: Scalar>(
                 terms,
                 start: &start,
                 index: &index,
+                kinds: &kinds,
             };
             if !tape.expand(k as u32, stack, &mut side) {
                 return None;
@@ -204,12 +211,12 @@ pub(super) fn fuse<T: Scalar>(
             Node::nary(start[k])
         } else {
             let s = start[k] as usize;
-            let w = node.kind().width();
+            let w = kinds[k].width();
             partials.copy_within(s..s + w, q);
             q += w;
             // (Every n-ary node was rewritten in phase A.)
             let (a, b) = (index[node.a()], index[node.b()]);
-            Node::new(node.kind(), a, b, node.couples())
+            Node::new(kinds[k], a, b, node.couples())
         };
     }
     nodes.truncate(next as usize);
@@ -220,8 +227,8 @@ pub(super) fn fuse<T: Scalar>(
 }
 
 /// Whether a linear node has a folded operand (it is then a root).
-fn has_folded<T>(node: Node, terms: &Terms<T>, index: &[u32]) -> bool {
-    if node.is_nary() {
+fn has_folded<T>(node: Node, kind: Kind, terms: &Terms<T>, index: &[u32]) -> bool {
+    if kind == Kind::Nary {
         let r = node.terms(&terms.ops);
         terms.ops[r].iter().any(|&o| index[o as usize] == FOLDED)
     } else {
@@ -237,6 +244,7 @@ struct Tape<'a, T> {
     terms: &'a Terms<T>,
     start: &'a [u32],
     index: &'a [u32],
+    kinds: &'a [Kind],
 }
 
 impl<T: Scalar> Tape<'_, T> {
@@ -257,7 +265,7 @@ impl<T: Scalar> Tape<'_, T> {
         loop {
             // `o` is a sum to expand, its coefficient `m`.
             let node = self.nodes[o as usize];
-            let next = match node.kind() {
+            let next = match self.kinds[o as usize] {
                 Kind::Nary => {
                     let r = node.terms(&self.terms.ops);
                     let (ops, coefs) = (&self.terms.ops[r.clone()], &self.terms.coefs[r]);

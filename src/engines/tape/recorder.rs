@@ -178,7 +178,7 @@ impl<T: Scalar> Tape<T> {
                 .iter()
                 .filter(|t| {
                     let i = t.0 as usize;
-                    i >= first && s.nodes.get(i).is_some_and(|n| n.kind().is_sum())
+                    i >= first && s.nodes.get(i).is_some_and(Node::is_sum)
                 })
                 .count();
             s.links += linked;
@@ -194,7 +194,7 @@ impl<T: Scalar> Tape<T> {
             let mut stream = self.stream.borrow_mut();
             let s = &mut *stream;
             let first = self.first;
-            let linked = |i: usize| i >= first && s.nodes.get(i).is_some_and(|n| n.kind().is_sum());
+            let linked = |i: usize| i >= first && s.nodes.get(i).is_some_and(Node::is_sum);
             let l = usize::from(linked(node.a())) + usize::from(linked(node.b()));
             s.links += l;
         }
