@@ -190,15 +190,7 @@ impl<T: Scalar> Tape<T> {
     /// operands that are sums themselves as links (see [`Stream::links`]).
     #[inline(always)]
     pub(super) fn push_linear<const W: usize>(&self, node: Node, partials: [T; W]) -> u32 {
-        {
-            let mut stream = self.stream.borrow_mut();
-            let s = &mut *stream;
-            let first = self.first;
-            let linked = |i: usize| i >= first && s.nodes.get(i).is_some_and(Node::is_sum);
-            let l = usize::from(linked(node.a())) + usize::from(linked(node.b()));
-            s.links += l;
-        }
-        self.push(node, partials)
+        self.push_node::<W, true>(node, partials)
     }
 
     /// Appends a node and its `W` partials; returns its index. When the index
@@ -207,12 +199,24 @@ impl<T: Scalar> Tape<T> {
     /// overflow).
     #[inline(always)]
     pub(super) fn push<const W: usize>(&self, node: Node, partials: [T; W]) -> u32 {
+        self.push_node::<W, false>(node, partials)
+    }
+
+    /// [`Tape::push`]; `LINKS`: count the node's operands that are sums (past the
+    /// inputs) in [`Stream::links`].
+    #[inline(always)]
+    fn push_node<const W: usize, const LINKS: bool>(&self, node: Node, partials: [T; W]) -> u32 {
         let mut stream = self.stream.borrow_mut();
         let s = &mut *stream;
         let k = s.nodes.len();
         let room = k < s.nodes.capacity() && s.partials.capacity() - s.partials.len() >= W;
         if (!room || k >= node_limit()) && !self.grow(s, W) {
             return 0;
+        }
+        if LINKS {
+            // Operands are earlier nodes (below `k`).
+            let linked = |i: usize| i >= self.first && i < k && s.nodes[i].is_sum();
+            s.links += usize::from(linked(node.a())) + usize::from(linked(node.b()));
         }
         s.nodes.push(node);
         s.partials.extend_from_slice(&partials);
