@@ -100,14 +100,18 @@ pub(super) fn fuse<T: Scalar>(
     // node's partials start.
     // Each kind read once (`Node::kind` is a table lookup the loops below would
     // otherwise repeat).
-    let mut user = vec![0u32; last + 1];
-    let mut start = vec![0u32; last + 1];
-    let mut kinds = vec![Kind::Add; last + 1];
+    // (`start` and `kinds` are written once, in order: no zeroing.)
+    let len = last + 1;
+    let mut user = vec![0u32; len];
+    let mut start = Vec::with_capacity(len);
+    let mut kinds = Vec::with_capacity(len);
+    start.resize(n + 1, 0u32);
+    kinds.resize(n + 1, Kind::Add);
     let mut p = 0u32;
     for (k, node) in nodes.iter().enumerate().skip(n + 1) {
         let kind = node.kind();
-        kinds[k] = kind;
-        start[k] = p;
+        kinds.push(kind);
+        start.push(p);
         p += kind.width() as u32;
         if kind == Kind::Nary {
             for &o in &terms.ops[node.terms(&terms.ops)] {
@@ -124,21 +128,16 @@ pub(super) fn fuse<T: Scalar>(
     user[last] = MANY;
     // Which nodes fold (linear, used once, by a linear node), and the kept
     // nodes' new indices.
-    let mut index = vec![0u32; last + 1];
-    let mut next = 0u32;
-    for (i, slot) in index.iter_mut().enumerate().take(n + 1) {
-        *slot = i as u32;
-        next += 1;
-    }
+    let mut index: Vec<u32> = Vec::with_capacity(len);
+    index.extend(0..=n as u32);
+    let mut next = n as u32 + 1;
     let mut folded = 0usize;
-    for k in n + 1..=last {
-        let u = user[k];
-        if u != 0 && u != MANY && is_linear(kinds[k]) && is_linear(kinds[u as usize])
-        {
-            index[k] = FOLDED;
+    for (&u, &kind) in user.iter().zip(&kinds).skip(n + 1) {
+        if u != 0 && u != MANY && is_linear(kind) && is_linear(kinds[u as usize]) {
+            index.push(FOLDED);
             folded += 1;
         } else {
-            index[k] = next;
+            index.push(next);
             next += 1;
         }
     }
@@ -156,7 +155,7 @@ pub(super) fn fuse<T: Scalar>(
         ops: Vec::with_capacity(cap),
         coefs: Vec::with_capacity(cap),
     };
-    for k in n + 1..=last {
+    for k in n + 1..len {
         user[k] = 0;
         let node = nodes[k];
         let kind = kinds[k];
@@ -201,7 +200,7 @@ pub(super) fn fuse<T: Scalar>(
     // new place is never after its old one, and is written after it was read).
     let (nodes, partials) = (&mut stream.nodes, &mut stream.partials);
     let mut q = 0usize;
-    for k in n + 1..=last {
+    for k in n + 1..len {
         let i = index[k];
         if i == FOLDED {
             continue;
@@ -255,7 +254,13 @@ impl<T: Scalar> Tape<'_, T> {
     /// finite, or underflows to zero from nonzero factors.
     fn expand(&self, k: u32, stack: &mut Vec<(u32, T)>, side: &mut Terms<T>) -> bool {
         let mut ok = true;
+        let one = T::one();
         let mut times = |c: T, m: T| {
+            // A unit path (the common chain `acc + x c`): `c` itself, exactly.
+            // (`m - 1` zero in every part: `==` may look at the value only.)
+            if (m - one).is_zero() {
+                return c;
+            }
             let cm = c * m;
             ok &= cm.is_finite() && !(cm.is_zero() && !c.is_zero() && !m.is_zero());
             cm
