@@ -15,11 +15,15 @@ use hyperhess::Scalar;
 use nalgebra::DMatrix;
 
 fn coeffs(n: usize) -> Vec<f64> {
-    (0..n).map(|j| ((j as f64) * 0.7).sin() * 1.3 + 0.1).collect()
+    (0..n)
+        .map(|j| ((j as f64) * 0.7).sin() * 1.3 + 0.1)
+        .collect()
 }
 
 fn point(n: usize) -> Vec<f64> {
-    (0..n).map(|i| ((i as f64) * 0.9).cos() * 0.4 + 0.3).collect()
+    (0..n)
+        .map(|i| ((i as f64) * 0.9).cos() * 0.4 + 0.3)
+        .collect()
 }
 
 /// `c . x` spelled `acc = acc + x[j] * c[j]`.
@@ -154,7 +158,10 @@ fn vector_outputs_stay_their_own() {
         &x,
     )
     .unwrap();
-    assert_eq!(j, nalgebra::dmatrix![1.0, 2.0, 1.0, 0.0; 1.0, 2.0, 1.0, 3.0]);
+    assert_eq!(
+        j,
+        nalgebra::dmatrix![1.0, 2.0, 1.0, 0.0; 1.0, 2.0, 1.0, 3.0]
+    );
 }
 
 /// Non-unit links (`acc = (acc + x_j) * 0.5`, a decayed sum) fold their factor

@@ -45,7 +45,7 @@ impl<T: Base> Recorded<T> {
         // Worth a pass only when links are a good part of the tape (a dense
         // Hessian's sweeps then gain several times the pass; see
         // docs/benchmarks.md, "Sums built term by term").
-        if b.stream.links * LINK_SHARE < operations {
+        if b.links * LINK_SHARE < operations {
             return self;
         }
         let Some(index) = fuse(&mut b.stream, &mut b.terms, n, output, &mut b.scratch) else {
@@ -59,6 +59,7 @@ impl<T: Base> Recorded<T> {
                 adj[i as usize] = adj[k];
             }
         }
+        b.links = 0;
         let new_output = index[output] as usize;
         adj.truncate((new_output + 1).max(n + 1));
         self.output = new_output;
@@ -220,7 +221,6 @@ pub(super) fn fuse<T: Scalar>(
     }
     nodes.truncate(next as usize);
     partials.truncate(q);
-    stream.links = 0;
     *terms = side;
     Some(index)
 }

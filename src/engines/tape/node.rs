@@ -100,10 +100,6 @@ impl<T> Default for Terms<T> {
 pub(crate) struct Stream<T> {
     pub nodes: Vec<Node>,
     pub partials: Vec<T>,
-    /// Links recorded: operands of linear nodes (sums) that are linear nodes
-    /// themselves, what fusion could fold (see `super::fuse`); counted by the
-    /// recorder, so that a tape with few of them is not even scanned.
-    pub links: usize,
 }
 
 impl<T> Default for Stream<T> {
@@ -111,7 +107,6 @@ impl<T> Default for Stream<T> {
         Stream {
             nodes: Vec::new(),
             partials: Vec::new(),
-            links: 0,
         }
     }
 }
@@ -330,7 +325,10 @@ mod tests {
         assert_eq!((n.terms(&ops), n.couples()), (6..8, Curvature::LINEAR));
         assert_eq!(Node::unary(3, false).kind(), Kind::Scale);
         for code in 0..16u32 {
-            let node = Node { a: code << KIND_SHIFT, b: 0 };
+            let node = Node {
+                a: code << KIND_SHIFT,
+                b: 0,
+            };
             assert_eq!(node.is_sum(), node.kind().is_sum(), "kind code {code}");
         }
         assert!(Node::unary(3, true).couples().aa);

@@ -35,6 +35,13 @@ pub(crate) struct Tape<T = f64> {
     /// The first operation's node (`n + 1`: the constant slot and the inputs
     /// before it).
     first: usize,
+    /// Links recorded: two-operand sums on the last sum recorded (`acc + ..`)
+    /// and items of a `Sum` that are sums, what fusion could fold (see
+    /// `super::fuse`), so that a tape with few of them is not even scanned.
+    links: Cell<usize>,
+    /// The last two-operand sum or `Sum` recorded (`u32::MAX`: none yet): a
+    /// chain `acc = acc + ..` links each new sum to it.
+    last_sum: Cell<u32>,
 }
 
 #[cfg(test)]
@@ -65,7 +72,6 @@ impl<T: Scalar> Tape<T> {
     ) -> Result<Self, TapeBuffers<T>> {
         stream.nodes.clear();
         stream.partials.clear();
-        stream.links = 0;
         terms.ops.clear();
         terms.coefs.clear();
         scratch.clear();
@@ -81,6 +87,8 @@ impl<T: Scalar> Tape<T> {
             full: Cell::new(false),
             program: None,
             first: n + 1,
+            links: Cell::new(0),
+            last_sum: Cell::new(u32::MAX),
         })
     }
 
@@ -100,6 +108,11 @@ impl<T: Scalar> Tape<T> {
     #[inline(always)]
     pub(super) fn program(&self) -> Option<RefMut<'_, Builder<T>>> {
         self.program.as_ref().map(RefCell::borrow_mut)
+    }
+
+    /// Links recorded so far (see the field).
+    pub(crate) fn links(&self) -> usize {
+        self.links.get()
     }
 
     /// Takes the recorded program (its outputs' slots set), if any.
@@ -168,7 +181,7 @@ impl<T: Scalar> Tape<T> {
     }
 
     /// [`Tape::push_nary`] for a sum of recorded items (`Sum`), counting the
-    /// items that are sums themselves as links (see [`Stream::links`]).
+    /// items that are sums themselves as links (see [`Tape::links`]).
     pub(super) fn push_sum(&self, terms: &[(u32, T)]) -> u32 {
         {
             let mut stream = self.stream.borrow_mut();
@@ -181,13 +194,15 @@ impl<T: Scalar> Tape<T> {
                     i >= first && s.nodes.get(i).is_some_and(Node::is_sum)
                 })
                 .count();
-            s.links += linked;
+            self.links.set(self.links.get() + linked);
         }
-        self.push_nary(terms.iter().map(|t| t.0), terms.iter().map(|t| t.1))
+        let k = self.push_nary(terms.iter().map(|t| t.0), terms.iter().map(|t| t.1));
+        self.last_sum.set(k);
+        k
     }
 
-    /// [`Tape::push`] for a two-operand sum (`Add`, `Sub`, `Linear`), counting its
-    /// operands that are sums themselves as links (see [`Stream::links`]).
+    /// [`Tape::push`] for a two-operand sum (`Add`, `Sub`, `Linear`), counting it
+    /// as a link when an operand is the last sum recorded (see [`Tape::links`]).
     #[inline(always)]
     pub(super) fn push_linear<const W: usize>(&self, node: Node, partials: [T; W]) -> u32 {
         self.push_node::<W, true>(node, partials)
@@ -202,8 +217,8 @@ impl<T: Scalar> Tape<T> {
         self.push_node::<W, false>(node, partials)
     }
 
-    /// [`Tape::push`]; `LINKS`: count the node's operands that are sums (past the
-    /// inputs) in [`Stream::links`].
+    /// [`Tape::push`]; `LINKS`: a two-operand sum, counted in [`Tape::links`] when
+    /// an operand is the last sum recorded.
     #[inline(always)]
     fn push_node<const W: usize, const LINKS: bool>(&self, node: Node, partials: [T; W]) -> u32 {
         let mut stream = self.stream.borrow_mut();
@@ -214,9 +229,12 @@ impl<T: Scalar> Tape<T> {
             return 0;
         }
         if LINKS {
-            // Operands are earlier nodes (below `k`).
-            let linked = |i: usize| i >= self.first && i < k && s.nodes[i].is_sum();
-            s.links += usize::from(linked(node.a())) + usize::from(linked(node.b()));
+            // A link when an operand is the last sum recorded (the chains of
+            // `acc = acc + ..`; no read of the tape).
+            let last = self.last_sum.get();
+            let linked = node.a() as u32 == last || node.b() as u32 == last;
+            self.links.set(self.links.get() + usize::from(linked));
+            self.last_sum.set(k as u32);
         }
         s.nodes.push(node);
         s.partials.extend_from_slice(&partials);
