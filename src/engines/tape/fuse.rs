@@ -14,13 +14,21 @@
 //! non-unit link `s` multiplies the coefficients below it once, `(s c) t` instead
 //! of `s (c t)`, one rounding).
 //!
-//! Two passes over the nodes up to the last output: one counts each node's users
-//! (remembering the one user of a node used once), the other writes the kept nodes
-//! in order, renumbered, and each *root* (a kept linear node with a folded operand)
-//! as an n-ary node whose terms are its folded subtree's leaves, left to right
-//! (an explicit stack: chains are as long as the user's loops). Every folded node
-//! is visited once, from its one root, so both passes are linear in the tape.
-//! Nodes after the last output (which no output depends on) are dropped.
+//! Linear in the tape, nothing copied but the side arrays: one pass counts each
+//! node's users (remembering the one user of a node used once) and reads each
+//! kind and partials' offset once; one marks the folded nodes and numbers the
+//! kept ones; one builds the new side arrays, in node order, where each *root* (a
+//! kept linear node with a folded operand) gets its folded subtree's leaves, left
+//! to right (depth first: left operands followed at once, so a chain descends
+//! without the stack); the last moves the kept nodes and their partials down in
+//! place. Every folded node is visited once, from its one root. Nodes after the
+//! output (which it does not depend on) are dropped.
+//!
+//! It runs only where it pays: when at least one recorded operation in
+//! [`LINK_SHARE`] is a *link* (a two-operand sum on the last sum recorded, or an
+//! item of a `Sum` that is a sum), counted while recording
+//! (`super::recorder::Tape::links`), and only on recordings that will be swept
+//! again and again ([`Recorded::fused`]: `hyperhess::record`).
 //!
 //! Fusion gives up, leaving the tape as recorded, when a folded coefficient is not
 //! finite or underflows to zero (the chain's own products would have kept it), or
@@ -67,8 +75,9 @@ impl<T: Base> Recorded<T> {
     }
 }
 
-/// Fusion runs when at least one operation in `LINK_SHARE` is a link (an
-/// operand of a sum that is a sum itself, counted while recording).
+/// Fusion runs when at least one operation in `LINK_SHARE` is a link (see the
+/// module's notes): a dense Hessian of user-style log-sum-exp (97 % links) gains
+/// about 10 times the pass; a tape with few links is not even scanned.
 const LINK_SHARE: usize = 4;
 
 /// Marks a node used by more than one operand slot (or the output): never folded.
