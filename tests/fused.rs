@@ -119,7 +119,10 @@ fn a_reused_intermediate_is_not_folded() {
 }
 
 /// A linear output is never folded into a later linear node (here a dead one,
-/// computed after the output): the output keeps its node and its derivatives.
+/// computed after the output): the output keeps its node and its derivatives,
+/// and the nodes after it, which it does not depend on, are dropped. (A scalar
+/// output is the last node swept, so no user of it is ever counted; `fuse` also
+/// marks it used, for tapes with several outputs.)
 #[test]
 fn an_output_is_not_folded() {
     let x = [0.5, -1.0, 2.0, 3.0];
