@@ -18,8 +18,6 @@ pub(crate) struct Buffers<T> {
     pub(super) terms: Terms<T>,
     /// The scratch stack of the recording's sums (kept for the pool).
     pub(super) scratch: Vec<(u32, T)>,
-    /// The links the last recording made (see `Tape::links`).
-    pub(super) links: usize,
     /// First-order adjoints of the nodes up to the output.
     pub(super) adjoints: Vec<T>,
     pub(super) lanes: RefCell<LaneBuffers<T>>,
@@ -31,7 +29,6 @@ impl<T> Default for Buffers<T> {
             stream: Stream::default(),
             terms: Terms::default(),
             scratch: Vec::new(),
-            links: 0,
             adjoints: Vec::new(),
             lanes: RefCell::default(),
         }

@@ -25,9 +25,9 @@
 //! output (which it does not depend on) are dropped.
 //!
 //! It runs only where it pays: when at least one recorded operation in
-//! [`LINK_SHARE`] is a *link* (a two-operand sum on the last sum recorded, or an
-//! item of a `Sum` that is a sum), counted while recording
-//! (`super::recorder::Tape::links`), and only on recordings that will be swept
+//! [`LINK_SHARE`] is a *link* (a two-operand sum on the previous sum, or an
+//! item of an n-ary sum that is a sum), counted by a light pass first
+//! ([`links`]: the recording itself counts nothing), and only on recordings that will be swept
 //! again and again ([`Recorded::fused`]: `hyperhess::record`).
 //!
 //! Fusion gives up, leaving the tape as recorded, when a folded coefficient is not
@@ -53,7 +53,7 @@ impl<T: Base> Recorded<T> {
         // Worth a pass only when links are a good part of the tape (a dense
         // Hessian's sweeps then gain several times the pass; see
         // docs/benchmarks.md, "Sums built term by term").
-        if b.links * LINK_SHARE < operations {
+        if links(&b.stream, &b.terms, n, output) * LINK_SHARE < operations {
             return self;
         }
         let Some(index) = fuse(&mut b.stream, &mut b.terms, n, output, &mut b.scratch) else {
@@ -67,7 +67,6 @@ impl<T: Base> Recorded<T> {
                 adj[i as usize] = adj[k];
             }
         }
-        b.links = 0;
         let new_output = index[output] as usize;
         adj.truncate((new_output + 1).max(n + 1));
         self.output = new_output;
@@ -77,8 +76,33 @@ impl<T: Base> Recorded<T> {
 
 /// Fusion runs when at least one operation in `LINK_SHARE` is a link (see the
 /// module's notes): a dense Hessian of user-style log-sum-exp (97 % links) gains
-/// about 10 times the pass; a tape with few links is not even scanned.
+/// about 10 times the pass; a tape with few links costs one light scan.
 const LINK_SHARE: usize = 4;
+
+/// The links among nodes `n + 1..=last`: two-operand sums on the previous sum
+/// (the chains of `acc = acc + ..`) and items of n-ary sums that are sums past
+/// the inputs. One light pass (a bit test per node, one per n-ary term), so the
+/// recording itself counts nothing.
+fn links<T>(stream: &Stream<T>, terms: &Terms<T>, n: usize, last: usize) -> usize {
+    let nodes = &stream.nodes[..=last];
+    let (mut prev, mut links) = (usize::MAX, 0);
+    for (k, node) in nodes.iter().enumerate().skip(n + 1) {
+        if !node.is_sum() {
+            continue;
+        }
+        if node.is_nary() {
+            let items = &terms.ops[node.terms(&terms.ops)];
+            links += items
+                .iter()
+                .filter(|&&o| o as usize > n && nodes[o as usize].is_sum())
+                .count();
+        } else {
+            links += usize::from(node.a() == prev || node.b() == prev);
+        }
+        prev = k;
+    }
+    links
+}
 
 /// Marks a node used by more than one operand slot (or the output): never folded.
 const MANY: u32 = u32::MAX;

@@ -32,16 +32,6 @@ pub(crate) struct Tape<T = f64> {
     full: Cell<bool>,
     /// The program recorded alongside, when asked for (see [`super::program`]).
     program: Option<RefCell<Builder<T>>>,
-    /// The first operation's node (`n + 1`: the constant slot and the inputs
-    /// before it).
-    first: usize,
-    /// Links recorded: two-operand sums on the last sum recorded (`acc + ..`)
-    /// and items of a `Sum` that are sums, what fusion could fold (see
-    /// `super::fuse`), so that a tape with few of them is not even scanned.
-    links: Cell<usize>,
-    /// The last two-operand sum or `Sum` recorded (`u32::MAX`: none yet): a
-    /// chain `acc = acc + ..` links each new sum to it.
-    last_sum: Cell<u32>,
 }
 
 #[cfg(test)]
@@ -86,9 +76,6 @@ impl<T: Scalar> Tape<T> {
             scratch: RefCell::new(scratch),
             full: Cell::new(false),
             program: None,
-            first: n + 1,
-            links: Cell::new(0),
-            last_sum: Cell::new(u32::MAX),
         })
     }
 
@@ -108,11 +95,6 @@ impl<T: Scalar> Tape<T> {
     #[inline(always)]
     pub(super) fn program(&self) -> Option<RefMut<'_, Builder<T>>> {
         self.program.as_ref().map(RefCell::borrow_mut)
-    }
-
-    /// Links recorded so far (see the field).
-    pub(crate) fn links(&self) -> usize {
-        self.links.get()
     }
 
     /// Takes the recorded program (its outputs' slots set), if any.
@@ -180,61 +162,18 @@ impl<T: Scalar> Tape<T> {
         self.push(Node::nary(start as u32), [])
     }
 
-    /// [`Tape::push_nary`] for a sum of recorded items (`Sum`), counting the
-    /// items that are sums themselves as links (see [`Tape::links`]).
-    pub(super) fn push_sum(&self, terms: &[(u32, T)]) -> u32 {
-        {
-            let mut stream = self.stream.borrow_mut();
-            let s = &mut *stream;
-            let first = self.first;
-            let linked = terms
-                .iter()
-                .filter(|t| {
-                    let i = t.0 as usize;
-                    i >= first && s.nodes.get(i).is_some_and(Node::is_sum)
-                })
-                .count();
-            self.links.set(self.links.get() + linked);
-        }
-        let k = self.push_nary(terms.iter().map(|t| t.0), terms.iter().map(|t| t.1));
-        self.last_sum.set(k);
-        k
-    }
-
-    /// [`Tape::push`] for a two-operand sum (`Add`, `Sub`, `Linear`), counting it
-    /// as a link when an operand is the last sum recorded (see [`Tape::links`]).
-    #[inline(always)]
-    pub(super) fn push_linear<const W: usize>(&self, node: Node, partials: [T; W]) -> u32 {
-        self.push_node::<W, true>(node, partials)
-    }
-
     /// Appends a node and its `W` partials; returns its index. When the index
     /// space or memory runs out, marks the tape full and returns the constant slot
     /// (what is computed after that is thrown away: the recording reports the
     /// overflow).
     #[inline(always)]
     pub(super) fn push<const W: usize>(&self, node: Node, partials: [T; W]) -> u32 {
-        self.push_node::<W, false>(node, partials)
-    }
-
-    /// [`Tape::push`]; `LINKS`: a two-operand sum, counted in [`Tape::links`] when
-    /// an operand is the last sum recorded.
-    #[inline(always)]
-    fn push_node<const W: usize, const LINKS: bool>(&self, node: Node, partials: [T; W]) -> u32 {
         let mut stream = self.stream.borrow_mut();
         let s = &mut *stream;
         let k = s.nodes.len();
         let room = k < s.nodes.capacity() && s.partials.capacity() - s.partials.len() >= W;
         if (!room || k >= node_limit()) && !self.grow(s, W) {
             return 0;
-        }
-        if LINKS {
-            // A link when an operand is the last sum recorded (the chains of
-            // `acc = acc + ..`; no read of the tape).
-            let last = self.last_sum.get();
-            let linked = node.a() as u32 == last || node.b() as u32 == last;
-            self.links.set(self.links.get() + usize::from(linked));
-            self.last_sum.set(k as u32);
         }
         s.nodes.push(node);
         s.partials.extend_from_slice(&partials);

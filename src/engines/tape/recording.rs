@@ -176,7 +176,6 @@ impl<T: Base> Recorded<T> {
             return Err(Error::ForeignVariable);
         }
         let mut tape = tape;
-        buf.links = tape.links();
         let program = slots.and_then(|slots| tape.take_program(slots(&read)).map(Box::new));
         let parts = match tape.into_parts() {
             Ok(parts) => parts,

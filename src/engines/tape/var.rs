@@ -269,12 +269,12 @@ impl<T: Scalar> Var<T> {
     fn linear(t: &Tape<T>, op: Arith, x: Self, y: Self, sb: T, value: T) -> Self {
         let (a, sa, b) = (x.index, x.scale, y.index);
         let (index, skip) = if is_one(sa) && is_one(sb) {
-            (t.push_linear(Node::add(a, b), []), 0)
+            (t.push(Node::add(a, b), []), 0)
         } else if is_one(sa) && is_one(-sb) {
-            (t.push_linear(Node::sub(a, b), []), 0)
+            (t.push(Node::sub(a, b), []), 0)
         } else {
             let node = Node::new(Kind::Linear, a, b, Curvature::LINEAR);
-            (t.push_linear(node, [sa, sb]), 2)
+            (t.push(node, [sa, sb]), 2)
         };
         let slot = match t.program() {
             Some(mut p) => {

@@ -279,7 +279,7 @@ impl<T: Scalar> Sum for Var<T> {
         let index = {
             let mut scratch = t.scratch.borrow_mut();
             let terms = &scratch[start..];
-            let index = t.push_sum(terms);
+            let index = t.push_nary(terms.iter().map(|t| t.0), terms.iter().map(|t| t.1));
             scratch.truncate(start);
             index
         };
