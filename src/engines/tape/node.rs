@@ -244,7 +244,9 @@ impl Node {
     /// `ops[a() + 1..][..ops[a()]]`, not `a()` and `b()`.
     #[inline(always)]
     pub fn is_nary(&self) -> bool {
-        self.kind() == Kind::Nary
+        // Bits 6 and 9 to 15 (the codes `kind` maps to `Nary`): no table.
+        const NARY: u32 = 0xFE40;
+        (NARY >> ((self.a >> KIND_SHIFT) & 15)) & 1 != 0
     }
     /// The offsets of an n-ary node's operands (and coefficients) in the side
     /// arrays `ops` (and `coefs`).
@@ -330,6 +332,7 @@ mod tests {
                 b: 0,
             };
             assert_eq!(node.is_sum(), node.kind().is_sum(), "kind code {code}");
+            assert_eq!(node.is_nary(), node.kind() == Kind::Nary, "kind code {code}");
         }
         assert!(Node::unary(3, true).couples().aa);
         assert!(Node::mul(3, 4).couples().ab);
