@@ -332,7 +332,11 @@ mod tests {
                 b: 0,
             };
             assert_eq!(node.is_sum(), node.kind().is_sum(), "kind code {code}");
-            assert_eq!(node.is_nary(), node.kind() == Kind::Nary, "kind code {code}");
+            assert_eq!(
+                node.is_nary(),
+                node.kind() == Kind::Nary,
+                "kind code {code}"
+            );
         }
         assert!(Node::unary(3, true).couples().aa);
         assert!(Node::mul(3, 4).couples().ab);
