@@ -42,8 +42,10 @@ where
     T: Base,
     F: Fn(&[Var<T>]) -> Var<T>,
 {
+    // A recording is swept again and again (Hessians, `H v`): its sums built
+    // term by term are fused into n-ary nodes (value and gradient as recorded).
     Ok(Recording {
-        tape: Recorded::new(f, x)?,
+        tape: Recorded::new(f, x)?.fused(),
     })
 }
 

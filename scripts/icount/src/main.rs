@@ -6,7 +6,7 @@ fn main() {
     let (what, func, n, reps): (&str, &str, usize, usize) =
         (&args[1], &args[2], args[3].parse().unwrap(), args[4].parse().unwrap());
     let x: Vec<f64> = (0..n).map(|i| (0.7 * i as f64).sin()).collect();
-    let a = if func == "lse" { LogSumExp::random(n, n, 42).a } else { Vec::new() };
+    let a = if func.starts_with("lse") { LogSumExp::random(n, n, 42).a } else { Vec::new() };
     let v: Vec<f64> = (0..n).map(|i| 1.0 / (1.0 + i as f64)).collect();
     let x1: Vec<f64> = x.iter().map(|v| v * 0.9 + 0.05).collect();
     let xs = [x.clone(), x1];
@@ -56,7 +56,41 @@ fn main() {
             ("f", "rosenbrock") => { black_box(rosenbrock(black_box(&x))); }
             ("f", "chain") => { black_box(chain(black_box(&x))); }
             ("f", "lse") => { black_box(log_sum_exp(&a, black_box(&x))); }
+            ("f", "lse_user") => { black_box(lse_user(&a, black_box(&x))); }
+            ("hessian", "lse_user") => { black_box(hyperhess::hessian(|x| lse_user(&a, x), black_box(&x)).unwrap()); }
+            ("hvp", "lse_user") => { black_box(hyperhess::hvp(|x| lse_user(&a, x), black_box(&x), &v).unwrap()); }
+            ("gradient", "lse_user") => { black_box(hyperhess::gradient(|x| lse_user(&a, x), black_box(&x)).unwrap()); }
+            ("record", "lse_user") => { black_box(hyperhess::record(|x| lse_user(&a, x), black_box(&x)).unwrap()); }
+            ("record", "rosenbrock") => { black_box(hyperhess::record(|x| rosenbrock(x), black_box(&x)).unwrap()); }
+            ("record", "chain") => { black_box(hyperhess::record(|x| chain(x), black_box(&x)).unwrap()); }
             _ => panic!("unknown"),
         }
     }
+}
+
+/// `logsumexp(A x) + |x|^2 / 2` spelled as users spell it (`acc = acc + x[j] * a[j]`;
+/// the twin of `hyperhess_rivals::lse_user`).
+#[allow(clippy::assign_op_pattern, clippy::needless_range_loop)]
+fn lse_user<S: hyperhess::Scalar>(a: &[Vec<f64>], x: &[S]) -> S {
+    let mut ax: Vec<S> = Vec::new();
+    for row in a {
+        let mut acc = S::from_f64(0.0);
+        for j in 0..x.len() {
+            acc = acc + x[j] * row[j];
+        }
+        ax.push(acc);
+    }
+    let mut m = f64::NEG_INFINITY;
+    for v in &ax {
+        m = m.max(v.value());
+    }
+    let mut s = S::from_f64(0.0);
+    for v in &ax {
+        s = s + (*v - S::from_f64(m)).exp();
+    }
+    let mut sq = S::from_f64(0.0);
+    for j in 0..x.len() {
+        sq = sq + x[j] * x[j];
+    }
+    s.ln() + S::from_f64(m) + S::from_f64(0.5) * sq
 }

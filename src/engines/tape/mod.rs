@@ -7,6 +7,7 @@
 //! - `active`: the recordings active on this thread (how a `Var` finds its tape);
 //! - `node`: one recorded operation (8 bytes) and its partials (0 to 5, by kind);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
+//! - `fuse`: linear chains folded into n-ary nodes once a recording is finished;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
 //! - `edge_push`: the Hessian's nonzeros directly, in one reverse sweep;
 //! - `edge_schedule`: that sweep written down once as instructions, for plans;
@@ -22,6 +23,7 @@ mod buffers;
 mod deps;
 mod edge_push;
 mod edge_schedule;
+mod fuse;
 mod node;
 mod pool;
 mod program;

@@ -46,6 +46,12 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// `true` for the sums: [`Kind::Add`], [`Kind::Sub`], [`Kind::Linear`],
+    /// [`Kind::Nary`] (constant coefficients, no curvature).
+    #[inline(always)]
+    pub fn is_sum(self) -> bool {
+        matches!(self, Kind::Add | Kind::Sub | Kind::Linear | Kind::Nary)
+    }
     /// Number of partials the node stored in the stream.
     #[inline(always)]
     pub fn width(self) -> usize {
@@ -226,11 +232,21 @@ impl Node {
         ];
         KINDS[((self.a >> KIND_SHIFT) & 15) as usize]
     }
+    /// `true` for a sum ([`Kind::is_sum`]; also for the leaves, whose word is an
+    /// `Add`'s): one shift of a bit mask, no table.
+    #[inline(always)]
+    pub fn is_sum(&self) -> bool {
+        // Bits 0 (Add), 1 (Sub), 6 (Nary), 7 (Linear), 9 to 15 (Nary).
+        const SUMS: u32 = 0xFEC3;
+        (SUMS >> ((self.a >> KIND_SHIFT) & 15)) & 1 != 0
+    }
     /// `true` for an n-ary linear node ([`Node::nary`]): its operands are
     /// `ops[a() + 1..][..ops[a()]]`, not `a()` and `b()`.
     #[inline(always)]
     pub fn is_nary(&self) -> bool {
-        self.kind() == Kind::Nary
+        // Bits 6 and 9 to 15 (the codes `kind` maps to `Nary`): no table.
+        const NARY: u32 = 0xFE40;
+        (NARY >> ((self.a >> KIND_SHIFT) & 15)) & 1 != 0
     }
     /// The offsets of an n-ary node's operands (and coefficients) in the side
     /// arrays `ops` (and `coefs`).
@@ -315,6 +331,18 @@ mod tests {
         assert!(n.is_nary());
         assert_eq!((n.terms(&ops), n.couples()), (6..8, Curvature::LINEAR));
         assert_eq!(Node::unary(3, false).kind(), Kind::Scale);
+        for code in 0..16u32 {
+            let node = Node {
+                a: code << KIND_SHIFT,
+                b: 0,
+            };
+            assert_eq!(node.is_sum(), node.kind().is_sum(), "kind code {code}");
+            assert_eq!(
+                node.is_nary(),
+                node.kind() == Kind::Nary,
+                "kind code {code}"
+            );
+        }
         assert!(Node::unary(3, true).couples().aa);
         assert!(Node::mul(3, 4).couples().ab);
     }
