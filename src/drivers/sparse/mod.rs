@@ -106,8 +106,10 @@ pub(crate) fn with_values(
         let err = structure::first_non_finite(pattern.major_offsets(), &columns, &values);
         return Err(err.expect("a value is not finite"));
     }
-    Ok(CscMatrix::try_from_pattern_and_values(pattern.clone(), values)
-        .expect("one value per pattern entry by construction"))
+    Ok(
+        CscMatrix::try_from_pattern_and_values(pattern.clone(), values)
+            .expect("one value per pattern entry by construction"),
+    )
 }
 
 /// The Hessian at a recording as a sparse matrix with `structure`'s pattern
