@@ -443,7 +443,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         let n = self.tape.n;
         // Lower triangles (columns <= row) first, row by row, sorted.
         let mut low_offsets = Vec::with_capacity(n + 1);
-        let mut low: Vec<(u32, V::W)> = Vec::new();
+        // (The entries alive bound the inputs' entries: no growth on the way.)
+        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(self.arena.len());
         let mut counts = vec![0usize; n];
         low_offsets.push(0);
         for i in 1..=n {
