@@ -406,3 +406,21 @@ fn edge_pushing_counts_operands_that_meet_themselves() {
         }
     }
 }
+
+/// A zero adjoint meets an infinite curvature (`sqrt` at 0 behind a zero factor):
+/// the fast edge-pushing sweep gives `0 * inf = NaN`, and the careful one, which
+/// skips every product with a zero factor as the lane sweeps do, the dense
+/// Hessian's finite answer; a plan's schedule falls back to it the same way.
+#[test]
+fn edge_pushing_skips_zero_products_carefully_where_it_must() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        x[0] * x[0] * 3.0 + x[1].sqrt() * 0.0 + x[0] * x[2]
+    }
+    let x = [1.0, 0.0, 0.0];
+    let dense = hyperhess::hessian(|x| f(x), &x).unwrap();
+    let sparse = hyperhess::sparse_hessian(|x| f(x), &x).unwrap();
+    assert_eq!(self::dense(&sparse), dense);
+    let plan = SparsePlan::new(|x| f(x), &[1.0, 1.0, 1.0]).unwrap();
+    assert_eq!(plan.hessian(|x| f(x), &x).unwrap(), sparse);
+    assert_eq!(dense[(0, 0)], 6.0);
+}

@@ -585,3 +585,45 @@ fn product<T: Scalar>(careful: bool, d: T, t: T) -> T {
         t * d
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Limits;
+    use crate::tape::{Recorded, Var};
+
+    fn f(x: &[Var]) -> Var {
+        use crate::scalar::Scalar;
+        (x[0] * x[1]).sin() + x[2].exp() * x[0]
+    }
+
+    /// Past either limit the sweep and the schedule give up (the drivers then
+    /// take pattern and coloring); within them both find the same entries.
+    #[test]
+    fn limits_are_kept_and_schedule_matches_the_sweep() {
+        let rec = Recorded::new(f, &[0.5, 1.5, -0.5]).unwrap();
+        let none = Limits {
+            entries: usize::MAX,
+            work: 2,
+        };
+        assert!(rec.hessian_entries(none).is_none());
+        assert!(rec.hessian_schedule(none).is_none());
+        let few = Limits {
+            entries: 2,
+            work: usize::MAX,
+        };
+        assert!(rec.hessian_entries(few).is_none());
+        let all = Limits {
+            entries: usize::MAX,
+            work: usize::MAX,
+        };
+        let h = rec.hessian_entries(all).unwrap();
+        // Rows: 0 couples with 0, 1, 2; 1 with 0, 1; 2 with 0, 2.
+        assert_eq!(h.offsets, [0, 3, 5, 7]);
+        assert_eq!(h.columns, [0, 1, 2, 0, 1, 0, 2]);
+        let s = rec.hessian_schedule(all).unwrap();
+        assert_eq!(s.pattern(), (&h.offsets[..], &h.columns[..]));
+        let by = rec.hessian_by(&s, all).unwrap();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&by), bits(&h.values));
+    }
+}
