@@ -394,15 +394,9 @@ impl LagrangianPlan {
         out: &mut [f64],
     ) -> Result<(), Error> {
         rec.weigh(|k| if k == 0 { sigma } else { lambda[k - 1] });
-        let r = rec.recording();
-        let scheduled = match &self.schedule {
-            Some(s) if r.has_structure(&self.words) => r.hessian_by(s, Budget::sparse(r).limits()),
-            _ => None,
-        };
-        let values = scheduled.unwrap_or_else(|| {
-            self.hessian
-                .values(&self.hessian.products(r, &self.options))
-        });
+        let values = self
+            .hessian
+            .values(&self.hessian.products(rec.recording(), &self.options));
         if let Some(err) = self.hessian.first_non_finite(&values) {
             return Err(err);
         }

@@ -7,8 +7,8 @@ use super::source::record;
 use crate::error::Error;
 use crate::jacobians::JacobianStructure;
 use crate::options::Options;
-use crate::sparse::{Budget, Structure};
-use crate::tape::{Schedule, Workspace};
+use crate::sparse::Structure;
+use crate::tape::Workspace;
 
 /// The structures a constrained solver allocates once, and their values at any
 /// point: the Hessian of the Lagrangian `sigma f + sum_k lambda_k g_k` (lower
@@ -62,10 +62,6 @@ pub struct LagrangianPlan {
     /// structures).
     pub(super) words: Vec<u64>,
     pub(super) options: Options,
-    /// The Lagrangian Hessian's edge-pushing sweep as instructions (see
-    /// `SparsePlan`), when within the budget: the Hessian at a point with the
-    /// plan's operations.
-    pub(super) schedule: Option<Schedule<f64>>,
     /// The last evaluation's buffers, reused by the next.
     pub(super) workspace: Workspace,
 }
@@ -119,10 +115,6 @@ impl LagrangianPlan {
         }
         let jacobian = JacobianStructure::find(&rec, 1, m)?;
         let (j_rows, j_cols) = jacobian.indices();
-        let schedule = rec
-            .recording()
-            .hessian_schedule(Budget::sparse(rec.recording()).limits())
-            .filter(|s| s.pattern() == hessian.pattern.arrays());
         Ok(LagrangianPlan {
             n,
             m,
@@ -136,7 +128,6 @@ impl LagrangianPlan {
             j_rows,
             j_cols,
             options: Options::default(),
-            schedule,
             workspace: {
                 rec.keep_in(&workspace);
                 workspace
