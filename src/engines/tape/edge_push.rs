@@ -26,88 +26,14 @@
 //! again carefully (every product with a zero factor skipped) only when a result
 //! is not finite.
 
-use super::node::{Kind, Node, Stream, Terms};
+use super::edge_local::Local;
+use super::edge_values::{Numbers, Values};
+use super::node::{Kind, Stream, Terms};
 use crate::scalar::Scalar;
 
 /// No entry: the end of a list (the arena's first entry is never used, so that
 /// the lists' heads start as zeroed memory).
 const NIL: u32 = 0;
-
-/// What the sweep computes with: numbers ([`Numbers`], the Hessian now), or the
-/// slots that will hold them at any point with the same operations (a
-/// [`super::edge_schedule::Schedule`] being written). One traversal serves both,
-/// so a schedule's evaluation gives the very bits of the sweep.
-pub(super) trait Values<T> {
-    /// An entry's value, or the slot that holds it.
-    type W: Copy;
-    /// A factor, or where it is.
-    type F: Copy;
-    /// A node's factors (see [`factors`]) at node `i`, whose partials start at `p`.
-    fn factors(&mut self, i: usize, p: usize, l: &Local<T>, vb: T) -> [Self::F; 8];
-    /// The `k`-th coefficient of the n-ary side arrays, `c`.
-    fn coef(&mut self, k: usize, c: T) -> Self::F;
-    /// `w f`, doubled when `twice`.
-    fn scaled(&mut self, w: Self::W, f: Self::F, twice: bool) -> Self::W;
-    /// `f` as an entry.
-    fn constant(&mut self, f: Self::F) -> Self::W;
-    /// `into + w` (`w` is used up).
-    fn merge(&mut self, into: Self::W, w: Self::W) -> Self::W;
-    /// `w` is not read again.
-    fn release(&mut self, w: Self::W);
-    /// A placeholder value (never read).
-    fn blank(&self) -> Self::W;
-}
-
-/// The factors of a node with at most two operands, in the order the sweep reads
-/// them: `d_a`, `d_b`, `d_a d_a`, `d_b d_b`, `d_a d_b`, and `v_bar` times `phi_aa`,
-/// `phi_ab`, `phi_bb`.
-#[inline(always)]
-pub(super) fn factors<T: Scalar>(careful: bool, l: &Local<T>, vb: T) -> [T; 8] {
-    [
-        l.da,
-        l.db,
-        product(careful, l.da, l.da),
-        product(careful, l.db, l.db),
-        product(careful, l.da, l.db),
-        product(careful, l.daa, vb),
-        product(careful, l.dab, vb),
-        product(careful, l.dbb, vb),
-    ]
-}
-
-/// The numbers themselves; `CAREFUL`: every product with a zero factor skipped.
-pub(super) struct Numbers<const CAREFUL: bool>;
-
-impl<T: Scalar, const CAREFUL: bool> Values<T> for Numbers<CAREFUL> {
-    type W = T;
-    type F = T;
-    #[inline(always)]
-    fn factors(&mut self, _: usize, _: usize, l: &Local<T>, vb: T) -> [T; 8] {
-        factors(CAREFUL, l, vb)
-    }
-    #[inline(always)]
-    fn coef(&mut self, _: usize, c: T) -> T {
-        c
-    }
-    #[inline(always)]
-    fn scaled(&mut self, w: T, f: T, twice: bool) -> T {
-        let t = product(CAREFUL, f, w);
-        if twice { t + t } else { t }
-    }
-    #[inline(always)]
-    fn constant(&mut self, f: T) -> T {
-        f
-    }
-    #[inline(always)]
-    fn merge(&mut self, into: T, w: T) -> T {
-        into + w
-    }
-    #[inline(always)]
-    fn release(&mut self, _: T) {}
-    fn blank(&self) -> T {
-        T::zero()
-    }
-}
 
 /// One entry of a node's list: the pair's other (smaller) node and its value.
 #[derive(Clone, Copy, Debug)]
@@ -188,10 +114,12 @@ struct Sweep<'a, T, V: Values<T>> {
     free: u32,
     work: usize,
     /// Merging a list: `stamp[p] == i` (never 0) when `p` is in node `i`'s merged
-    /// list, with its sum in `sum[p]`; `keys` the merged list's keys in order.
+    /// list, with its sum in `sum[p]`; `keys` the merged list's keys in order (kept
+    /// between sweeps), `coefs` an n-ary node's coefficients as factors.
     stamp: Vec<u32>,
     sum: Vec<V::W>,
     keys: Vec<u32>,
+    coefs: Vec<V::F>,
 }
 
 impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
@@ -207,6 +135,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             stamp: Vec::new(),
             sum: Vec::new(),
             keys: Vec::new(),
+            coefs: Vec::new(),
         }
     }
 
@@ -257,8 +186,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
 
     /// Merges node `i`'s list into `keys` / `sum` (duplicates summed in list
     /// order) and frees it; returns its diagonal entry, if any.
-    fn take(&mut self, i: usize) -> Option<V::W> {
-        self.keys.clear();
+    fn take(&mut self, i: usize, keys: &mut Vec<u32>) -> Option<V::W> {
+        keys.clear();
         let mut diag: Option<V::W> = None;
         let head = self.heads[i];
         if head == NIL {
@@ -279,7 +208,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             } else {
                 self.stamp[p] = i as u32;
                 self.sum[p] = e.w;
-                self.keys.push(p as u32);
+                keys.push(p as u32);
             }
             tail = at;
             at = e.next;
@@ -337,9 +266,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 }
                 continue;
             }
-            std::mem::swap(&mut keys, &mut self.keys);
-            let diag = self.take(i);
-            std::mem::swap(&mut keys, &mut self.keys);
+            let diag = self.take(i, &mut keys);
             if kind == Kind::Nary {
                 let r = node.terms(ops);
                 // What this node can add at most, checked before it is spent.
@@ -412,7 +339,9 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     fn nary(&mut self, r: std::ops::Range<usize>, keys: &[u32], diag: Option<V::W>) {
         let terms = self.tape.terms;
         let ops = &terms.ops[r.clone()];
-        let c: Vec<V::F> = r.map(|k| self.values.coef(k, terms.coefs[k])).collect();
+        let mut c = std::mem::take(&mut self.coefs);
+        c.clear();
+        c.extend(r.map(|k| self.values.coef(k, terms.coefs[k])));
         for &q in keys {
             let (q, w) = (q as usize, self.sum[q as usize]);
             for (&j, &cj) in ops.iter().zip(&c) {
@@ -436,6 +365,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 self.values.release(wj);
             }
         }
+        self.coefs = c;
     }
 
     /// The inputs' lists as full symmetric rows.
@@ -513,117 +443,5 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             columns,
             values,
         }
-    }
-}
-
-/// A node with at most two operands, its partials read by kind; `a == b` folded
-/// into one operand (`d = d_a + d_b`, `phi'' = phi_aa + 2 phi_ab + phi_bb`).
-pub(super) struct Local<T> {
-    a: usize,
-    b: usize,
-    da: T,
-    db: T,
-    daa: T,
-    dab: T,
-    dbb: T,
-    curvature: super::node::Curvature,
-}
-
-impl<T: Scalar> Local<T> {
-    #[inline(always)]
-    pub(super) fn of(node: Node, q: &[T]) -> Self {
-        let (z, one) = (T::zero(), T::one());
-        let (a, b, curvature) = (node.a(), node.b(), node.couples());
-        let (da, db, daa, dab, dbb) = match node.kind() {
-            Kind::Add => (one, one, z, z, z),
-            Kind::Sub => (one, -one, z, z, z),
-            Kind::Linear => (q[0], q[1], z, z, z),
-            Kind::Scale => (q[0], z, z, z, z),
-            Kind::Unary => (q[0], z, q[1], z, z),
-            Kind::Mul => (q[0], q[1], z, one, z),
-            Kind::MulScaled => (q[0], q[1], z, q[2], z),
-            Kind::Binary => (q[0], q[1], q[2], q[3], q[4]),
-            Kind::Nary => unreachable!("n-ary nodes are eliminated by `Sweep::nary`"),
-        };
-        // (A unary node's `b` is the constant slot, as is `a` of `0 - x`: the
-        // pairs of node 0 are never stored.)
-        if a == b && a != 0 {
-            let any = curvature.aa || curvature.ab || curvature.bb;
-            return Local {
-                a,
-                b: 0,
-                da: da + db,
-                db: z,
-                daa: daa + (dab + dab) + dbb,
-                dab: z,
-                dbb: z,
-                curvature: super::node::Curvature {
-                    aa: any,
-                    ..super::node::Curvature::LINEAR
-                },
-            };
-        }
-        Local {
-            a,
-            b,
-            da,
-            db,
-            daa,
-            dab,
-            dbb,
-            curvature,
-        }
-    }
-}
-
-/// `d * t`, or in a careful sweep zero when either is zero (as the lane sweeps).
-#[inline(always)]
-fn product<T: Scalar>(careful: bool, d: T, t: T) -> T {
-    if careful && (d.is_zero() || t.is_zero()) {
-        T::zero()
-    } else {
-        t * d
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Limits;
-    use crate::tape::{Recorded, Var};
-
-    fn f(x: &[Var]) -> Var {
-        use crate::scalar::Scalar;
-        (x[0] * x[1]).sin() + x[2].exp() * x[0]
-    }
-
-    /// Past either limit the sweep and the schedule give up (the drivers then
-    /// take pattern and coloring); within them both find the same entries.
-    #[test]
-    fn limits_are_kept_and_schedule_matches_the_sweep() {
-        let rec = Recorded::new(f, &[0.5, 1.5, -0.5]).unwrap();
-        let none = Limits {
-            entries: usize::MAX,
-            work: 2,
-        };
-        assert!(rec.hessian_entries(none).is_none());
-        assert!(rec.hessian_schedule(none).is_none());
-        let few = Limits {
-            entries: 2,
-            work: usize::MAX,
-        };
-        assert!(rec.hessian_entries(few).is_none());
-        let all = Limits {
-            entries: usize::MAX,
-            work: usize::MAX,
-        };
-        let h = rec.hessian_entries(all).unwrap();
-        // Rows: 0 couples with 0, 1, 2; 1 with 0, 1; 2 with 0, 2.
-        assert_eq!(h.offsets, [0, 3, 5, 7]);
-        assert_eq!(h.columns, [0, 1, 2, 0, 1, 0, 2]);
-        let s = rec.hessian_schedule(all).unwrap();
-        assert_eq!(s.pattern(), (&h.offsets[..], &h.columns[..]));
-        let by = rec.hessian_by(&s, all).unwrap();
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&by), bits(&h.values));
     }
 }

@@ -11,7 +11,9 @@
 //! `edge_push::factors`), then runs the instructions in order: the same
 //! operations on the same numbers, so the bits of the numeric sweep.
 
-use super::edge_push::{self, Limits, Local, Tape, Values, factors};
+use super::edge_local::{Local, factors};
+use super::edge_push::{self, Limits, Tape};
+use super::edge_values::Values;
 use crate::scalar::Scalar;
 use std::sync::Mutex;
 

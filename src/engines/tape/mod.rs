@@ -10,6 +10,9 @@
 //! - `fuse`: linear chains folded into n-ary nodes once a recording is finished;
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
 //! - `edge_push`: the Hessian's nonzeros directly, in one reverse sweep;
+//! - `edge_local`: a node's local derivatives and factors as that sweep reads them;
+//! - `edge_values`: what it computes with: numbers, or a schedule's slots;
+//! - `edges`: what a `Recorded` offers of it (entries, a schedule, values by it);
 //! - `edge_schedule`: that sweep written down once as instructions, for plans;
 //! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
@@ -21,8 +24,11 @@
 mod active;
 mod buffers;
 mod deps;
+mod edge_local;
 mod edge_push;
 mod edge_schedule;
+mod edge_values;
+mod edges;
 mod fuse;
 mod node;
 mod pool;

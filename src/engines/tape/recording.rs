@@ -6,8 +6,6 @@
 use super::active::Frame;
 use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
-use super::edge_push::{self, Limits, SymmetricEntries};
-use super::edge_schedule::Schedule;
 use super::node::{MAX_NODES, Node, Stream, Terms};
 use super::pool;
 use super::program::{Arg, Program};
@@ -372,41 +370,6 @@ impl<T: Base> Recorded<T> {
             max_entries,
             max_pairs,
         )
-    }
-
-    /// The Hessian's structural nonzeros and their values (full symmetric rows), in
-    /// one reverse sweep that pushes second-order adjoints along the tape (see
-    /// `super::edge_push`); `None` when that would spend more than `limits`.
-    pub(crate) fn hessian_entries(&self, limits: Limits) -> Option<SymmetricEntries<T>> {
-        let outputs = self.output_nodes();
-        edge_push::hessian_entries(self.edge_tape(&outputs), limits)
-    }
-
-    /// The edge-pushing sweep of [`Recorded::hessian_entries`] written down as a
-    /// [`Schedule`], for recordings with the same operations; `None` past `limits`.
-    pub(crate) fn hessian_schedule(&self, limits: Limits) -> Option<Schedule<T>> {
-        let outputs = self.output_nodes();
-        Schedule::new(self.edge_tape(&outputs), limits)
-    }
-
-    /// The values of [`Recorded::hessian_entries`] by `schedule`, written from a
-    /// recording with this one's operations (the caller checks
-    /// `Recorded::has_structure`): the same bits. `None` past `limits`.
-    pub(crate) fn hessian_by(&self, schedule: &Schedule<T>, limits: Limits) -> Option<Vec<T>> {
-        let outputs = self.output_nodes();
-        schedule.evaluate(self.edge_tape(&outputs), limits)
-    }
-
-    /// What edge pushing reads of this recording, with its `outputs`.
-    pub(super) fn edge_tape<'a>(&'a self, outputs: &'a [usize]) -> edge_push::Tape<'a, T> {
-        let b = self.buf();
-        edge_push::Tape {
-            stream: &b.stream,
-            terms: &b.terms,
-            n: self.n,
-            outputs,
-            adj: &b.adjoints,
-        }
     }
 
     /// The output nodes: the one output of a scalar function, or a vector

@@ -104,7 +104,7 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
 
 /// `d * t` (as `t * d`: the same bits), or in a careful sweep [`times`].
 #[inline(always)]
-fn product<T: Scalar>(careful: bool, d: T, t: T) -> T {
+pub(super) fn product<T: Scalar>(careful: bool, d: T, t: T) -> T {
     if careful { times(d, t) } else { t * d }
 }
 
