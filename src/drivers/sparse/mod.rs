@@ -75,8 +75,20 @@ where
 /// Full symmetric rows (equally columns) as a `CscMatrix`, or the first entry
 /// of the upper triangle that is not finite as an error.
 pub(crate) fn csc(h: SymmetricEntries<f64>) -> Result<CscMatrix<f64>, Error> {
-    let pattern = csc_pattern(&h.offsets, &h.columns);
-    with_values(&pattern, h.values)
+    let SymmetricEntries {
+        offsets,
+        columns,
+        values,
+    } = h;
+    if !values.iter().all(|v| v.is_finite()) {
+        let err = structure::first_non_finite(&offsets, &columns, &values);
+        return Err(err.expect("a value is not finite"));
+    }
+    let n = offsets.len() - 1;
+    let rows: Vec<usize> = columns.iter().map(|&j| j as usize).collect();
+    // (Moved, not copied: the arrays are the matrix's own.)
+    Ok(CscMatrix::try_from_csc_data(n, n, offsets, rows, values)
+        .expect("rows are sorted and in range, one value each, by construction"))
 }
 
 /// Full symmetric rows (equally columns) as nalgebra's pattern.

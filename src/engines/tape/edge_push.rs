@@ -27,21 +27,10 @@
 //! is not finite.
 
 use super::edge_local::Local;
+use super::edge_scratch::{Entry, Lease, NIL, Scratch};
 use super::edge_values::{Numbers, Values};
 use super::node::{Kind, Stream, Terms};
 use crate::scalar::Scalar;
-
-/// No entry: the end of a list (the arena's first entry is never used, so that
-/// the lists' heads start as zeroed memory).
-const NIL: u32 = 0;
-
-/// One entry of a node's list: the pair's other (smaller) node and its value.
-#[derive(Clone, Copy, Debug)]
-struct Entry<W> {
-    w: W,
-    p: u32,
-    next: u32,
-}
 
 /// The Hessian of the recorded outputs' weighted sum as full symmetric rows
 /// (CSR: both triangles, columns sorted; with a symmetric matrix, equally CSC).
@@ -107,34 +96,26 @@ struct Sweep<'a, T, V: Values<T>> {
     tape: Tape<'a, T>,
     limits: Limits,
     values: V,
-    /// Each node's list (its first entry), `NIL` when empty.
-    heads: Vec<u32>,
-    arena: Vec<Entry<V::W>>,
+    /// The lists, the arena and a merge's marks (this thread's, on loan).
+    s: Lease<V::W>,
     /// The freed entries, linked.
     free: u32,
     work: usize,
-    /// Merging a list: `stamp[p] == i` (never 0) when `p` is in node `i`'s merged
-    /// list, with its sum in `sum[p]`; `keys` the merged list's keys in order (kept
-    /// between sweeps), `coefs` an n-ary node's coefficients as factors.
-    stamp: Vec<u32>,
-    sum: Vec<V::W>,
-    keys: Vec<u32>,
+    /// An n-ary node's coefficients as factors.
     coefs: Vec<V::F>,
 }
 
 impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     fn new(tape: Tape<'a, T>, limits: Limits, values: V) -> Self {
+        let last = tape.outputs.iter().copied().max().unwrap_or(0);
+        let s = Scratch::take(last.max(tape.n) + 1, values.blank());
         Sweep {
             tape,
             limits,
             values,
-            heads: Vec::new(),
-            arena: Vec::new(),
+            s,
             free: NIL,
             work: 0,
-            stamp: Vec::new(),
-            sum: Vec::new(),
-            keys: Vec::new(),
             coefs: Vec::new(),
         }
     }
@@ -143,7 +124,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     #[inline(always)]
     fn add(&mut self, j: usize, k: usize, w: V::W) {
         let (hi, lo) = if j >= k { (j, k) } else { (k, j) };
-        let next = self.heads[hi];
+        let s = &mut self.s.s;
+        let next = s.heads[hi];
         let e = Entry {
             w,
             p: lo as u32,
@@ -151,14 +133,14 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         };
         let at = if self.free != NIL {
             let at = self.free;
-            self.free = self.arena[at as usize].next;
-            self.arena[at as usize] = e;
+            self.free = s.arena[at as usize].next;
+            s.arena[at as usize] = e;
             at
         } else {
-            self.arena.push(e);
-            (self.arena.len() - 1) as u32
+            s.arena.push(e);
+            (s.arena.len() - 1) as u32
         };
-        self.heads[hi] = at;
+        s.heads[hi] = at;
         self.work += 1;
     }
 
@@ -189,33 +171,34 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     fn take(&mut self, i: usize, keys: &mut Vec<u32>) -> Option<V::W> {
         keys.clear();
         let mut diag: Option<V::W> = None;
-        let head = self.heads[i];
+        let s = &mut self.s.s;
+        let head = s.heads[i];
         if head == NIL {
             return None;
         }
         let mut at = head;
         let mut tail = head;
         while at != NIL {
-            let e = self.arena[at as usize];
+            let e = s.arena[at as usize];
             let p = e.p as usize;
             if p == i {
                 diag = Some(match diag {
                     Some(d) => self.values.merge(d, e.w),
                     None => e.w,
                 });
-            } else if self.stamp[p] == i as u32 {
-                self.sum[p] = self.values.merge(self.sum[p], e.w);
+            } else if s.stamp[p] == i as u32 {
+                s.sum[p] = self.values.merge(s.sum[p], e.w);
             } else {
-                self.stamp[p] = i as u32;
-                self.sum[p] = e.w;
+                s.stamp[p] = i as u32;
+                s.sum[p] = e.w;
                 keys.push(p as u32);
             }
             tail = at;
             at = e.next;
         }
-        self.arena[tail as usize].next = self.free;
+        s.arena[tail as usize].next = self.free;
         self.free = head;
-        self.heads[i] = NIL;
+        s.heads[i] = NIL;
         diag
     }
 
@@ -231,21 +214,14 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
         let ops = &terms.ops[..];
         let last = outputs.iter().copied().max().unwrap_or(0);
-        let len = last.max(n) + 1;
-        // Zeroed allocations (no pass over them): NIL heads, no stamps.
-        self.heads = vec![NIL; len];
-        self.arena.clear();
-        let w = self.values.blank();
-        self.arena.push(Entry { w, p: 0, next: NIL });
+        // (The lists, stamps and marks are clean: see `edge_scratch`.)
         self.free = NIL;
         self.work = 0;
-        self.stamp = vec![0; len];
-        self.sum = vec![self.values.blank(); len];
-        let mut reached = vec![false; len];
+        let mut reached = std::mem::take(&mut self.s.s.reached);
         for &o in outputs {
             reached[o] = o != 0;
         }
-        let mut keys = std::mem::take(&mut self.keys);
+        let mut keys = std::mem::take(&mut self.s.s.keys);
         let mut p = stream.partials_end(last);
         for i in (n + 1..=last).rev() {
             let node = nodes[i];
@@ -254,7 +230,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             if !reached[i] {
                 continue;
             }
-            if self.heads[i] == NIL && !node.is_curved() {
+            reached[i] = false;
+            if self.s.s.heads[i] == NIL && !node.is_curved() {
                 // Nothing to push or create: only the operands are reached.
                 if kind == Kind::Nary {
                     for j in node.terms(ops) {
@@ -274,8 +251,9 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 let diagonal = if diag.is_some() { m * (m + 1) / 2 } else { 0 };
                 let most = keys.len().saturating_mul(m).saturating_add(diagonal);
                 if self.work.saturating_add(most) > self.limits.work
-                    || self.arena.len().saturating_add(most) > self.limits.entries
+                    || self.s.s.arena.len().saturating_add(most) > self.limits.entries
                 {
+                    self.s.s.reached = reached;
                     return None;
                 }
                 for &j in &ops[r.clone()] {
@@ -290,18 +268,25 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 let f = self.values.factors(i, p, &local, vb);
                 self.binary(&local, &f, &keys, diag);
                 // (At most twice the entries alive, plus six, past the limits.)
-                if self.work > self.limits.work || self.arena.len() > self.limits.entries {
+                if self.work > self.limits.work || self.s.s.arena.len() > self.limits.entries {
+                    self.s.s.reached = reached;
                     return None;
                 }
             }
+            let s = &mut self.s.s;
             for &q in &keys {
-                self.values.release(self.sum[q as usize]);
+                self.values.release(s.sum[q as usize]);
+                s.stamp[q as usize] = 0;
             }
             if let Some(w) = diag {
                 self.values.release(w);
             }
         }
-        self.keys = keys;
+        // The inputs' marks (and the constant slot's) are the only ones left.
+        let end = (n + 1).min(reached.len());
+        reached[..end].fill(false);
+        self.s.s.reached = reached;
+        self.s.s.keys = keys;
         Some(())
     }
 
@@ -309,7 +294,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     fn binary(&mut self, l: &Local<T>, f: &[V::F; 8], keys: &[u32], diag: Option<V::W>) {
         let [da, db, da2, db2, dab, caa, cab, cbb] = *f;
         for &q in keys {
-            let (q, w) = (q as usize, self.sum[q as usize]);
+            let (q, w) = (q as usize, self.s.s.sum[q as usize]);
             self.push(l.a, da, q, w);
             if l.b != 0 {
                 self.push(l.b, db, q, w);
@@ -343,7 +328,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         c.clear();
         c.extend(r.map(|k| self.values.coef(k, terms.coefs[k])));
         for &q in keys {
-            let (q, w) = (q as usize, self.sum[q as usize]);
+            let (q, w) = (q as usize, self.s.s.sum[q as usize]);
             for (&j, &cj) in ops.iter().zip(&c) {
                 self.push(j as usize, cj, q, w);
             }
@@ -374,19 +359,32 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         // Lower triangles (columns <= row) first, row by row, sorted.
         let mut low_offsets = Vec::with_capacity(n + 1);
         // (The entries alive bound the inputs' entries: no growth on the way.)
-        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(self.arena.len());
+        let s = &mut self.s.s;
+        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(s.arena.len());
         let mut counts = vec![0usize; n];
         low_offsets.push(0);
         for i in 1..=n {
             let start = low.len();
-            let mut at = self.heads.get(i).copied().unwrap_or(NIL);
+            let mut at = s.heads.get(i).copied().unwrap_or(NIL);
+            // (Read once: the list is left empty, the memory clean.)
+            if let Some(h) = s.heads.get_mut(i) {
+                *h = NIL;
+            }
+            // Duplicates summed in list order (marked as `take` marks a merge),
+            // then the distinct columns sorted: the lists are short, so by
+            // insertion.
             while at != NIL {
-                let e = self.arena[at as usize];
-                low.push((e.p - 1, e.w));
+                let e = s.arena[at as usize];
+                let p = e.p as usize;
+                if s.stamp[p] == i as u32 {
+                    s.sum[p] = self.values.merge(s.sum[p], e.w);
+                } else {
+                    s.stamp[p] = i as u32;
+                    s.sum[p] = e.w;
+                    low.push((e.p - 1, e.w));
+                }
                 at = e.next;
             }
-            // Sorted by column, stably (duplicates keep their list order), then
-            // duplicates summed: the lists are short, so by insertion.
             let row = &mut low[start..];
             for k in 1..row.len() {
                 let mut j = k;
@@ -395,17 +393,11 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                     j -= 1;
                 }
             }
-            let mut end = start;
-            for k in start..low.len() {
-                if end > start && low[end - 1].0 == low[k].0 {
-                    let merged = self.values.merge(low[end - 1].1, low[k].1);
-                    low[end - 1].1 = merged;
-                } else {
-                    low[end] = low[k];
-                    end += 1;
-                }
+            for (c, w) in row.iter_mut() {
+                let p = *c as usize + 1;
+                *w = s.sum[p];
+                s.stamp[p] = 0;
             }
-            low.truncate(end);
             for &(c, _) in &low[start..] {
                 if c as usize != i - 1 {
                     counts[c as usize] += 1;
@@ -438,6 +430,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 }
             }
         }
+        // Every list taken, every stamp and mark cleared: clean.
+        self.s.dirty = false;
         SymmetricEntries {
             offsets,
             columns,

@@ -12,7 +12,7 @@ use crate::scalar::Scalar;
 /// so a schedule's evaluation gives the very bits of the sweep.
 pub(super) trait Values<T> {
     /// An entry's value, or the slot that holds it.
-    type W: Copy;
+    type W: Copy + 'static;
     /// A factor, or where it is.
     type F: Copy;
     /// A node's factors (see [`factors`]) at node `i`, whose partials start at `p`.

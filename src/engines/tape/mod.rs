@@ -26,6 +26,7 @@ mod buffers;
 mod deps;
 mod edge_local;
 mod edge_push;
+mod edge_scratch;
 mod edge_schedule;
 mod edge_values;
 mod edges;

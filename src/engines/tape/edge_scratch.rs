@@ -1,0 +1,113 @@
+//! An edge-pushing sweep's working memory ([`Scratch`]): the nodes' lists, the
+//! entries' arena and the marks of a merge, kept per thread between sweeps (as
+//! the tape's buffers are, `super::pool`), so a repeated call faults in no fresh
+//! memory once warm.
+//!
+//! Kept *clean*: between sweeps every list head is `NIL`, every stamp 0 and every
+//! reach mark unset, so a sweep of a tape no longer than the last starts without a
+//! pass over its memory (a sweep leaves what it touched as it found it; one that
+//! stops early, or unwinds, clears everything before the memory goes back). The
+//! values (`sum`) are never read before they are written, and so never cleared.
+
+use super::pool::{self, Pooled};
+
+/// No entry: the end of a list (the arena's first entry is never used, so that
+/// the lists' heads start as zeroed memory).
+pub(super) const NIL: u32 = 0;
+
+/// One entry of a node's list: the pair's other (smaller) node and its value.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Entry<W> {
+    pub(super) w: W,
+    pub(super) p: u32,
+    pub(super) next: u32,
+}
+
+/// A sweep's working memory (see the module's notes); `W` is a value or a slot.
+pub(super) struct Scratch<W> {
+    /// Each node's list (its first entry), `NIL` when empty.
+    pub(super) heads: Vec<u32>,
+    pub(super) arena: Vec<Entry<W>>,
+    /// Merging a list: `stamp[p] == i` (never 0) when `p` is in node `i`'s merged
+    /// list, with its sum in `sum[p]`; `keys` the merged list's keys in order.
+    pub(super) stamp: Vec<u32>,
+    pub(super) sum: Vec<W>,
+    pub(super) keys: Vec<u32>,
+    /// The nodes that reach an output (set from their users, cleared once read).
+    pub(super) reached: Vec<bool>,
+}
+
+impl<W> Default for Scratch<W> {
+    fn default() -> Self {
+        Scratch {
+            heads: Vec::new(),
+            arena: Vec::new(),
+            stamp: Vec::new(),
+            sum: Vec::new(),
+            keys: Vec::new(),
+            reached: Vec::new(),
+        }
+    }
+}
+
+impl<W: Copy + 'static> Pooled for Scratch<W> {
+    /// Kept up to twice the tape buffers' cap, [`pool::KEEP_BYTES`]: the lists of
+    /// a tape of about 1.9 million operations (17 bytes each on `f64`) and the
+    /// entries alive at once.
+    const KEEP: usize = 2 * pool::KEEP_BYTES;
+    fn bytes(&self) -> usize {
+        self.heads.bytes()
+            + self.arena.bytes()
+            + self.stamp.bytes()
+            + self.sum.bytes()
+            + self.keys.bytes()
+            + self.reached.bytes()
+    }
+}
+
+/// A [`Scratch`] on loan to one sweep: back to the pool when dropped, cleared
+/// first unless the sweep said it left it clean.
+pub(super) struct Lease<W: Copy + 'static> {
+    pub(super) s: Scratch<W>,
+    /// Unset by the sweep once it has left the memory clean.
+    pub(super) dirty: bool,
+}
+
+impl<W: Copy + 'static> Drop for Lease<W> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.s).give(self.dirty);
+    }
+}
+
+impl<W: Copy + 'static> Scratch<W> {
+    /// This thread's kept memory (or fresh), clean, for nodes `0..len`; the
+    /// arena holds only its unused first entry, `blank`.
+    pub(super) fn take(len: usize, blank: W) -> Lease<W> {
+        let mut s: Scratch<W> = pool::take();
+        if s.heads.len() < len {
+            // Zeroed growth (NIL, no stamp, unreached), as clean as the rest.
+            s.heads.resize(len, NIL);
+            s.stamp.resize(len, 0);
+            s.reached.resize(len, false);
+            s.sum.resize(len, blank);
+        }
+        s.arena.clear();
+        s.arena.push(Entry {
+            w: blank,
+            p: 0,
+            next: NIL,
+        });
+        Lease { s, dirty: true }
+    }
+
+    /// Back to this thread's pool; `dirty`: the sweep did not leave it clean
+    /// (it stopped early or unwound), so everything is cleared first.
+    fn give(mut self, dirty: bool) {
+        if dirty {
+            self.heads.fill(NIL);
+            self.stamp.fill(0);
+            self.reached.fill(false);
+        }
+        pool::give(self);
+    }
+}
