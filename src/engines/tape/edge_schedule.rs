@@ -14,6 +14,7 @@
 use super::edge_local::{Local, factors};
 use super::edge_push::{self, Limits, Tape};
 use super::edge_values::Values;
+use super::node::Kind;
 use crate::scalar::Scalar;
 use std::sync::Mutex;
 
@@ -49,6 +50,8 @@ pub(crate) struct Schedule<T> {
     /// eight factors are read, as a mask), or a coefficient of the n-ary side
     /// arrays (`COEF` and its index).
     sources: Vec<[u32; 3]>,
+    /// The first factors, constants (those of sums and differences).
+    constants: Vec<T>,
     factors: usize,
     ops: Vec<Op>,
     slots: usize,
@@ -81,8 +84,25 @@ impl<T: Scalar> Schedule<T> {
         }
         let mut at = vec![0u32; w.factors];
         let mut kept = 0u32;
+        // A sum's or difference's factors are constants (its partials are 1 and
+        // -1, and it has no curvature): computed once, here, first in line.
+        let nodes = &tape.stream.nodes;
+        let fixed =
+            |i: u32, p: u32| p != COEF && matches!(nodes[i as usize].kind(), Kind::Add | Kind::Sub);
+        let mut constants = Vec::new();
+        for &[i, _, first] in w.sources.iter().filter(|s| fixed(s[0], s[1])) {
+            let all = factors(false, &Local::of(nodes[i as usize], &[]), T::zero());
+            for k in 0..8 {
+                let f = (first + k) as usize;
+                if used[f] {
+                    at[f] = kept;
+                    kept += 1;
+                    constants.push(all[k as usize]);
+                }
+            }
+        }
         let mut sources = Vec::with_capacity(w.sources.len());
-        for &[i, p, first] in &w.sources {
+        for &[i, p, first] in w.sources.iter().filter(|s| !fixed(s[0], s[1])) {
             if p == COEF {
                 if used[first as usize] {
                     at[first as usize] = kept;
@@ -111,6 +131,7 @@ impl<T: Scalar> Schedule<T> {
         }
         w.ops.shrink_to_fit();
         Some(Schedule {
+            constants,
             sources,
             factors: kept as usize,
             ops: w.ops,
@@ -145,6 +166,7 @@ impl<T: Scalar> Schedule<T> {
     /// Bytes the schedule holds (its kept buffers included).
     pub fn bytes(&self) -> usize {
         self.sources.capacity() * 12
+            + self.constants.capacity() * std::mem::size_of::<T>()
             + self.ops.capacity() * std::mem::size_of::<Op>()
             + self.offsets.capacity() * std::mem::size_of::<usize>()
             + (self.columns.capacity() + self.out.capacity()) * 4
@@ -161,7 +183,8 @@ impl<T: Scalar> Schedule<T> {
         // Every factor and every slot is written before it is read: what the
         // buffers held is never seen.
         f.resize(self.factors, T::zero());
-        let mut c = 0;
+        f[..self.constants.len()].copy_from_slice(&self.constants);
+        let mut c = self.constants.len();
         for &[i, p, mask] in &self.sources {
             if p == COEF {
                 f[c] = tape.terms.coefs[i as usize];

@@ -111,3 +111,58 @@ impl<W: Copy + 'static> Scratch<W> {
         pool::give(self);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::edge_push::Limits;
+    use super::super::recording::Recorded;
+    use super::super::var::Var;
+    use super::*;
+
+    /// Products of intermediates: pairs of two nodes above the inputs, merged
+    /// (and marked) when the larger is eliminated.
+    fn f(x: &[Var]) -> Var {
+        use crate::scalar::Scalar;
+        let (u, v) = (x[0].exp(), (x[1] * x[2]).sin());
+        (u * v).sin() + u * x[0] * x[0] + (x[1] - x[2]).powi(2)
+    }
+
+    /// This thread's kept scratch: every head `NIL`, every stamp 0, no mark.
+    fn clean() -> bool {
+        let s: Scratch<f64> = pool::take();
+        let ok = s.heads.iter().all(|&h| h == NIL)
+            && s.stamp.iter().all(|&t| t == 0)
+            && s.reached.iter().all(|&r| !r);
+        pool::give(s);
+        ok
+    }
+
+    /// A sweep that finishes and one that gives up both leave the kept memory
+    /// clean, and the next sweep on it gives the bits of one on fresh memory.
+    #[test]
+    fn sweeps_leave_the_kept_memory_clean() {
+        let x = [0.5, 1.5, -0.5];
+        let rec = Recorded::new(f, &x).unwrap();
+        let all = Limits {
+            entries: usize::MAX,
+            work: usize::MAX,
+        };
+        let first = rec.hessian_entries(all).unwrap();
+        assert!(pool::kept::<Scratch<f64>>() > 0);
+        assert!(clean());
+        let stop = Limits {
+            entries: usize::MAX,
+            work: 3,
+        };
+        assert!(rec.hessian_entries(stop).is_none());
+        assert!(clean());
+        let again = rec.hessian_entries(all).unwrap();
+        assert_eq!(first, again);
+        // A shorter tape on longer kept memory.
+        let short = Recorded::new(|x: &[Var]| x[0] * x[1], &x[..2]).unwrap();
+        let h = short.hessian_entries(all).unwrap();
+        assert_eq!(h.columns, [1, 0]);
+        assert_eq!(h.values, [1.0, 1.0]);
+        assert!(clean());
+    }
+}
