@@ -120,11 +120,23 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         }
     }
 
-    /// Adds `w` to the pair `{j, k}` of two nodes other than the constant slot.
+    /// Adds `w` to the pair `{j, k}` of two nodes other than the constant slot: a
+    /// node's pair with itself into its diagonal (merged at once), any other as
+    /// an entry of the larger node's list.
     #[inline(always)]
     fn add(&mut self, j: usize, k: usize, w: V::W) {
-        let (hi, lo) = if j >= k { (j, k) } else { (k, j) };
+        self.work += 1;
         let s = &mut self.s.s;
+        if j == k {
+            if s.has_diag[j] {
+                s.diag[j] = self.values.merge(s.diag[j], w);
+            } else {
+                s.has_diag[j] = true;
+                s.diag[j] = w;
+            }
+            return;
+        }
+        let (hi, lo) = if j > k { (j, k) } else { (k, j) };
         let next = s.heads[hi];
         let e = Entry {
             w,
@@ -141,7 +153,6 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             (s.arena.len() - 1) as u32
         };
         s.heads[hi] = at;
-        self.work += 1;
     }
 
     /// Pushes `w = W(i, q)` through operand `j` of node `i` (factor `d = d_j`).
@@ -170,23 +181,19 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     /// order) and frees it; returns its diagonal entry, if any.
     fn take(&mut self, i: usize, keys: &mut Vec<u32>) -> Option<V::W> {
         keys.clear();
-        let mut diag: Option<V::W> = None;
         let s = &mut self.s.s;
+        let diag = s.has_diag[i].then(|| s.diag[i]);
+        s.has_diag[i] = false;
         let head = s.heads[i];
         if head == NIL {
-            return None;
+            return diag;
         }
         let mut at = head;
         let mut tail = head;
         while at != NIL {
             let e = s.arena[at as usize];
             let p = e.p as usize;
-            if p == i {
-                diag = Some(match diag {
-                    Some(d) => self.values.merge(d, e.w),
-                    None => e.w,
-                });
-            } else if s.stamp[p] == i as u32 {
+            if s.stamp[p] == i as u32 {
                 s.sum[p] = self.values.merge(s.sum[p], e.w);
             } else {
                 s.stamp[p] = i as u32;
@@ -231,7 +238,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 continue;
             }
             reached[i] = false;
-            if self.s.s.heads[i] == NIL && !node.is_curved() {
+            if self.s.s.heads[i] == NIL && !self.s.s.has_diag[i] && !node.is_curved() {
                 // Nothing to push or create: only the operands are reached.
                 if kind == Kind::Nary {
                     for j in node.terms(ops) {
@@ -358,9 +365,10 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         let n = self.tape.n;
         // Lower triangles (columns <= row) first, row by row, sorted.
         let mut low_offsets = Vec::with_capacity(n + 1);
-        // (The entries alive bound the inputs' entries: no growth on the way.)
+        // (The entries alive and the diagonals bound the inputs' entries: no
+        // growth on the way.)
         let s = &mut self.s.s;
-        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(s.arena.len());
+        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(s.arena.len() + n);
         let mut counts = vec![0usize; n];
         low_offsets.push(0);
         for i in 1..=n {
@@ -397,6 +405,11 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 let p = *c as usize + 1;
                 *w = s.sum[p];
                 s.stamp[p] = 0;
+            }
+            // The diagonal, last (the list's columns are below it).
+            if s.has_diag.get(i).copied().unwrap_or(false) {
+                s.has_diag[i] = false;
+                low.push((i as u32 - 1, s.diag[i]));
             }
             for &(c, _) in &low[start..] {
                 if c as usize != i - 1 {

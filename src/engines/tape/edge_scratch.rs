@@ -4,10 +4,11 @@
 //! memory once warm.
 //!
 //! Kept *clean*: between sweeps every list head is `NIL`, every stamp 0 and every
-//! reach mark unset, so a sweep of a tape no longer than the last starts without a
+//! reach and diagonal mark unset, so a sweep of a tape no longer than the last starts without a
 //! pass over its memory (a sweep leaves what it touched as it found it; one that
 //! stops early, or unwinds, clears everything before the memory goes back). The
-//! values (`sum`) are never read before they are written, and so never cleared.
+//! values (`sum`, `diag`) are never read before they are written, and so never
+//! cleared.
 
 use super::pool::{self, Pooled};
 
@@ -35,6 +36,10 @@ pub(super) struct Scratch<W> {
     pub(super) keys: Vec<u32>,
     /// The nodes that reach an output (set from their users, cleared once read).
     pub(super) reached: Vec<bool>,
+    /// Each node's diagonal entry (the pair of the node with itself), kept
+    /// apart from its list: `diag[i]` holds a value when `has_diag[i]`.
+    pub(super) diag: Vec<W>,
+    pub(super) has_diag: Vec<bool>,
 }
 
 impl<W> Default for Scratch<W> {
@@ -46,6 +51,8 @@ impl<W> Default for Scratch<W> {
             sum: Vec::new(),
             keys: Vec::new(),
             reached: Vec::new(),
+            diag: Vec::new(),
+            has_diag: Vec::new(),
         }
     }
 }
@@ -62,6 +69,8 @@ impl<W: Copy + 'static> Pooled for Scratch<W> {
             + self.sum.bytes()
             + self.keys.bytes()
             + self.reached.bytes()
+            + self.diag.bytes()
+            + self.has_diag.bytes()
     }
 }
 
@@ -90,6 +99,8 @@ impl<W: Copy + 'static> Scratch<W> {
             s.stamp.resize(len, 0);
             s.reached.resize(len, false);
             s.sum.resize(len, blank);
+            s.has_diag.resize(len, false);
+            s.diag.resize(len, blank);
         }
         s.arena.clear();
         s.arena.push(Entry {
@@ -107,6 +118,7 @@ impl<W: Copy + 'static> Scratch<W> {
             self.heads.fill(NIL);
             self.stamp.fill(0);
             self.reached.fill(false);
+            self.has_diag.fill(false);
         }
         pool::give(self);
     }
@@ -132,7 +144,8 @@ mod tests {
         let s: Scratch<f64> = pool::take();
         let ok = s.heads.iter().all(|&h| h == NIL)
             && s.stamp.iter().all(|&t| t == 0)
-            && s.reached.iter().all(|&r| !r);
+            && s.reached.iter().all(|&r| !r)
+            && s.has_diag.iter().all(|&d| !d);
         pool::give(s);
         ok
     }
