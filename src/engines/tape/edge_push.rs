@@ -13,9 +13,13 @@
 //!
 //! `W` is kept as unordered pairs `{j, p}`, each stored once at its larger node
 //! (so node `i`'s list is complete when the sweep reaches it: every node above has
-//! been eliminated) with the smaller as key; a pair whose two ends meet (`j == p`)
-//! is a diagonal entry and counts twice. The lists are linked entries in one arena
-//! whose freed entries are reused, so memory is the most entries alive at once.
+//! been eliminated) with the smaller as key. A node's pair with itself (`W(j, j)`,
+//! where a pushed pair's two ends meet and count twice) is kept apart, one value
+//! per node merged as it comes (`edge_scratch`'s `diag`): most entries of a
+//! typical tape are diagonal, and they then cost no list entry, no merge when
+//! the node is eliminated and no duplicates in an input's row. The lists are
+//! linked entries in one arena whose freed entries are reused, so memory is the
+//! most entries alive at once (and, per node, a head, a mark, a diagonal).
 //!
 //! Structural, as the dependency pattern (`super::deps::hessian_pattern`): entries
 //! are created where a node that reaches an output has a curvature flag, whatever
