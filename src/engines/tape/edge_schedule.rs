@@ -6,7 +6,8 @@
 //! Writing it runs the very traversal of the numeric sweep with slots in place of
 //! numbers ([`Writer`] is its `Values`): each product becomes an instruction that
 //! writes a fresh slot, each merge of two entries of one pair an addition into the
-//! first, and slots are reused once read for the last time. Evaluating computes
+//! first (one instruction with the product when it merges a product just made,
+//! as a node's diagonal does), and slots are reused once read for the last time. Evaluating computes
 //! each node's factors from its partials and first-order adjoint (the same
 //! `edge_push::factors`), then runs the instructions in order: the same
 //! operations on the same numbers, so the bits of the numeric sweep.
@@ -18,8 +19,8 @@ use super::node::Kind;
 use crate::scalar::Scalar;
 use std::sync::Mutex;
 
-/// The instruction kinds, in a slot index's top two bits.
-const KIND_SHIFT: u32 = 30;
+/// The instruction kinds, in a slot index's top three bits.
+const KIND_SHIFT: u32 = 29;
 const SLOT_MASK: u32 = (1 << KIND_SHIFT) - 1;
 /// `w[dst] = w[src] f`
 const SCALED: u32 = 0;
@@ -29,6 +30,13 @@ const DOUBLED: u32 = 1;
 const CONSTANT: u32 = 2;
 /// `w[dst] = w[dst] + w[src]`
 const MERGE: u32 = 3;
+/// A product merged as it is made (`SCALED`, `DOUBLED` or `CONSTANT` into a
+/// fresh slot, then `MERGE`d at once, written as one): `w[dst] = w[dst] + x`
+/// with `x` as the kind `FUSED` below it computes (the same operations, so the
+/// same bits).
+const FUSED: u32 = 4;
+const FUSED_SCALED: u32 = FUSED + SCALED;
+const FUSED_DOUBLED: u32 = FUSED + DOUBLED;
 
 /// A source that is a coefficient (in the mask's place).
 const COEF: u32 = u32::MAX;
@@ -66,7 +74,7 @@ pub(crate) struct Schedule<T> {
 
 impl<T: Scalar> Schedule<T> {
     /// Writes the sweep of `tape`; `None` past `limits` (those of the numeric
-    /// sweep) or past `2^30` slots.
+    /// sweep) or past `2^29` slots.
     pub(super) fn new(tape: Tape<'_, T>, limits: Limits) -> Option<Self> {
         let writer = Writer::default();
         let (rows, w) = edge_push::sweep(tape, limits, writer)?;
@@ -214,7 +222,14 @@ impl<T: Scalar> Schedule<T> {
                     w[d] = t + t;
                 }
                 CONSTANT => w[d] = f[k],
-                _ => w[d] = w[d] + w[s],
+                MERGE => w[d] = w[d] + w[s],
+                FUSED_SCALED => w[d] = w[d] + w[s] * f[k],
+                FUSED_DOUBLED => {
+                    let t = w[s] * f[k];
+                    w[d] = w[d] + (t + t);
+                }
+                // FUSED + CONSTANT
+                _ => w[d] = w[d] + f[k],
             }
         }
         let values: Vec<T> = self.out.iter().map(|&s| w[s as usize]).collect();
@@ -294,6 +309,15 @@ impl<T: Scalar> Values<T> for Writer {
         self.write(CONSTANT, 0, f)
     }
     fn merge(&mut self, into: u32, w: u32) -> u32 {
+        // `w` made by the last instruction, and used up here: one instruction.
+        if let Some(last) = self.ops.last_mut() {
+            let kind = last.dst >> KIND_SHIFT;
+            if kind < MERGE && last.dst & SLOT_MASK == w {
+                last.dst = into | ((FUSED + kind) << KIND_SHIFT);
+                self.free.push(w);
+                return into;
+            }
+        }
         self.ops.push(Op {
             dst: into | (MERGE << KIND_SHIFT),
             src: w,
