@@ -43,6 +43,7 @@ fn main() {
                         "hessian" => { black_box(p.hessian(x).unwrap()); }
                         "sparse" => { black_box(p.sparse_hessian(x).unwrap()); }
                         "plan" => { black_box(plan.hessian(|x| $f(x), x).unwrap()); }
+                        "plan_new" => { black_box(hyperhess::SparsePlan::new(|x| $f(x), x).unwrap()); }
                         "record" => { black_box(hyperhess::record(|x| $f(x), x).unwrap()); }
                         _ => panic!("unknown"),
                     }
