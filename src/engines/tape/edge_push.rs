@@ -101,7 +101,7 @@ struct Sweep<'a, T, V: Values<T>> {
     limits: Limits,
     values: V,
     /// The lists, the arena and a merge's marks (this thread's, on loan).
-    s: Lease<V::W>,
+    mem: Lease<V::W>,
     /// The freed entries, linked.
     free: u32,
     work: usize,
@@ -112,12 +112,12 @@ struct Sweep<'a, T, V: Values<T>> {
 impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     fn new(tape: Tape<'a, T>, limits: Limits, values: V) -> Self {
         let last = tape.outputs.iter().copied().max().unwrap_or(0);
-        let s = Scratch::take(last.max(tape.n) + 1, values.blank());
+        let mem = Scratch::take(last.max(tape.n) + 1, values.blank());
         Sweep {
             tape,
             limits,
             values,
-            s,
+            mem,
             free: NIL,
             work: 0,
             coefs: Vec::new(),
@@ -130,7 +130,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     #[inline(always)]
     fn add(&mut self, j: usize, k: usize, w: V::W) {
         self.work += 1;
-        let s = &mut self.s.s;
+        let s = &mut *self.mem;
         if j == k {
             if s.has_diag[j] {
                 s.diag[j] = self.values.merge(s.diag[j], w);
@@ -185,7 +185,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     /// order) and frees it; returns its diagonal entry, if any.
     fn take(&mut self, i: usize, keys: &mut Vec<u32>) -> Option<V::W> {
         keys.clear();
-        let s = &mut self.s.s;
+        let s = &mut *self.mem;
         let diag = s.has_diag[i].then(|| s.diag[i]);
         s.has_diag[i] = false;
         let head = s.heads[i];
@@ -228,11 +228,11 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         // (The lists, stamps and marks are clean: see `edge_scratch`.)
         self.free = NIL;
         self.work = 0;
-        let mut reached = std::mem::take(&mut self.s.s.reached);
+        let mut reached = std::mem::take(&mut self.mem.reached);
         for &o in outputs {
             reached[o] = o != 0;
         }
-        let mut keys = std::mem::take(&mut self.s.s.keys);
+        let mut keys = std::mem::take(&mut self.mem.keys);
         let mut p = stream.partials_end(last);
         for i in (n + 1..=last).rev() {
             let node = nodes[i];
@@ -242,7 +242,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 continue;
             }
             reached[i] = false;
-            if self.s.s.heads[i] == NIL && !self.s.s.has_diag[i] && !node.is_curved() {
+            if self.mem.heads[i] == NIL && !self.mem.has_diag[i] && !node.is_curved() {
                 // Nothing to push or create: only the operands are reached.
                 if kind == Kind::Nary {
                     for j in node.terms(ops) {
@@ -262,9 +262,9 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 let diagonal = if diag.is_some() { m * (m + 1) / 2 } else { 0 };
                 let most = keys.len().saturating_mul(m).saturating_add(diagonal);
                 if self.work.saturating_add(most) > self.limits.work
-                    || self.s.s.arena.len().saturating_add(most) > self.limits.entries
+                    || self.mem.arena.len().saturating_add(most) > self.limits.entries
                 {
-                    self.s.s.reached = reached;
+                    self.mem.reached = reached;
                     return None;
                 }
                 for &j in &ops[r.clone()] {
@@ -279,12 +279,12 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 let f = self.values.factors(i, p, &local, vb);
                 self.binary(&local, &f, &keys, diag);
                 // (At most twice the entries alive, plus six, past the limits.)
-                if self.work > self.limits.work || self.s.s.arena.len() > self.limits.entries {
-                    self.s.s.reached = reached;
+                if self.work > self.limits.work || self.mem.arena.len() > self.limits.entries {
+                    self.mem.reached = reached;
                     return None;
                 }
             }
-            let s = &mut self.s.s;
+            let s = &mut *self.mem;
             for &q in &keys {
                 self.values.release(s.sum[q as usize]);
                 s.stamp[q as usize] = 0;
@@ -296,8 +296,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         // The inputs' marks (and the constant slot's) are the only ones left.
         let end = (n + 1).min(reached.len());
         reached[..end].fill(false);
-        self.s.s.reached = reached;
-        self.s.s.keys = keys;
+        self.mem.reached = reached;
+        self.mem.keys = keys;
         Some(())
     }
 
@@ -305,7 +305,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     fn binary(&mut self, l: &Local<T>, f: &[V::F; 8], keys: &[u32], diag: Option<V::W>) {
         let [da, db, da2, db2, dab, caa, cab, cbb] = *f;
         for &q in keys {
-            let (q, w) = (q as usize, self.s.s.sum[q as usize]);
+            let (q, w) = (q as usize, self.mem.sum[q as usize]);
             self.push(l.a, da, q, w);
             if l.b != 0 {
                 self.push(l.b, db, q, w);
@@ -339,7 +339,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         c.clear();
         c.extend(r.map(|k| self.values.coef(k, terms.coefs[k])));
         for &q in keys {
-            let (q, w) = (q as usize, self.s.s.sum[q as usize]);
+            let (q, w) = (q as usize, self.mem.sum[q as usize]);
             for (&j, &cj) in ops.iter().zip(&c) {
                 self.push(j as usize, cj, q, w);
             }
@@ -371,7 +371,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         let mut low_offsets = Vec::with_capacity(n + 1);
         // (The entries alive and the diagonals bound the inputs' entries: no
         // growth on the way.)
-        let s = &mut self.s.s;
+        let s = &mut *self.mem;
         let mut low: Vec<(u32, V::W)> = Vec::with_capacity(s.arena.len() + n);
         let mut counts = vec![0usize; n];
         low_offsets.push(0);
@@ -448,7 +448,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             }
         }
         // Every list taken, every stamp and mark cleared: clean.
-        self.s.dirty = false;
+        self.mem.dirty = false;
         SymmetricEntries {
             offsets,
             columns,

@@ -77,9 +77,22 @@ impl<W: Copy + 'static> Pooled for Scratch<W> {
 /// A [`Scratch`] on loan to one sweep: back to the pool when dropped, cleared
 /// first unless the sweep said it left it clean.
 pub(super) struct Lease<W: Copy + 'static> {
-    pub(super) s: Scratch<W>,
+    s: Scratch<W>,
     /// Unset by the sweep once it has left the memory clean.
     pub(super) dirty: bool,
+}
+
+impl<W: Copy + 'static> std::ops::Deref for Lease<W> {
+    type Target = Scratch<W>;
+    fn deref(&self) -> &Scratch<W> {
+        &self.s
+    }
+}
+
+impl<W: Copy + 'static> std::ops::DerefMut for Lease<W> {
+    fn deref_mut(&mut self) -> &mut Scratch<W> {
+        &mut self.s
+    }
 }
 
 impl<W: Copy + 'static> Drop for Lease<W> {
