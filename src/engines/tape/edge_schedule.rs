@@ -226,10 +226,10 @@ impl<T: Scalar> Schedule<T> {
                 FUSED_SCALED => w[d] = w[d] + w[s] * f[k],
                 FUSED_DOUBLED => {
                     let t = w[s] * f[k];
-                    w[d] = w[d] + (t + t);
+                    w[d] += t + t;
                 }
                 // FUSED + CONSTANT
-                _ => w[d] = w[d] + f[k],
+                _ => w[d] += f[k],
             }
         }
         let values: Vec<T> = self.out.iter().map(|&s| w[s as usize]).collect();
