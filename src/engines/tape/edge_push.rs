@@ -183,6 +183,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
 
     /// Merges node `i`'s list into `keys` / `sum` (duplicates summed in list
     /// order) and frees it; returns its diagonal entry, if any.
+    #[inline(always)]
     fn take(&mut self, i: usize, keys: &mut Vec<u32>) -> Option<V::W> {
         keys.clear();
         let s = &mut *self.mem;
@@ -371,31 +372,20 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         let mut low_offsets = Vec::with_capacity(n + 1);
         // (The entries alive and the diagonals bound the inputs' entries: no
         // growth on the way.)
-        let s = &mut *self.mem;
-        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(s.arena.len() + n);
+        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(self.mem.arena.len() + n);
         let mut counts = vec![0usize; n];
+        let mut keys = std::mem::take(&mut self.mem.keys);
         low_offsets.push(0);
         for i in 1..=n {
             let start = low.len();
-            let mut at = s.heads.get(i).copied().unwrap_or(NIL);
-            // (Read once: the list is left empty, the memory clean.)
-            if let Some(h) = s.heads.get_mut(i) {
-                *h = NIL;
-            }
-            // Duplicates summed in list order (marked as `take` marks a merge),
-            // then the distinct columns sorted: the lists are short, so by
-            // insertion.
-            while at != NIL {
-                let e = s.arena[at as usize];
-                let p = e.p as usize;
-                if s.stamp[p] == i as u32 {
-                    s.sum[p] = self.values.merge(s.sum[p], e.w);
-                } else {
-                    s.stamp[p] = i as u32;
-                    s.sum[p] = e.w;
-                    low.push((e.p - 1, e.w));
-                }
-                at = e.next;
+            // The row's list merged as a node's is (duplicates summed in list
+            // order, the list left empty), then its distinct columns sorted: the
+            // lists are short, so by insertion.
+            let diag = self.take(i, &mut keys);
+            let s = &mut *self.mem;
+            for &q in &keys {
+                low.push((q - 1, s.sum[q as usize]));
+                s.stamp[q as usize] = 0;
             }
             let row = &mut low[start..];
             for k in 1..row.len() {
@@ -405,15 +395,9 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                     j -= 1;
                 }
             }
-            for (c, w) in row.iter_mut() {
-                let p = *c as usize + 1;
-                *w = s.sum[p];
-                s.stamp[p] = 0;
-            }
             // The diagonal, last (the list's columns are below it).
-            if s.has_diag.get(i).copied().unwrap_or(false) {
-                s.has_diag[i] = false;
-                low.push((i as u32 - 1, s.diag[i]));
+            if let Some(w) = diag {
+                low.push((i as u32 - 1, w));
             }
             for &(c, _) in &low[start..] {
                 if c as usize != i - 1 {
@@ -447,6 +431,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 }
             }
         }
+        self.mem.keys = keys;
         // Every list taken, every stamp and mark cleared: clean.
         self.mem.dirty = false;
         SymmetricEntries {
