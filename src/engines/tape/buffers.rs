@@ -18,6 +18,10 @@ pub(crate) struct Buffers<T> {
     pub(super) terms: Terms<T>,
     /// The scratch stack of the recording's sums (kept for the pool).
     pub(super) scratch: Vec<(u32, T)>,
+    /// One mark per node for the fusion of linear chains (see `fuse`).
+    pub(super) marks: Vec<u32>,
+    /// The leaves of the chains being fused (see `fuse`).
+    pub(super) chains: Vec<(u32, T)>,
     /// First-order adjoints of the nodes up to the output.
     pub(super) adjoints: Vec<T>,
     pub(super) lanes: RefCell<LaneBuffers<T>>,
@@ -29,6 +33,8 @@ impl<T> Default for Buffers<T> {
             stream: Stream::default(),
             terms: Terms::default(),
             scratch: Vec::new(),
+            marks: Vec::new(),
+            chains: Vec::new(),
             adjoints: Vec::new(),
             lanes: RefCell::default(),
         }
@@ -37,13 +43,15 @@ impl<T> Default for Buffers<T> {
 
 impl<T: 'static> Pooled for Buffers<T> {
     /// Each buffer is kept only up to [`pool::KEEP_BYTES`] (see [`Buffers::trim`]).
-    const KEEP: usize = 7 * pool::KEEP_BYTES;
+    const KEEP: usize = 9 * pool::KEEP_BYTES;
     fn bytes(&self) -> usize {
         self.stream.nodes.bytes()
             + self.stream.partials.bytes()
             + self.terms.ops.bytes()
             + self.terms.coefs.bytes()
             + self.scratch.bytes()
+            + self.marks.bytes()
+            + self.chains.bytes()
             + self.adjoints.bytes()
             + self.lanes.borrow().bytes()
     }
@@ -62,6 +70,8 @@ impl<T: 'static> Buffers<T> {
         cap(&mut self.terms.ops);
         cap(&mut self.terms.coefs);
         cap(&mut self.scratch);
+        cap(&mut self.marks);
+        cap(&mut self.chains);
         cap(&mut self.adjoints);
         cap(self.lanes.get_mut());
     }

@@ -2,9 +2,9 @@
 //! outputs known): a sum built term by term (`acc = acc + x[j] * c`, `acc += ..`,
 //! sums of sums) records a chain of two-operand linear nodes; each of them that is
 //! used exactly once, by another linear node, and is not an output, is folded into
-//! its user, so the chain becomes one [`Kind::Nary`] node (4 + 8 bytes per term, one
-//! gather and one scatter per sweep instead of a node, two partials and two
-//! updates per term).
+//! its user, so the chain becomes one [`Kind::Nary`](super::node::Kind::Nary)
+//! node (4 + 8 bytes per term, one gather and one scatter per sweep instead of a
+//! node, two partials and two updates per term).
 //!
 //! What stays: every kept node's value, partials and adjoint (the folded nodes are
 //! intermediates nothing else reads), so the value and gradient computed while
@@ -14,27 +14,35 @@
 //! non-unit link `s` multiplies the coefficients below it once, `(s c) t` instead
 //! of `s (c t)`, one rounding).
 //!
-//! Linear in the tape, nothing copied but the side arrays: one pass counts each
-//! node's users (remembering the one user of a node used once) and reads each
-//! kind and partials' offset once; one marks the folded nodes and numbers the
-//! kept ones; one builds the new side arrays, in node order, where each *root* (a
-//! kept linear node with a folded operand) gets its folded subtree's leaves, left
-//! to right (depth first: left operands followed at once, so a chain descends
-//! without the stack); the last moves the kept nodes and their partials down in
-//! place. Every folded node is visited once, from its one root. Nodes after the
-//! output (which it does not depend on) are dropped.
+//! Three passes, linear in the tape, with one mark (a `u32`) per node. Backward,
+//! each node's users are counted and its fate decided (`fuse_marks::mark`:
+//! folded, or kept with its new index); backward again, the leaves of chains are
+//! collected from their roots down (`fuse_marks::chains`: what `acc = acc + x c`
+//! records, whose leaves keep their own scales); forward, the kept nodes are
+//! appended after the recorded ones, renumbered, with their partials and
+//! adjoints, each root as an n-ary node of its leaves, a chain's as collected,
+//! any other's by expanding it (`fuse_build`). Then the recorded nodes are
+//! dropped and the kept ones moved down (nodes after the output, which it does
+//! not depend on, go too). A folded node is met once more after the first pass,
+//! by its chain's collection or its root's expansion (a dropped chain's, by
+//! both).
+//! No allocation once warm: the marks and the chains' leaves are kept with the
+//! recording's buffers, and the new side arrays are built after the old ones.
 //!
 //! It runs only where it pays: when at least one recorded operation in
 //! [`LINK_SHARE`] is a *link* (a two-operand sum on the previous sum, or an
-//! item of an n-ary sum that is a sum), counted by a light pass first
-//! ([`links`]: the recording itself counts nothing), and only on recordings that will be swept
-//! again and again ([`Recorded::fused`]: `hyperhess::record`).
+//! item of an n-ary sum that is a sum), counted by a light scan first, stopped
+//! once the answer is known ([`links_reach`]: the recording itself counts
+//! nothing), and only on recordings that will be swept again and again
+//! ([`Recorded::fused`]: `hyperhess::record`).
 //!
 //! Fusion gives up, leaving the tape as recorded, when a folded coefficient is not
 //! finite or underflows to zero (the chain's own products would have kept it), or
 //! the side arrays would overflow their index space.
 
-use super::node::{Kind, MAX_TERMS, Node, Stream, Terms};
+use super::fuse_build::Forward;
+use super::fuse_marks::{chains as find_chains, mark};
+use super::node::{Stream, Terms};
 use super::recording::Recorded;
 use crate::scalar::{Base, Scalar};
 
@@ -53,23 +61,30 @@ impl<T: Base> Recorded<T> {
         // Worth a pass only when links are a good part of the tape (a dense
         // Hessian's sweeps then gain several times the pass; see
         // docs/benchmarks.md, "Sums built term by term").
-        if links(&b.stream, &b.terms, n, output) * LINK_SHARE < operations {
+        if !links_reach(
+            &b.stream,
+            &b.terms,
+            n,
+            output,
+            operations.div_ceil(LINK_SHARE),
+        ) {
             return self;
         }
-        let Some(index) = fuse(&mut b.stream, &mut b.terms, n, output, &mut b.scratch) else {
-            return self;
+        let scratch = Scratch {
+            marks: &mut b.marks,
+            chains: &mut b.chains,
+            stack: &mut b.scratch,
         };
-        // The kept nodes' adjoints, moved to their new places (in order: a new
-        // index is never above its old one).
-        let adj = &mut b.adjoints;
-        for (k, &i) in index.iter().enumerate().skip(n + 1) {
-            if i != FOLDED && k < adj.len() {
-                adj[i as usize] = adj[k];
-            }
+        if let Some(output) = fuse(
+            &mut b.stream,
+            &mut b.terms,
+            &mut b.adjoints,
+            n,
+            output,
+            scratch,
+        ) {
+            self.output = output;
         }
-        let new_output = index[output] as usize;
-        adj.truncate((new_output + 1).max(n + 1));
-        self.output = new_output;
         self
     }
 }
@@ -79,269 +94,115 @@ impl<T: Base> Recorded<T> {
 /// about 10 times the pass; a tape with few links costs one light scan.
 const LINK_SHARE: usize = 4;
 
-/// The links among nodes `n + 1..=last`: two-operand sums on the previous sum
-/// (the chains of `acc = acc + ..`) and items of n-ary sums that are sums past
-/// the inputs. One light pass (a bit test per node, one per n-ary term), so the
-/// recording itself counts nothing.
-fn links<T>(stream: &Stream<T>, terms: &Terms<T>, n: usize, last: usize) -> usize {
+/// Whether the links among nodes `n + 1..=last` (two-operand sums on the
+/// previous sum, the chains of `acc = acc + ..`, and items of n-ary sums that are
+/// sums past the inputs) number at least `need`. One light scan (a few bit
+/// operations per node, a branch only at n-ary nodes), stopped once the answer is
+/// known (a tape of chains, after a quarter of it), so the recording itself
+/// counts nothing.
+fn links_reach<T>(
+    stream: &Stream<T>,
+    terms: &Terms<T>,
+    n: usize,
+    last: usize,
+    need: usize,
+) -> bool {
+    if last <= n {
+        // (The output is an input or a constant: nothing to fuse.)
+        return false;
+    }
     let nodes = &stream.nodes[..=last];
     let (mut prev, mut links) = (usize::MAX, 0);
-    for (k, node) in nodes.iter().enumerate().skip(n + 1) {
-        if !node.is_sum() {
-            continue;
+    let mut k = n;
+    for block in nodes[n + 1..].chunks(1024) {
+        for node in block {
+            k += 1;
+            if !node.is_sum() {
+                continue;
+            }
+            if node.is_nary() {
+                let items = &terms.ops[node.terms(&terms.ops)];
+                links += items
+                    .iter()
+                    .filter(|&&o| o as usize > n && nodes[o as usize].is_sum())
+                    .count();
+            } else {
+                links += usize::from(node.a() == prev || node.b() == prev);
+            }
+            prev = k;
         }
-        if node.is_nary() {
-            let items = &terms.ops[node.terms(&terms.ops)];
-            links += items
-                .iter()
-                .filter(|&&o| o as usize > n && nodes[o as usize].is_sum())
-                .count();
-        } else {
-            links += usize::from(node.a() == prev || node.b() == prev);
+        // At most one link per node to come, and one per n-ary item.
+        if links >= need || links + (last - k) + terms.ops.len() < need {
+            break;
         }
-        prev = k;
     }
-    links
+    links >= need
 }
 
-/// Marks a node used by more than one operand slot (or the output): never folded.
-const MANY: u32 = u32::MAX;
-/// Marks a folded node in the renumbering.
-const FOLDED: u32 = u32::MAX;
-
-/// `true` for the kinds fusion folds and folds into ([`Kind::is_sum`]).
-#[inline(always)]
-fn is_linear(kind: Kind) -> bool {
-    kind.is_sum()
+/// Fusion's scratch buffers: the marks, the chains' leaves and the expansion's
+/// stack.
+pub(super) struct Scratch<'a, T> {
+    pub marks: &'a mut Vec<u32>,
+    pub chains: &'a mut Vec<(u32, T)>,
+    pub stack: &'a mut Vec<(u32, T)>,
 }
 
-/// Fuses the tape's nodes `0..=last` in place (`n` inputs; `last` is the output,
-/// which stays a node of its own): returns each old node's new index ([`FOLDED`]
-/// for a folded node). `stack` is scratch. `None` when nothing folds, or when
-/// fusion gives up (see the module's notes): the tape is then untouched.
+/// Fuses the tape's nodes `0..=last` (`n` inputs; `last` is the output, which
+/// stays a node of its own), the kept nodes' adjoints (at least `last + 1`) moved
+/// with them: returns the output's new index. `None` when nothing folds, or when
+/// fusion gives up (see the module's notes): the tape is then as recorded.
 pub(super) fn fuse<T: Scalar>(
     stream: &mut Stream<T>,
     terms: &mut Terms<T>,
+    adjoints: &mut Vec<T>,
     n: usize,
     last: usize,
-    stack: &mut Vec<(u32, T)>,
-) -> Option<Vec<u32>> {
-    if last <= n || last >= stream.nodes.len() {
+    scratch: Scratch<'_, T>,
+) -> Option<usize> {
+    if last <= n || last >= stream.nodes.len() || adjoints.len() <= last {
         return None;
     }
-    let nodes = &stream.nodes[..=last];
-    // Pass 1: each node's one user (0: none, MANY: several), and where each
-    // node's partials start.
-    // Each kind read once (`Node::kind` is a table lookup the loops below would
-    // otherwise repeat).
-    // (`start` and `kinds` are written once, in order: no zeroing.)
-    let len = last + 1;
-    let mut user = vec![0u32; len];
-    let mut start = Vec::with_capacity(len);
-    let mut kinds = Vec::with_capacity(len);
-    start.resize(n + 1, 0u32);
-    kinds.resize(n + 1, Kind::Add);
-    let mut p = 0u32;
-    for (k, node) in nodes.iter().enumerate().skip(n + 1) {
-        let kind = node.kind();
-        kinds.push(kind);
-        start.push(p);
-        p += kind.width() as u32;
-        if kind == Kind::Nary {
-            for &o in &terms.ops[node.terms(&terms.ops)] {
-                let u = &mut user[o as usize];
-                *u = if *u == 0 { k as u32 } else { MANY };
-            }
-        } else {
-            let ua = &mut user[node.a()];
-            *ua = if *ua == 0 { k as u32 } else { MANY };
-            let ub = &mut user[node.b()];
-            *ub = if *ub == 0 { k as u32 } else { MANY };
-        }
-    }
-    user[last] = MANY;
-    // Which nodes fold (linear, used once, by a linear node), and the kept
-    // nodes' new indices.
-    let mut index: Vec<u32> = Vec::with_capacity(len);
-    index.extend(0..=n as u32);
-    let mut next = n as u32 + 1;
-    let mut folded = 0usize;
-    for (&u, &kind) in user.iter().zip(&kinds).skip(n + 1) {
-        if u != 0 && u != MANY && is_linear(kind) && is_linear(kinds[u as usize]) {
-            index.push(FOLDED);
-            folded += 1;
-        } else {
-            index.push(next);
-            next += 1;
-        }
-    }
+    let (marks, chains) = (scratch.marks, scratch.chains);
+    marks.clear();
+    marks.resize(last + 1, 0);
+    let folded = mark(stream, &terms.ops, n, marks);
     if folded == 0 {
         return None;
     }
-    // Phase A (nothing written yet): the new side arrays, in node order: each root
-    // (a kept sum with a folded operand) gets its folded subtree's leaves, left to
-    // right, with the products of the coefficients on their paths; each other
-    // n-ary node its own terms, renumbered. `user` now marks the nodes that become
-    // n-ary (their side offset in `start`: their partials are dropped).
-    let partials = &stream.partials[..];
-    let cap = terms.ops.len() + 2 * folded;
-    let mut side = Terms {
-        ops: Vec::with_capacity(cap),
-        coefs: Vec::with_capacity(cap),
+    // The inputs and the constant slot keep their indices.
+    for (o, m) in marks[..=n].iter_mut().enumerate() {
+        *m = o as u32 + folded;
+    }
+    find_chains(stream, n, marks, folded, chains);
+    let lens = (
+        stream.nodes.len(),
+        stream.partials.len(),
+        adjoints.len(),
+        terms.ops.len(),
+    );
+    let mut pass = Forward {
+        n,
+        marks,
+        folded,
+        chains,
+        stack: scratch.stack,
     };
-    for k in n + 1..len {
-        user[k] = 0;
-        let node = nodes[k];
-        let kind = kinds[k];
-        if index[k] == FOLDED || !is_linear(kind) {
-            continue;
-        }
-        let root = has_folded(node, kind, terms, &index);
-        if !root && kind != Kind::Nary {
-            continue;
-        }
-        let at = side.ops.len();
-        if root {
-            side.ops.push(0);
-            side.coefs.push(T::zero());
-            let tape = Tape {
-                nodes,
-                partials,
-                terms,
-                start: &start,
-                index: &index,
-                kinds: &kinds,
-            };
-            if !tape.expand(k as u32, stack, &mut side) {
-                return None;
-            }
-            side.ops[at] = (side.ops.len() - at - 1) as u32;
-        } else {
-            let r = node.terms(&terms.ops);
-            side.ops.push(r.len() as u32);
-            side.coefs.push(T::zero());
-            side.ops
-                .extend(terms.ops[r.clone()].iter().map(|&o| index[o as usize]));
-            side.coefs.extend_from_slice(&terms.coefs[r]);
-        }
-        if side.ops.len() > MAX_TERMS {
-            return None;
-        }
-        user[k] = 1;
-        start[k] = at as u32;
+    let done = pass.run(stream, terms, adjoints, last, lens.3);
+    let (nodes, partials, adj, side) = lens;
+    if !done {
+        stream.nodes.truncate(nodes);
+        stream.partials.truncate(partials);
+        adjoints.truncate(adj);
+        terms.ops.truncate(side);
+        terms.coefs.truncate(side);
+        return None;
     }
-    // Phase B: the kept nodes and their partials, moved down in place (a node's
-    // new place is never after its old one, and is written after it was read).
-    let (nodes, partials) = (&mut stream.nodes, &mut stream.partials);
-    let mut q = 0usize;
-    for k in n + 1..len {
-        let i = index[k];
-        if i == FOLDED {
-            continue;
-        }
-        let node = nodes[k];
-        nodes[i as usize] = if user[k] == 1 {
-            Node::nary(start[k])
-        } else {
-            let s = start[k] as usize;
-            let w = kinds[k].width();
-            partials.copy_within(s..s + w, q);
-            q += w;
-            // (Every n-ary node was rewritten in phase A.)
-            let (a, b) = (index[node.a()], index[node.b()]);
-            Node::new(kinds[k], a, b, node.couples())
-        };
-    }
-    nodes.truncate(next as usize);
-    partials.truncate(q);
-    *terms = side;
-    Some(index)
-}
-
-/// Whether a linear node has a folded operand (it is then a root).
-fn has_folded<T>(node: Node, kind: Kind, terms: &Terms<T>, index: &[u32]) -> bool {
-    if kind == Kind::Nary {
-        let r = node.terms(&terms.ops);
-        terms.ops[r].iter().any(|&o| index[o as usize] == FOLDED)
-    } else {
-        index[node.a()] == FOLDED || index[node.b()] == FOLDED
-    }
-}
-
-/// What a root's expansion reads: the recorded tape, each node's partials'
-/// offset, and the renumbering ([`FOLDED`] marks the nodes to expand).
-struct Tape<'a, T> {
-    nodes: &'a [Node],
-    partials: &'a [T],
-    terms: &'a Terms<T>,
-    start: &'a [u32],
-    index: &'a [u32],
-    kinds: &'a [Kind],
-}
-
-impl<T: Scalar> Tape<'_, T> {
-    /// Appends root `k`'s leaves to `side`, left to right, each with the product
-    /// of the coefficients on its path: depth first, the left operand of a
-    /// two-operand sum followed at once (a chain `((a + b) + c) + ..` descends
-    /// without the stack), the others stacked. `false` when a product is not
-    /// finite, or underflows to zero from nonzero factors.
-    fn expand(&self, k: u32, stack: &mut Vec<(u32, T)>, side: &mut Terms<T>) -> bool {
-        let mut ok = true;
-        let one = T::one();
-        let mut times = |c: T, m: T| {
-            // A unit path (the common chain `acc + x c`): `c` itself, exactly.
-            // (`m - 1` zero in every part: `==` may look at the value only.)
-            if (m - one).is_zero() {
-                return c;
-            }
-            let cm = c * m;
-            ok &= cm.is_finite() && !(cm.is_zero() && !c.is_zero() && !m.is_zero());
-            cm
-        };
-        stack.clear();
-        let (mut o, mut m) = (k, T::one());
-        loop {
-            // `o` is a sum to expand, its coefficient `m`.
-            let node = self.nodes[o as usize];
-            let next = match self.kinds[o as usize] {
-                Kind::Nary => {
-                    let r = node.terms(&self.terms.ops);
-                    let (ops, coefs) = (&self.terms.ops[r.clone()], &self.terms.coefs[r]);
-                    for (&o, &c) in ops.iter().zip(coefs).rev() {
-                        stack.push((o, times(c, m)));
-                    }
-                    None
-                }
-                kind => {
-                    let (sa, sb) = match kind {
-                        Kind::Add => (T::one(), T::one()),
-                        Kind::Sub => (T::one(), -T::one()),
-                        _ => {
-                            let s = self.start[o as usize] as usize;
-                            (self.partials[s], self.partials[s + 1])
-                        }
-                    };
-                    stack.push((node.b() as u32, times(sb, m)));
-                    Some((node.a() as u32, times(sa, m)))
-                }
-            };
-            // The next sum to expand: the left operand, else the stack's top;
-            // leaves on the way are emitted.
-            let mut next = next;
-            loop {
-                let Some((p, c)) = next.take().or_else(|| stack.pop()) else {
-                    return ok;
-                };
-                let i = self.index[p as usize];
-                if i == FOLDED {
-                    (o, m) = (p, c);
-                    break;
-                }
-                side.ops.push(i);
-                side.coefs.push(c);
-            }
-        }
-    }
+    stream.nodes.drain(n + 1..nodes);
+    stream.partials.drain(..partials);
+    adjoints.drain(n + 1..adj);
+    terms.ops.drain(..side);
+    terms.coefs.drain(..side);
+    Some(last - folded as usize)
 }
 
 #[cfg(test)]
@@ -449,6 +310,18 @@ mod tests {
             let (p, q) = (f64::from_bits(*p), f64::from_bits(q));
             assert!((p - q).abs() <= 64.0 * f64::EPSILON, "{p} vs {q}");
         }
+    }
+
+    /// An output that is an input (nothing recorded after it, or only what it
+    /// does not depend on) is left as it is.
+    #[test]
+    fn an_input_as_output_leaves_the_tape_as_recorded() {
+        let f = |x: &[Var]| {
+            let _unused = x[1] + x[2] * 2.0 + x[0];
+            x[0]
+        };
+        let fused = Recorded::new(f, &[1.0, 2.0, 3.0]).unwrap().fused();
+        assert_eq!((fused.operations(), fused.gradient()[0]), (2, 1.0));
     }
 
     /// A coefficient that would underflow to zero (`1e-200 * 1e-200`) stops the

@@ -8,6 +8,8 @@
 //! - `node`: one recorded operation (8 bytes) and its partials (0 to 5, by kind);
 //! - `sweep`: reverse, tangent and second-order adjoint sweeps, `L` lanes at once;
 //! - `fuse`: linear chains folded into n-ary nodes once a recording is finished;
+//! - `fuse_marks`: its backward passes (what folds, the chains' leaves);
+//! - `fuse_build`: its forward pass (the fused tape, roots expanded);
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
 //! - `edge_push`: the Hessian's nonzeros directly, in one reverse sweep;
 //! - `edge_local`: a node's local derivatives and factors as that sweep reads them;
@@ -31,6 +33,8 @@ mod edge_scratch;
 mod edge_values;
 mod edges;
 mod fuse;
+mod fuse_build;
+mod fuse_marks;
 mod node;
 mod pool;
 mod program;

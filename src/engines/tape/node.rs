@@ -46,12 +46,6 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// `true` for the sums: [`Kind::Add`], [`Kind::Sub`], [`Kind::Linear`],
-    /// [`Kind::Nary`] (constant coefficients, no curvature).
-    #[inline(always)]
-    pub fn is_sum(self) -> bool {
-        matches!(self, Kind::Add | Kind::Sub | Kind::Linear | Kind::Nary)
-    }
     /// Number of partials the node stored in the stream.
     #[inline(always)]
     pub fn width(self) -> usize {
@@ -232,13 +226,39 @@ impl Node {
         ];
         KINDS[((self.a >> KIND_SHIFT) & 15) as usize]
     }
-    /// `true` for a sum ([`Kind::is_sum`]; also for the leaves, whose word is an
-    /// `Add`'s): one shift of a bit mask, no table.
+    /// `true` for a sum: [`Kind::Add`], [`Kind::Sub`], [`Kind::Linear`],
+    /// [`Kind::Nary`] (constant coefficients, no curvature; also for the leaves,
+    /// whose word is an `Add`'s): one shift of a bit mask, no table.
     #[inline(always)]
     pub fn is_sum(&self) -> bool {
         // Bits 0 (Add), 1 (Sub), 6 (Nary), 7 (Linear), 9 to 15 (Nary).
         const SUMS: u32 = 0xFEC3;
         (SUMS >> ((self.a >> KIND_SHIFT) & 15)) & 1 != 0
+    }
+    /// Number of partials the node stored ([`Kind::width`]), by one table
+    /// lookup (not the kind's, then its width's).
+    #[inline(always)]
+    pub fn width(&self) -> usize {
+        // By kind code: Add, Sub, Scale, Unary, Mul, Binary, Nary, Linear,
+        // MulScaled, then codes 9 to 15 (Nary).
+        const WIDTHS: [u8; 16] = [0, 0, 1, 2, 2, 5, 0, 2, 3, 0, 0, 0, 0, 0, 0, 0];
+        WIDTHS[((self.a >> KIND_SHIFT) & 15) as usize] as usize
+    }
+    /// `true` for a node of `kind`, one of the kinds with a single code (not
+    /// [`Kind::Nary`]): one compare, no table.
+    #[inline(always)]
+    pub fn is(&self, kind: Kind) -> bool {
+        debug_assert!(kind != Kind::Nary);
+        (self.a >> KIND_SHIFT) & 15 == kind as u32
+    }
+    /// This node on operands `a` and `b` instead: kind and flags kept.
+    #[inline(always)]
+    pub fn with_operands(self, a: u32, b: u32) -> Self {
+        debug_assert!(a <= INDEX_MASK && b <= INDEX_MASK);
+        Node {
+            a: (self.a & !INDEX_MASK) | a,
+            b: (self.b & !INDEX_MASK) | b,
+        }
     }
     /// `true` for an n-ary linear node ([`Node::nary`]): its operands are
     /// `ops[a() + 1..][..ops[a()]]`, not `a()` and `b()`.
@@ -336,7 +356,12 @@ mod tests {
                 a: code << KIND_SHIFT,
                 b: 0,
             };
-            assert_eq!(node.is_sum(), node.kind().is_sum(), "kind code {code}");
+            let sum = matches!(
+                node.kind(),
+                Kind::Add | Kind::Sub | Kind::Linear | Kind::Nary
+            );
+            assert_eq!(node.is_sum(), sum, "kind code {code}");
+            assert_eq!(node.width(), node.kind().width(), "kind code {code}");
             assert_eq!(
                 node.is_nary(),
                 node.kind() == Kind::Nary,
@@ -345,5 +370,9 @@ mod tests {
         }
         assert!(Node::unary(3, true).couples().aa);
         assert!(Node::mul(3, 4).couples().ab);
+        let moved = Node::new(Kind::Binary, 7, 9, c).with_operands(2, 3);
+        assert_eq!((moved.a(), moved.b(), moved.couples()), (2, 3, c));
+        assert_eq!(moved.kind(), Kind::Binary);
+        assert!(moved.is(Kind::Binary) && !moved.is(Kind::Mul));
     }
 }
