@@ -183,7 +183,6 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
 
     /// Merges node `i`'s list into `keys` / `sum` (duplicates summed in list
     /// order) and frees it; returns its diagonal entry, if any.
-    #[inline(always)]
     fn take(&mut self, i: usize, keys: &mut Vec<u32>) -> Option<V::W> {
         keys.clear();
         let s = &mut *self.mem;
@@ -193,8 +192,21 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         if head == NIL {
             return diag;
         }
-        let mut at = head;
-        let mut tail = head;
+        let tail = self.merge(i, head, |p| keys.push(p));
+        let s = &mut *self.mem;
+        s.arena[tail as usize].next = self.free;
+        self.free = head;
+        s.heads[i] = NIL;
+        diag
+    }
+
+    /// Merges the list from entry `at` by marks `i`: each key's sum in `sum`
+    /// (duplicates summed in list order), each distinct key given to `key` once,
+    /// in list order. Returns the list's last entry.
+    #[inline(always)]
+    fn merge(&mut self, i: usize, mut at: u32, mut key: impl FnMut(u32)) -> u32 {
+        let s = &mut *self.mem;
+        let mut tail = at;
         while at != NIL {
             let e = s.arena[at as usize];
             let p = e.p as usize;
@@ -203,15 +215,12 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             } else {
                 s.stamp[p] = i as u32;
                 s.sum[p] = e.w;
-                keys.push(p as u32);
+                key(e.p);
             }
             tail = at;
             at = e.next;
         }
-        s.arena[tail as usize].next = self.free;
-        self.free = head;
-        s.heads[i] = NIL;
-        diag
+        tail
     }
 
     /// The sweep from the last output down to the inputs; `None` past the limits.
@@ -374,19 +383,16 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         // growth on the way.)
         let mut low: Vec<(u32, V::W)> = Vec::with_capacity(self.mem.arena.len() + n);
         let mut counts = vec![0usize; n];
-        let mut keys = std::mem::take(&mut self.mem.keys);
         low_offsets.push(0);
+        let blank = self.values.blank();
         for i in 1..=n {
             let start = low.len();
-            // The row's list merged as a node's is (duplicates summed in list
-            // order, the list left empty), then its distinct columns sorted: the
+            // The row's list merged as a node's is, read once (the list left
+            // empty, the memory clean), then its distinct columns sorted: the
             // lists are short, so by insertion.
-            let diag = self.take(i, &mut keys);
+            let at = std::mem::replace(&mut self.mem.heads[i], NIL);
+            self.merge(i, at, |p| low.push((p - 1, blank)));
             let s = &mut *self.mem;
-            for &q in &keys {
-                low.push((q - 1, s.sum[q as usize]));
-                s.stamp[q as usize] = 0;
-            }
             let row = &mut low[start..];
             for k in 1..row.len() {
                 let mut j = k;
@@ -395,9 +401,15 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                     j -= 1;
                 }
             }
+            for (c, w) in row.iter_mut() {
+                let p = *c as usize + 1;
+                *w = s.sum[p];
+                s.stamp[p] = 0;
+            }
             // The diagonal, last (the list's columns are below it).
-            if let Some(w) = diag {
-                low.push((i as u32 - 1, w));
+            if s.has_diag[i] {
+                s.has_diag[i] = false;
+                low.push((i as u32 - 1, s.diag[i]));
             }
             for &(c, _) in &low[start..] {
                 if c as usize != i - 1 {
@@ -431,7 +443,6 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 }
             }
         }
-        self.mem.keys = keys;
         // Every list taken, every stamp and mark cleared: clean.
         self.mem.dirty = false;
         SymmetricEntries {
