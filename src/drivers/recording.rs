@@ -2,7 +2,7 @@
 //! side by side: value, gradient, Hessian-vector products, the Hessian. The tape
 //! records and replays ([`crate::tape`]); this is the drivers' face of it.
 
-use crate::dense;
+use crate::dense::hessian as dense_hessian;
 use crate::error::Error;
 use crate::options::Options;
 use crate::scalar::{Base, Scalar};
@@ -168,6 +168,6 @@ impl<T: Base> Recording<T> {
     /// ```
     pub fn hessian_with(&self, options: &Options) -> Result<DMatrix<T>, Error> {
         crate::strict::check(&self.tape, options, &[0, self.inputs()])?;
-        dense::hessian(&self.tape, options)
+        dense_hessian(&self.tape, options)
     }
 }

@@ -80,31 +80,32 @@ pub(crate) fn csc(h: SymmetricEntries<f64>) -> Result<CscMatrix<f64>, Error> {
         columns,
         values,
     } = h;
-    if !values.iter().all(|v| v.is_finite()) {
-        let err = structure::first_non_finite(&offsets, &columns, &values);
-        return Err(err.expect("a value is not finite"));
-    }
-    let n = offsets.len() - 1;
-    let rows: Vec<usize> = columns.iter().map(|&j| j as usize).collect();
+    finite(&offsets, &columns, &values)?;
     // (Moved, not copied: the arrays are the matrix's own.)
-    Ok(CscMatrix::try_from_csc_data(n, n, offsets, rows, values)
-        .expect("rows are sorted and in range, one value each, by construction"))
+    let pattern = csc_pattern(offsets, &columns);
+    Ok(CscMatrix::try_from_pattern_and_values(pattern, values)
+        .expect("one value per pattern entry by construction"))
 }
 
 /// Full symmetric rows (equally columns) as nalgebra's pattern.
 pub(crate) fn csc_pattern(
-    offsets: &[usize],
+    offsets: Vec<usize>,
     columns: &[u32],
 ) -> nalgebra_sparse::pattern::SparsityPattern {
     let n = offsets.len() - 1;
     let rows: Vec<usize> = columns.iter().map(|&j| j as usize).collect();
-    nalgebra_sparse::pattern::SparsityPattern::try_from_offsets_and_indices(
-        n,
-        n,
-        offsets.to_vec(),
-        rows,
-    )
-    .expect("rows are sorted and in range by construction")
+    nalgebra_sparse::pattern::SparsityPattern::try_from_offsets_and_indices(n, n, offsets, rows)
+        .expect("rows are sorted and in range by construction")
+}
+
+/// `Ok` when every value is finite, else the first entry of the upper triangle
+/// that is not, as an error.
+fn finite(offsets: &[usize], columns: &[u32], values: &[f64]) -> Result<(), Error> {
+    if values.iter().all(|v| v.is_finite()) {
+        return Ok(());
+    }
+    let err = structure::first_non_finite(offsets, columns, values);
+    Err(err.expect("a value is not finite"))
 }
 
 /// `values` (in `pattern`'s order, symmetric) on `pattern`, or the first entry
@@ -115,8 +116,7 @@ pub(crate) fn with_values(
 ) -> Result<CscMatrix<f64>, Error> {
     if !values.iter().all(|v| v.is_finite()) {
         let columns: Vec<u32> = pattern.minor_indices().iter().map(|&i| i as u32).collect();
-        let err = structure::first_non_finite(pattern.major_offsets(), &columns, &values);
-        return Err(err.expect("a value is not finite"));
+        finite(pattern.major_offsets(), &columns, &values)?;
     }
     Ok(
         CscMatrix::try_from_pattern_and_values(pattern.clone(), values)

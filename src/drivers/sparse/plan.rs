@@ -94,7 +94,7 @@ impl SparsePlan {
             .filter(|s| s.pattern() == structure.pattern.arrays());
         let (offsets, rows) = structure.pattern.arrays();
         Ok(SparsePlan {
-            csc: csc_pattern(offsets, rows),
+            csc: csc_pattern(offsets.to_vec(), rows),
             structure,
             words: rec.structure_words().collect(),
             schedule,

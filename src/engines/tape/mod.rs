@@ -13,6 +13,7 @@
 //! - `deps`: dependency sweeps (independence for `strict`, the sparsity pattern);
 //! - `edge_push`: the Hessian's nonzeros directly, in one reverse sweep;
 //! - `edge_local`: a node's local derivatives and factors as that sweep reads them;
+//! - `edge_scratch`: its lists, marks and arena, kept per thread and left clean;
 //! - `edge_values`: what it computes with: numbers, or a schedule's slots;
 //! - `edges`: what a `Recorded` offers of it (entries, a schedule, values by it);
 //! - `edge_schedule`: that sweep written down once as instructions, for plans;
