@@ -55,10 +55,43 @@ impl<T: Scalar> Program<T> {
         let mut at = 0usize;
         for instr in instrs.iter() {
             match *instr {
+                // One arm per operation: no second dispatch on `op`.
+                Instr::Value {
+                    op: Arith::Add,
+                    dst,
+                    a,
+                    b,
+                } => v[dst as usize] = v[a as usize] + v[b as usize],
+                Instr::Value {
+                    op: Arith::Sub,
+                    dst,
+                    a,
+                    b,
+                } => v[dst as usize] = v[a as usize] - v[b as usize],
                 Instr::Value { op, dst, a, b } => {
                     v[dst as usize] = arith(op, v[a as usize], v[b as usize]);
                 }
                 Instr::Neg { dst, a } => v[dst as usize] = -v[a as usize],
+                Instr::Linear {
+                    op: Arith::Add,
+                    dst,
+                    a,
+                    b,
+                    skip,
+                } => {
+                    v[dst as usize] = v[a as usize] + v[b as usize];
+                    at += skip as usize;
+                }
+                Instr::Linear {
+                    op: Arith::Sub,
+                    dst,
+                    a,
+                    b,
+                    skip,
+                } => {
+                    v[dst as usize] = v[a as usize] - v[b as usize];
+                    at += skip as usize;
+                }
                 Instr::Linear {
                     op,
                     dst,
