@@ -42,8 +42,10 @@ use nalgebra_sparse::CscMatrix;
 pub struct Prepared<F> {
     f: F,
     rec: Recording,
-    /// The pattern and coloring of `sparse_hessian`, found at its first call.
-    plan: Option<SparsePlan>,
+    /// The pattern and coloring of `sparse_hessian`, found at its first call, and
+    /// the count of recordings made by then (while it holds, `rec` has the plan's
+    /// operations: a program moves values and partials, never operations).
+    plan: Option<(SparsePlan, usize)>,
     /// Whether `rec` is at the last point asked for (not after an error there).
     current: bool,
     /// That point (a call at the same point, bit for bit, reuses the recording).
@@ -179,9 +181,13 @@ where
     pub fn sparse_hessian(&mut self, x: &[f64]) -> Result<CscMatrix<f64>, Error> {
         self.at(x)?;
         if self.plan.is_none() {
-            self.plan = Some(SparsePlan::from_recording(self.rec.tape(), None)?);
+            let plan = SparsePlan::from_recording(self.rec.tape(), None)?;
+            self.plan = Some((plan, self.rerecords));
         }
-        let plan = self.plan.as_ref().expect("set above");
+        let (plan, made) = self.plan.as_ref().expect("set above");
+        if *made == self.rerecords {
+            return plan.evaluate_at(self.rec.tape(), true);
+        }
         plan.evaluate(self.rec.tape())
     }
 

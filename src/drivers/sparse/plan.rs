@@ -200,9 +200,15 @@ impl SparsePlan {
 
     /// The Hessian from a recording at the plan's point size.
     pub(crate) fn evaluate(&self, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
+        self.evaluate_at(rec, rec.has_structure(&self.words))
+    }
+
+    /// [`SparsePlan::evaluate`] at a recording the caller knows to have the plan's
+    /// operations (`same`: the one the plan was made from, moved to another point
+    /// by its program), without comparing them again.
+    pub(crate) fn evaluate_at(&self, rec: &Recorded, same: bool) -> Result<CscMatrix<f64>, Error> {
         let n = self.structure.pattern.dim();
         let full = self.structure.pattern.nnz() == n * n;
-        let same = rec.has_structure(&self.words);
         if let (Some(schedule), true) = (&self.schedule, same)
             && let Some(values) = rec.hessian_by(schedule, Budget::sparse(rec).limits())
         {
