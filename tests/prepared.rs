@@ -259,6 +259,10 @@ fn sparse_hessians_at_new_points_and_a_pattern_that_grows() {
     let v = DVector::from_element(n, 1.0);
     let hv = p.hvp(&x, v.as_slice()).unwrap();
     assert_eq!(hv, hyperhess::hvp(|x| f(x), &x, v.as_slice()).unwrap());
+    // Back on the plan's path, recorded again: its operations are compared again.
+    let a = p.sparse_hessian(&x0).unwrap();
+    assert_eq!(p.rerecords(), 2);
+    assert_eq!(a, hyperhess::sparse_hessian(|x| f(x), &x0).unwrap());
 }
 
 #[test]
