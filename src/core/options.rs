@@ -20,8 +20,11 @@ pub struct Options {
     /// and columns.
     pub strict: bool,
     /// PyTorch's `vectorize`: how many Hessian columns one sweep carries (tangent
-    /// lanes). `None` picks [`Options::DEFAULT_LANES`]; other values are rounded
-    /// down to a compiled width ([`Options::LANE_WIDTHS`]; 0 is 1).
+    /// lanes). `None` picks [`Options::DEFAULT_LANES`], except that a dense
+    /// Hessian of at least 16 inputs whose two lane buffers (16 numbers per
+    /// recorded operation each) fit in 32 MiB takes 16 lanes (fewer passes over
+    /// the tape, the same bits); other values are rounded down to a compiled width
+    /// ([`Options::LANE_WIDTHS`]; 0 is 1).
     pub lanes: Option<usize>,
     /// Whether the dense Hessian may take the sparse path (see [`Sparsity`]).
     pub sparsity: Sparsity,

@@ -34,7 +34,7 @@ pub(crate) fn hessian<T: Base>(rec: &Recorded<T>, options: &Options) -> Result<D
             structure.fill_dense(&values, &mut h);
         }
         None => {
-            let width = options.lane_width_for(n);
+            let width = dense_width::<T>(options, n, rec.operations());
             // Inside a recording (a nested driver) the sweeps' arithmetic may record
             // on this thread's active tapes: no threads then.
             let threads = cfg!(feature = "parallel")
@@ -61,6 +61,29 @@ pub(crate) fn hessian<T: Base>(rec: &Recorded<T>, options: &Options) -> Result<D
         }
     }
     Ok(h)
+}
+
+/// The most bytes the dense sweeps' two lane buffers (tangents and second-order
+/// adjoints, `L` numbers per node each) may take for [`dense_width`] to widen them.
+const WIDE_BYTES: usize = 32 << 20;
+
+/// The dense sweeps' lane width: [`Options::lane_width_for`]; but with no width
+/// asked for ([`Options::lanes`] `None`), 16 lanes when at least 16 columns are
+/// needed and the lane buffers of a tape of `operations` nodes stay within
+/// [`WIDE_BYTES`]: one block of 16 directions reads the tape (operands, partials,
+/// n-ary items) once where two blocks of 8 read it twice, and the lanes' results
+/// are the same bits at any width. Measured at n = 128: log-sum-exp 10-25 % faster,
+/// written as loops (`acc = acc + x[j] * a[j]`) 5 %; no change on Rosenbrock and
+/// the chain function (their Hessians are compressed, not dense).
+fn dense_width<T>(options: &Options, n: usize, operations: usize) -> usize {
+    const WIDE: usize = 16;
+    let per_node = 2 * WIDE * std::mem::size_of::<T>();
+    let fits = operations.saturating_add(n + 1).saturating_mul(per_node) <= WIDE_BYTES;
+    if options.lanes.is_none() && n >= WIDE && fits {
+        WIDE
+    } else {
+        options.lane_width_for(n)
+    }
 }
 
 /// An `n x n` zero matrix, or [`Error::OutOfMemory`] instead of an abort.
