@@ -30,8 +30,12 @@ where
     let Ok(mut p) = hyperhess::prepare(f, x0) else {
         return Ok(0);
     };
+    // Only products at new points: the one-pass way (`Prepared::hvp` moving the
+    // recording and taking its adjoints in the product's reverse sweep).
+    let mut q = hyperhess::prepare(f, x0).expect("as p");
     for x in points {
         let fresh = hyperhess::record(f, x);
+        let product = q.hvp(x, v);
         let moved = p.at(x);
         match (fresh, moved) {
             (Ok(a), Ok(b)) => {
@@ -39,6 +43,16 @@ where
                 prop_assert_eq!(bits(a.gradient().as_slice()), bits(b.gradient().as_slice()));
                 let (ha, hb) = (a.hvp(v), b.hvp(v));
                 prop_assert_eq!(ha.is_ok(), hb.is_ok());
+                prop_assert_eq!(
+                    format!("{:?}", ha.as_ref().err()),
+                    format!("{:?}", product.as_ref().err())
+                );
+                if let (Ok(ha), Ok(hq)) = (&ha, &product) {
+                    prop_assert_eq!(bits(ha.as_slice()), bits(hq.as_slice()));
+                    let r = q.recording().expect("a product was taken there");
+                    prop_assert_eq!(a.value().to_bits(), r.value().to_bits());
+                    prop_assert_eq!(bits(a.gradient().as_slice()), bits(r.gradient().as_slice()));
+                }
                 if let (Ok(ha), Ok(hb)) = (ha, hb) {
                     prop_assert_eq!(bits(ha.as_slice()), bits(hb.as_slice()));
                 }
@@ -51,7 +65,13 @@ where
                     prop_assert_eq!(bits(ha.as_slice()), bits(hb.as_slice()));
                 }
             }
-            (Err(a), Err(b)) => prop_assert_eq!(format!("{a:?}"), format!("{b:?}")),
+            (Err(a), Err(b)) => {
+                prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+                prop_assert_eq!(
+                    format!("{a:?}"),
+                    format!("{:?}", product.expect_err("an error"))
+                );
+            }
             (a, b) => prop_assert!(false, "fresh {:?} vs prepared {:?}", a.err(), b.err()),
         }
     }

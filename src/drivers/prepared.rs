@@ -107,21 +107,31 @@ where
     /// assert_eq!(rec.hvp(&[1.0, 0.0]).unwrap().as_slice(), &[2.0, 1.0]);
     /// ```
     pub fn at(&mut self, x: &[f64]) -> Result<&Recording, Error> {
-        let same = |a: &[f64], b: &[f64]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(p, q)| p.to_bits() == q.to_bits())
-        };
-        if self.current && same(&self.point, x) {
+        if self.is_at(x) {
             return Ok(&self.rec);
         }
-        self.current = false;
-        self.point.clear();
-        self.point.extend_from_slice(x);
+        self.moving_to(x);
         if !self.rec.tape_mut().reevaluate(x)? {
             self.rec = Recording::from_tape(Recorded::new_replayable(&self.f, x)?);
             self.rerecords += 1;
         }
         self.current = true;
         Ok(&self.rec)
+    }
+
+    /// Whether the recording is at `x` (bit for bit) after a call without error.
+    fn is_at(&self, x: &[f64]) -> bool {
+        let p = &self.point;
+        self.current
+            && p.len() == x.len()
+            && p.iter().zip(x).all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+
+    /// Notes that the recording is being moved to `x` (not current until it is).
+    fn moving_to(&mut self, x: &[f64]) {
+        self.current = false;
+        self.point.clear();
+        self.point.extend_from_slice(x);
     }
 
     /// The value at `x`.
@@ -144,18 +154,29 @@ where
         Ok(self.at(x)?.gradient())
     }
 
-    /// The Hessian-vector product `H(x) v` (a tangent sweep on the moved
-    /// recording). For one product at each of many points, [`crate::hvp`] can be
-    /// as fast or faster at large `n`: it records on dual numbers and sweeps once,
-    /// where this runs the program, the first-order sweep and the tangent sweep;
-    /// this pays off from the second product at a point.
+    /// The Hessian-vector product `H(x) v`. At a new point the program moves the
+    /// recording there and one forward tangent sweep and one reverse sweep give
+    /// the product, the first-order adjoints (the gradient) computed in that same
+    /// reverse sweep; at the last point, only the two sweeps run. The bits of a
+    /// fresh recording's [`Recording::hvp`].
     ///
     /// ```
     /// let mut f = hyperhess::prepare(|x| x[0] * x[1] * x[1], &[1.0, 1.0]).unwrap();
     /// assert_eq!(f.hvp(&[1.0, 2.0], &[1.0, 0.0]).unwrap().as_slice(), &[0.0, 4.0]);
     /// ```
     pub fn hvp(&mut self, x: &[f64], v: &[f64]) -> Result<DVector<f64>, Error> {
-        self.at(x)?.hvp(v)
+        if self.is_at(x) {
+            return self.rec.hvp(v);
+        }
+        self.moving_to(x);
+        if let Some(h) = self.rec.tape_mut().reevaluate_hvp(x, v)? {
+            self.current = true;
+            return Ok(h);
+        }
+        self.rec = Recording::from_tape(Recorded::new_replayable(&self.f, x)?);
+        self.rerecords += 1;
+        self.current = true;
+        self.rec.hvp(v)
     }
 
     /// The dense Hessian at `x` ([`Recording::hessian`]).

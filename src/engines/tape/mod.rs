@@ -36,6 +36,7 @@ mod edges;
 mod fuse;
 mod fuse_build;
 mod fuse_marks;
+mod hvp_moved;
 mod node;
 mod pool;
 mod program;

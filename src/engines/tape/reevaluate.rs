@@ -39,6 +39,24 @@ impl<T: Base> Recorded<T> {
     /// [`Error::LengthMismatch`]) and, for a scalar function, a non-finite value or
     /// gradient at `x` ([`Error::NonFiniteValue`], [`Error::NonFiniteGradient`]).
     pub(crate) fn reevaluate(&mut self, x: &[T]) -> Result<bool, Error> {
+        let Some(value) = self.move_to(x)? else {
+            return Ok(false);
+        };
+        if !self.outputs.is_empty() {
+            // A vector function's adjoints wait for their weights.
+            let (n, b) = (self.inputs(), self.buf_mut());
+            b.adjoints.clear();
+            b.adjoints.resize(n + 1, T::zero());
+            return Ok(true);
+        }
+        self.settle(value)?;
+        Ok(true)
+    }
+
+    /// The first half of [`Recorded::reevaluate`]: the point checked and the
+    /// program evaluated there (values and partials moved, adjoints not yet);
+    /// its first output's value, or `None` when the recording cannot be moved.
+    pub(super) fn move_to(&mut self, x: &[T]) -> Result<Option<T>, Error> {
         let n = check_point(x)?;
         if n != self.inputs() {
             return Err(Error::LengthMismatch {
@@ -48,39 +66,47 @@ impl<T: Base> Recorded<T> {
             });
         }
         if !self.is_replayable() {
-            return Ok(false);
+            return Ok(None);
         }
-        let (output, scale, vector) = (self.output, self.scale, !self.outputs.is_empty());
         let mut program = self.program.take().expect("checked above");
         let moved = program.evaluate(x, &mut self.buf_mut().stream.partials);
         let value = program.output(0);
         self.program = Some(program);
-        if moved.is_err() {
-            return Ok(false);
-        }
-        let b = self.buf_mut();
-        if vector {
-            // A vector function's adjoints wait for their weights.
-            b.adjoints.clear();
-            b.adjoints.resize(n + 1, T::zero());
-            return Ok(true);
-        }
+        Ok(moved.is_ok().then_some(value))
+    }
+
+    /// The second half for a scalar function: the first-order adjoints swept at
+    /// the moved recording, then [`Recorded::finish`].
+    pub(super) fn settle(&mut self, value: T) -> Result<(), Error> {
         if !value.value().is_finite() {
             return Err(Error::NonFiniteValue {
                 value: value.value(),
             });
         }
+        let (n, output, scale) = (self.inputs(), self.output, self.scale);
+        let b = self.buf_mut();
         let seed = [(output as u32, scale)];
         adjoints(&b.stream, &b.terms, n, output, &seed, &mut b.adjoints);
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
+        self.finish(value)
+    }
+
+    /// With the adjoints swept: the value set, and [`Error::NonFiniteValue`] or
+    /// [`Error::NonFiniteGradient`] when they are not finite.
+    pub(super) fn finish(&mut self, value: T) -> Result<(), Error> {
+        if !value.value().is_finite() {
+            return Err(Error::NonFiniteValue {
+                value: value.value(),
+            });
+        }
         self.set_value(value);
-        if let Some(i) = (0..n).find(|&i| !self.input_adjoints()[i].is_finite()) {
+        if let Some(i) = (0..self.inputs()).find(|&i| !self.input_adjoints()[i].is_finite()) {
             return Err(Error::NonFiniteGradient {
                 index: i,
                 value: self.input_adjoints()[i].value(),
             });
         }
-        Ok(true)
+        Ok(())
     }
 
     /// The program's value of output `k` at its last evaluation.

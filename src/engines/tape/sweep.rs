@@ -155,8 +155,8 @@ fn scatter<T: Scalar, const L: usize, const CAREFUL: bool>(
 /// Buffers for the lane sweeps, kept across blocks and calls.
 #[derive(Debug, Clone)]
 pub(crate) struct LaneBuffers<T> {
-    tangents: Vec<T>,
-    adjoints2: Vec<T>,
+    pub(super) tangents: Vec<T>,
+    pub(super) adjoints2: Vec<T>,
 }
 
 impl<T: 'static> super::pool::Pooled for LaneBuffers<T> {
@@ -348,7 +348,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
 /// from the first node. Returns the end of the partials read (where the reverse
 /// half starts reading backwards).
 #[inline(always)]
-fn tangents_of<T: Scalar, const L: usize, const CAREFUL: bool>(
+pub(super) fn tangents_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     stream: &Stream<T>,
     terms: &Terms<T>,
     n: usize,
