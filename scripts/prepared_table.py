@@ -63,6 +63,9 @@ def main():
                 ratio_c = f"{p / cc:.1f}" if cc else "–"
                 print(f"| {function} | {n} | {quantity} | {fmt(p)} | {fmt(rec)} | {fmt(v)} | {fmt(cc)} "
                       f"| {p / v:.2f} | {ratio_c} |")
+                if quantity == "hessian" and median_ns(args.criterion_dir, function, "sparse_hessian", n, "prepared"):
+                    # (The plot's Hessian is the sparse one, where it was measured.)
+                    continue
                 q = "hessian" if "hessian" in quantity else quantity
                 for name, t in [("hyperhess prepared", p), ("hyperhess record", rec), ("CasADi VM", v), ("CasADi C", cc)]:
                     if t:
