@@ -138,6 +138,25 @@ impl<T: Scalar> Schedule<T> {
             }
         }
         w.ops.shrink_to_fit();
+        // What `evaluate` indexes without checks, checked once here for all
+        // evaluations: every slot an instruction reads or writes is below `slots`,
+        // every factor it reads below `factors`.
+        let factors = kept as usize;
+        let in_bounds = |op: &Op| {
+            let kind = op.dst >> KIND_SHIFT;
+            (op.dst & SLOT_MASK) < w.next
+                && (kind % FUSED == CONSTANT || op.src < w.next)
+                && (kind == MERGE || (op.f as usize) < factors)
+        };
+        assert!(
+            w.ops.iter().all(in_bounds),
+            "a schedule's slot out of range"
+        );
+        // And the factors `evaluate` writes: the constants, one per coefficient,
+        // one per bit of a node's mask (below 256: eight factors a node).
+        let count = |&[_, p, mask]: &[u32; 3]| if p == COEF { 1 } else { mask.count_ones() };
+        let written = constants.len() + sources.iter().map(count).sum::<u32>() as usize;
+        assert!(written == factors && sources.iter().all(|s| s[1] == COEF || s[2] < 256));
         Some(Schedule {
             constants,
             sources,
@@ -193,9 +212,12 @@ impl<T: Scalar> Schedule<T> {
         f.resize(self.factors, T::zero());
         f[..self.constants.len()].copy_from_slice(&self.constants);
         let mut c = self.constants.len();
+        // `new` checked that the factors written below (the constants', one per
+        // coefficient, one per bit of a mask) are `factors`, the length of `f`.
         for &[i, p, mask] in &self.sources {
             if p == COEF {
-                f[c] = tape.terms.coefs[i as usize];
+                // SAFETY: `c < f.len()`, as `new` checked (above).
+                unsafe { *f.get_unchecked_mut(c) = tape.terms.coefs[i as usize] };
                 c += 1;
                 continue;
             }
@@ -206,30 +228,43 @@ impl<T: Scalar> Schedule<T> {
             let all = factors(false, &l, vb);
             let mut m = mask;
             while m != 0 {
-                f[c] = all[m.trailing_zeros() as usize];
+                // SAFETY: `c < f.len()`, as `new` checked (above).
+                unsafe { *f.get_unchecked_mut(c) = all[m.trailing_zeros() as usize & 7] };
                 c += 1;
                 m &= m - 1;
             }
         }
         w.resize(self.slots, T::zero());
+        // `new` checked every slot an instruction reads or writes below `slots`,
+        // every factor it reads below `factors`: the lengths of `w` and `f` (resized
+        // above).
+        let (ws, fs) = (&mut w[..], &f[..]);
         for op in &self.ops {
             let d = (op.dst & SLOT_MASK) as usize;
             let (s, k) = (op.src as usize, op.f as usize);
-            match op.dst >> KIND_SHIFT {
-                SCALED => w[d] = w[s] * f[k],
-                DOUBLED => {
-                    let t = w[s] * f[k];
-                    w[d] = t + t;
+            // SAFETY: `d`, and `s` and `k` where read, are in bounds (see above).
+            unsafe {
+                match op.dst >> KIND_SHIFT {
+                    SCALED => {
+                        *ws.get_unchecked_mut(d) = *ws.get_unchecked(s) * *fs.get_unchecked(k)
+                    }
+                    DOUBLED => {
+                        let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                        *ws.get_unchecked_mut(d) = t + t;
+                    }
+                    CONSTANT => *ws.get_unchecked_mut(d) = *fs.get_unchecked(k),
+                    MERGE => *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + *ws.get_unchecked(s),
+                    FUSED_SCALED => {
+                        let x = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                        *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + x;
+                    }
+                    FUSED_DOUBLED => {
+                        let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                        *ws.get_unchecked_mut(d) += t + t;
+                    }
+                    // FUSED + CONSTANT
+                    _ => *ws.get_unchecked_mut(d) += *fs.get_unchecked(k),
                 }
-                CONSTANT => w[d] = f[k],
-                MERGE => w[d] = w[d] + w[s],
-                FUSED_SCALED => w[d] = w[d] + w[s] * f[k],
-                FUSED_DOUBLED => {
-                    let t = w[s] * f[k];
-                    w[d] += t + t;
-                }
-                // FUSED + CONSTANT
-                _ => w[d] += f[k],
             }
         }
         let values: Vec<T> = self.out.iter().map(|&s| w[s as usize]).collect();

@@ -53,7 +53,7 @@ pub(crate) use active::recording_active;
 pub(crate) use buffers::Workspace;
 pub(crate) use edge_push::{Limits, SymmetricEntries};
 pub(crate) use edge_schedule::Schedule;
-pub(crate) use recording::Recorded;
 pub(crate) use lanes::with_lanes;
+pub(crate) use recording::Recorded;
 pub use var::Var;
 pub(crate) use vector::VectorRecording;

@@ -39,8 +39,8 @@
 //!
 //! Debug builds (and Miri: `tests::miri_sweeps`) check both at every index.
 
-use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
 pub(crate) use super::lanes::LaneBuffers;
+use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
 use super::node::{Kind, Stream, Terms};
 use crate::scalar::Scalar;
 
@@ -441,4 +441,3 @@ pub(crate) fn tangent_lanes<T: Scalar, const L: usize>(
 /// Output scales multiply tangents carefully: a zero scale (`0 * x`) gives a zero
 /// tangent whatever the node's.
 const CAREFUL_OUTPUT: bool = true;
-
