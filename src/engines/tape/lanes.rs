@@ -156,6 +156,92 @@ pub(crate) use with_lanes;
 
 #[cfg(test)]
 mod tests {
+    use super::super::edge_push::Limits;
+    use super::super::node::Kind;
+    use super::super::recording::Recorded;
+    use super::super::var::Var;
+    use super::super::vector::VectorRecording;
+    use crate::scalar::Scalar;
+
+    const KINDS: [Kind; 9] = [
+        Kind::Add,
+        Kind::Sub,
+        Kind::Linear,
+        Kind::Scale,
+        Kind::Unary,
+        Kind::Mul,
+        Kind::MulScaled,
+        Kind::Binary,
+        Kind::Nary,
+    ];
+
+    /// Every node kind ([`KINDS`]): Add, Sub, Linear, Scale, Unary, Mul, MulScaled, Binary,
+    /// Nary; with `shift` 0 also a square root at 0 (`x[0]` is 0.3: an infinite
+    /// partial), so that the sweeps' careful runs come too.
+    fn kinds(x: &[Var], shift: f64) -> Var {
+        let (add, sub, lin) = (x[0] + x[1], x[1] - x[2], x[0] * 2.0 + x[2] * 3.0);
+        let (scale, unary) = (sub.abs(), add.sin());
+        let (mul, scaled) = (lin * unary, (scale * 2.0) * (x[1] * 3.0));
+        let binary = mul / x[0].exp();
+        let nary: Var = [binary, scaled, x[0], x[2]].into_iter().sum();
+        nary * nary + (x[0] - 0.3 + shift).sqrt()
+    }
+
+    /// The unchecked paths (`sweep`'s reverse, tangent and second-order adjoint
+    /// sweeps, fast and careful, on every node kind, with the kernels above; the
+    /// edge schedule's evaluation) on tiny functions, for Miri. CI does not run
+    /// Miri (too slow for its budget); run it by hand after changing them:
+    /// `cargo +nightly miri test --lib miri_sweeps`.
+    #[test]
+    fn miri_sweeps() {
+        let x = [0.3, -0.7, 0.5];
+        let all = Limits {
+            entries: usize::MAX,
+            work: usize::MAX,
+        };
+        for shift in [1.0, 0.0] {
+            // Reverse (at recording), then two blocks of two lanes of `H V`.
+            let rec = Recorded::new_unchecked(|x| kinds(x, shift), &x).unwrap();
+            assert_eq!(rec.gradient()[0].is_finite(), shift == 1.0);
+            let recorded = |k: Kind| rec.buffers().stream.nodes.iter().any(|n| n.kind() == k);
+            assert!(KINDS.into_iter().all(recorded));
+            let mut h = [[f64::NAN; 4]; 3];
+            for j0 in [0, 2] {
+                let seed = |i: usize, s: &mut [f64; 2]| *s = [0, 1].map(|l| f64::from(i == j0 + l));
+                rec.sweep::<2>(seed, |i, r| h[i][j0..j0 + 2].copy_from_slice(r));
+            }
+            // The schedule's values, as the numeric sweep's (and, finite, as `H V`'s).
+            let s = rec.hessian_schedule(all).unwrap();
+            let by = rec.hessian_by(&s, all).unwrap();
+            let entries = rec.hessian_entries(all).unwrap().values;
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&by), bits(&entries));
+            let (rows, cols) = s.pattern();
+            for i in 0..3 {
+                for e in rows[i]..rows[i + 1] {
+                    let got = h[i][cols[e] as usize];
+                    assert!(
+                        shift == 0.0 || (got - by[e]).abs() <= 1e-12,
+                        "{got} {}",
+                        by[e]
+                    );
+                }
+            }
+            // Tangents of a vector function, and its weighted sum's reverse.
+            let f = |x: &[Var]| vec![kinds(x, shift), x[1] * x[2]];
+            let mut vector = VectorRecording::new(f, &x).unwrap();
+            let mut jac = [[0.0; 3]; 2];
+            let seed = |i: usize, s: &mut [f64; 4]| *s = [0, 1, 2, 3].map(|l| f64::from(i == l));
+            vector.tangents::<4>(seed, |k, r| jac[k].copy_from_slice(&r[..3]));
+            assert_eq!(jac[1], [0.0, x[2], x[1]]);
+            vector.weigh(|k| [0.5, 2.0][k]);
+            assert_eq!(vector.weighted_gradient()[0].is_finite(), shift == 1.0);
+            // (Forward and reverse sum in other orders: within rounding.)
+            let g = vector.weighted_gradient()[0];
+            assert!(shift == 0.0 || (g - 0.5 * jac[0][0]).abs() <= 1e-12 * g.abs());
+        }
+    }
+
     /// `with_lanes!` dispatches on exactly the widths of the one table.
     #[test]
     fn lane_dispatch_matches_the_table() {
