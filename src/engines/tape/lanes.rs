@@ -42,9 +42,8 @@ impl<T> Default for LaneBuffers<T> {
 #[inline(always)]
 pub(super) unsafe fn partials_at<T: Copy, const W: usize>(partials: &[T], p: usize) -> [T; W] {
     debug_assert!(p + W <= partials.len());
-    // SAFETY: `p..p + W` lies in `partials` (the caller's contract), and `[T; W]`
-    // has `T`'s alignment.
-    unsafe { partials.as_ptr().add(p).cast::<[T; W]>().read() }
+    // SAFETY: `p..p + W` lies in `partials` (the caller's contract).
+    std::array::from_fn(|i| unsafe { *partials.get_unchecked(p + i) })
 }
 
 /// `a[i] += v` on every lane, unchecked.

@@ -34,10 +34,11 @@
 //! - *partials*: the stream holds [`Kind::width`] partials per node, in node
 //!   order: `Tape::push` appends a node with its kind's partials (its callers in
 //!   `var`, `var_ops`), fusion copies a kept node's, a program rewrites them in
-//!   place. So a forward cursor from 0 stays below `partials_end(k)` at node `k`,
-//!   and a backward one from `partials_end(last)` ends at 0.
+//!   place. So a backward cursor from `partials_end(last)` ends at 0 (only
+//!   [`adjoints`] reads them unchecked: the lane sweeps keep them checked, see
+//!   `hvp_lanes_of`).
 //!
-//! Debug builds (and Miri: `tests::miri_sweeps`) check both at every index.
+//! Debug builds (and Miri: `lanes::tests::miri_sweeps`) check both at every index.
 
 pub(crate) use super::lanes::LaneBuffers;
 use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
@@ -94,9 +95,9 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     for k in (n + 1..=last).rev() {
         // SAFETY: `k <= last`, below `nodes.len()` (asserted) and `adj.len()`.
         let (node, [vb]) = unsafe { (*nodes.get_unchecked(k), *adj.get_unchecked(k)) };
-        let (a, b, w) = (node.a(), node.b(), node.kind().width());
+        let (a, b) = (node.a(), node.b());
         // (An n-ary node's `a` is an offset in `ops`, not an operand.)
-        debug_assert!(node.is_nary() || (a < k && b < k && w <= p));
+        debug_assert!(node.is_nary() || (a < k && b < k && node.width() <= p));
         match node.kind() {
             // SAFETY: operands are earlier nodes: `a, b < k < adj.len()`.
             Kind::Add => unsafe {
@@ -109,9 +110,11 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
                 sub_at(adj, b, [vb]);
             },
             Kind::Scale | Kind::Unary => {
-                p -= w;
-                // SAFETY: `w` partials per node: node `k`'s end (`p + w` now) is the
-                // sum of the widths up to `k`, at least `w`, and at most
+                // (The width within the arm: the kind's known there, no second
+                // dispatch.)
+                p -= node.kind().width();
+                // SAFETY: `width` partials per node: node `k`'s end (`p` before) is
+                // the sum of the widths up to `k`, at least its width, and at most
                 // `partials.len()` (asserted); `a < k`, as for `Add`.
                 unsafe {
                     let [d] = partials_at(partials, p);
@@ -119,8 +122,8 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
                 }
             }
             Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
-                p -= w;
-                // SAFETY: as for `Scale` (`w >= 2`); `a, b < k`.
+                p -= node.kind().width();
+                // SAFETY: as for `Scale` (a width of at least 2); `a, b < k`.
                 unsafe {
                     let [da, db] = partials_at(partials, p);
                     add_at(adj, a, [product(CAREFUL, da, vb)]);
@@ -214,19 +217,19 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     // Forward: tangents, reading the partials from the first.
     let mut p = tangents_of::<T, L, CAREFUL>(stream, terms, n, output, t);
     // Reverse: second-order adjoints, reading the partials back. With the tape's
-    // invariants (see the module's notes), what keeps every index below in bounds:
-    // `tangents_of` asserted `output < nodes.len()`, `t.len()`, and `a2.len() ==
-    // len > output` (resized above); `p <= partials.len()` is its cursor's end.
-    // (`adj`, the caller's, stays checked: a vector recording's may be short.)
+    // invariants (see the module's notes), what keeps the unchecked indices below
+    // in bounds: `tangents_of` asserted `output < nodes.len()`, `t.len()`, and
+    // `a2.len() == len > output` (resized above). The partials stay checked, as in
+    // `tangents_of` (unchecked, their loads pair with the lanes' into vector
+    // operations on the sweep's critical path: measured slower), and so does the
+    // caller's `adj` (a vector recording's may be short).
     for k in (n + 1..=output).rev() {
         // SAFETY: `k <= output < nodes.len()`, `a2.len()`.
         let (node, vb2) = unsafe { (*nodes.get_unchecked(k), *a2.get_unchecked(k)) };
-        let (ia, ib, w) = (node.a(), node.b(), node.kind().width());
-        debug_assert!(node.is_nary() || (ia < k && ib < k && w <= p));
-        p -= w;
-        // SAFETY (`Add` to `Binary`): operands are earlier nodes, `ia, ib < k`,
-        // below `t.len()` and `a2.len()`; `w` partials per node: node `k`'s are
-        // `p..p + w`, `p + w` at most the forward cursor's end.
+        let (ia, ib) = (node.a(), node.b());
+        debug_assert!(node.is_nary() || (ia < k && ib < k && node.width() <= p));
+        // SAFETY (every block below): operands are earlier nodes, so `ia, ib < k`,
+        // below `t.len()` and `a2.len()`.
         match node.kind() {
             // SAFETY: see above.
             Kind::Add => unsafe {
@@ -239,8 +242,8 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 sub_at(a2, ib, vb2);
             },
             Kind::Linear => {
-                // SAFETY: see above.
-                let [sa, sb] = unsafe { partials_at(partials, p) };
+                p -= 2;
+                let (sa, sb) = (partials[p], partials[p + 1]);
                 let inc_a = vb2.map(|v| product(CAREFUL, sa, v));
                 let inc_b = vb2.map(|v| product(CAREFUL, sb, v));
                 // SAFETY: see above.
@@ -248,12 +251,11 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 unsafe { add_at(a2, ib, inc_b) };
             }
             Kind::MulScaled => {
+                p -= 3;
                 // a_bar' += v_bar' phi_a + v_bar phi_ab b', b_bar' likewise.
+                let [da, db, dab] = [0, 1, 2].map(|i| partials[p + i]);
                 // SAFETY: see above.
-                let ([da, db, dab], ta, tb) = unsafe {
-                    let (ta, tb) = (*t.get_unchecked(ia), *t.get_unchecked(ib));
-                    (partials_at(partials, p), ta, tb)
-                };
+                let (ta, tb) = unsafe { (*t.get_unchecked(ia), *t.get_unchecked(ib)) };
                 let vb = adj[k];
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
@@ -267,16 +269,19 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 unsafe { add_at(a2, ib, inc_b) };
             }
             Kind::Scale => {
-                // SAFETY: see above.
-                let [d] = unsafe { partials_at(partials, p) };
+                p -= 1;
+                let d = partials[p];
                 let inc = vb2.map(|v| product(CAREFUL, d, v));
                 // SAFETY: see above.
                 unsafe { add_at(a2, ia, inc) };
             }
             Kind::Unary => {
+                p -= 2;
                 // a_bar' += v_bar' phi' + v_bar phi'' a'
                 // SAFETY: see above.
-                let ([d, dd], ta) = unsafe { (partials_at(partials, p), *t.get_unchecked(ia)) };
+                let (d, dd, ta) = (partials[p], partials[p + 1], unsafe {
+                    *t.get_unchecked(ia)
+                });
                 let vb = adj[k];
                 let mut inc = [z; L];
                 for l in 0..L {
@@ -287,12 +292,11 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 unsafe { add_at(a2, ia, inc) };
             }
             Kind::Mul => {
+                p -= 2;
                 // phi_ab = 1: a_bar' += v_bar' b + v_bar b', b_bar' += v_bar' a + v_bar a'
+                let (da, db) = (partials[p], partials[p + 1]);
                 // SAFETY: see above.
-                let ([da, db], ta, tb) = unsafe {
-                    let (ta, tb) = (*t.get_unchecked(ia), *t.get_unchecked(ib));
-                    (partials_at(partials, p), ta, tb)
-                };
+                let (ta, tb) = unsafe { (*t.get_unchecked(ia), *t.get_unchecked(ib)) };
                 let vb = adj[k];
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
@@ -305,11 +309,10 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                 unsafe { add_at(a2, ib, inc_b) };
             }
             Kind::Binary => {
+                p -= 5;
+                let [da, db, daa, dab, dbb] = [0, 1, 2, 3, 4].map(|i| partials[p + i]);
                 // SAFETY: see above.
-                let ([da, db, daa, dab, dbb], ta, tb) = unsafe {
-                    let (ta, tb) = (*t.get_unchecked(ia), *t.get_unchecked(ib));
-                    (partials_at(partials, p), ta, tb)
-                };
+                let (ta, tb) = unsafe { (*t.get_unchecked(ia), *t.get_unchecked(ib)) };
                 let vb = adj[k];
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
@@ -355,41 +358,48 @@ fn tangents_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     for k in n + 1..=output {
         // SAFETY: `k <= output < nodes.len()` (asserted).
         let node = unsafe { *nodes.get_unchecked(k) };
-        let (a, b, w) = (node.a(), node.b(), node.kind().width());
-        debug_assert!(node.is_nary() || (a < k && b < k && p + w <= partials.len()));
+        let (a, b) = (node.a(), node.b());
+        debug_assert!(node.is_nary() || (a < k && b < k && p + node.width() <= partials.len()));
         // SAFETY: operands are earlier nodes: `a, b < k <= output < t.len()`
         // (asserted). (An n-ary node's `a` and `b` are not operands: read them only
         // on the others.)
         let operands = |t: &[[T; L]]| unsafe { (*t.get_unchecked(a), *t.get_unchecked(b)) };
-        // SAFETY (`partials_at`): `w` partials per node, in order: node `k`'s are
-        // `p..p + w`, below the stream's end.
-        let tk = match node.kind() {
+        // (The partials stay checked: see `hvp_lanes_of`.)
+        let mut tk = [T::zero(); L];
+        match node.kind() {
             Kind::Add => {
                 let (ta, tb) = operands(t);
-                std::array::from_fn(|l| ta[l] + tb[l])
+                for l in 0..L {
+                    tk[l] = ta[l] + tb[l];
+                }
             }
             Kind::Sub => {
                 let (ta, tb) = operands(t);
-                std::array::from_fn(|l| ta[l] - tb[l])
+                for l in 0..L {
+                    tk[l] = ta[l] - tb[l];
+                }
             }
             Kind::Scale | Kind::Unary => {
-                // SAFETY: see above (`w >= 1`).
-                let ([d], (ta, _)) = (unsafe { partials_at(partials, p) }, operands(t));
-                ta.map(|v| product(CAREFUL, d, v))
+                let (d, (ta, _)) = (partials[p], operands(t));
+                p += node.kind().width();
+                for l in 0..L {
+                    tk[l] = product(CAREFUL, d, ta[l]);
+                }
             }
             Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
-                // SAFETY: see above (`w >= 2`).
-                let ([da, db], (ta, tb)) = (unsafe { partials_at(partials, p) }, operands(t));
-                std::array::from_fn(|l| product(CAREFUL, da, ta[l]) + product(CAREFUL, db, tb[l]))
+                let (da, db, (ta, tb)) = (partials[p], partials[p + 1], operands(t));
+                p += node.kind().width();
+                for l in 0..L {
+                    tk[l] = product(CAREFUL, da, ta[l]) + product(CAREFUL, db, tb[l]);
+                }
             }
             Kind::Nary => {
                 // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
                 let r = node.terms(ops);
                 // SAFETY: its items are earlier nodes: `< k < t.len()`.
-                unsafe { gather::<T, L, CAREFUL>(t, &ops[r.clone()], &coefs[r]) }
+                tk = unsafe { gather::<T, L, CAREFUL>(t, &ops[r.clone()], &coefs[r]) };
             }
-        };
-        p += w;
+        }
         // SAFETY: `k <= output < t.len()` (asserted).
         unsafe { *t.get_unchecked_mut(k) = tk };
     }
