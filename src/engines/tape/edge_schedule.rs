@@ -152,11 +152,6 @@ impl<T: Scalar> Schedule<T> {
             w.ops.iter().all(in_bounds),
             "a schedule's slot out of range"
         );
-        // And the factors `evaluate` writes: the constants, one per coefficient,
-        // one per bit of a node's mask (below 256: eight factors a node).
-        let count = |&[_, p, mask]: &[u32; 3]| if p == COEF { 1 } else { mask.count_ones() };
-        let written = constants.len() + sources.iter().map(count).sum::<u32>() as usize;
-        assert!(written == factors && sources.iter().all(|s| s[1] == COEF || s[2] < 256));
         Some(Schedule {
             constants,
             sources,
@@ -212,12 +207,9 @@ impl<T: Scalar> Schedule<T> {
         f.resize(self.factors, T::zero());
         f[..self.constants.len()].copy_from_slice(&self.constants);
         let mut c = self.constants.len();
-        // `new` checked that the factors written below (the constants', one per
-        // coefficient, one per bit of a mask) are `factors`, the length of `f`.
         for &[i, p, mask] in &self.sources {
             if p == COEF {
-                // SAFETY: `c < f.len()`, as `new` checked (above).
-                unsafe { *f.get_unchecked_mut(c) = tape.terms.coefs[i as usize] };
+                f[c] = tape.terms.coefs[i as usize];
                 c += 1;
                 continue;
             }
@@ -228,16 +220,15 @@ impl<T: Scalar> Schedule<T> {
             let all = factors(false, &l, vb);
             let mut m = mask;
             while m != 0 {
-                // SAFETY: `c < f.len()`, as `new` checked (above).
-                unsafe { *f.get_unchecked_mut(c) = all[m.trailing_zeros() as usize & 7] };
+                f[c] = all[m.trailing_zeros() as usize];
                 c += 1;
                 m &= m - 1;
             }
         }
         w.resize(self.slots, T::zero());
-        // `new` checked every slot an instruction reads or writes below `slots`,
-        // every factor it reads below `factors`: the lengths of `w` and `f` (resized
-        // above).
+        // `new` (the one constructor; the fields never change) checked every slot
+        // an instruction reads or writes below `slots`, every factor it reads below
+        // `factors`: the lengths of `w` and `f` (resized above).
         let (ws, fs) = (&mut w[..], &f[..]);
         for op in &self.ops {
             let d = (op.dst & SLOT_MASK) as usize;
