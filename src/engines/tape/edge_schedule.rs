@@ -138,6 +138,20 @@ impl<T: Scalar> Schedule<T> {
             }
         }
         w.ops.shrink_to_fit();
+        // What `evaluate` indexes without checks, checked once here for all
+        // evaluations: every slot an instruction reads or writes is below `slots`,
+        // every factor it reads below `factors`.
+        let factors = kept as usize;
+        let in_bounds = |op: &Op| {
+            let kind = op.dst >> KIND_SHIFT;
+            (op.dst & SLOT_MASK) < w.next
+                && (kind % FUSED == CONSTANT || op.src < w.next)
+                && (kind == MERGE || (op.f as usize) < factors)
+        };
+        assert!(
+            w.ops.iter().all(in_bounds),
+            "a schedule's slot out of range"
+        );
         Some(Schedule {
             constants,
             sources,
@@ -212,24 +226,36 @@ impl<T: Scalar> Schedule<T> {
             }
         }
         w.resize(self.slots, T::zero());
+        // `new` (the one constructor; the fields never change) checked every slot
+        // an instruction reads or writes below `slots`, every factor it reads below
+        // `factors`: the lengths of `w` and `f` (resized above).
+        let (ws, fs) = (&mut w[..], &f[..]);
         for op in &self.ops {
             let d = (op.dst & SLOT_MASK) as usize;
             let (s, k) = (op.src as usize, op.f as usize);
-            match op.dst >> KIND_SHIFT {
-                SCALED => w[d] = w[s] * f[k],
-                DOUBLED => {
-                    let t = w[s] * f[k];
-                    w[d] = t + t;
+            // SAFETY: `d`, and `s` and `k` where read, are in bounds (see above).
+            unsafe {
+                match op.dst >> KIND_SHIFT {
+                    SCALED => {
+                        *ws.get_unchecked_mut(d) = *ws.get_unchecked(s) * *fs.get_unchecked(k)
+                    }
+                    DOUBLED => {
+                        let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                        *ws.get_unchecked_mut(d) = t + t;
+                    }
+                    CONSTANT => *ws.get_unchecked_mut(d) = *fs.get_unchecked(k),
+                    MERGE => *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + *ws.get_unchecked(s),
+                    FUSED_SCALED => {
+                        let x = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                        *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + x;
+                    }
+                    FUSED_DOUBLED => {
+                        let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                        *ws.get_unchecked_mut(d) += t + t;
+                    }
+                    // FUSED + CONSTANT
+                    _ => *ws.get_unchecked_mut(d) += *fs.get_unchecked(k),
                 }
-                CONSTANT => w[d] = f[k],
-                MERGE => w[d] = w[d] + w[s],
-                FUSED_SCALED => w[d] = w[d] + w[s] * f[k],
-                FUSED_DOUBLED => {
-                    let t = w[s] * f[k];
-                    w[d] += t + t;
-                }
-                // FUSED + CONSTANT
-                _ => w[d] += f[k],
             }
         }
         let values: Vec<T> = self.out.iter().map(|&s| w[s as usize]).collect();

@@ -22,7 +22,26 @@
 //!
 //! The partials are read from the tape's stream by kind ([`Kind::width`]): forward
 //! from the first node, backward from the output's.
+//!
+//! The hot loops index without bounds checks (measured: see `lanes`), on two
+//! invariants of every tape swept, and on lengths each sweep asserts or sizes once
+//! before its loop:
+//! - *operands*: a node's operands (`a` and `b`, an n-ary node's items) are
+//!   earlier nodes. The recorder (`Tape::push`, `Tape::push_nary`) records only
+//!   nodes of variables of its own tape, pushed before (a variable of another
+//!   recording fails the recording: `active`, `Recorded::tape_in`); fusion
+//!   (`fuse_build`) appends kept nodes in order, operands renumbered before users.
+//! - *partials*: the stream holds [`Kind::width`] partials per node, in node
+//!   order: `Tape::push` appends a node with its kind's partials (its callers in
+//!   `var`, `var_ops`), fusion copies a kept node's, a program rewrites them in
+//!   place. So a backward cursor from `partials_end(last)` ends at 0 (only
+//!   [`adjoints`] reads them unchecked: the lane sweeps keep them checked, see
+//!   `hvp_lanes_of`).
+//!
+//! Debug builds (and Miri: `lanes::tests::miri_sweeps`) check both at every index.
 
+pub(crate) use super::lanes::LaneBuffers;
+use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
 use super::node::{Kind, Stream, Terms};
 use crate::scalar::Scalar;
 
@@ -69,37 +88,57 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     }
     // The partials are read backwards from the last node's.
     let mut p = stream.partials_end(last);
+    // With the tape's invariants (see the module's notes), what keeps every index
+    // below in bounds; and `adj.len() == last + 1` (resized above).
+    assert!(last < nodes.len() && p <= partials.len());
+    let adj: &mut [[T; 1]] = adj.as_chunks_mut().0;
     for k in (n + 1..=last).rev() {
-        let node = nodes[k];
-        let vb = adj[k];
+        // SAFETY: `k <= last`, below `nodes.len()` (asserted) and `adj.len()`.
+        let (node, [vb]) = unsafe { (*nodes.get_unchecked(k), *adj.get_unchecked(k)) };
         let (a, b) = (node.a(), node.b());
+        // (An n-ary node's `a` is an offset in `ops`, not an operand.)
+        debug_assert!(node.is_nary() || (a < k && b < k && node.width() <= p));
         match node.kind() {
-            Kind::Add => {
-                adj[a] += vb;
-                adj[b] += vb;
-            }
-            Kind::Sub => {
-                adj[a] += vb;
-                adj[b] -= vb;
-            }
+            // SAFETY: operands are earlier nodes: `a, b < k < adj.len()`.
+            Kind::Add => unsafe {
+                add_at(adj, a, [vb]);
+                add_at(adj, b, [vb]);
+            },
+            // SAFETY: as for `Add`.
+            Kind::Sub => unsafe {
+                add_at(adj, a, [vb]);
+                sub_at(adj, b, [vb]);
+            },
             Kind::Scale | Kind::Unary => {
+                // (The width within the arm: the kind's known there, no second
+                // dispatch.)
                 p -= node.kind().width();
-                adj[a] += product(CAREFUL, partials[p], vb);
+                // SAFETY: `width` partials per node: node `k`'s end (`p` before) is
+                // the sum of the widths up to `k`, at least its width, and at most
+                // `partials.len()` (asserted); `a < k`, as for `Add`.
+                unsafe {
+                    let [d] = partials_at(partials, p);
+                    add_at(adj, a, [product(CAREFUL, d, vb)]);
+                }
             }
             Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
                 p -= node.kind().width();
-                let (da, db) = (partials[p], partials[p + 1]);
-                adj[a] += product(CAREFUL, da, vb);
-                adj[b] += product(CAREFUL, db, vb);
+                // SAFETY: as for `Scale` (a width of at least 2); `a, b < k`.
+                unsafe {
+                    let [da, db] = partials_at(partials, p);
+                    add_at(adj, a, [product(CAREFUL, da, vb)]);
+                    add_at(adj, b, [product(CAREFUL, db, vb)]);
+                }
             }
             Kind::Nary => {
                 // A scatter: x_j_bar += c_j v_bar.
                 let r = node.terms(ops);
-                let adj: &mut [[T; 1]] = adj.as_chunks_mut().0;
-                scatter::<T, 1, CAREFUL>(adj, &ops[r.clone()], &coefs[r], [vb]);
+                // SAFETY: its items are earlier nodes: `< k < adj.len()`.
+                unsafe { scatter::<T, 1, CAREFUL>(adj, &ops[r.clone()], &coefs[r], [vb]) };
             }
         }
     }
+    debug_assert_eq!(p, stream.partials_end(n));
 }
 
 /// `d * t` (as `t * d`: the same bits), or in a careful sweep [`times`].
@@ -117,60 +156,6 @@ fn times<T: Scalar>(d: T, t: T) -> T {
         T::zero()
     } else {
         d * t
-    }
-}
-
-/// An n-ary node's tangent, `sum_j c_j t[ops_j]` on every lane (in term order).
-/// A function of its own, so that its loop keeps its pointers in registers.
-fn gather<T: Scalar, const L: usize, const CAREFUL: bool>(
-    t: &[[T; L]],
-    ops: &[u32],
-    coefs: &[T],
-) -> [T; L] {
-    let mut acc = [T::zero(); L];
-    for (&o, &c) in ops.iter().zip(coefs) {
-        let to = &t[o as usize];
-        for l in 0..L {
-            acc[l] += product(CAREFUL, c, to[l]);
-        }
-    }
-    acc
-}
-
-/// An n-ary node's adjoint scatter, `a[ops_j] += c_j v` on every lane.
-fn scatter<T: Scalar, const L: usize, const CAREFUL: bool>(
-    a: &mut [[T; L]],
-    ops: &[u32],
-    coefs: &[T],
-    v: [T; L],
-) {
-    for (&o, &c) in ops.iter().zip(coefs) {
-        let ao = &mut a[o as usize];
-        for l in 0..L {
-            ao[l] += product(CAREFUL, c, v[l]);
-        }
-    }
-}
-
-/// Buffers for the lane sweeps, kept across blocks and calls.
-#[derive(Debug, Clone)]
-pub(crate) struct LaneBuffers<T> {
-    pub(super) tangents: Vec<T>,
-    pub(super) adjoints2: Vec<T>,
-}
-
-impl<T: 'static> super::pool::Pooled for LaneBuffers<T> {
-    fn bytes(&self) -> usize {
-        super::pool::Pooled::bytes(&self.tangents) + super::pool::Pooled::bytes(&self.adjoints2)
-    }
-}
-
-impl<T> Default for LaneBuffers<T> {
-    fn default() -> Self {
-        LaneBuffers {
-            tangents: Vec::new(),
-            adjoints2: Vec::new(),
-        }
     }
 }
 
@@ -231,43 +216,47 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     }
     // Forward: tangents, reading the partials from the first.
     let mut p = tangents_of::<T, L, CAREFUL>(stream, terms, n, output, t);
-    // Reverse: second-order adjoints, reading the partials back.
+    // Reverse: second-order adjoints, reading the partials back. With the tape's
+    // invariants (see the module's notes), what keeps the unchecked indices below
+    // in bounds: `tangents_of` asserted `output < nodes.len()`, `t.len()`, and
+    // `a2.len() == len > output` (resized above). The partials stay checked, as in
+    // `tangents_of` (unchecked, their loads pair with the lanes' into vector
+    // operations on the sweep's critical path: measured slower), and so does the
+    // caller's `adj` (a vector recording's may be short).
     for k in (n + 1..=output).rev() {
-        let node = nodes[k];
+        // SAFETY: `k <= output < nodes.len()`, `a2.len()`.
+        let (node, vb2) = unsafe { (*nodes.get_unchecked(k), *a2.get_unchecked(k)) };
         let (ia, ib) = (node.a(), node.b());
-        let vb2 = a2[k];
+        debug_assert!(node.is_nary() || (ia < k && ib < k && node.width() <= p));
+        // SAFETY (every block below): operands are earlier nodes, so `ia, ib < k`,
+        // below `t.len()` and `a2.len()`.
         match node.kind() {
-            Kind::Add => {
-                for l in 0..L {
-                    a2[ia][l] += vb2[l];
-                }
-                for l in 0..L {
-                    a2[ib][l] += vb2[l];
-                }
-            }
-            Kind::Sub => {
-                for l in 0..L {
-                    a2[ia][l] += vb2[l];
-                }
-                for l in 0..L {
-                    a2[ib][l] -= vb2[l];
-                }
-            }
+            // SAFETY: see above.
+            Kind::Add => unsafe {
+                add_at(a2, ia, vb2);
+                add_at(a2, ib, vb2);
+            },
+            // SAFETY: see above.
+            Kind::Sub => unsafe {
+                add_at(a2, ia, vb2);
+                sub_at(a2, ib, vb2);
+            },
             Kind::Linear => {
                 p -= 2;
                 let (sa, sb) = (partials[p], partials[p + 1]);
-                for l in 0..L {
-                    a2[ia][l] += product(CAREFUL, sa, vb2[l]);
-                }
-                for l in 0..L {
-                    a2[ib][l] += product(CAREFUL, sb, vb2[l]);
-                }
+                let inc_a = vb2.map(|v| product(CAREFUL, sa, v));
+                let inc_b = vb2.map(|v| product(CAREFUL, sb, v));
+                // SAFETY: see above.
+                unsafe { add_at(a2, ia, inc_a) };
+                unsafe { add_at(a2, ib, inc_b) };
             }
             Kind::MulScaled => {
-                // a_bar' += v_bar' phi_a + v_bar phi_ab b', b_bar' likewise.
                 p -= 3;
+                // a_bar' += v_bar' phi_a + v_bar phi_ab b', b_bar' likewise.
                 let [da, db, dab] = [0, 1, 2].map(|i| partials[p + i]);
-                let (vb, ta, tb) = (adj[k], t[ia], t[ib]);
+                // SAFETY: see above.
+                let (ta, tb) = unsafe { (*t.get_unchecked(ia), *t.get_unchecked(ib)) };
+                let vb = adj[k];
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
                 for l in 0..L {
@@ -275,51 +264,56 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                     inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
                     inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
                 }
-                for l in 0..L {
-                    a2[ia][l] += inc_a[l];
-                }
-                for l in 0..L {
-                    a2[ib][l] += inc_b[l];
-                }
+                // SAFETY: see above.
+                unsafe { add_at(a2, ia, inc_a) };
+                unsafe { add_at(a2, ib, inc_b) };
             }
             Kind::Scale => {
                 p -= 1;
                 let d = partials[p];
-                for l in 0..L {
-                    a2[ia][l] += product(CAREFUL, d, vb2[l]);
-                }
+                let inc = vb2.map(|v| product(CAREFUL, d, v));
+                // SAFETY: see above.
+                unsafe { add_at(a2, ia, inc) };
             }
             Kind::Unary => {
-                // a_bar' += v_bar' phi' + v_bar phi'' a'
                 p -= 2;
-                let (d, dd, vb, ta) = (partials[p], partials[p + 1], adj[k], t[ia]);
+                // a_bar' += v_bar' phi' + v_bar phi'' a'
+                // SAFETY: see above.
+                let (d, dd, ta) = (partials[p], partials[p + 1], unsafe {
+                    *t.get_unchecked(ia)
+                });
+                let vb = adj[k];
+                let mut inc = [z; L];
                 for l in 0..L {
                     let s = product(CAREFUL, dd, ta[l]);
-                    a2[ia][l] += product(CAREFUL, d, vb2[l]) + product(CAREFUL, s, vb);
+                    inc[l] = product(CAREFUL, d, vb2[l]) + product(CAREFUL, s, vb);
                 }
+                // SAFETY: see above.
+                unsafe { add_at(a2, ia, inc) };
             }
             Kind::Mul => {
-                // phi_ab = 1: a_bar' += v_bar' b + v_bar b', b_bar' += v_bar' a + v_bar a'
                 p -= 2;
-                let (da, db, vb) = (partials[p], partials[p + 1], adj[k]);
-                let (ta, tb) = (t[ia], t[ib]);
+                // phi_ab = 1: a_bar' += v_bar' b + v_bar b', b_bar' += v_bar' a + v_bar a'
+                let (da, db) = (partials[p], partials[p + 1]);
+                // SAFETY: see above.
+                let (ta, tb) = unsafe { (*t.get_unchecked(ia), *t.get_unchecked(ib)) };
+                let vb = adj[k];
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
                 for l in 0..L {
                     inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, tb[l], vb);
                     inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, ta[l], vb);
                 }
-                for l in 0..L {
-                    a2[ia][l] += inc_a[l];
-                }
-                for l in 0..L {
-                    a2[ib][l] += inc_b[l];
-                }
+                // SAFETY: see above.
+                unsafe { add_at(a2, ia, inc_a) };
+                unsafe { add_at(a2, ib, inc_b) };
             }
             Kind::Binary => {
                 p -= 5;
                 let [da, db, daa, dab, dbb] = [0, 1, 2, 3, 4].map(|i| partials[p + i]);
-                let (vb, ta, tb) = (adj[k], t[ia], t[ib]);
+                // SAFETY: see above.
+                let (ta, tb) = unsafe { (*t.get_unchecked(ia), *t.get_unchecked(ib)) };
+                let vb = adj[k];
                 let mut inc_a = [z; L];
                 let mut inc_b = [z; L];
                 for l in 0..L {
@@ -328,21 +322,21 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
                     inc_a[l] = product(CAREFUL, da, vb2[l]) + product(CAREFUL, sa, vb);
                     inc_b[l] = product(CAREFUL, db, vb2[l]) + product(CAREFUL, sb, vb);
                 }
-                for l in 0..L {
-                    a2[ia][l] += inc_a[l];
-                }
-                for l in 0..L {
-                    a2[ib][l] += inc_b[l];
-                }
+                // SAFETY: see above.
+                unsafe { add_at(a2, ia, inc_a) };
+                unsafe { add_at(a2, ib, inc_b) };
             }
             Kind::Nary => {
                 // Linear: a scatter, x_j_bar' += c_j v_bar' on every lane.
                 let r = node.terms(ops);
-                scatter::<T, L, CAREFUL>(a2, &ops[r.clone()], &coefs[r], vb2);
+                // SAFETY: its items are earlier nodes: `< k < a2.len()`.
+                unsafe { scatter::<T, L, CAREFUL>(a2, &ops[r.clone()], &coefs[r], vb2) };
             }
         }
     }
+    debug_assert_eq!(p, stream.partials_end(n));
 }
+
 /// The forward half of the lane sweeps: every node's tangents up to `output` on
 /// `L` lanes, from the inputs' (and slot 0's) already in `t`, reading the partials
 /// from the first node. Returns the end of the partials read (where the reverse
@@ -355,15 +349,23 @@ pub(super) fn tangents_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     output: usize,
     t: &mut [[T; L]],
 ) -> usize {
-    let z = T::zero();
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
     let mut p = 0;
+    // With the tape's invariants (see the module's notes), what keeps every index
+    // below in bounds.
+    assert!(output < nodes.len() && output < t.len());
     for k in n + 1..=output {
-        let node = nodes[k];
-        let mut tk = [z; L];
-        // (An n-ary node's `a` and `b` are not operands: read them only on the others.)
-        let operands = |t: &[[T; L]]| (t[node.a()], t[node.b()]);
+        // SAFETY: `k <= output < nodes.len()` (asserted).
+        let node = unsafe { *nodes.get_unchecked(k) };
+        let (a, b) = (node.a(), node.b());
+        debug_assert!(node.is_nary() || (a < k && b < k && p + node.width() <= partials.len()));
+        // SAFETY: operands are earlier nodes: `a, b < k <= output < t.len()`
+        // (asserted). (An n-ary node's `a` and `b` are not operands: read them only
+        // on the others.)
+        let operands = |t: &[[T; L]]| unsafe { (*t.get_unchecked(a), *t.get_unchecked(b)) };
+        // (The partials stay checked: see `hvp_lanes_of`.)
+        let mut tk = [T::zero(); L];
         match node.kind() {
             Kind::Add => {
                 let (ta, tb) = operands(t);
@@ -394,10 +396,12 @@ pub(super) fn tangents_of<T: Scalar, const L: usize, const CAREFUL: bool>(
             Kind::Nary => {
                 // A small matrix-vector kernel: v' = sum_j c_j x_j' on every lane.
                 let r = node.terms(ops);
-                tk = gather::<T, L, CAREFUL>(t, &ops[r.clone()], &coefs[r]);
+                // SAFETY: its items are earlier nodes: `< k < t.len()`.
+                tk = unsafe { gather::<T, L, CAREFUL>(t, &ops[r.clone()], &coefs[r]) };
             }
         }
-        t[k] = tk;
+        // SAFETY: `k <= output < t.len()` (asserted).
+        unsafe { *t.get_unchecked_mut(k) = tk };
     }
     p
 }
@@ -447,54 +451,3 @@ pub(crate) fn tangent_lanes<T: Scalar, const L: usize>(
 /// Output scales multiply tangents carefully: a zero scale (`0 * x`) gives a zero
 /// tangent whatever the node's.
 const CAREFUL_OUTPUT: bool = true;
-
-/// Runs `$body` with a `const $L: usize` lane count for a runtime `width`: one of
-/// the compiled widths `Options::LANE_WIDTHS` (1, 2, 3, 4, 8, 16), which is what
-/// `Options::lane_width_for` returns; any other width is rounded up (past 16: 16).
-/// The one lane dispatch of the crate: the drivers' dense blocks, compressed sweeps
-/// and parallel blocks all go through it.
-macro_rules! with_lanes {
-    ($width:expr, $L:ident => $body:expr) => {
-        match $width {
-            0 | 1 => {
-                const $L: usize = 1;
-                $body
-            }
-            2 => {
-                const $L: usize = 2;
-                $body
-            }
-            3 => {
-                const $L: usize = 3;
-                $body
-            }
-            4 => {
-                const $L: usize = 4;
-                $body
-            }
-            5..=8 => {
-                const $L: usize = 8;
-                $body
-            }
-            _ => {
-                const $L: usize = 16;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use with_lanes;
-
-#[cfg(test)]
-mod tests {
-    /// `with_lanes!` dispatches on exactly the widths of the one table.
-    #[test]
-    fn lane_dispatch_matches_the_table() {
-        for w in crate::options::Options::LANE_WIDTHS {
-            assert_eq!(with_lanes!(w, L => L), w);
-        }
-        assert_eq!(with_lanes!(0, L => L), 1);
-        assert_eq!(with_lanes!(5, L => L), 8);
-        assert_eq!(with_lanes!(17, L => L), 16);
-    }
-}
