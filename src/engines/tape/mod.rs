@@ -22,6 +22,9 @@
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
 //! - `vector`: `VectorRecording`, a vector function's recording: Jacobian rows
 //!   and columns, and the Hessian of a weighted sum of its outputs;
+//! - `program`, `reevaluate`: a recording's program (recorded on request) and
+//!   moving a `Recorded` to a new point by it;
+//! - `hvp_moved`: a product at a new point, the adjoints in its own reverse sweep;
 //! - `buffers`: a recording's buffers as one, and a plan's kept `Workspace`;
 //! - `pool`: per-thread, bounded reuse of buffers.
 
