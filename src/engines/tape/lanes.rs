@@ -162,17 +162,7 @@ mod tests {
     use super::super::vector::VectorRecording;
     use crate::scalar::Scalar;
 
-    const KINDS: [Kind; 9] = [
-        Kind::Add,
-        Kind::Sub,
-        Kind::Linear,
-        Kind::Scale,
-        Kind::Unary,
-        Kind::Mul,
-        Kind::MulScaled,
-        Kind::Binary,
-        Kind::Nary,
-    ];
+    const KINDS: [Kind; 9] = Kind::ALL;
 
     /// Every node kind ([`KINDS`]): Add, Sub, Linear, Scale, Unary, Mul, MulScaled, Binary,
     /// Nary; with `shift` 0 also a square root at 0 (`x[0]` is 0.3: an infinite

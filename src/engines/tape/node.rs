@@ -46,6 +46,21 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of the table above (for tests that must meet
+    /// each).
+    #[cfg(test)]
+    pub(crate) const ALL: [Kind; 9] = [
+        Kind::Add,
+        Kind::Sub,
+        Kind::Linear,
+        Kind::Scale,
+        Kind::Unary,
+        Kind::Mul,
+        Kind::MulScaled,
+        Kind::Binary,
+        Kind::Nary,
+    ];
+
     /// Number of partials the node stored in the stream.
     #[inline(always)]
     pub fn width(self) -> usize {
@@ -314,18 +329,7 @@ mod tests {
     #[test]
     fn a_node_is_8_bytes_and_partials_go_by_kind() {
         assert_eq!(std::mem::size_of::<Node>(), 8);
-        let widths = [
-            Kind::Add,
-            Kind::Sub,
-            Kind::Linear,
-            Kind::Scale,
-            Kind::Unary,
-            Kind::Mul,
-            Kind::MulScaled,
-            Kind::Binary,
-            Kind::Nary,
-        ]
-        .map(Kind::width);
+        let widths = Kind::ALL.map(Kind::width);
         assert_eq!(widths, [0, 0, 2, 1, 2, 2, 3, 5, 0]);
     }
 
