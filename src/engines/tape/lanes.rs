@@ -178,7 +178,8 @@ mod tests {
 
     /// The unchecked paths (`sweep`'s reverse, tangent and second-order adjoint
     /// sweeps, fast and careful, on every node kind, with the kernels above; the
-    /// edge schedule's evaluation) on tiny functions, for Miri. CI does not run
+    /// edge schedule's evaluation; a product at a new point in one pass) on tiny
+    /// functions, for Miri. CI does not run
     /// Miri (too slow for its budget); run it by hand after changing them:
     /// `cargo +nightly miri test --lib miri_sweeps`.
     #[test]
@@ -215,6 +216,21 @@ mod tests {
                         by[e]
                     );
                 }
+            }
+            // A product at a new point in one reverse pass (`hvp_moved`, through
+            // `tangents_of`), as the moved recording's two passes give it (from
+            // the point where the gradient is finite).
+            if shift == 1.0 {
+                let y = [0.4, -0.6, 0.55];
+                let mut moved = Recorded::new_replayable(|x| kinds(x, shift), &x).unwrap();
+                let one_pass = moved
+                    .reevaluate_hvp(&y, &[1.0, -1.0, 0.5])
+                    .unwrap()
+                    .unwrap();
+                let mut again = Recorded::new_replayable(|x| kinds(x, shift), &x).unwrap();
+                assert!(again.reevaluate(&y).unwrap());
+                let two_pass = again.hvp(&[1.0, -1.0, 0.5]).unwrap();
+                assert_eq!(bits(one_pass.as_slice()), bits(two_pass.as_slice()));
             }
             // Tangents of a vector function, and its weighted sum's reverse.
             let f = |x: &[Var]| vec![kinds(x, shift), x[1] * x[2]];
