@@ -112,11 +112,18 @@ where
         }
         self.moving_to(x);
         if !self.rec.tape_mut().reevaluate(x)? {
-            self.rec = Recording::from_tape(Recorded::new_replayable(&self.f, x)?);
-            self.rerecords += 1;
+            self.record_at(x)?;
         }
         self.current = true;
         Ok(&self.rec)
+    }
+
+    /// Records the function again at `x` (its path differs there, or it is not
+    /// replayable), its program replacing the old one.
+    fn record_at(&mut self, x: &[f64]) -> Result<(), Error> {
+        self.rec = Recording::from_tape(Recorded::new_replayable(&self.f, x)?);
+        self.rerecords += 1;
+        Ok(())
     }
 
     /// Whether the recording is at `x` (bit for bit) after a call without error.
@@ -173,8 +180,7 @@ where
             self.current = true;
             return Ok(h);
         }
-        self.rec = Recording::from_tape(Recorded::new_replayable(&self.f, x)?);
-        self.rerecords += 1;
+        self.record_at(x)?;
         self.current = true;
         self.rec.hvp(v)
     }

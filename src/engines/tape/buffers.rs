@@ -2,9 +2,9 @@
 //! taken from and given back to this thread's pool as one, and a caller's own kept
 //! buffers ([`Workspace`], a plan's). Nothing outside the tape sees what they hold.
 
+use super::lanes::LaneBuffers;
 use super::node::{Stream, Terms};
 use super::pool::{self, Pooled};
-use super::sweep::LaneBuffers;
 use std::cell::RefCell;
 use std::sync::Mutex;
 

@@ -138,7 +138,7 @@ impl<T: Base> Recorded<T> {
     /// non-finite product's ([`Error::NonFiniteHessian`]), in that order.
     pub(crate) fn reevaluate_hvp(&mut self, x: &[T], v: &[T]) -> Result<Option<DVector<T>>, Error> {
         let n = self.inputs();
-        if !self.outputs.is_empty() || check_direction(v, n).is_err() || x.len() != n {
+        if !self.outputs.is_empty() || check_direction(v, n).is_err() {
             // (Not the one-pass case: the errors as the two passes give them.)
             return self.reevaluate_then_hvp(x, v);
         }

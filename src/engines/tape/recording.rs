@@ -6,11 +6,12 @@
 use super::active::Frame;
 use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
+use super::lanes::LaneBuffers;
 use super::node::{MAX_NODES, Node, Stream, Terms};
 use super::pool;
 use super::program::{Arg, Program};
 use super::recorder::Tape;
-use super::sweep::{LaneBuffers, adjoints, hvp_lanes};
+use super::sweep::{adjoints, hvp_lanes};
 use super::var::Var;
 use crate::error::{Error, check_direction, check_point};
 use crate::scalar::{Base, Scalar};

@@ -78,11 +78,6 @@ impl<T: Base> Recorded<T> {
     /// The second half for a scalar function: the first-order adjoints swept at
     /// the moved recording, then [`Recorded::finish`].
     pub(super) fn settle(&mut self, value: T) -> Result<(), Error> {
-        if !value.value().is_finite() {
-            return Err(Error::NonFiniteValue {
-                value: value.value(),
-            });
-        }
         let (n, output, scale) = (self.inputs(), self.output, self.scale);
         let b = self.buf_mut();
         let seed = [(output as u32, scale)];

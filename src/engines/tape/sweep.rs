@@ -40,7 +40,7 @@
 //!
 //! Debug builds (and Miri: `lanes::tests::miri_sweeps`) check both at every index.
 
-pub(crate) use super::lanes::LaneBuffers;
+use super::lanes::LaneBuffers;
 use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
 use super::node::{Kind, Stream, Terms};
 use crate::scalar::Scalar;
