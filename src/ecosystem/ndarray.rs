@@ -20,7 +20,9 @@
 //! assert_eq!(h, array![[4.0, 2.0], [2.0, 0.0]]);
 //! ```
 
-use crate::{error::Error, forward::Dual, tape::Var};
+use crate::error::Error;
+use crate::forward::Dual;
+use crate::tape::Var;
 use ::ndarray::{Array1, Array2, ArrayView1};
 
 /// The gradient `∇f(x)`, as [`crate::gradient`], from and to ndarray.
