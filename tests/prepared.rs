@@ -128,6 +128,48 @@ proptest! {
     }
 }
 
+/// Loops that can run column by column, and loops that cannot (a term reading an
+/// earlier term's later value, a running product, an operand shared by every
+/// term), with guards and differences in their bodies: prepared and fresh
+/// recordings agree bit for bit.
+#[test]
+fn loops_across_repetitions_are_fresh_recordings() {
+    fn reads_the_previous_term<S: Scalar>(x: &[S]) -> S {
+        let mut t = x[0];
+        let mut s = S::zero();
+        for &xi in &x[1..] {
+            t = xi * t.sin() + xi.cos();
+            s += t;
+        }
+        s
+    }
+    fn running<S: Scalar>(x: &[S]) -> S {
+        x.iter()
+            .fold(S::one(), |acc, &xi| (acc * xi).sin() + xi * 0.5)
+    }
+    fn shared<S: Scalar>(x: &[S]) -> S {
+        x[1..]
+            .iter()
+            .map(|&xi| x[0] * xi + (x[0] - xi).exp() - (S::from_f64(2.0) - xi) * x[0])
+            .sum()
+    }
+    fn guarded<S: Scalar>(x: &[S]) -> S {
+        x.windows(3)
+            .map(|w| w[0].max(w[1]) * (w[2] - w[0]).powi(2) - w[1] / (w[2] * w[2] + 1.5))
+            .sum()
+    }
+    let n = 13;
+    let at = |k: f64| -> Vec<f64> { (0..n).map(|i| (i as f64 * k + 0.3).sin()).collect() };
+    let (x0, v) = (at(0.7), at(1.1));
+    let points = [at(0.9), at(2.3), x0.clone()];
+    same_everywhere(|x| reads_the_previous_term(x), &x0, &points, &v).unwrap();
+    same_everywhere(|x| running(x), &x0, &points, &v).unwrap();
+    same_everywhere(|x| shared(x), &x0, &points, &v).unwrap();
+    same_everywhere(|x| guarded(x), &x0, &points, &v).unwrap();
+    same_everywhere(|x| hyperhess::testfns::rosenbrock(x), &x0, &points, &v).unwrap();
+    same_everywhere(|x| hyperhess::testfns::chain(x), &x0, &points, &v).unwrap();
+}
+
 /// A function with branches on comparisons of variables and constants.
 fn branchy<S: Scalar>(x: &[S]) -> S {
     let mut y = if x[0] > x[1] {

@@ -5,7 +5,7 @@
 
 use super::pool;
 use super::recording::Recorded;
-use super::sweep::adjoints;
+use super::sweep::{adjoints, adjoints_looped};
 use super::var::Var;
 use crate::error::{Error, check_point};
 use crate::scalar::Base;
@@ -79,9 +79,27 @@ impl<T: Base> Recorded<T> {
     /// the moved recording, then [`Recorded::finish`].
     pub(super) fn settle(&mut self, value: T) -> Result<(), Error> {
         let (n, output, scale) = (self.inputs(), self.output, self.scale);
+        let mut program = self.program.take();
         let b = self.buf_mut();
         let seed = [(output as u32, scale)];
-        adjoints(&b.stream, &b.terms, n, output, &seed, &mut b.adjoints);
+        match program.as_deref_mut() {
+            Some(p) => {
+                let (loops, aside) = p.node_loops(&b.stream, n);
+                adjoints_looped(
+                    &b.stream,
+                    &b.terms,
+                    n,
+                    output,
+                    &seed,
+                    &mut b.adjoints,
+                    loops,
+                    aside,
+                );
+            }
+            None => adjoints(&b.stream, &b.terms, n, output, &seed, &mut b.adjoints),
+        }
+        self.program = program;
+        let b = self.buf_mut();
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
         self.finish(value)
     }

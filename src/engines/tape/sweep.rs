@@ -43,6 +43,8 @@
 use super::lanes::LaneBuffers;
 use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
 use super::node::{Kind, Stream, Terms};
+use super::sweep_rolled;
+use super::sweep_rolled::NodeLoops;
 use crate::scalar::Scalar;
 
 /// First-order adjoints of every node up to `last`, seeded with `seeds` (node,
@@ -67,6 +69,61 @@ pub(crate) fn adjoints<T: Scalar>(
     }
 }
 
+/// [`adjoints`] with the loops of `loops` run rolled (`sweep_rolled`): the same
+/// bits. `aside`: its scratch, kept by the caller.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn adjoints_looped<T: Scalar>(
+    stream: &Stream<T>,
+    terms: &Terms<T>,
+    n: usize,
+    last: usize,
+    seeds: &[(u32, T)],
+    adj: &mut Vec<T>,
+    loops: &NodeLoops,
+    aside: &mut Vec<T>,
+) {
+    if !loops.fits(stream) {
+        return adjoints(stream, terms, n, last, seeds, adj);
+    }
+    let Some(p) = seeded(stream, last, seeds, adj) else {
+        return;
+    };
+    aside.resize(aside.len().max(loops.scratch()), T::zero());
+    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
+    let adj2: &mut [[T; 1]] = adj.as_chunks_mut().0;
+    let end = sweep_rolled::sweep(stream, loops, n, last, p, adj2, aside, |range, p, adj| {
+        reverse_nodes::<T, false>(stream, ops, coefs, range, p, adj)
+    });
+    debug_assert_eq!(end, stream.partials_end(n));
+    if !adj.get(1..=n).unwrap_or(&[]).iter().all(Scalar::is_finite) {
+        adjoints_of::<T, true>(stream, terms, n, last, seeds, adj);
+    }
+}
+
+/// `adj` cleared to `last + 1` zeros and seeded; the partials' offset a reverse
+/// sweep from `last` starts at (`None` when there is nothing to sweep).
+fn seeded<T: Scalar>(
+    stream: &Stream<T>,
+    last: usize,
+    seeds: &[(u32, T)],
+    adj: &mut Vec<T>,
+) -> Option<usize> {
+    adj.clear();
+    adj.resize(last + 1, T::zero());
+    if last == 0 {
+        return None;
+    }
+    for &(k, w) in seeds {
+        adj[k as usize] += w;
+    }
+    // The partials are read backwards from the last node's.
+    let p = stream.partials_end(last);
+    // With the tape's invariants (see the module's notes), what keeps every index
+    // below in bounds; and `adj.len() == last + 1` (resized above).
+    assert!(last < stream.nodes.len() && p <= stream.partials.len());
+    Some(p)
+}
+
 /// [`adjoints`]; `CAREFUL`: skip every product with a zero factor.
 fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     stream: &Stream<T>,
@@ -76,23 +133,34 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
     seeds: &[(u32, T)],
     adj: &mut Vec<T>,
 ) {
-    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
-    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
-    adj.clear();
-    adj.resize(last + 1, T::zero());
-    if last == 0 {
+    let Some(p) = seeded(stream, last, seeds, adj) else {
         return;
-    }
-    for &(k, w) in seeds {
-        adj[k as usize] += w;
-    }
-    // The partials are read backwards from the last node's.
-    let mut p = stream.partials_end(last);
-    // With the tape's invariants (see the module's notes), what keeps every index
-    // below in bounds; and `adj.len() == last + 1` (resized above).
-    assert!(last < nodes.len() && p <= partials.len());
+    };
     let adj: &mut [[T; 1]] = adj.as_chunks_mut().0;
-    for k in (n + 1..=last).rev() {
+    let p = reverse_nodes::<T, CAREFUL>(stream, &terms.ops, &terms.coefs, n + 1..=last, p, adj);
+    debug_assert_eq!(p, stream.partials_end(n));
+}
+
+/// The reverse sweep over the nodes of `range`, last first, reading their
+/// partials backwards from offset `p` (just past the last one's); returns the
+/// offset reached. Contract (checked by [`seeded`] for the whole sweep): the range
+/// ends below `adj.len()` and `stream.nodes.len()`, and `p` is the end of its last
+/// node's partials.
+#[inline(always)]
+fn reverse_nodes<T: Scalar, const CAREFUL: bool>(
+    stream: &Stream<T>,
+    ops: &[u32],
+    coefs: &[T],
+    range: std::ops::RangeInclusive<usize>,
+    mut p: usize,
+    adj: &mut [[T; 1]],
+) -> usize {
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
+    assert!(
+        range.is_empty()
+            || (*range.end() < nodes.len() && *range.end() < adj.len() && p <= partials.len())
+    );
+    for k in range.rev() {
         // SAFETY: `k <= last`, below `nodes.len()` (asserted) and `adj.len()`.
         let (node, [vb]) = unsafe { (*nodes.get_unchecked(k), *adj.get_unchecked(k)) };
         let (a, b) = (node.a(), node.b());
@@ -138,7 +206,7 @@ fn adjoints_of<T: Scalar, const CAREFUL: bool>(
             }
         }
     }
-    debug_assert_eq!(p, stream.partials_end(n));
+    p
 }
 
 /// `d * t` (as `t * d`: the same bits), or in a careful sweep [`times`].

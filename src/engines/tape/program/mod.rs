@@ -23,9 +23,13 @@
 //!   then marked opaque and never evaluated (the caller records at every point).
 
 mod eval;
+mod rolled;
 
 use crate::rules::{Binary, Unary};
 use crate::scalar::Scalar;
+use crate::tape::node::Stream;
+use crate::tape::sweep_rolled::NodeLoops;
+use rolled::Rolled;
 use std::cmp::Ordering;
 
 /// An arithmetic operation of two values.
@@ -162,6 +166,12 @@ pub(crate) struct Program<T> {
     pub(super) outputs: Vec<u32>,
     /// A value was read out as a number: the program cannot be evaluated.
     pub(super) opaque: bool,
+    /// Its loops, found at the first evaluation.
+    rolled: Option<Rolled>,
+    /// The loops of its recording's tape, found at the first sweep after an
+    /// evaluation, and their sweep's scratch.
+    node_loops: Option<NodeLoops>,
+    aside: Vec<T>,
 }
 
 impl<T: Scalar> Builder<T> {
@@ -179,6 +189,9 @@ impl<T: Scalar> Builder<T> {
                 n: x.len(),
                 outputs: Vec::new(),
                 opaque: false,
+                rolled: None,
+                node_loops: None,
+                aside: Vec::new(),
             },
             pending: Vec::new(),
         }
@@ -332,6 +345,21 @@ impl<T> Program<T> {
             + self.coefs.capacity() * 8
             + self.values.capacity() * std::mem::size_of::<T>()
             + self.outputs.capacity() * 4
+            + self.rolled.as_ref().map_or(0, Rolled::bytes)
+            + self.node_loops.as_ref().map_or(0, NodeLoops::bytes)
+            + self.aside.capacity() * std::mem::size_of::<T>()
+    }
+
+    /// The loops of the recording's tape `stream` (over `n` inputs), found once,
+    /// and the scratch their sweep needs.
+    pub(crate) fn node_loops(&mut self, stream: &Stream<T>, n: usize) -> (&NodeLoops, &mut Vec<T>) {
+        if !self.node_loops.as_ref().is_some_and(|l| l.fits(stream)) {
+            self.node_loops = Some(NodeLoops::find(stream, n));
+        }
+        (
+            self.node_loops.as_ref().expect("found above"),
+            &mut self.aside,
+        )
     }
 }
 

@@ -1,0 +1,418 @@
+//! The first-order adjoint sweep over a tape's loops ([`NodeLoops`]): a loop's
+//! body node by node, each over all repetitions at once, with the same bits as
+//! the node-by-node sweep of `sweep::adjoints`.
+//!
+//! The sweep reads a node's adjoint once every node after it has added to it. In
+//! a loop whose nodes read only earlier nodes of their own repetition or nodes
+//! before the loop, running body node `j` over all repetitions after body nodes
+//! `j + 1..` keeps that, and adds to a node of the loop in the same order as node
+//! by node. What it would reorder are the additions to the nodes before the loop
+//! (the inputs), which several repetitions reach: those contributions are kept
+//! aside and added afterwards in the order of the node-by-node sweep, so every
+//! adjoint is the same sum in the same order.
+
+use super::lanes::{add_at, partials_at, sub_at};
+use super::loops;
+use super::node::{Kind, Node, Stream};
+use crate::scalar::Scalar;
+
+/// An operand's contribution goes straight to a node of the loop.
+const INSIDE: u32 = u32::MAX;
+
+/// A body node: its operands' shifts per repetition, where its partials start in
+/// a repetition's, and for each operand, which contribution kept aside it is
+/// (`INSIDE` for an operand in the loop).
+#[derive(Clone, Copy, Debug)]
+struct BodyNode {
+    da: i32,
+    db: i32,
+    at: u32,
+    aside_a: u32,
+    aside_b: u32,
+}
+
+/// A contribution kept aside: added to node `to + r * shift` at repetition `r`,
+/// subtracted for the second operand of a difference.
+#[derive(Clone, Copy, Debug)]
+struct Aside {
+    to: u32,
+    shift: i32,
+    sub: bool,
+}
+
+/// A loop of the tape: `reps` repetitions of the `len` nodes from `first`,
+/// `width` partials each; its body nodes and contributions kept aside.
+#[derive(Clone, Copy, Debug)]
+struct NodeLoop {
+    first: u32,
+    len: u32,
+    reps: u32,
+    width: u32,
+    body: u32,
+    aside: u32,
+    asides: u32,
+}
+
+/// The loops of a tape (see the module documentation).
+#[derive(Debug, Default)]
+pub(crate) struct NodeLoops {
+    loops: Vec<NodeLoop>,
+    body: Vec<BodyNode>,
+    asides: Vec<Aside>,
+    /// The nodes they were found on.
+    nodes: usize,
+}
+
+/// `y`'s operands minus `x`'s when both are the same kind with the same flags (an
+/// n-ary node never is).
+fn shift_of(x: Node, y: Node) -> Option<[i64; 3]> {
+    let flags =
+        |n: Node| n.structure() & !(u64::from(u32::MAX >> 5) << 32 | u64::from(u32::MAX >> 5));
+    (flags(x) == flags(y) && !x.is_nary())
+        .then(|| [0, y.a() as i64 - x.a() as i64, y.b() as i64 - x.b() as i64])
+}
+
+impl NodeLoops {
+    /// The loops among nodes `n + 1..` of `stream` (`n` inputs).
+    pub(crate) fn find<T>(stream: &Stream<T>, n: usize) -> Self {
+        let nodes = &stream.nodes[..];
+        let mut found = NodeLoops {
+            nodes: nodes.len(),
+            ..NodeLoops::default()
+        };
+        let mut i = n + 1;
+        while i < nodes.len() {
+            match loops::longest(nodes.len(), i, |x, y| shift_of(nodes[x], nodes[y])) {
+                Some((k, reps)) if found.push(nodes, i, k, reps) => i += k * reps,
+                _ => i += 1,
+            }
+        }
+        found.loops.shrink_to_fit();
+        found.body.shrink_to_fit();
+        found.asides.shrink_to_fit();
+        found
+    }
+
+    /// Adds the loop of `reps` repetitions of the `k` nodes from `first`, when
+    /// every operand is a node of its own repetition before it, or a node before
+    /// the loop at every repetition.
+    fn push(&mut self, nodes: &[Node], first: usize, k: usize, reps: usize) -> bool {
+        let end = first + k * reps;
+        let (body, asides) = (self.body.len(), self.asides.len());
+        let mut at = 0;
+        let mut kept = Vec::new();
+        for j in 0..k {
+            let (x, y) = (nodes[first + j], nodes[first + k + j]);
+            let d = shift_of(x, y).expect("a loop");
+            let kind = x.kind();
+            let operands: &[usize] = match kind {
+                Kind::Scale | Kind::Unary => &[1],
+                _ => &[1, 2],
+            };
+            let mut aside = [INSIDE; 3];
+            for &f in operands {
+                let o = if f == 1 { x.a() } else { x.b() } as i64;
+                let last = o + d[f] * (reps as i64 - 1);
+                if o >= first as i64 && o < (first + j) as i64 && d[f] == k as i64 {
+                    continue; // in its own repetition, before
+                }
+                if o.max(last) >= first as i64 || o.min(last) < 0 || last >= end as i64 {
+                    self.body.truncate(body);
+                    return false;
+                }
+                aside[f] = kept.len() as u32;
+                kept.push((
+                    j,
+                    f,
+                    Aside {
+                        to: o as u32,
+                        shift: d[f] as i32,
+                        sub: kind == Kind::Sub && f == 2,
+                    },
+                ));
+            }
+            self.body.push(BodyNode {
+                da: d[1] as i32,
+                db: d[2] as i32,
+                at: at as u32,
+                aside_a: aside[1],
+                aside_b: aside[2],
+            });
+            at += x.width();
+        }
+        // Kept aside in the order the node-by-node sweep adds them within a
+        // repetition: later nodes first, `a` before `b`.
+        let mut order: Vec<usize> = (0..kept.len()).collect();
+        order.sort_by_key(|&e| (std::cmp::Reverse(kept[e].0), kept[e].1));
+        let mut rank = vec![0u32; kept.len()];
+        for (r, &e) in order.iter().enumerate() {
+            rank[e] = r as u32;
+            self.asides.push(kept[e].2);
+        }
+        for b in &mut self.body[body..] {
+            if b.aside_a != INSIDE {
+                b.aside_a = rank[b.aside_a as usize];
+            }
+            if b.aside_b != INSIDE {
+                b.aside_b = rank[b.aside_b as usize];
+            }
+        }
+        self.loops.push(NodeLoop {
+            first: first as u32,
+            len: k as u32,
+            reps: reps as u32,
+            width: at as u32,
+            body: body as u32,
+            aside: asides as u32,
+            asides: kept.len() as u32,
+        });
+        true
+    }
+
+    /// Bytes held.
+    pub(crate) fn bytes(&self) -> usize {
+        self.loops.capacity() * std::mem::size_of::<NodeLoop>()
+            + self.body.capacity() * std::mem::size_of::<BodyNode>()
+            + self.asides.capacity() * std::mem::size_of::<Aside>()
+    }
+
+    /// The most contributions one loop keeps aside (the scratch it needs).
+    pub(crate) fn scratch(&self) -> usize {
+        self.loops
+            .iter()
+            .map(|l| (l.reps * l.asides) as usize)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether these loops were found on `stream` (the same nodes).
+    pub(crate) fn fits<T>(&self, stream: &Stream<T>) -> bool {
+        self.nodes == stream.nodes.len()
+    }
+}
+
+/// The fast first-order sweep of nodes `n + 1..=last` (`sweep::adjoints_of`
+/// without care), running the loops of `loops` that end by `last` rolled;
+/// `scalar(range, p)` sweeps a stretch node by node from partial offset `p` and
+/// returns the offset reached. `aside`: scratch of `loops.scratch()` numbers.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn sweep<T: Scalar>(
+    stream: &Stream<T>,
+    loops: &NodeLoops,
+    n: usize,
+    last: usize,
+    mut p: usize,
+    adj: &mut [[T; 1]],
+    aside: &mut [T],
+    mut scalar: impl FnMut(std::ops::RangeInclusive<usize>, usize, &mut [[T; 1]]) -> usize,
+) -> usize {
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
+    assert!(loops.fits(stream) && last < adj.len() && last < nodes.len() && p <= partials.len());
+    assert!(aside.len() >= loops.scratch());
+    let mut hi = last;
+    for l in loops.loops.iter().rev() {
+        let (first, k, reps) = (l.first as usize, l.len as usize, l.reps as usize);
+        let end = first + k * reps;
+        if end > last + 1 {
+            continue;
+        }
+        p = scalar(end..=hi, p, adj);
+        // The loop's partials: `reps * width` before `p`.
+        p -= reps * l.width as usize;
+        let body = &loops.body[l.body as usize..][..k];
+        let e = l.asides as usize;
+        for j in (0..k).rev() {
+            let (x, b) = (nodes[first + j], body[j]);
+            let column = Column {
+                v: first + j,
+                a: x.a() as isize,
+                b: x.b() as isize,
+                at: p + b.at as usize,
+                k,
+                w: l.width as usize,
+                da: b.da as isize,
+                db: b.db as isize,
+                ia: b.aside_a as usize,
+                ib: b.aside_b as usize,
+                e,
+                reps,
+            };
+            let (ina, inb) = (b.aside_a == INSIDE, b.aside_b == INSIDE);
+            // SAFETY: `v < end <= last + 1 <= adj.len()`; an operand in the loop is
+            // before `v`; one kept aside is written to `aside[r * e + ia] <
+            // reps * e <= aside.len()`; partials `at, at + 1 < p + reps * width`,
+            // within the stream (the node-by-node cursor's invariant, as in
+            // `sweep::adjoints_of`). See `Column::run`.
+            unsafe {
+                macro_rules! by_place {
+                    ($kind:expr) => {
+                        match (ina, inb) {
+                            (true, true) => {
+                                column.run::<T, { $kind }, true, true>(adj, aside, partials)
+                            }
+                            (true, false) => {
+                                column.run::<T, { $kind }, true, false>(adj, aside, partials)
+                            }
+                            (false, true) => {
+                                column.run::<T, { $kind }, false, true>(adj, aside, partials)
+                            }
+                            (false, false) => {
+                                column.run::<T, { $kind }, false, false>(adj, aside, partials)
+                            }
+                        }
+                    };
+                }
+                match x.kind() {
+                    Kind::Add => by_place!(ADD),
+                    Kind::Sub => by_place!(SUB),
+                    Kind::Scale | Kind::Unary => by_place!(ONE),
+                    _ => by_place!(TWO),
+                }
+            }
+        }
+        // The contributions kept aside, in the node-by-node order.
+        let kept = &loops.asides[l.aside as usize..][..e];
+        for r in (0..reps).rev() {
+            for (i, s) in kept.iter().enumerate() {
+                let to = (s.to as isize + s.shift as isize * r as isize) as usize;
+                // SAFETY: `to < first <= last < adj.len()` at every repetition
+                // (checked when the loop was found: `NodeLoops::push`), and
+                // `r * e + i < reps * e <= aside.len()`.
+                unsafe {
+                    let val = *aside.get_unchecked(r * e + i);
+                    if s.sub {
+                        sub_at(adj, to, [val]);
+                    } else {
+                        add_at(adj, to, [val]);
+                    }
+                }
+            }
+        }
+        hi = first - 1;
+    }
+    scalar(n + 1..=hi, p, adj)
+}
+
+/// A column's kinds of contribution: `a + b`, `a - b`, one partial, two.
+const ADD: u8 = 0;
+const SUB: u8 = 1;
+const ONE: u8 = 2;
+const TWO: u8 = 3;
+
+/// One body node over all repetitions: node `v`, operands `a`, `b`, partials at
+/// `at`, moving by `k`, `da`, `db`, `w` per repetition; contributions kept aside
+/// at `ia`, `ib` of each repetition's `e`.
+struct Column {
+    v: usize,
+    a: isize,
+    b: isize,
+    at: usize,
+    k: usize,
+    w: usize,
+    da: isize,
+    db: isize,
+    ia: usize,
+    ib: usize,
+    e: usize,
+    reps: usize,
+}
+
+impl Column {
+    /// Runs the column: `KIND`'s contributions, to the operand (`A_IN`, `B_IN`)
+    /// or kept aside.
+    ///
+    /// # Safety
+    /// Every node, operand in the loop, aside and partial index it reaches is in
+    /// bounds (see [`sweep`]).
+    #[inline(always)]
+    unsafe fn run<T: Scalar, const KIND: u8, const A_IN: bool, const B_IN: bool>(
+        &self,
+        adj: &mut [[T; 1]],
+        aside: &mut [T],
+        partials: &[T],
+    ) {
+        let (mut v, mut a, mut b, mut at) = (self.v, self.a, self.b, self.at);
+        for r in 0..self.reps {
+            // SAFETY: the caller's contract.
+            unsafe {
+                let [vb] = *adj.get_unchecked(v);
+                let (ca, cb) = match KIND {
+                    ADD | SUB => (vb, vb),
+                    ONE => (vb * partials_at::<T, 1>(partials, at)[0], vb),
+                    _ => {
+                        let [d0, d1] = partials_at(partials, at);
+                        (vb * d0, vb * d1)
+                    }
+                };
+                if A_IN {
+                    add_at(adj, a as usize, [ca]);
+                } else {
+                    *aside.get_unchecked_mut(r * self.e + self.ia) = ca;
+                }
+                if KIND != ONE {
+                    if B_IN {
+                        if KIND == SUB {
+                            sub_at(adj, b as usize, [cb]);
+                        } else {
+                            add_at(adj, b as usize, [cb]);
+                        }
+                    } else {
+                        *aside.get_unchecked_mut(r * self.e + self.ib) = cb;
+                    }
+                }
+            }
+            v += self.k;
+            a += self.da;
+            b += self.db;
+            at += self.w;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NodeLoops;
+    use crate::scalar::Scalar;
+    use crate::tape::{Recorded, Var};
+
+    /// Rosenbrock's function, as `testfns` writes it (which this layer cannot use).
+    fn rosenbrock<S: Scalar>(x: &[S]) -> S {
+        x.windows(2)
+            .map(|w| {
+                let a = w[1] - w[0] * w[0];
+                let b = S::one() - w[0];
+                a * a * 100.0 + b * b
+            })
+            .sum()
+    }
+
+    /// The loops found on `f`'s tape at `n` inputs: (body length, repetitions).
+    fn loops_of(f: impl Fn(&[Var]) -> Var, n: usize) -> Vec<(u32, u32)> {
+        let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.7).sin()).collect();
+        let rec = Recorded::new_replayable(f, &x).unwrap();
+        let found = NodeLoops::find(&rec.buffers().stream, n);
+        found.loops.iter().map(|l| (l.len, l.reps)).collect()
+    }
+
+    #[test]
+    fn loops_are_rolled_only_where_a_repetition_reads_its_own_or_earlier_nodes() {
+        // Rosenbrock's terms: five nodes each (the sum after them is n-ary).
+        assert_eq!(loops_of(|x| rosenbrock(x), 20), [(5, 19)]);
+        // A term reading the previous term's value (`t`) and sum (`s`): not
+        // rolled.
+        let previous = |x: &[Var]| {
+            let mut t = x[0];
+            let mut s = Var::from_f64(0.0);
+            for &xi in &x[1..] {
+                t = xi * t.sin() + xi.cos();
+                s += t;
+            }
+            s
+        };
+        assert!(
+            loops_of(previous, 20).is_empty(),
+            "{:?}",
+            loops_of(previous, 20)
+        );
+    }
+}
