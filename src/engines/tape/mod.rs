@@ -41,6 +41,7 @@ mod fuse;
 mod fuse_build;
 mod fuse_marks;
 mod hvp_moved;
+mod hvp_rolled;
 mod lanes;
 mod loops;
 mod node;

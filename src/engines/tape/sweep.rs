@@ -417,13 +417,26 @@ pub(super) fn tangents_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     output: usize,
     t: &mut [[T; L]],
 ) -> usize {
+    tangents_range::<T, L, CAREFUL>(stream, terms, n + 1..=output, 0, t)
+}
+
+/// [`tangents_of`] for the nodes of `range` only, their partials from offset `p`
+/// (where the first one's start); returns the offset past the last one's.
+#[inline(always)]
+pub(super) fn tangents_range<T: Scalar, const L: usize, const CAREFUL: bool>(
+    stream: &Stream<T>,
+    terms: &Terms<T>,
+    range: std::ops::RangeInclusive<usize>,
+    mut p: usize,
+    t: &mut [[T; L]],
+) -> usize {
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
-    let mut p = 0;
+    let output = *range.end();
     // With the tape's invariants (see the module's notes), what keeps every index
     // below in bounds.
-    assert!(output < nodes.len() && output < t.len());
-    for k in n + 1..=output {
+    assert!(range.is_empty() || (output < nodes.len() && output < t.len()));
+    for k in range {
         // SAFETY: `k <= output < nodes.len()` (asserted).
         let node = unsafe { *nodes.get_unchecked(k) };
         let (a, b) = (node.a(), node.b());

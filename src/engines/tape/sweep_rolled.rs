@@ -17,40 +17,40 @@ use super::node::{Kind, Node, Stream};
 use crate::scalar::Scalar;
 
 /// An operand's contribution goes straight to a node of the loop.
-const INSIDE: u32 = u32::MAX;
+pub(super) const INSIDE: u32 = u32::MAX;
 
 /// A body node: its operands' shifts per repetition, where its partials start in
 /// a repetition's, and for each operand, which contribution kept aside it is
 /// (`INSIDE` for an operand in the loop).
 #[derive(Clone, Copy, Debug)]
-struct BodyNode {
-    da: i32,
-    db: i32,
-    at: u32,
-    aside_a: u32,
-    aside_b: u32,
+pub(super) struct BodyNode {
+    pub(super) da: i32,
+    pub(super) db: i32,
+    pub(super) at: u32,
+    pub(super) aside_a: u32,
+    pub(super) aside_b: u32,
 }
 
 /// A contribution kept aside: added to node `to + r * shift` at repetition `r`,
 /// subtracted for the second operand of a difference.
 #[derive(Clone, Copy, Debug)]
-struct Aside {
-    to: u32,
-    shift: i32,
-    sub: bool,
+pub(super) struct Aside {
+    pub(super) to: u32,
+    pub(super) shift: i32,
+    pub(super) sub: bool,
 }
 
 /// A loop of the tape: `reps` repetitions of the `len` nodes from `first`,
 /// `width` partials each; its body nodes and contributions kept aside.
 #[derive(Clone, Copy, Debug)]
-struct NodeLoop {
-    first: u32,
-    len: u32,
-    reps: u32,
-    width: u32,
+pub(super) struct NodeLoop {
+    pub(super) first: u32,
+    pub(super) len: u32,
+    pub(super) reps: u32,
+    pub(super) width: u32,
     body: u32,
     aside: u32,
-    asides: u32,
+    pub(super) asides: u32,
 }
 
 /// The loops of a tape (see the module documentation).
@@ -167,6 +167,22 @@ impl NodeLoops {
             asides: kept.len() as u32,
         });
         true
+    }
+
+    /// The loops, first to last.
+    pub(super) fn loops(&self) -> &[NodeLoop] {
+        &self.loops
+    }
+
+    /// A loop's body nodes.
+    pub(super) fn body(&self, l: &NodeLoop) -> &[BodyNode] {
+        &self.body[l.body as usize..][..l.len as usize]
+    }
+
+    /// A loop's contributions kept aside, in the node-by-node order within a
+    /// repetition.
+    pub(super) fn asides(&self, l: &NodeLoop) -> &[Aside] {
+        &self.asides[l.aside as usize..][..l.asides as usize]
     }
 
     /// Bytes held.
