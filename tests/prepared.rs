@@ -144,8 +144,10 @@ fn loops_across_repetitions_are_fresh_recordings() {
         s
     }
     fn running<S: Scalar>(x: &[S]) -> S {
-        x.iter()
-            .fold(S::one(), |acc, &xi| (acc * xi).sin() + xi * 0.5)
+        // A product reading its own previous value (factors near one: of the
+        // order of one at n = 700), and a sum that cannot run column by column.
+        let p = x.iter().fold(x[0], |acc, &xi| acc * (xi * 0.01).cos());
+        x.iter().fold(S::one(), |acc, &xi| (acc * xi).sin() + xi * 0.5) + p
     }
     fn shared<S: Scalar>(x: &[S]) -> S {
         x[1..]
@@ -158,16 +160,18 @@ fn loops_across_repetitions_are_fresh_recordings() {
             .map(|w| w[0].max(w[1]) * (w[2] - w[0]).powi(2) - w[1] / (w[2] * w[2] + 1.5))
             .sum()
     }
-    let n = 13;
-    let at = |k: f64| -> Vec<f64> { (0..n).map(|i| (i as f64 * k + 0.3).sin()).collect() };
-    let (x0, v) = (at(0.7), at(1.1));
-    let points = [at(0.9), at(2.3), x0.clone()];
-    same_everywhere(|x| reads_the_previous_term(x), &x0, &points, &v).unwrap();
-    same_everywhere(|x| running(x), &x0, &points, &v).unwrap();
-    same_everywhere(|x| shared(x), &x0, &points, &v).unwrap();
-    same_everywhere(|x| guarded(x), &x0, &points, &v).unwrap();
-    same_everywhere(|x| hyperhess::testfns::rosenbrock(x), &x0, &points, &v).unwrap();
-    same_everywhere(|x| hyperhess::testfns::chain(x), &x0, &points, &v).unwrap();
+    // Loops of fewer repetitions than a block (256), and of several blocks.
+    for n in [13, 700] {
+        let at = |k: f64| -> Vec<f64> { (0..n).map(|i| (i as f64 * k + 0.3).sin()).collect() };
+        let (x0, v) = (at(0.7), at(1.1));
+        let points = [at(0.9), at(2.3), x0.clone()];
+        same_everywhere(|x| reads_the_previous_term(x), &x0, &points, &v).unwrap();
+        same_everywhere(|x| running(x), &x0, &points, &v).unwrap();
+        same_everywhere(|x| shared(x), &x0, &points, &v).unwrap();
+        same_everywhere(|x| guarded(x), &x0, &points, &v).unwrap();
+        same_everywhere(|x| hyperhess::testfns::rosenbrock(x), &x0, &points, &v).unwrap();
+        same_everywhere(|x| hyperhess::testfns::chain(x), &x0, &points, &v).unwrap();
+    }
 }
 
 /// A function with branches on comparisons of variables and constants.

@@ -223,7 +223,14 @@ impl<T: Scalar> Schedule<T> {
         for &(first, k, reps) in &self.source_loops {
             let (first, k, reps) = (first as usize, k as usize, reps as usize);
             c = self.source_factors(&self.sources[next..first], tape, &mut f, c);
-            c = self.loop_factors(&self.sources[first..first + k * reps], k, reps, tape, &mut f, c);
+            c = self.loop_factors(
+                &self.sources[first..first + k * reps],
+                k,
+                reps,
+                tape,
+                &mut f,
+                c,
+            );
             next = first + k * reps;
         }
         c = self.source_factors(&self.sources[next..], tape, &mut f, c);
@@ -273,7 +280,13 @@ impl<T: Scalar> Schedule<T> {
 impl<T: Scalar> Schedule<T> {
     /// The factors of `sources` into `f` from `c`, source by source; returns the
     /// offset past them.
-    fn source_factors(&self, sources: &[[u32; 3]], tape: Tape<'_, T>, f: &mut [T], mut c: usize) -> usize {
+    fn source_factors(
+        &self,
+        sources: &[[u32; 3]],
+        tape: Tape<'_, T>,
+        f: &mut [T],
+        mut c: usize,
+    ) -> usize {
         let (nodes, partials) = (&tape.stream.nodes[..], &tape.stream.partials[..]);
         for &[i, p, mask] in sources {
             if p == COEF {
@@ -308,7 +321,10 @@ impl<T: Scalar> Schedule<T> {
         c: usize,
     ) -> usize {
         let (nodes, partials) = (&tape.stream.nodes[..], &tape.stream.partials[..]);
-        let per_rep: usize = sources[..k].iter().map(|s| s[2].count_ones() as usize).sum();
+        let per_rep: usize = sources[..k]
+            .iter()
+            .map(|s| s[2].count_ones() as usize)
+            .sum();
         let mut off = c;
         for j in 0..k {
             let [i0, p0, mask] = sources[j];

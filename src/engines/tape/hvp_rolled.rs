@@ -7,6 +7,7 @@
 //! afterwards in the node-by-node order).
 
 use super::hvp_moved::{contributions, two_operands};
+use super::loops::blocks;
 use super::node::{Kind, Stream, Terms};
 use super::sweep::tangents_range;
 use super::sweep_rolled::{INSIDE, NodeLoops};
@@ -71,23 +72,27 @@ pub(super) fn tangents<T: Scalar>(
         }
         p = tangents_range::<T, 1, false>(stream, terms, lo..=first - 1, p, t);
         assert!(p + reps * w <= partials.len());
-        for (j, b) in loops.body(l).iter().enumerate() {
-            let x = nodes[first + j];
-            let column = (
-                first + j,
-                x.a(),
-                x.b(),
-                p + b.at as usize,
-                k,
-                w,
-                b.da as isize,
-                b.db as isize,
-                reps,
-            );
-            // SAFETY: node `first + j + r k < end <= output + 1 <= t.len()`, its
-            // operands earlier nodes, its partials within the loop's, which end by
-            // `partials.len()` (asserted).
-            unsafe { by_kind!(x.kind(), tangent_column, column, t, partials) };
+        for block in blocks(reps) {
+            let r0 = block.start;
+            for (j, b) in loops.body(l).iter().enumerate() {
+                let x = nodes[first + j];
+                let r = r0 as isize;
+                let column = (
+                    first + j + r0 * k,
+                    (x.a() as isize + r * b.da as isize) as usize,
+                    (x.b() as isize + r * b.db as isize) as usize,
+                    p + r0 * w + b.at as usize,
+                    k,
+                    w,
+                    b.da as isize,
+                    b.db as isize,
+                    block.len(),
+                );
+                // SAFETY: node `first + j + r k < end <= output + 1 <= t.len()`, its
+                // operands earlier nodes, its partials within the loop's, which end by
+                // `partials.len()` (asserted).
+                unsafe { by_kind!(x.kind(), tangent_column, column, t, partials) };
+            }
         }
         p += reps * w;
         lo = end;
@@ -177,53 +182,58 @@ pub(super) fn reverse<T: Scalar>(
             .checked_sub(reps * w)
             .expect("the loop's partials end where the sweep is");
         let e = l.asides as usize;
-        for (j, b) in loops.body(l).iter().enumerate().rev() {
-            let x = nodes[first + j];
-            let column = Column {
-                v: first + j,
-                a: x.a() as isize,
-                b: x.b() as isize,
-                at: p + b.at as usize,
-                k,
-                w,
-                da: b.da as isize,
-                db: b.db as isize,
-                ia: b.aside_a as usize,
-                ib: b.aside_b as usize,
-                e,
-                reps,
-            };
-            let places = (b.aside_a == INSIDE, b.aside_b == INSIDE);
-            // SAFETY: as in `sweep_rolled::sweep`: nodes of the loop below
-            // `end <= output + 1`, operands earlier nodes (of the repetition or
-            // before the loop), partials within the loop's, asides below
-            // `2 reps e <= aside.len()`.
-            unsafe {
-                by_kind!(
-                    x.kind(),
-                    product_column,
-                    &column,
-                    places,
-                    adj,
-                    a2,
-                    t,
-                    aside,
-                    partials
-                )
-            };
-        }
-        // The contributions kept aside, in the node-by-node order.
-        let kept = loops.asides(l);
-        for r in (0..reps).rev() {
-            for (i, s) in kept.iter().enumerate() {
-                let to = (s.to as isize + s.shift as isize * r as isize) as usize;
-                let (c, c2) = (aside[2 * (r * e + i)], aside[2 * (r * e + i) + 1]);
-                if s.sub {
-                    adj[to] -= c;
-                    a2[to] -= c2;
-                } else {
-                    adj[to] += c;
-                    a2[to] += c2;
+        // In blocks of repetitions, last first (see `sweep_rolled::sweep`).
+        for block in blocks(reps).rev() {
+            let (r0, reps) = (block.start, block.len());
+            for (j, b) in loops.body(l).iter().enumerate().rev() {
+                let x = nodes[first + j];
+                let r = r0 as isize;
+                let column = Column {
+                    v: first + j + r0 * k,
+                    a: x.a() as isize + r * b.da as isize,
+                    b: x.b() as isize + r * b.db as isize,
+                    at: p + r0 * w + b.at as usize,
+                    k,
+                    w,
+                    da: b.da as isize,
+                    db: b.db as isize,
+                    ia: b.aside_a as usize,
+                    ib: b.aside_b as usize,
+                    e,
+                    reps,
+                };
+                let places = (b.aside_a == INSIDE, b.aside_b == INSIDE);
+                // SAFETY: as in `sweep_rolled::sweep`: nodes of the loop below
+                // `end <= output + 1`, operands earlier nodes (of the repetition or
+                // before the loop), partials within the loop's, asides below
+                // `2 BLOCK e <= aside.len()` (`r` within the block).
+                unsafe {
+                    by_kind!(
+                        x.kind(),
+                        product_column,
+                        &column,
+                        places,
+                        adj,
+                        a2,
+                        t,
+                        aside,
+                        partials
+                    )
+                };
+            }
+            // The contributions kept aside, in the node-by-node order.
+            let kept = loops.asides(l);
+            for r in (0..reps).rev() {
+                for (i, s) in kept.iter().enumerate() {
+                    let to = (s.to as isize + s.shift as isize * (r0 + r) as isize) as usize;
+                    let (c, c2) = (aside[2 * (r * e + i)], aside[2 * (r * e + i) + 1]);
+                    if s.sub {
+                        adj[to] -= c;
+                        a2[to] -= c2;
+                    } else {
+                        adj[to] += c;
+                        a2[to] += c2;
+                    }
                 }
             }
         }

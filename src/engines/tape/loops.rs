@@ -8,6 +8,17 @@ const MAX_BODY: usize = 64;
 /// The fewest repetitions worth a loop.
 const MIN_REPS: usize = 4;
 
+/// Repetitions run together, body entry by body entry: few enough that what one
+/// block of a loop touches stays in cache from one entry to the next.
+pub(crate) const BLOCK: usize = 256;
+
+/// The blocks of `reps` repetitions, first to last.
+pub(crate) fn blocks(
+    reps: usize,
+) -> impl DoubleEndedIterator<Item = std::ops::Range<usize>> + Clone {
+    (0..reps.div_ceil(BLOCK)).map(move |b| b * BLOCK..((b + 1) * BLOCK).min(reps))
+}
+
 /// The body length `k` and repetitions of the loop starting at entry `i` of a
 /// sequence of `len` that covers the most entries (the shortest body among
 /// equals), if one has at least `MIN_REPS` repetitions. `shift(x, y)` is entry

@@ -13,6 +13,7 @@
 
 use super::lanes::{add_at, partials_at, sub_at};
 use super::loops;
+use super::loops::{BLOCK, blocks};
 use super::node::{Kind, Node, Stream};
 use crate::scalar::Scalar;
 
@@ -192,13 +193,11 @@ impl NodeLoops {
             + self.asides.capacity() * std::mem::size_of::<Aside>()
     }
 
-    /// The most contributions one loop keeps aside (the scratch it needs).
+    /// The most contributions one block of a loop keeps aside (the scratch its
+    /// sweeps need).
     pub(crate) fn scratch(&self) -> usize {
-        self.loops
-            .iter()
-            .map(|l| (l.reps * l.asides) as usize)
-            .max()
-            .unwrap_or(0)
+        let most = |l: &NodeLoop| (l.reps as usize).min(BLOCK) * l.asides as usize;
+        self.loops.iter().map(most).max().unwrap_or(0)
     }
 
     /// Whether these loops were found on `stream` (the same nodes).
@@ -236,70 +235,79 @@ pub(super) fn sweep<T: Scalar>(
         // The loop's partials: `reps * width` before `p`.
         p -= reps * l.width as usize;
         let body = &loops.body[l.body as usize..][..k];
-        let e = l.asides as usize;
-        for j in (0..k).rev() {
-            let (x, b) = (nodes[first + j], body[j]);
-            let column = Column {
-                v: first + j,
-                a: x.a() as isize,
-                b: x.b() as isize,
-                at: p + b.at as usize,
-                k,
-                w: l.width as usize,
-                da: b.da as isize,
-                db: b.db as isize,
-                ia: b.aside_a as usize,
-                ib: b.aside_b as usize,
-                e,
-                reps,
-            };
-            let (ina, inb) = (b.aside_a == INSIDE, b.aside_b == INSIDE);
-            // SAFETY: `v < end <= last + 1 <= adj.len()`; an operand in the loop is
-            // before `v`; one kept aside is written to `aside[r * e + ia] <
-            // reps * e <= aside.len()`; partials `at, at + 1 < p + reps * width`,
-            // within the stream (the node-by-node cursor's invariant, as in
-            // `sweep::adjoints_of`). See `Column::run`.
-            unsafe {
-                macro_rules! by_place {
-                    ($kind:expr) => {
-                        match (ina, inb) {
-                            (true, true) => {
-                                column.run::<T, { $kind }, true, true>(adj, aside, partials)
+        let (e, w) = (l.asides as usize, l.width as usize);
+        // In blocks of repetitions, last first (each block's nodes, partials and
+        // adjoints staying in cache from one body node to the next; the
+        // contributions kept aside added block by block, so still last
+        // repetition first).
+        for block in blocks(reps).rev() {
+            let (r0, reps) = (block.start, block.len());
+            for j in (0..k).rev() {
+                let (x, b) = (nodes[first + j], body[j]);
+                let r = r0 as isize;
+                let column = Column {
+                    v: first + j + r0 * k,
+                    a: x.a() as isize + r * b.da as isize,
+                    b: x.b() as isize + r * b.db as isize,
+                    at: p + r0 * w + b.at as usize,
+                    k,
+                    w,
+                    da: b.da as isize,
+                    db: b.db as isize,
+                    ia: b.aside_a as usize,
+                    ib: b.aside_b as usize,
+                    e,
+                    reps,
+                };
+                let (ina, inb) = (b.aside_a == INSIDE, b.aside_b == INSIDE);
+                // SAFETY: `v < end <= last + 1 <= adj.len()`; an operand in the loop is
+                // before `v`; one kept aside is written to `aside[r * e + ia]`, `r`
+                // within the block: below `BLOCK * e <= aside.len()`; partials `at,
+                // at + 1 < p + reps * width`,
+                // within the stream (the node-by-node cursor's invariant, as in
+                // `sweep::adjoints_of`). See `Column::run`.
+                unsafe {
+                    macro_rules! by_place {
+                        ($kind:expr) => {
+                            match (ina, inb) {
+                                (true, true) => {
+                                    column.run::<T, { $kind }, true, true>(adj, aside, partials)
+                                }
+                                (true, false) => {
+                                    column.run::<T, { $kind }, true, false>(adj, aside, partials)
+                                }
+                                (false, true) => {
+                                    column.run::<T, { $kind }, false, true>(adj, aside, partials)
+                                }
+                                (false, false) => {
+                                    column.run::<T, { $kind }, false, false>(adj, aside, partials)
+                                }
                             }
-                            (true, false) => {
-                                column.run::<T, { $kind }, true, false>(adj, aside, partials)
-                            }
-                            (false, true) => {
-                                column.run::<T, { $kind }, false, true>(adj, aside, partials)
-                            }
-                            (false, false) => {
-                                column.run::<T, { $kind }, false, false>(adj, aside, partials)
-                            }
-                        }
-                    };
-                }
-                match x.kind() {
-                    Kind::Add => by_place!(ADD),
-                    Kind::Sub => by_place!(SUB),
-                    Kind::Scale | Kind::Unary => by_place!(ONE),
-                    _ => by_place!(TWO),
+                        };
+                    }
+                    match x.kind() {
+                        Kind::Add => by_place!(ADD),
+                        Kind::Sub => by_place!(SUB),
+                        Kind::Scale | Kind::Unary => by_place!(ONE),
+                        _ => by_place!(TWO),
+                    }
                 }
             }
-        }
-        // The contributions kept aside, in the node-by-node order.
-        let kept = &loops.asides[l.aside as usize..][..e];
-        for r in (0..reps).rev() {
-            for (i, s) in kept.iter().enumerate() {
-                let to = (s.to as isize + s.shift as isize * r as isize) as usize;
-                // SAFETY: `to < first <= last < adj.len()` at every repetition
-                // (checked when the loop was found: `NodeLoops::push`), and
-                // `r * e + i < reps * e <= aside.len()`.
-                unsafe {
-                    let val = *aside.get_unchecked(r * e + i);
-                    if s.sub {
-                        sub_at(adj, to, [val]);
-                    } else {
-                        add_at(adj, to, [val]);
+            // The contributions kept aside, in the node-by-node order.
+            let kept = &loops.asides[l.aside as usize..][..e];
+            for r in (0..reps).rev() {
+                for (i, s) in kept.iter().enumerate() {
+                    let to = (s.to as isize + s.shift as isize * (r0 + r) as isize) as usize;
+                    // SAFETY: `to < first <= last < adj.len()` at every repetition
+                    // (checked when the loop was found: `NodeLoops::push`), and
+                    // `r * e + i < BLOCK * e <= aside.len()`.
+                    unsafe {
+                        let val = *aside.get_unchecked(r * e + i);
+                        if s.sub {
+                            sub_at(adj, to, [val]);
+                        } else {
+                            add_at(adj, to, [val]);
+                        }
                     }
                 }
             }
@@ -429,6 +437,40 @@ mod tests {
             loops_of(previous, 20).is_empty(),
             "{:?}",
             loops_of(previous, 20)
+        );
+    }
+
+    /// The rolled paths (`program::rolled`'s columns, this sweep, `hvp_rolled`'s
+    /// tangents and reverse sweep) on small loops, against fresh recordings bit
+    /// for bit; small enough for Miri (`cargo +nightly miri test --lib
+    /// miri_rolled`, by hand: CI does not run Miri).
+    #[test]
+    fn miri_rolled() {
+        let f = |x: &[Var]| {
+            let terms: Var = x
+                .windows(2)
+                .map(|w| (w[0] - w[1] * w[1]) * (w[0] * 0.5).sin() - (1.5 - w[1]).exp())
+                .sum();
+            terms + x.iter().fold(x[0], |acc, &xi| acc * xi)
+        };
+        let x = [0.3, -0.7, 0.5, 0.9, -0.2, 0.4];
+        let y = [0.1, 0.6, -0.5, 0.2, 0.8, -0.3];
+        let v = [1.0, -0.5, 0.25, 2.0, -1.0, 0.5];
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let fresh = Recorded::new_unchecked(f, &y).unwrap();
+        let mut moved = Recorded::new_replayable(f, &x).unwrap();
+        assert!(moved.reevaluate(&y).unwrap());
+        assert!(!NodeLoops::find(&moved.buffers().stream, 6).loops.is_empty());
+        assert_eq!(
+            bits(moved.gradient().as_slice()),
+            bits(fresh.gradient().as_slice())
+        );
+        let mut product = Recorded::new_replayable(f, &x).unwrap();
+        let hv = product.reevaluate_hvp(&y, &v).unwrap().unwrap();
+        assert_eq!(bits(hv.as_slice()), bits(fresh.hvp(&v).unwrap().as_slice()));
+        assert_eq!(
+            bits(product.gradient().as_slice()),
+            bits(fresh.gradient().as_slice())
         );
     }
 }

@@ -4,6 +4,7 @@
 use super::rolled::{Rolled, Segment, column};
 use super::{Arith, Form, Instr, Program, rule2};
 use crate::scalar::Scalar;
+use crate::tape::loops::blocks;
 
 /// A guard came out differently at the new point: the function takes another path
 /// there, and must be recorded again.
@@ -251,12 +252,17 @@ impl<T: Scalar> Program<T> {
                 } => {
                     let body = &instrs[from as usize..(from + len) as usize];
                     let shifts = &rolled.shifts[shift as usize..(shift + len) as usize];
-                    for (instr, &d) in body.iter().zip(shifts) {
-                        // SAFETY: the loop was found for these slots and partials
-                        // (`rolled.partials` is checked below).
-                        unsafe {
-                            column(instr, d, reps as usize, width as usize, at, v, partials)?
-                        };
+                    // In blocks of repetitions, each block's values and partials
+                    // staying in cache from one instruction to the next.
+                    for block in blocks(reps as usize) {
+                        for (instr, &d) in body.iter().zip(shifts) {
+                            // SAFETY: the loop was found for these slots and
+                            // partials (asserted above), each block within its
+                            // repetitions.
+                            unsafe {
+                                column(instr, d, block.clone(), width as usize, at, v, partials)?
+                            };
+                        }
                     }
                     at += (reps * width) as usize;
                 }

@@ -315,8 +315,8 @@ fn valid<T: Scalar>(
     true
 }
 
-/// Runs a loop's instruction `x` (shifted by `d`) for `reps` repetitions, its
-/// partials from `at` and `width` apart per repetition. `Err` when a guard
+/// Runs a loop's instruction `x` (shifted by `d`) for repetitions `reps`, the
+/// loop's partials from `at` and `width` apart per repetition. `Err` when a guard
 /// flipped.
 ///
 /// # Safety
@@ -328,16 +328,22 @@ fn valid<T: Scalar>(
 pub(super) unsafe fn column<T: Scalar>(
     x: &Instr<T>,
     d: Shift,
-    reps: usize,
+    reps: std::ops::Range<usize>,
     width: usize,
     at: usize,
     v: &mut [T],
     partials: &mut [T],
 ) -> Result<(), super::eval::Flipped> {
     let [dst, a, b] = slots(x);
-    let (mut dst, mut a, mut b) = (dst as isize, a as isize, b as isize);
     let (dd, da, db) = (d.dst as isize, d.a as isize, d.b as isize);
-    let mut at = (at + d.at as usize) as isize;
+    let r0 = reps.start as isize;
+    let (mut dst, mut a, mut b) = (
+        dst as isize + r0 * dd,
+        a as isize + r0 * da,
+        b as isize + r0 * db,
+    );
+    let mut at = (at + reps.start * width + d.at as usize) as isize;
+    let reps = reps.len();
     let (vlen, plen) = (v.len(), partials.len());
     let (v, p) = (v.as_mut_ptr(), partials.as_mut_ptr());
     // Each access's index, checked in debug builds (and under Miri).
