@@ -147,7 +147,9 @@ fn loops_across_repetitions_are_fresh_recordings() {
         // A product reading its own previous value (factors near one: of the
         // order of one at n = 700), and a sum that cannot run column by column.
         let p = x.iter().fold(x[0], |acc, &xi| acc * (xi * 0.01).cos());
-        x.iter().fold(S::one(), |acc, &xi| (acc * xi).sin() + xi * 0.5) + p
+        x.iter()
+            .fold(S::one(), |acc, &xi| (acc * xi).sin() + xi * 0.5)
+            + p
     }
     fn shared<S: Scalar>(x: &[S]) -> S {
         x[1..]
@@ -219,13 +221,24 @@ fn affine_and_constants<S: Scalar>(x: &[S]) -> S {
 #[test]
 fn a_program_is_of_the_order_of_its_recording() {
     let x: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.1).sin()).collect();
-    let p = hyperhess::prepare(|x| hyperhess::testfns::chain(x), &x).unwrap();
+    let mut p = hyperhess::prepare(|x| hyperhess::testfns::chain(x), &x).unwrap();
     let tape = hyperhess::record(|x| hyperhess::testfns::chain(x), &x)
         .unwrap()
         .tape_bytes();
     // One instruction (40 bytes) and about one value slot (8) per operation on a
     // variable, against 8 bytes and 0 to 5 partials per node.
     assert!(p.bytes() < 8 * tape, "{} vs {tape}", p.bytes());
+    // Evaluated elsewhere: the loops found, and the scratch of their sweeps, add
+    // little (a few numbers per repetition of one block).
+    let before = p.bytes();
+    let y: Vec<f64> = x.iter().map(|x| x * 0.5).collect();
+    p.gradient(&y).unwrap();
+    p.hvp(&y, &x).unwrap();
+    assert!(
+        p.bytes() > before && p.bytes() < before + tape / 4,
+        "{before} -> {} vs {tape}",
+        p.bytes()
+    );
 }
 
 #[test]

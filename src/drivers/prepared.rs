@@ -259,12 +259,15 @@ where
         self.rerecords
     }
 
-    /// Bytes the program takes (instructions, item lists and value slots),
-    /// besides the recording's own ([`Recording::tape_bytes`]); of the same order:
-    /// one instruction (32 to 48 bytes) per operation on a variable.
+    /// Bytes the program takes (instructions, item lists and value slots, and,
+    /// once evaluated, the loops found in it and in the recording with the scratch
+    /// of their sweeps: a few numbers per repetition of a block of 256), besides
+    /// the recording's own ([`Recording::tape_bytes`]); of the same order: one
+    /// instruction (40 bytes) per operation on a variable.
     ///
     /// ```
-    /// let f = hyperhess::prepare(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+    /// let mut f = hyperhess::prepare(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();
+    /// f.gradient(&[3.0, 4.0]).unwrap();
     /// assert!(f.bytes() > 0);
     /// ```
     pub fn bytes(&self) -> usize {
