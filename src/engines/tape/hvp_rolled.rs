@@ -10,7 +10,7 @@ use super::hvp_moved::{contributions, two_operands};
 use super::loops::blocks;
 use super::node::{Kind, Stream, Terms};
 use super::sweep::tangents_range;
-use super::sweep_rolled::{INSIDE, NodeLoops};
+use super::sweep_rolled::{Column, INSIDE, NodeLoops};
 use crate::scalar::Scalar;
 
 /// The kind of a code (`Kind as u8`), for the columns' const parameter.
@@ -187,21 +187,7 @@ pub(super) fn reverse<T: Scalar>(
             let (r0, reps) = (block.start, block.len());
             for (j, b) in loops.body(l).iter().enumerate().rev() {
                 let x = nodes[first + j];
-                let r = r0 as isize;
-                let column = Column {
-                    v: first + j + r0 * k,
-                    a: x.a() as isize + r * b.da as isize,
-                    b: x.b() as isize + r * b.db as isize,
-                    at: p + r0 * w + b.at as usize,
-                    k,
-                    w,
-                    da: b.da as isize,
-                    db: b.db as isize,
-                    ia: b.aside_a as usize,
-                    ib: b.aside_b as usize,
-                    e,
-                    reps,
-                };
+                let column = Column::of(l, j, x, b, p, block.clone());
                 let places = (b.aside_a == INSIDE, b.aside_b == INSIDE);
                 // SAFETY: as in `sweep_rolled::sweep`: nodes of the loop below
                 // `end <= output + 1`, operands earlier nodes (of the repetition or
@@ -240,22 +226,6 @@ pub(super) fn reverse<T: Scalar>(
         hi = first - 1;
     }
     scalar(n + 1..=hi, p, adj, a2)
-}
-
-/// One body node over all repetitions (see `sweep_rolled`'s `Column`).
-struct Column {
-    v: usize,
-    a: isize,
-    b: isize,
-    at: usize,
-    k: usize,
-    w: usize,
-    da: isize,
-    db: isize,
-    ia: usize,
-    ib: usize,
-    e: usize,
-    reps: usize,
 }
 
 /// Runs a column of the product's reverse sweep, `places` telling whether each
@@ -315,34 +285,29 @@ unsafe fn run<T: Scalar, const KIND: u8, const A_IN: bool, const B_IN: bool>(
             let ka = || 2 * (r * c.e + c.ia);
             let kb = || 2 * (r * c.e + c.ib);
             let sub = kind == Kind::Sub;
-            if A_IN {
-                *adj.get_unchecked_mut(a as usize) += ca[0];
-            } else {
-                *aside.get_unchecked_mut(ka()) = ca[0];
+            // One order's contributions, `a`'s then `b`'s: into `$to`, or aside
+            // (first-order ones at an aside pair's first place, second-order ones
+            // at its second).
+            macro_rules! put {
+                ($to:expr, $c:expr, $place:expr) => {
+                    if A_IN {
+                        *$to.get_unchecked_mut(a as usize) += $c[0];
+                    } else {
+                        *aside.get_unchecked_mut(ka() + $place) = $c[0];
+                    }
+                    if two_operands(kind) {
+                        if !B_IN {
+                            *aside.get_unchecked_mut(kb() + $place) = $c[1];
+                        } else if sub {
+                            *$to.get_unchecked_mut(b as usize) -= $c[1];
+                        } else {
+                            *$to.get_unchecked_mut(b as usize) += $c[1];
+                        }
+                    }
+                };
             }
-            if two_operands(kind) {
-                if !B_IN {
-                    *aside.get_unchecked_mut(kb()) = ca[1];
-                } else if sub {
-                    *adj.get_unchecked_mut(b as usize) -= ca[1];
-                } else {
-                    *adj.get_unchecked_mut(b as usize) += ca[1];
-                }
-            }
-            if A_IN {
-                *a2.get_unchecked_mut(a as usize) += cb[0];
-            } else {
-                *aside.get_unchecked_mut(ka() + 1) = cb[0];
-            }
-            if two_operands(kind) {
-                if !B_IN {
-                    *aside.get_unchecked_mut(kb() + 1) = cb[1];
-                } else if sub {
-                    *a2.get_unchecked_mut(b as usize) -= cb[1];
-                } else {
-                    *a2.get_unchecked_mut(b as usize) += cb[1];
-                }
-            }
+            put!(adj, ca, 0);
+            put!(a2, cb, 1);
         }
         v += c.k;
         a += c.da;

@@ -66,6 +66,34 @@ pub(crate) fn longest(
     best
 }
 
+/// Functions written as users write them, for the tests of the loops' users (this
+/// layer cannot import `testfns`, where the same two live).
+#[cfg(test)]
+pub(crate) mod examples {
+    use crate::scalar::Scalar;
+
+    /// Rosenbrock's function: one loop of terms, then their sum.
+    pub(crate) fn rosenbrock<S: Scalar>(x: &[S]) -> S {
+        x.windows(2)
+            .map(|w| {
+                let a = w[1] - w[0] * w[0];
+                let b = S::one() - w[0];
+                a * a * 100.0 + b * b
+            })
+            .sum()
+    }
+
+    /// The chain function: two loops of terms.
+    pub(crate) fn chain<S: Scalar>(x: &[S]) -> S {
+        let pairs: S = x
+            .windows(2)
+            .map(|w| w[0].sin() * w[1].cos() + (w[0] * w[1] / 10.0).exp())
+            .sum();
+        let roots: S = x.iter().map(|&xi| (xi * xi + 1.0).sqrt()).sum();
+        pairs + roots
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::longest;

@@ -235,7 +235,7 @@ pub(super) fn sweep<T: Scalar>(
         // The loop's partials: `reps * width` before `p`.
         p -= reps * l.width as usize;
         let body = &loops.body[l.body as usize..][..k];
-        let (e, w) = (l.asides as usize, l.width as usize);
+        let e = l.asides as usize;
         // In blocks of repetitions, last first (each block's nodes, partials and
         // adjoints staying in cache from one body node to the next; the
         // contributions kept aside added block by block, so still last
@@ -244,21 +244,7 @@ pub(super) fn sweep<T: Scalar>(
             let (r0, reps) = (block.start, block.len());
             for j in (0..k).rev() {
                 let (x, b) = (nodes[first + j], body[j]);
-                let r = r0 as isize;
-                let column = Column {
-                    v: first + j + r0 * k,
-                    a: x.a() as isize + r * b.da as isize,
-                    b: x.b() as isize + r * b.db as isize,
-                    at: p + r0 * w + b.at as usize,
-                    k,
-                    w,
-                    da: b.da as isize,
-                    db: b.db as isize,
-                    ia: b.aside_a as usize,
-                    ib: b.aside_b as usize,
-                    e,
-                    reps,
-                };
+                let column = Column::of(l, j, x, &b, p, block.clone());
                 let (ina, inb) = (b.aside_a == INSIDE, b.aside_b == INSIDE);
                 // SAFETY: `v < end <= last + 1 <= adj.len()`; an operand in the loop is
                 // before `v`; one kept aside is written to `aside[r * e + ia]`, `r`
@@ -323,25 +309,54 @@ const SUB: u8 = 1;
 const ONE: u8 = 2;
 const TWO: u8 = 3;
 
-/// One body node over all repetitions: node `v`, operands `a`, `b`, partials at
-/// `at`, moving by `k`, `da`, `db`, `w` per repetition; contributions kept aside
-/// at `ia`, `ib` of each repetition's `e`.
-struct Column {
-    v: usize,
-    a: isize,
-    b: isize,
-    at: usize,
-    k: usize,
-    w: usize,
-    da: isize,
-    db: isize,
-    ia: usize,
-    ib: usize,
-    e: usize,
-    reps: usize,
+/// One body node over a block of repetitions: node `v`, operands `a`, `b`,
+/// partials at `at`, moving by `k`, `da`, `db`, `w` per repetition; contributions
+/// kept aside at `ia`, `ib` of each repetition's `e` (counted from the block's
+/// first repetition).
+pub(super) struct Column {
+    pub(super) v: usize,
+    pub(super) a: isize,
+    pub(super) b: isize,
+    pub(super) at: usize,
+    pub(super) k: usize,
+    pub(super) w: usize,
+    pub(super) da: isize,
+    pub(super) db: isize,
+    pub(super) ia: usize,
+    pub(super) ib: usize,
+    pub(super) e: usize,
+    pub(super) reps: usize,
 }
 
 impl Column {
+    /// Body node `j` of loop `l` (node `x`, body entry `b`), the loop's partials
+    /// from `p`, over the repetitions of `block`.
+    pub(super) fn of(
+        l: &NodeLoop,
+        j: usize,
+        x: Node,
+        b: &BodyNode,
+        p: usize,
+        block: std::ops::Range<usize>,
+    ) -> Self {
+        let (k, w, r0) = (l.len as usize, l.width as usize, block.start);
+        let r = r0 as isize;
+        Column {
+            v: l.first as usize + j + r0 * k,
+            a: x.a() as isize + r * b.da as isize,
+            b: x.b() as isize + r * b.db as isize,
+            at: p + r0 * w + b.at as usize,
+            k,
+            w,
+            da: b.da as isize,
+            db: b.db as isize,
+            ia: b.aside_a as usize,
+            ib: b.aside_b as usize,
+            e: l.asides as usize,
+            reps: block.len(),
+        }
+    }
+
     /// Runs the column: `KIND`'s contributions, to the operand (`A_IN`, `B_IN`)
     /// or kept aside.
     ///
@@ -397,18 +412,8 @@ impl Column {
 mod tests {
     use super::NodeLoops;
     use crate::scalar::Scalar;
+    use crate::tape::loops::examples::rosenbrock;
     use crate::tape::{Recorded, Var};
-
-    /// Rosenbrock's function, as `testfns` writes it (which this layer cannot use).
-    fn rosenbrock<S: Scalar>(x: &[S]) -> S {
-        x.windows(2)
-            .map(|w| {
-                let a = w[1] - w[0] * w[0];
-                let b = S::one() - w[0];
-                a * a * 100.0 + b * b
-            })
-            .sum()
-    }
 
     /// The loops found on `f`'s tape at `n` inputs: (body length, repetitions).
     fn loops_of(f: impl Fn(&[Var]) -> Var, n: usize) -> Vec<(u32, u32)> {

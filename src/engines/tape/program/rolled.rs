@@ -422,28 +422,8 @@ pub(super) unsafe fn column<T: Scalar>(
 mod tests {
     use super::Segment;
     use crate::scalar::Scalar;
+    use crate::tape::loops::examples::{chain, rosenbrock};
     use crate::tape::{Recorded, Var};
-
-    /// Rosenbrock's function, as `testfns` writes it (which this layer cannot use).
-    fn rosenbrock<S: Scalar>(x: &[S]) -> S {
-        x.windows(2)
-            .map(|w| {
-                let a = w[1] - w[0] * w[0];
-                let b = S::one() - w[0];
-                a * a * 100.0 + b * b
-            })
-            .sum()
-    }
-
-    /// The chain function, as `testfns` writes it.
-    fn chain<S: Scalar>(x: &[S]) -> S {
-        let pairs: S = x
-            .windows(2)
-            .map(|w| w[0].sin() * w[1].cos() + (w[0] * w[1] / 10.0).exp())
-            .sum();
-        let roots: S = x.iter().map(|&xi| (xi * xi + 1.0).sqrt()).sum();
-        pairs + roots
-    }
 
     /// The loops of `f`'s program at `n` inputs, after one evaluation: (body
     /// length, repetitions).
