@@ -11,7 +11,7 @@ use super::node::{MAX_NODES, Node, Stream, Terms};
 use super::pool;
 use super::program::{Arg, Program};
 use super::recorder::Tape;
-use super::sweep::{adjoints, hvp_lanes};
+use super::sweep::{adjoints, adjoints_looped, hvp_lanes};
 use super::var::Var;
 use crate::error::{Error, check_direction, check_point};
 use crate::scalar::{Base, Scalar};
@@ -221,7 +221,24 @@ impl<T: Base> Recorded<T> {
             .buf
             .as_deref_mut()
             .expect("a recording's buffers are only taken by drop");
-        adjoints(&b.stream, &b.terms, n, output, seeds, &mut b.adjoints);
+        // With a program (a prepared function moved to new points), the sweep
+        // rolls the tape's loops: the same bits.
+        match self.program.as_deref_mut() {
+            Some(p) => {
+                let (loops, aside) = p.node_loops(&b.stream, n);
+                adjoints_looped(
+                    &b.stream,
+                    &b.terms,
+                    n,
+                    output,
+                    seeds,
+                    &mut b.adjoints,
+                    loops,
+                    aside,
+                );
+            }
+            None => adjoints(&b.stream, &b.terms, n, output, seeds, &mut b.adjoints),
+        }
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
         self.value = value;
     }
