@@ -7,6 +7,7 @@
 //! afterwards in the node-by-node order).
 
 use super::hvp_moved::{contributions, two_operands};
+use super::lanes::{add_at, sub_at};
 use super::loops::blocks;
 use super::node::{Kind, Stream, Terms};
 use super::sweep::tangents_range;
@@ -28,33 +29,34 @@ const fn kind_of(code: u8) -> Kind {
     }
 }
 
-/// Runs `$run::<KIND>` (a column's function with a const kind code) for `kind`.
+/// Runs `$run::<.., KIND>` (a column's function whose last const parameter is the
+/// kind's code) for `kind`.
 macro_rules! by_kind {
-    ($kind:expr, $run:ident, $($arg:expr),*) => {
+    ($kind:expr, $run:ident::<$($g:tt),*>, $($arg:expr),*) => {
         match $kind {
-            Kind::Add => $run::<T, 0>($($arg),*),
-            Kind::Sub => $run::<T, 1>($($arg),*),
-            Kind::Scale => $run::<T, 2>($($arg),*),
-            Kind::Unary => $run::<T, 3>($($arg),*),
-            Kind::Mul => $run::<T, 4>($($arg),*),
-            Kind::Binary => $run::<T, 5>($($arg),*),
-            Kind::Linear => $run::<T, 7>($($arg),*),
-            Kind::MulScaled => $run::<T, 8>($($arg),*),
+            Kind::Add => $run::<$($g,)* 0>($($arg),*),
+            Kind::Sub => $run::<$($g,)* 1>($($arg),*),
+            Kind::Scale => $run::<$($g,)* 2>($($arg),*),
+            Kind::Unary => $run::<$($g,)* 3>($($arg),*),
+            Kind::Mul => $run::<$($g,)* 4>($($arg),*),
+            Kind::Binary => $run::<$($g,)* 5>($($arg),*),
+            Kind::Linear => $run::<$($g,)* 7>($($arg),*),
+            Kind::MulScaled => $run::<$($g,)* 8>($($arg),*),
             Kind::Nary => unreachable!("loops hold no n-ary node"),
         }
     };
 }
 
 /// Every node's tangent up to `output` (one lane; the inputs' already in `t`), as
-/// `sweep::tangents_of` computes them, the loops of `loops` that end by `output`
-/// rolled. Returns the end of the partials read.
-pub(super) fn tangents<T: Scalar>(
+/// `sweep::tangents_of` computes them, on `L` lanes, the loops of `loops` that
+/// end by `output` rolled. Returns the end of the partials read.
+pub(super) fn tangents<T: Scalar, const L: usize>(
     stream: &Stream<T>,
     terms: &Terms<T>,
     loops: &NodeLoops,
     n: usize,
     output: usize,
-    t: &mut [[T; 1]],
+    t: &mut [[T; L]],
 ) -> usize {
     let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
     assert!(loops.fits(stream) && output < nodes.len() && output < t.len());
@@ -70,7 +72,7 @@ pub(super) fn tangents<T: Scalar>(
         if end > output + 1 {
             break;
         }
-        p = tangents_range::<T, 1, false>(stream, terms, lo..=first - 1, p, t);
+        p = tangents_range::<T, L, false>(stream, terms, lo..=first - 1, p, t);
         assert!(p + reps * w <= partials.len());
         for block in blocks(reps) {
             let r0 = block.start;
@@ -91,13 +93,13 @@ pub(super) fn tangents<T: Scalar>(
                 // SAFETY: node `first + j + r k < end <= output + 1 <= t.len()`, its
                 // operands earlier nodes, its partials within the loop's, which end by
                 // `partials.len()` (asserted).
-                unsafe { by_kind!(x.kind(), tangent_column, column, t, partials) };
+                unsafe { by_kind!(x.kind(), tangent_column::<T, L>, column, t, partials) };
             }
         }
         p += reps * w;
         lo = end;
     }
-    tangents_range::<T, 1, false>(stream, terms, lo..=output, p, t)
+    tangents_range::<T, L, false>(stream, terms, lo..=output, p, t)
 }
 
 /// A column of tangents: node `v` and operands `a`, `b` moving by `k`, `da`,
@@ -117,25 +119,28 @@ type Tangents = (
 /// # Safety
 /// Every node, operand and partial the column reaches is in bounds.
 #[inline(always)]
-unsafe fn tangent_column<T: Scalar, const KIND: u8>(
+unsafe fn tangent_column<T: Scalar, const L: usize, const KIND: u8>(
     (mut v, a, b, mut at, k, w, da, db, reps): Tangents,
-    t: &mut [[T; 1]],
+    t: &mut [[T; L]],
     partials: &[T],
 ) {
     let (mut a, mut b) = (a as isize, b as isize);
     for _ in 0..reps {
         // SAFETY: the caller's contract.
         unsafe {
-            let ta = t.get_unchecked(a as usize)[0];
-            let tb = t.get_unchecked(b as usize)[0];
+            let ta = *t.get_unchecked(a as usize);
+            let tb = *t.get_unchecked(b as usize);
             let q = |i: usize| *partials.get_unchecked(at + i);
-            let tk = match kind_of(KIND) {
-                Kind::Add => ta + tb,
-                Kind::Sub => ta - tb,
-                Kind::Scale | Kind::Unary => ta * q(0),
-                _ => ta * q(0) + tb * q(1),
-            };
-            *t.get_unchecked_mut(v) = [tk];
+            let mut tk = [T::zero(); L];
+            for l in 0..L {
+                tk[l] = match kind_of(KIND) {
+                    Kind::Add => ta[l] + tb[l],
+                    Kind::Sub => ta[l] - tb[l],
+                    Kind::Scale | Kind::Unary => ta[l] * q(0),
+                    _ => ta[l] * q(0) + tb[l] * q(1),
+                };
+            }
+            *t.get_unchecked_mut(v) = tk;
         }
         v += k;
         a += da;
@@ -196,7 +201,7 @@ pub(super) fn reverse<T: Scalar>(
                 unsafe {
                     by_kind!(
                         x.kind(),
-                        product_column,
+                        product_column::<T>,
                         &column,
                         places,
                         adj,
@@ -308,6 +313,187 @@ unsafe fn run<T: Scalar, const KIND: u8, const A_IN: bool, const B_IN: bool>(
             }
             put!(adj, ca, 0);
             put!(a2, cb, 1);
+        }
+        v += c.k;
+        a += c.da;
+        b += c.db;
+        at += c.w;
+    }
+}
+
+/// The reverse half of the lane sweeps (`sweep::hvp_lanes`, fast) from `output`:
+/// second-order adjoints on `L` lanes into `a2` (zeroed by the caller) from the
+/// tangents `t` and first-order adjoints `adj`, partials read backwards from `p`,
+/// the loops of `loops` that end by `output` rolled and `scalar(range, p, a2)` for
+/// the stretches between them; returns the offset reached. `aside`: scratch,
+/// grown here. The same bits as node by node (see the module documentation).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn reverse_lanes<T: Scalar, const L: usize>(
+    stream: &Stream<T>,
+    loops: &NodeLoops,
+    n: usize,
+    output: usize,
+    mut p: usize,
+    adj: &[T],
+    t: &[[T; L]],
+    a2: &mut [[T; L]],
+    aside: &mut Vec<T>,
+    mut scalar: impl FnMut(std::ops::RangeInclusive<usize>, usize, &mut [[T; L]]) -> usize,
+) -> usize {
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
+    assert!(loops.fits(stream) && output < a2.len() && output < t.len());
+    assert!(output < nodes.len() && p <= partials.len());
+    aside.resize(aside.len().max(L * loops.scratch()), T::zero());
+    let mut hi = output;
+    for l in loops.loops().iter().rev() {
+        let (first, k, reps, w) = (
+            l.first as usize,
+            l.len as usize,
+            l.reps as usize,
+            l.width as usize,
+        );
+        let end = first + k * reps;
+        if end > output + 1 {
+            continue;
+        }
+        p = scalar(end..=hi, p, a2);
+        p = p
+            .checked_sub(reps * w)
+            .expect("the loop's partials end where the sweep is");
+        let e = l.asides as usize;
+        // In blocks of repetitions, last first (see `sweep_rolled::sweep`).
+        for block in blocks(reps).rev() {
+            let (r0, reps) = (block.start, block.len());
+            for (j, b) in loops.body(l).iter().enumerate().rev() {
+                let x = nodes[first + j];
+                let column = Column::of(l, j, x, b, p, block.clone());
+                let places = (b.aside_a == INSIDE, b.aside_b == INSIDE);
+                // SAFETY: as in `sweep_rolled::sweep`: nodes of the loop below
+                // `end <= output + 1`, operands earlier nodes (of the repetition or
+                // before the loop), partials within the loop's, asides below
+                // `L BLOCK e <= aside.len()` (`r` within the block).
+                unsafe {
+                    by_kind!(
+                        x.kind(),
+                        lane_column::<T, L>,
+                        &column,
+                        places,
+                        adj,
+                        a2,
+                        t,
+                        aside,
+                        partials
+                    )
+                };
+            }
+            // The contributions kept aside, in the node-by-node order.
+            let kept = loops.asides(l);
+            for r in (0..reps).rev() {
+                for (i, s) in kept.iter().enumerate() {
+                    let to = (s.to as isize + s.shift as isize * (r0 + r) as isize) as usize;
+                    let c = &aside[L * (r * e + i)..][..L];
+                    for l in 0..L {
+                        if s.sub {
+                            a2[to][l] -= c[l];
+                        } else {
+                            a2[to][l] += c[l];
+                        }
+                    }
+                }
+            }
+        }
+        hi = first - 1;
+    }
+    scalar(n + 1..=hi, p, a2)
+}
+
+/// A column of the lane sweeps' reverse half (see [`product_column`]).
+///
+/// # Safety
+/// Every node, operand, partial and aside index the column reaches is in bounds.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn lane_column<T: Scalar, const L: usize, const KIND: u8>(
+    c: &Column,
+    places: (bool, bool),
+    adj: &[T],
+    a2: &mut [[T; L]],
+    t: &[[T; L]],
+    aside: &mut [T],
+    partials: &[T],
+) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match places {
+            (true, true) => lanes_run::<T, L, KIND, true, true>(c, adj, a2, t, aside, partials),
+            (true, false) => lanes_run::<T, L, KIND, true, false>(c, adj, a2, t, aside, partials),
+            (false, true) => lanes_run::<T, L, KIND, false, true>(c, adj, a2, t, aside, partials),
+            (false, false) => lanes_run::<T, L, KIND, false, false>(c, adj, a2, t, aside, partials),
+        }
+    }
+}
+
+/// [`lane_column`] with the places known: each lane's second-order
+/// contributions as [`contributions`] gives them (the lane sweep's formulas).
+///
+/// # Safety
+/// As [`lane_column`].
+#[inline(always)]
+unsafe fn lanes_run<
+    T: Scalar,
+    const L: usize,
+    const KIND: u8,
+    const A_IN: bool,
+    const B_IN: bool,
+>(
+    c: &Column,
+    adj: &[T],
+    a2: &mut [[T; L]],
+    t: &[[T; L]],
+    aside: &mut [T],
+    partials: &[T],
+) {
+    let kind = kind_of(KIND);
+    let width = kind.width();
+    // The first-order adjoint, read (checked) only where a rule is curved.
+    let curved = matches!(
+        kind,
+        Kind::Unary | Kind::Mul | Kind::MulScaled | Kind::Binary
+    );
+    let (mut v, mut a, mut b, mut at) = (c.v, c.a, c.b, c.at);
+    for r in 0..c.reps {
+        // SAFETY: the caller's contract.
+        unsafe {
+            let vb2 = *a2.get_unchecked(v);
+            let vb = if curved { adj[v] } else { T::zero() };
+            let (ta, tb) = (*t.get_unchecked(a as usize), *t.get_unchecked(b as usize));
+            let q = partials.get_unchecked(at..at + width);
+            let mut inc = [[T::zero(); L]; 2];
+            for l in 0..L {
+                let (_, c2) = contributions(kind, q, vb, vb2[l], ta[l], tb[l]);
+                inc[0][l] = c2[0];
+                inc[1][l] = c2[1];
+            }
+            if A_IN {
+                add_at(a2, a as usize, inc[0]);
+            } else {
+                aside
+                    .get_unchecked_mut(L * (r * c.e + c.ia)..)
+                    .get_unchecked_mut(..L)
+                    .copy_from_slice(&inc[0]);
+            }
+            if two_operands(kind) {
+                if !B_IN {
+                    aside
+                        .get_unchecked_mut(L * (r * c.e + c.ib)..)
+                        .get_unchecked_mut(..L)
+                        .copy_from_slice(&inc[1]);
+                } else if kind == Kind::Sub {
+                    sub_at(a2, b as usize, inc[1]);
+                } else {
+                    add_at(a2, b as usize, inc[1]);
+                }
+            }
         }
         v += c.k;
         a += c.da;

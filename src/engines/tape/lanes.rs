@@ -18,11 +18,15 @@ use crate::scalar::Scalar;
 pub(crate) struct LaneBuffers<T> {
     pub(super) tangents: Vec<T>,
     pub(super) adjoints2: Vec<T>,
+    /// The contributions a rolled loop keeps aside (`hvp_rolled`).
+    pub(super) aside: Vec<T>,
 }
 
 impl<T: 'static> super::pool::Pooled for LaneBuffers<T> {
     fn bytes(&self) -> usize {
-        super::pool::Pooled::bytes(&self.tangents) + super::pool::Pooled::bytes(&self.adjoints2)
+        super::pool::Pooled::bytes(&self.tangents)
+            + super::pool::Pooled::bytes(&self.adjoints2)
+            + super::pool::Pooled::bytes(&self.aside)
     }
 }
 
@@ -31,6 +35,7 @@ impl<T> Default for LaneBuffers<T> {
         LaneBuffers {
             tangents: Vec::new(),
             adjoints2: Vec::new(),
+            aside: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::pool;
 use super::program::{Arg, Program};
 use super::recorder::Tape;
 use super::sweep::{adjoints, adjoints_looped, hvp_lanes};
+use super::sweep_rolled::NodeLoops;
 use super::var::Var;
 use crate::error::{Error, check_direction, check_point};
 use crate::scalar::{Base, Scalar};
@@ -420,6 +421,7 @@ impl<T: Base> Recorded<T> {
             n: self.n,
             output: self.output,
             adjoints: &self.buf().adjoints,
+            loops: self.program.as_deref().and_then(|p| p.found_loops()),
         }
     }
 }
@@ -432,6 +434,8 @@ pub(crate) struct Replay<'a, T> {
     n: usize,
     output: usize,
     adjoints: &'a [T],
+    /// The tape's loops, when its program found them (a prepared function).
+    loops: Option<&'a NodeLoops>,
 }
 
 impl<T: Scalar + 'static> Replay<'_, T> {
@@ -461,6 +465,7 @@ impl<T: Scalar + 'static> Replay<'_, T> {
             self.n,
             self.output,
             self.adjoints,
+            self.loops,
             buffers,
             seed,
             out,

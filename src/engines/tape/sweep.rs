@@ -40,6 +40,7 @@
 //!
 //! Debug builds (and Miri: `lanes::tests::miri_sweeps`) check both at every index.
 
+use super::hvp_rolled;
 use super::lanes::LaneBuffers;
 use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
 use super::node::{Kind, Stream, Terms};
@@ -237,15 +238,16 @@ pub(crate) fn hvp_lanes<T: Scalar, const L: usize>(
     n: usize,
     output: usize,
     adj: &[T],
+    loops: Option<&NodeLoops>,
     buffers: &mut LaneBuffers<T>,
     mut seed: impl FnMut(usize, &mut [T; L]),
     mut out: impl FnMut(usize, &[T; L]),
 ) {
     // The careful sweep runs only when the fast one's result is not finite.
-    hvp_lanes_of::<T, L, false>(stream, terms, n, output, adj, buffers, &mut seed);
+    hvp_lanes_of::<T, L, false>(stream, terms, n, output, adj, loops, buffers, &mut seed);
     let (a2, _) = buffers.adjoints2.as_chunks::<L>();
     if !a2[1..=n].iter().flatten().all(Scalar::is_finite) {
-        hvp_lanes_of::<T, L, true>(stream, terms, n, output, adj, buffers, &mut seed);
+        hvp_lanes_of::<T, L, true>(stream, terms, n, output, adj, None, buffers, &mut seed);
     }
     let (a2, _) = buffers.adjoints2.as_chunks::<L>();
     for i in 0..n {
@@ -262,12 +264,11 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     n: usize,
     output: usize,
     adj: &[T],
+    loops: Option<&NodeLoops>,
     buffers: &mut LaneBuffers<T>,
     seed: &mut impl FnMut(usize, &mut [T; L]),
 ) {
     let z = T::zero();
-    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
-    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
     let len = (output + 1).max(n + 1);
     // Every tangent the sweep reads is written first (slot 0 below, the inputs by
     // `seed`, the nodes in order), so only the adjoints need zeroing.
@@ -282,16 +283,52 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     for i in 0..n {
         seed(i, &mut t[i + 1]);
     }
-    // Forward: tangents, reading the partials from the first.
-    let mut p = tangents_of::<T, L, CAREFUL>(stream, terms, n, output, t);
+    let aside = &mut buffers.aside;
+    // Forward: tangents, reading the partials from the first; then the second-order
+    // adjoints backward, the loops of `loops` rolled in the fast sweep.
+    let p = match loops.filter(|l| !CAREFUL && l.fits(stream)) {
+        Some(loops) => {
+            let p = hvp_rolled::tangents::<T, L>(stream, terms, loops, n, output, t);
+            let t = &*t;
+            let scalar = |range, p, a2: &mut [[T; L]]| {
+                reverse2_range::<T, L, false>(stream, terms, adj, t, range, p, a2)
+            };
+            hvp_rolled::reverse_lanes::<T, L>(
+                stream, loops, n, output, p, adj, t, a2, aside, scalar,
+            )
+        }
+        None => {
+            let p = tangents_of::<T, L, CAREFUL>(stream, terms, n, output, t);
+            reverse2_range::<T, L, CAREFUL>(stream, terms, adj, t, n + 1..=output, p, a2)
+        }
+    };
+    debug_assert_eq!(p, stream.partials_end(n));
+}
+
+/// The reverse half of the lane sweeps over the nodes of `range`, last first:
+/// second-order adjoints into `a2` from the tangents `t` and first-order adjoints
+/// `adj`, the partials read backwards from `p`; returns the offset reached.
+fn reverse2_range<T: Scalar, const L: usize, const CAREFUL: bool>(
+    stream: &Stream<T>,
+    terms: &Terms<T>,
+    adj: &[T],
+    t: &[[T; L]],
+    range: std::ops::RangeInclusive<usize>,
+    mut p: usize,
+    a2: &mut [[T; L]],
+) -> usize {
+    let z = T::zero();
+    let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
+    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
+    let output = *range.end();
     // Reverse: second-order adjoints, reading the partials back. With the tape's
     // invariants (see the module's notes), what keeps the unchecked indices below
-    // in bounds: `tangents_of` asserted `output < nodes.len()`, `t.len()`, and
-    // `a2.len() == len > output` (resized above). The partials stay checked, as in
+    // in bounds: asserted below. The partials stay checked, as in
     // `tangents_of` (unchecked, their loads pair with the lanes' into vector
     // operations on the sweep's critical path: measured slower), and so does the
     // caller's `adj` (a vector recording's may be short).
-    for k in (n + 1..=output).rev() {
+    assert!(range.is_empty() || (output < nodes.len() && output < t.len() && output < a2.len()));
+    for k in range.rev() {
         // SAFETY: `k <= output < nodes.len()`, `a2.len()`.
         let (node, vb2) = unsafe { (*nodes.get_unchecked(k), *a2.get_unchecked(k)) };
         let (ia, ib) = (node.a(), node.b());
@@ -402,7 +439,7 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
             }
         }
     }
-    debug_assert_eq!(p, stream.partials_end(n));
+    p
 }
 
 /// The forward half of the lane sweeps: every node's tangents up to `output` on

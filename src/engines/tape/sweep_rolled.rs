@@ -446,9 +446,9 @@ mod tests {
     }
 
     /// The rolled paths (`program::rolled`'s columns, this sweep, `hvp_rolled`'s
-    /// tangents and reverse sweep) on small loops, against fresh recordings bit
-    /// for bit; small enough for Miri (`cargo +nightly miri test --lib
-    /// miri_rolled`, by hand: CI does not run Miri).
+    /// tangents and reverse sweeps, one lane and two) on small loops, against
+    /// fresh recordings bit for bit; small enough for Miri (`cargo +nightly miri
+    /// test --lib miri_rolled`, by hand: CI does not run Miri).
     #[test]
     fn miri_rolled() {
         let f = |x: &[Var]| {
@@ -470,6 +470,14 @@ mod tests {
             bits(moved.gradient().as_slice()),
             bits(fresh.gradient().as_slice())
         );
+        // The lane sweeps (`hvp_rolled::reverse_lanes`), one lane and two.
+        let (hm, hf) = (moved.hvp(&v).unwrap(), fresh.hvp(&v).unwrap());
+        assert_eq!(bits(hm.as_slice()), bits(hf.as_slice()));
+        let (mut a, mut b) = ([[0.0; 2]; 6], [[0.0; 2]; 6]);
+        let seed = |i: usize, s: &mut [f64; 2]| *s = [v[i], f64::from(i == 2)];
+        moved.sweep::<2>(seed, |i, r| a[i] = *r);
+        fresh.sweep::<2>(seed, |i, r| b[i] = *r);
+        assert_eq!(bits(a.as_flattened()), bits(b.as_flattened()));
         let mut product = Recorded::new_replayable(f, &x).unwrap();
         let hv = product.reevaluate_hvp(&y, &v).unwrap().unwrap();
         assert_eq!(bits(hv.as_slice()), bits(fresh.hvp(&v).unwrap().as_slice()));

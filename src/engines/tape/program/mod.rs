@@ -350,6 +350,11 @@ impl<T> Program<T> {
             + self.aside.capacity() * std::mem::size_of::<T>()
     }
 
+    /// The loops of the recording's tape, if a sweep found them already.
+    pub(crate) fn found_loops(&self) -> Option<&NodeLoops> {
+        self.node_loops.as_ref()
+    }
+
     /// The loops of the recording's tape `stream` (over `n` inputs), found once,
     /// and the scratch their sweep needs.
     pub(crate) fn node_loops(&mut self, stream: &Stream<T>, n: usize) -> (&NodeLoops, &mut Vec<T>) {
