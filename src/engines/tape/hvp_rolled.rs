@@ -407,12 +407,13 @@ pub(super) fn reverse_lanes<T: Scalar, const L: usize>(
     scalar(n + 1..=hi, p, a2)
 }
 
-/// A column of the lane sweeps' reverse half (see [`product_column`]).
+/// A column of the lane sweeps' reverse half (see [`product_column`]; the places
+/// are tested at each repetition here, a branch the same way every time, to keep
+/// the lane widths' instances few).
 ///
 /// # Safety
 /// Every node, operand, partial and aside index the column reaches is in bounds.
 #[allow(clippy::too_many_arguments)]
-#[inline(always)]
 unsafe fn lane_column<T: Scalar, const L: usize, const KIND: u8>(
     c: &Column,
     places: (bool, bool),
@@ -423,30 +424,18 @@ unsafe fn lane_column<T: Scalar, const L: usize, const KIND: u8>(
     partials: &[T],
 ) {
     // SAFETY: the caller's contract.
-    unsafe {
-        match places {
-            (true, true) => lanes_run::<T, L, KIND, true, true>(c, adj, a2, t, aside, partials),
-            (true, false) => lanes_run::<T, L, KIND, true, false>(c, adj, a2, t, aside, partials),
-            (false, true) => lanes_run::<T, L, KIND, false, true>(c, adj, a2, t, aside, partials),
-            (false, false) => lanes_run::<T, L, KIND, false, false>(c, adj, a2, t, aside, partials),
-        }
-    }
+    unsafe { lanes_run::<T, L, KIND>(c, places, adj, a2, t, aside, partials) }
 }
 
-/// [`lane_column`] with the places known: each lane's second-order
-/// contributions as [`contributions`] gives them (the lane sweep's formulas).
+/// [`lane_column`]: each lane's second-order contributions as [`contributions`]
+/// gives them (the lane sweep's formulas).
 ///
 /// # Safety
 /// As [`lane_column`].
 #[inline(always)]
-unsafe fn lanes_run<
-    T: Scalar,
-    const L: usize,
-    const KIND: u8,
-    const A_IN: bool,
-    const B_IN: bool,
->(
+unsafe fn lanes_run<T: Scalar, const L: usize, const KIND: u8>(
     c: &Column,
+    (a_in, b_in): (bool, bool),
     adj: &[T],
     a2: &mut [[T; L]],
     t: &[[T; L]],
@@ -474,7 +463,7 @@ unsafe fn lanes_run<
                 inc[0][l] = c2[0];
                 inc[1][l] = c2[1];
             }
-            if A_IN {
+            if a_in {
                 add_at(a2, a as usize, inc[0]);
             } else {
                 aside
@@ -483,7 +472,7 @@ unsafe fn lanes_run<
                     .copy_from_slice(&inc[0]);
             }
             if two_operands(kind) {
-                if !B_IN {
+                if !b_in {
                     aside
                         .get_unchecked_mut(L * (r * c.e + c.ib)..)
                         .get_unchecked_mut(..L)

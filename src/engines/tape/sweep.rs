@@ -47,6 +47,7 @@ use super::node::{Kind, Stream, Terms};
 use super::sweep_rolled;
 use super::sweep_rolled::NodeLoops;
 use crate::scalar::Scalar;
+use std::any::TypeId;
 
 /// First-order adjoints of every node up to `last`, seeded with `seeds` (node,
 /// weight) pairs: one output with its scale for a scalar function, several
@@ -286,23 +287,58 @@ fn hvp_lanes_of<T: Scalar, const L: usize, const CAREFUL: bool>(
     let aside = &mut buffers.aside;
     // Forward: tangents, reading the partials from the first; then the second-order
     // adjoints backward, the loops of `loops` rolled in the fast sweep.
-    let p = match loops.filter(|l| !CAREFUL && l.fits(stream)) {
-        Some(loops) => {
-            let p = hvp_rolled::tangents::<T, L>(stream, terms, loops, n, output, t);
-            let t = &*t;
-            let scalar = |range, p, a2: &mut [[T; L]]| {
-                reverse2_range::<T, L, false>(stream, terms, adj, t, range, p, a2)
-            };
-            hvp_rolled::reverse_lanes::<T, L>(
-                stream, loops, n, output, p, adj, t, a2, aside, scalar,
-            )
+    let rolled = loops.filter(|l| !CAREFUL && l.fits(stream));
+    let p = match rolled {
+        // (Only on `f64`, the number type of prepared recordings: the rolled
+        // passes are instantiated once per lane width, not for every number type
+        // the lane sweeps run on.)
+        Some(loops) if TypeId::of::<T>() == TypeId::of::<f64>() => {
+            // SAFETY: `T` is `f64` (checked just above): each reference is to the
+            // same type, so of the same layout and validity.
+            unsafe {
+                rolled_lanes::<L>(
+                    &*(stream as *const Stream<T>).cast::<Stream<f64>>(),
+                    &*(terms as *const Terms<T>).cast::<Terms<f64>>(),
+                    loops,
+                    n,
+                    output,
+                    &*(adj as *const [T] as *const [f64]),
+                    &mut *(t as *mut [[T; L]] as *mut [[f64; L]]),
+                    &mut *(a2 as *mut [[T; L]] as *mut [[f64; L]]),
+                    &mut *(aside as *mut Vec<T>).cast::<Vec<f64>>(),
+                )
+            }
         }
-        None => {
+        _ => {
             let p = tangents_of::<T, L, CAREFUL>(stream, terms, n, output, t);
             reverse2_range::<T, L, CAREFUL>(stream, terms, adj, t, n + 1..=output, p, a2)
         }
     };
     debug_assert_eq!(p, stream.partials_end(n));
+}
+
+/// The fast lane sweep of a recording whose tape's loops were found, on `f64`:
+/// tangents and second-order adjoints with the loops rolled (`hvp_rolled`), the
+/// stretches between them node by node. Returns the partials' offset reached.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn rolled_lanes<const L: usize>(
+    stream: &Stream<f64>,
+    terms: &Terms<f64>,
+    loops: &NodeLoops,
+    n: usize,
+    output: usize,
+    adj: &[f64],
+    t: &mut [[f64; L]],
+    a2: &mut [[f64; L]],
+    aside: &mut Vec<f64>,
+) -> usize {
+    let p = hvp_rolled::tangents::<f64, L>(stream, terms, loops, n, output, t);
+    let t = &*t;
+    let scalar = |range, p, a2: &mut [[f64; L]]| {
+        reverse2_range::<f64, L, false>(stream, terms, adj, t, range, p, a2)
+    };
+    hvp_rolled::reverse_lanes::<f64, L>(stream, loops, n, output, p, adj, t, a2, aside, scalar)
 }
 
 /// The reverse half of the lane sweeps over the nodes of `range`, last first:
