@@ -5,7 +5,6 @@
 
 use super::pool;
 use super::recording::Recorded;
-use super::sweep::{adjoints, adjoints_looped};
 use super::var::Var;
 use crate::error::{Error, check_point};
 use crate::scalar::Base;
@@ -78,29 +77,8 @@ impl<T: Base> Recorded<T> {
     /// The second half for a scalar function: the first-order adjoints swept at
     /// the moved recording, then [`Recorded::finish`].
     pub(super) fn settle(&mut self, value: T) -> Result<(), Error> {
-        let (n, output, scale) = (self.inputs(), self.output, self.scale);
-        let mut program = self.program.take();
-        let b = self.buf_mut();
-        let seed = [(output as u32, scale)];
-        match program.as_deref_mut() {
-            Some(p) => {
-                let (loops, aside) = p.node_loops(&b.stream, n);
-                adjoints_looped(
-                    &b.stream,
-                    &b.terms,
-                    n,
-                    output,
-                    &seed,
-                    &mut b.adjoints,
-                    loops,
-                    aside,
-                );
-            }
-            None => adjoints(&b.stream, &b.terms, n, output, &seed, &mut b.adjoints),
-        }
-        self.program = program;
-        let b = self.buf_mut();
-        b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
+        let seed = [(self.output as u32, self.scale)];
+        self.reseed(&seed, value);
         self.finish(value)
     }
 
