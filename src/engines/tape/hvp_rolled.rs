@@ -9,9 +9,10 @@
 use super::hvp_moved::{contributions, two_operands};
 use super::lanes::{add_at, sub_at};
 use super::loops::blocks;
+use super::node::Node;
 use super::node::{Kind, Stream, Terms};
 use super::sweep::tangents_range;
-use super::sweep_rolled::{Column, INSIDE, NodeLoops};
+use super::sweep_rolled::{self, Column, NodeLoops, ReverseSteps};
 use crate::scalar::Scalar;
 
 /// The kind of a code (`Kind as u8`), for the columns' const parameter.
@@ -159,78 +160,85 @@ pub(super) fn reverse<T: Scalar>(
     loops: &NodeLoops,
     n: usize,
     output: usize,
-    mut p: usize,
+    p: usize,
     t: &[[T; 1]],
     adj: &mut [T],
     a2: &mut [T],
     aside: &mut Vec<T>,
-    mut scalar: impl FnMut(std::ops::RangeInclusive<usize>, usize, &mut [T], &mut [T]) -> usize,
+    scalar: impl FnMut(std::ops::RangeInclusive<usize>, usize, &mut [T], &mut [T]) -> usize,
 ) -> usize {
-    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
-    assert!(loops.fits(stream) && output < adj.len() && output < a2.len() && output < t.len());
-    assert!(output < nodes.len() && p <= partials.len());
     aside.resize(aside.len().max(2 * loops.scratch()), T::zero());
-    let mut hi = output;
-    for l in loops.loops().iter().rev() {
-        let (first, k, reps, w) = (
-            l.first as usize,
-            l.len as usize,
-            l.reps as usize,
-            l.width as usize,
-        );
-        let end = first + k * reps;
-        if end > output + 1 {
-            continue;
-        }
-        p = scalar(end..=hi, p, adj, a2);
-        p = p
-            .checked_sub(reps * w)
-            .expect("the loop's partials end where the sweep is");
-        let e = l.asides as usize;
-        // In blocks of repetitions, last first (see `sweep_rolled::sweep`).
-        for block in blocks(reps).rev() {
-            let (r0, reps) = (block.start, block.len());
-            for (j, b) in loops.body(l).iter().enumerate().rev() {
-                let x = nodes[first + j];
-                let column = Column::of(l, j, x, b, p, block.clone());
-                let places = (b.aside_a == INSIDE, b.aside_b == INSIDE);
-                // SAFETY: as in `sweep_rolled::sweep`: nodes of the loop below
-                // `end <= output + 1`, operands earlier nodes (of the repetition or
-                // before the loop), partials within the loop's, asides below
-                // `2 BLOCK e <= aside.len()` (`r` within the block).
-                unsafe {
-                    by_kind!(
-                        x.kind(),
-                        product_column::<T>,
-                        &column,
-                        places,
-                        adj,
-                        a2,
-                        t,
-                        aside,
-                        partials
-                    )
-                };
-            }
-            // The contributions kept aside, in the node-by-node order.
-            let kept = loops.asides(l);
-            for r in (0..reps).rev() {
-                for (i, s) in kept.iter().enumerate() {
-                    let to = (s.to as isize + s.shift as isize * (r0 + r) as isize) as usize;
-                    let (c, c2) = (aside[2 * (r * e + i)], aside[2 * (r * e + i) + 1]);
-                    if s.sub {
-                        adj[to] -= c;
-                        a2[to] -= c2;
-                    } else {
-                        adj[to] += c;
-                        a2[to] += c2;
-                    }
-                }
-            }
-        }
-        hi = first - 1;
+    let mut steps = Product {
+        t,
+        adj,
+        a2,
+        aside,
+        partials: &stream.partials,
+        scalar,
+    };
+    sweep_rolled::reverse(stream, loops, n, output, p, &mut steps)
+}
+
+/// The product's reverse sweep's steps ([`ReverseSteps`]): first- and
+/// second-order adjoints, each contribution kept aside as a pair.
+struct Product<'a, T, F> {
+    t: &'a [[T; 1]],
+    adj: &'a mut [T],
+    a2: &'a mut [T],
+    aside: &'a mut [T],
+    partials: &'a [T],
+    scalar: F,
+}
+
+impl<T: Scalar, F> ReverseSteps for Product<'_, T, F>
+where
+    F: FnMut(std::ops::RangeInclusive<usize>, usize, &mut [T], &mut [T]) -> usize,
+{
+    fn fits(&self, last: usize, scratch: usize) -> bool {
+        last < self.adj.len()
+            && last < self.a2.len()
+            && last < self.t.len()
+            && 2 * scratch <= self.aside.len()
     }
-    scalar(n + 1..=hi, p, adj, a2)
+
+    fn nodes(&mut self, range: std::ops::RangeInclusive<usize>, p: usize) -> usize {
+        (self.scalar)(range, p, self.adj, self.a2)
+    }
+
+    unsafe fn column(&mut self, x: Node, c: &Column, places: (bool, bool)) {
+        let (adj, a2, t, aside, partials) = (
+            &mut *self.adj,
+            &mut *self.a2,
+            self.t,
+            &mut *self.aside,
+            self.partials,
+        );
+        // SAFETY: the caller's contract.
+        unsafe {
+            by_kind!(
+                x.kind(),
+                product_column::<T>,
+                c,
+                places,
+                adj,
+                a2,
+                t,
+                aside,
+                partials
+            )
+        };
+    }
+
+    unsafe fn aside(&mut self, to: usize, sub: bool, k: usize) {
+        let (c, c2) = (self.aside[2 * k], self.aside[2 * k + 1]);
+        if sub {
+            self.adj[to] -= c;
+            self.a2[to] -= c2;
+        } else {
+            self.adj[to] += c;
+            self.a2[to] += c2;
+        }
+    }
 }
 
 /// Runs a column of the product's reverse sweep, `places` telling whether each
@@ -333,78 +341,82 @@ pub(super) fn reverse_lanes<T: Scalar, const L: usize>(
     loops: &NodeLoops,
     n: usize,
     output: usize,
-    mut p: usize,
+    p: usize,
     adj: &[T],
     t: &[[T; L]],
     a2: &mut [[T; L]],
     aside: &mut Vec<T>,
-    mut scalar: impl FnMut(std::ops::RangeInclusive<usize>, usize, &mut [[T; L]]) -> usize,
+    scalar: impl FnMut(std::ops::RangeInclusive<usize>, usize, &mut [[T; L]]) -> usize,
 ) -> usize {
-    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
-    assert!(loops.fits(stream) && output < a2.len() && output < t.len());
-    assert!(output < nodes.len() && p <= partials.len());
     aside.resize(aside.len().max(L * loops.scratch()), T::zero());
-    let mut hi = output;
-    for l in loops.loops().iter().rev() {
-        let (first, k, reps, w) = (
-            l.first as usize,
-            l.len as usize,
-            l.reps as usize,
-            l.width as usize,
-        );
-        let end = first + k * reps;
-        if end > output + 1 {
-            continue;
-        }
-        p = scalar(end..=hi, p, a2);
-        p = p
-            .checked_sub(reps * w)
-            .expect("the loop's partials end where the sweep is");
-        let e = l.asides as usize;
-        // In blocks of repetitions, last first (see `sweep_rolled::sweep`).
-        for block in blocks(reps).rev() {
-            let (r0, reps) = (block.start, block.len());
-            for (j, b) in loops.body(l).iter().enumerate().rev() {
-                let x = nodes[first + j];
-                let column = Column::of(l, j, x, b, p, block.clone());
-                let places = (b.aside_a == INSIDE, b.aside_b == INSIDE);
-                // SAFETY: as in `sweep_rolled::sweep`: nodes of the loop below
-                // `end <= output + 1`, operands earlier nodes (of the repetition or
-                // before the loop), partials within the loop's, asides below
-                // `L BLOCK e <= aside.len()` (`r` within the block).
-                unsafe {
-                    by_kind!(
-                        x.kind(),
-                        lane_column::<T, L>,
-                        &column,
-                        places,
-                        adj,
-                        a2,
-                        t,
-                        aside,
-                        partials
-                    )
-                };
-            }
-            // The contributions kept aside, in the node-by-node order.
-            let kept = loops.asides(l);
-            for r in (0..reps).rev() {
-                for (i, s) in kept.iter().enumerate() {
-                    let to = (s.to as isize + s.shift as isize * (r0 + r) as isize) as usize;
-                    let c = &aside[L * (r * e + i)..][..L];
-                    for l in 0..L {
-                        if s.sub {
-                            a2[to][l] -= c[l];
-                        } else {
-                            a2[to][l] += c[l];
-                        }
-                    }
-                }
-            }
-        }
-        hi = first - 1;
+    let mut steps = Lanes {
+        adj,
+        t,
+        a2,
+        aside,
+        partials: &stream.partials,
+        scalar,
+    };
+    sweep_rolled::reverse(stream, loops, n, output, p, &mut steps)
+}
+
+/// The lane sweeps' reverse half's steps ([`ReverseSteps`]): second-order
+/// adjoints on `L` lanes, each contribution kept aside as `L` numbers.
+struct Lanes<'a, T, const L: usize, F> {
+    adj: &'a [T],
+    t: &'a [[T; L]],
+    a2: &'a mut [[T; L]],
+    aside: &'a mut [T],
+    partials: &'a [T],
+    scalar: F,
+}
+
+impl<T: Scalar, const L: usize, F> ReverseSteps for Lanes<'_, T, L, F>
+where
+    F: FnMut(std::ops::RangeInclusive<usize>, usize, &mut [[T; L]]) -> usize,
+{
+    fn fits(&self, last: usize, scratch: usize) -> bool {
+        last < self.a2.len() && last < self.t.len() && L * scratch <= self.aside.len()
     }
-    scalar(n + 1..=hi, p, a2)
+
+    fn nodes(&mut self, range: std::ops::RangeInclusive<usize>, p: usize) -> usize {
+        (self.scalar)(range, p, self.a2)
+    }
+
+    unsafe fn column(&mut self, x: Node, c: &Column, places: (bool, bool)) {
+        let (adj, a2, t, aside, partials) = (
+            self.adj,
+            &mut *self.a2,
+            self.t,
+            &mut *self.aside,
+            self.partials,
+        );
+        // SAFETY: the caller's contract.
+        unsafe {
+            by_kind!(
+                x.kind(),
+                lane_column::<T, L>,
+                c,
+                places,
+                adj,
+                a2,
+                t,
+                aside,
+                partials
+            )
+        };
+    }
+
+    unsafe fn aside(&mut self, to: usize, sub: bool, k: usize) {
+        let c = &self.aside[L * k..][..L];
+        for (a, &c) in self.a2[to].iter_mut().zip(c) {
+            if sub {
+                *a -= c;
+            } else {
+                *a += c;
+            }
+        }
+    }
 }
 
 /// A column of the lane sweeps' reverse half (see [`product_column`]; the places

@@ -93,9 +93,15 @@ pub(crate) fn adjoints_looped<T: Scalar>(
     aside.resize(aside.len().max(loops.scratch()), T::zero());
     let (ops, coefs) = (&terms.ops[..], &terms.coefs[..]);
     let adj2: &mut [[T; 1]] = adj.as_chunks_mut().0;
-    let end = sweep_rolled::sweep(stream, loops, n, last, p, adj2, aside, |range, p, adj| {
-        reverse_nodes::<T, false>(stream, ops, coefs, range, p, adj)
-    });
+    let mut steps = sweep_rolled::FirstOrder {
+        adj: adj2,
+        aside,
+        partials: &stream.partials,
+        scalar: |range, p, adj: &mut [[T; 1]]| {
+            reverse_nodes::<T, false>(stream, ops, coefs, range, p, adj)
+        },
+    };
+    let end = sweep_rolled::reverse(stream, loops, n, last, p, &mut steps);
     debug_assert_eq!(end, stream.partials_end(n));
     if !adj.get(1..=n).unwrap_or(&[]).iter().all(Scalar::is_finite) {
         adjoints_of::<T, true>(stream, terms, n, last, seeds, adj);

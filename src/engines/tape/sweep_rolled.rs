@@ -180,12 +180,6 @@ impl NodeLoops {
         &self.body[l.body as usize..][..l.len as usize]
     }
 
-    /// A loop's contributions kept aside, in the node-by-node order within a
-    /// repetition.
-    pub(super) fn asides(&self, l: &NodeLoop) -> &[Aside] {
-        &self.asides[l.aside as usize..][..l.asides as usize]
-    }
-
     /// Bytes held.
     pub(crate) fn bytes(&self) -> usize {
         self.loops.capacity() * std::mem::size_of::<NodeLoop>()
@@ -206,24 +200,48 @@ impl NodeLoops {
     }
 }
 
-/// The fast first-order sweep of nodes `n + 1..=last` (`sweep::adjoints_of`
-/// without care), running the loops of `loops` that end by `last` rolled;
-/// `scalar(range, p)` sweeps a stretch node by node from partial offset `p` and
-/// returns the offset reached. `aside`: scratch of `loops.scratch()` numbers.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn sweep<T: Scalar>(
+/// One rolled reverse sweep's own steps (the first-order sweep below, the
+/// product's and the lane sweeps' in `hvp_rolled`); [`reverse`] walks the loops.
+pub(super) trait ReverseSteps {
+    /// Whether the sweep's adjoints hold nodes up to `last` and its scratch
+    /// `scratch` contributions kept aside (what `column` and `aside` rely on).
+    fn fits(&self, last: usize, scratch: usize) -> bool;
+    /// Sweeps the nodes of `range` one by one, last first, reading their partials
+    /// backwards from `p`; returns the offset reached.
+    fn nodes(&mut self, range: std::ops::RangeInclusive<usize>, p: usize) -> usize;
+    /// Runs the column `c` of body node `x`, its operands' contributions going to
+    /// them or aside as `places` says.
+    ///
+    /// # Safety
+    /// `fits(last, scratch)` holds for the loops' `last` and `scratch`, and `c` is
+    /// a column of one of those loops ([`reverse`] calls it so).
+    unsafe fn column(&mut self, x: Node, c: &Column, places: (bool, bool));
+    /// Adds (subtracts, for `sub`) the contribution kept aside at `k` to node
+    /// `to`.
+    ///
+    /// # Safety
+    /// As for `column`: `to` a node before one of the loops, `k` below `scratch`.
+    unsafe fn aside(&mut self, to: usize, sub: bool, k: usize);
+}
+
+/// A reverse sweep of nodes `n + 1..=last` with the loops of `loops` that end by
+/// `last` rolled: `steps.nodes` for the stretches between them; for each loop, in
+/// blocks of repetitions, last first (each block's nodes, partials and adjoints
+/// staying in cache from one body node to the next), each body node's column,
+/// last first, then the block's contributions kept aside, last repetition first,
+/// in the node-by-node order. Reads the partials backwards from `p`; returns the
+/// offset reached.
+pub(super) fn reverse<T>(
     stream: &Stream<T>,
     loops: &NodeLoops,
     n: usize,
     last: usize,
     mut p: usize,
-    adj: &mut [[T; 1]],
-    aside: &mut [T],
-    mut scalar: impl FnMut(std::ops::RangeInclusive<usize>, usize, &mut [[T; 1]]) -> usize,
+    steps: &mut impl ReverseSteps,
 ) -> usize {
-    let (nodes, partials) = (&stream.nodes[..], &stream.partials[..]);
-    assert!(loops.fits(stream) && last < adj.len() && last < nodes.len() && p <= partials.len());
-    assert!(aside.len() >= loops.scratch());
+    let nodes = &stream.nodes[..];
+    assert!(loops.fits(stream) && last < nodes.len() && p <= stream.partials.len());
+    assert!(steps.fits(last, loops.scratch()));
     let mut hi = last;
     for l in loops.loops.iter().rev() {
         let (first, k, reps) = (l.first as usize, l.len as usize, l.reps as usize);
@@ -231,76 +249,105 @@ pub(super) fn sweep<T: Scalar>(
         if end > last + 1 {
             continue;
         }
-        p = scalar(end..=hi, p, adj);
+        p = steps.nodes(end..=hi, p);
         // The loop's partials: `reps * width` before `p`.
-        p -= reps * l.width as usize;
+        p = p
+            .checked_sub(reps * l.width as usize)
+            .expect("the loop's partials end where the sweep is");
         let body = &loops.body[l.body as usize..][..k];
-        let e = l.asides as usize;
-        // In blocks of repetitions, last first (each block's nodes, partials and
-        // adjoints staying in cache from one body node to the next; the
-        // contributions kept aside added block by block, so still last
-        // repetition first).
+        let kept = &loops.asides[l.aside as usize..][..l.asides as usize];
         for block in blocks(reps).rev() {
-            let (r0, reps) = (block.start, block.len());
+            let r0 = block.start;
             for j in (0..k).rev() {
-                let (x, b) = (nodes[first + j], body[j]);
-                let column = Column::of(l, j, x, &b, p, block.clone());
-                let (ina, inb) = (b.aside_a == INSIDE, b.aside_b == INSIDE);
-                // SAFETY: `v < end <= last + 1 <= adj.len()`; an operand in the loop is
-                // before `v`; one kept aside is written to `aside[r * e + ia]`, `r`
-                // within the block: below `BLOCK * e <= aside.len()`; partials `at,
-                // at + 1 < p + reps * width`,
-                // within the stream (the node-by-node cursor's invariant, as in
-                // `sweep::adjoints_of`). See `Column::run`.
-                unsafe {
-                    macro_rules! by_place {
-                        ($kind:expr) => {
-                            match (ina, inb) {
-                                (true, true) => {
-                                    column.run::<T, { $kind }, true, true>(adj, aside, partials)
-                                }
-                                (true, false) => {
-                                    column.run::<T, { $kind }, true, false>(adj, aside, partials)
-                                }
-                                (false, true) => {
-                                    column.run::<T, { $kind }, false, true>(adj, aside, partials)
-                                }
-                                (false, false) => {
-                                    column.run::<T, { $kind }, false, false>(adj, aside, partials)
-                                }
-                            }
-                        };
-                    }
-                    match x.kind() {
-                        Kind::Add => by_place!(ADD),
-                        Kind::Sub => by_place!(SUB),
-                        Kind::Scale | Kind::Unary => by_place!(ONE),
-                        _ => by_place!(TWO),
-                    }
-                }
+                let (x, b) = (nodes[first + j], &body[j]);
+                let column = Column::of(l, j, x, b, p, block.clone());
+                // SAFETY: `steps` fits these loops (asserted), and this is a
+                // column of one: its nodes below `end <= last + 1`, its operands
+                // earlier nodes (of the repetition or before the loop), its
+                // partials within the loop's (the node-by-node cursor's
+                // invariant, as in `sweep::adjoints_of`), its asides below
+                // `BLOCK * asides <= scratch` (`r` within the block).
+                unsafe { steps.column(x, &column, (b.aside_a == INSIDE, b.aside_b == INSIDE)) };
             }
-            // The contributions kept aside, in the node-by-node order.
-            let kept = &loops.asides[l.aside as usize..][..e];
-            for r in (0..reps).rev() {
+            for r in block.rev() {
                 for (i, s) in kept.iter().enumerate() {
-                    let to = (s.to as isize + s.shift as isize * (r0 + r) as isize) as usize;
-                    // SAFETY: `to < first <= last < adj.len()` at every repetition
-                    // (checked when the loop was found: `NodeLoops::push`), and
-                    // `r * e + i < BLOCK * e <= aside.len()`.
-                    unsafe {
-                        let val = *aside.get_unchecked(r * e + i);
-                        if s.sub {
-                            sub_at(adj, to, [val]);
-                        } else {
-                            add_at(adj, to, [val]);
-                        }
-                    }
+                    let to = (s.to as isize + s.shift as isize * r as isize) as usize;
+                    // SAFETY: `to < first <= last` at every repetition (checked
+                    // when the loop was found: `NodeLoops::push`), and
+                    // `(r - r0) e + i < BLOCK e <= scratch`.
+                    unsafe { steps.aside(to, s.sub, (r - r0) * kept.len() + i) };
                 }
             }
         }
         hi = first - 1;
     }
-    scalar(n + 1..=hi, p, adj)
+    steps.nodes(n + 1..=hi, p)
+}
+
+/// The fast first-order sweep (`sweep::adjoints_of` without care)'s steps:
+/// adjoints `adj`, partials, scratch `aside`, and `scalar(range, p, adj)` for
+/// node-by-node stretches.
+pub(super) struct FirstOrder<'a, T, F> {
+    pub(super) adj: &'a mut [[T; 1]],
+    pub(super) aside: &'a mut [T],
+    pub(super) partials: &'a [T],
+    pub(super) scalar: F,
+}
+
+impl<T: Scalar, F> ReverseSteps for FirstOrder<'_, T, F>
+where
+    F: FnMut(std::ops::RangeInclusive<usize>, usize, &mut [[T; 1]]) -> usize,
+{
+    fn fits(&self, last: usize, scratch: usize) -> bool {
+        last < self.adj.len() && scratch <= self.aside.len()
+    }
+
+    fn nodes(&mut self, range: std::ops::RangeInclusive<usize>, p: usize) -> usize {
+        (self.scalar)(range, p, self.adj)
+    }
+
+    unsafe fn column(&mut self, x: Node, column: &Column, (ina, inb): (bool, bool)) {
+        let (adj, aside, partials) = (&mut *self.adj, &mut *self.aside, self.partials);
+        // SAFETY: the caller's contract (see `Column::run`).
+        unsafe {
+            macro_rules! by_place {
+                ($kind:expr) => {
+                    match (ina, inb) {
+                        (true, true) => {
+                            column.run::<T, { $kind }, true, true>(adj, aside, partials)
+                        }
+                        (true, false) => {
+                            column.run::<T, { $kind }, true, false>(adj, aside, partials)
+                        }
+                        (false, true) => {
+                            column.run::<T, { $kind }, false, true>(adj, aside, partials)
+                        }
+                        (false, false) => {
+                            column.run::<T, { $kind }, false, false>(adj, aside, partials)
+                        }
+                    }
+                };
+            }
+            match x.kind() {
+                Kind::Add => by_place!(ADD),
+                Kind::Sub => by_place!(SUB),
+                Kind::Scale | Kind::Unary => by_place!(ONE),
+                _ => by_place!(TWO),
+            }
+        }
+    }
+
+    unsafe fn aside(&mut self, to: usize, sub: bool, k: usize) {
+        // SAFETY: `to < adj.len()`, `k < aside.len()` (the caller's contract).
+        unsafe {
+            let val = *self.aside.get_unchecked(k);
+            if sub {
+                sub_at(self.adj, to, [val]);
+            } else {
+                add_at(self.adj, to, [val]);
+            }
+        }
+    }
 }
 
 /// A column's kinds of contribution: `a + b`, `a - b`, one partial, two.
