@@ -6,16 +6,16 @@
 //!
 //! The reverse sweep updates each node's operands' first-order adjoints exactly as
 //! `super::sweep::adjoints` does (same products, same order, seeded the same way)
-//! and their second-order adjoints exactly as `super::sweep::hvp_lanes` does on one
+//! and their second-order adjoints exactly as `super::sweep_lanes::hvp_lanes` does on one
 //! lane: the same bits as [`Recorded::reevaluate`] followed by the product. Where
 //! either comes out not finite, the two-pass way runs instead (its careful re-runs
 //! decide what is finite).
 
 use super::hvp_rolled;
 use super::node::{Kind, Stream, Terms};
+use super::node_loops::NodeLoops;
 use super::recording::Recorded;
 use super::sweep::tangents_of;
-use super::sweep_rolled::NodeLoops;
 use crate::error::{Error, check_direction};
 use crate::scalar::{Base, Scalar};
 use nalgebra::DVector;

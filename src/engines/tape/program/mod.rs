@@ -28,7 +28,7 @@ mod rolled;
 use crate::rules::{Binary, Unary};
 use crate::scalar::Scalar;
 use crate::tape::node::Stream;
-use crate::tape::sweep_rolled::NodeLoops;
+use crate::tape::node_loops::NodeLoops;
 use rolled::Rolled;
 use std::cmp::Ordering;
 
