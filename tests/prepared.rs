@@ -33,7 +33,35 @@ where
     // Only products at new points: the one-pass way (`Prepared::hvp` moving the
     // recording and taking its adjoints in the product's reverse sweep).
     let mut q = hyperhess::prepare(f, x0).expect("as p");
+    // Sparse Hessians at new points: by the schedule written at `x0`.
+    let mut s = hyperhess::prepare(f, x0).expect("as p");
+    let _ = s.sparse_hessian(x0);
     for x in points {
+        let (sa, sb) = (s.sparse_hessian(x), hyperhess::sparse_hessian(f, x));
+        // The same error, or the plan's own: a pattern that grew past its own.
+        let grew = matches!(sa, Err(hyperhess::Error::SparsityPatternChanged { .. }));
+        if !(grew && sb.is_ok()) {
+            prop_assert_eq!(
+                format!("{:?}", sa.as_ref().err()),
+                format!("{:?}", sb.as_ref().err())
+            );
+        }
+        if let (Ok(sa), Ok(sb)) = (sa, sb) {
+            // A plan keeps the pattern it was made with where a guard flipped:
+            // the fresh entries, and zeros where the fresh pattern has none.
+            let entry = |m: &nalgebra_sparse::CscMatrix<f64>, i: usize, j: usize| {
+                m.get_entry(i, j).map(|e| e.into_value().to_bits())
+            };
+            for (i, j, v) in sa.triplet_iter() {
+                match entry(&sb, i, j) {
+                    Some(b) => prop_assert_eq!(v.to_bits(), b, "({}, {})", i, j),
+                    None => prop_assert_eq!(*v, 0.0),
+                }
+            }
+            for (i, j, _) in sb.triplet_iter() {
+                prop_assert!(entry(&sa, i, j).is_some());
+            }
+        }
         let fresh = hyperhess::record(f, x);
         let product = q.hvp(x, v);
         let moved = p.at(x);

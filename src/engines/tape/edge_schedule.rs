@@ -12,10 +12,10 @@
 //! `edge_push::factors`), then runs the instructions in order: the same
 //! operations on the same numbers, so the bits of the numeric sweep.
 
+use super::edge_factors::{COEF, SourceLoop, find_source_loops, loop_factors, source_factors};
 use super::edge_local::{Local, factors};
 use super::edge_push::{self, Limits, Tape};
 use super::edge_values::Values;
-use super::loops;
 use super::node::Kind;
 use crate::scalar::Scalar;
 use std::sync::Mutex;
@@ -39,9 +39,6 @@ const FUSED: u32 = 4;
 const FUSED_SCALED: u32 = FUSED + SCALED;
 const FUSED_DOUBLED: u32 = FUSED + DOUBLED;
 
-/// A source that is a coefficient (in the mask's place).
-const COEF: u32 = u32::MAX;
-
 /// One instruction: its kind and destination slot, its source slot and factor.
 #[derive(Clone, Copy, Debug)]
 struct Op {
@@ -59,10 +56,9 @@ pub(crate) struct Schedule<T> {
     /// eight factors are read, as a mask), or a coefficient of the n-ary side
     /// arrays (`COEF` and its index).
     sources: Vec<[u32; 3]>,
-    /// Runs of `sources` that repeat a body (the nodes of a loop of the tape):
-    /// `(first source, body length, repetitions)`, their factors computed body
-    /// source by body source over all repetitions.
-    source_loops: Vec<(u32, u32, u32)>,
+    /// Runs of `sources` that repeat a body (the nodes of a loop of the tape),
+    /// their factors computed factor by factor over all repetitions.
+    source_loops: Vec<SourceLoop>,
     /// The first factors, constants (those of sums and differences).
     constants: Vec<T>,
     factors: usize,
@@ -195,7 +191,7 @@ impl<T: Scalar> Schedule<T> {
     /// Bytes the schedule holds (its kept buffers included).
     pub fn bytes(&self) -> usize {
         self.sources.capacity() * 12
-            + self.source_loops.capacity() * 12
+            + self.source_loops.capacity() * std::mem::size_of::<SourceLoop>()
             + self.constants.capacity() * std::mem::size_of::<T>()
             + self.ops.capacity() * std::mem::size_of::<Op>()
             + self.offsets.capacity() * std::mem::size_of::<usize>()
@@ -220,20 +216,13 @@ impl<T: Scalar> Schedule<T> {
         }
         let mut c = self.constants.len();
         let mut next = 0;
-        for &(first, k, reps) in &self.source_loops {
-            let (first, k, reps) = (first as usize, k as usize, reps as usize);
-            c = self.source_factors(&self.sources[next..first], tape, &mut f, c);
-            c = self.loop_factors(
-                &self.sources[first..first + k * reps],
-                k,
-                reps,
-                tape,
-                &mut f,
-                c,
-            );
-            next = first + k * reps;
+        for &lp in &self.source_loops {
+            let range = lp.range();
+            c = source_factors(&self.sources[next..range.start], tape, &mut f, c);
+            c = loop_factors(lp, &self.sources, tape, &mut f, c);
+            next = range.end;
         }
-        c = self.source_factors(&self.sources[next..], tape, &mut f, c);
+        c = source_factors(&self.sources[next..], tape, &mut f, c);
         debug_assert_eq!(c, self.factors);
         w.resize(self.slots, T::zero());
         // `new` (the one constructor; the fields never change) checked every slot
@@ -275,108 +264,6 @@ impl<T: Scalar> Schedule<T> {
         }
         edge_push::careful(tape, limits).map(|h| h.values)
     }
-}
-
-impl<T: Scalar> Schedule<T> {
-    /// The factors of `sources` into `f` from `c`, source by source; returns the
-    /// offset past them.
-    fn source_factors(
-        &self,
-        sources: &[[u32; 3]],
-        tape: Tape<'_, T>,
-        f: &mut [T],
-        mut c: usize,
-    ) -> usize {
-        let (nodes, partials) = (&tape.stream.nodes[..], &tape.stream.partials[..]);
-        for &[i, p, mask] in sources {
-            if p == COEF {
-                f[c] = tape.terms.coefs[i as usize];
-                c += 1;
-                continue;
-            }
-            let (i, p) = (i as usize, p as usize);
-            let node = nodes[i];
-            let l = Local::of(node, &partials[p..p + node.kind().width()]);
-            let vb = tape.adj.get(i).copied().unwrap_or_else(T::zero);
-            let all = factors(false, &l, vb);
-            let mut m = mask;
-            while m != 0 {
-                f[c] = all[m.trailing_zeros() as usize];
-                c += 1;
-                m &= m - 1;
-            }
-        }
-        c
-    }
-
-    /// [`Schedule::source_factors`] for `reps` repetitions of a body of `k`
-    /// sources, body source by body source: the same factors in the same places.
-    fn loop_factors(
-        &self,
-        sources: &[[u32; 3]],
-        k: usize,
-        reps: usize,
-        tape: Tape<'_, T>,
-        f: &mut [T],
-        c: usize,
-    ) -> usize {
-        let (nodes, partials) = (&tape.stream.nodes[..], &tape.stream.partials[..]);
-        let per_rep: usize = sources[..k]
-            .iter()
-            .map(|s| s[2].count_ones() as usize)
-            .sum();
-        let mut off = c;
-        for j in 0..k {
-            let [i0, p0, mask] = sources[j];
-            let [i1, p1, _] = sources[k + j];
-            let (di, dp) = (i1 as isize - i0 as isize, p1 as isize - p0 as isize);
-            let picks: Vec<usize> = (0..8).filter(|b| mask >> b & 1 == 1).collect();
-            let width = nodes[i0 as usize].kind().width();
-            let (mut i, mut p, mut at) = (i0 as isize, p0 as isize, off);
-            for _ in 0..reps {
-                let (iu, pu) = (i as usize, p as usize);
-                let l = Local::of(nodes[iu], &partials[pu..pu + width]);
-                let vb = tape.adj.get(iu).copied().unwrap_or_else(T::zero);
-                let all = factors(false, &l, vb);
-                for (t, &b) in picks.iter().enumerate() {
-                    f[at + t] = all[b];
-                }
-                i += di;
-                p += dp;
-                at += per_rep;
-            }
-            off += picks.len();
-        }
-        c + per_rep * reps
-    }
-}
-
-/// The runs of `sources` that repeat a body: the same nodes' kinds and flags and
-/// the same masks, node and partial offsets moving by constants (see
-/// `super::loops`).
-fn find_source_loops(sources: &[[u32; 3]], nodes: &[super::node::Node]) -> Vec<(u32, u32, u32)> {
-    let shift = |x: usize, y: usize| {
-        let ([i, p, m], [j, q, n]) = (sources[x], sources[y]);
-        let same = p != COEF
-            && q != COEF
-            && m == n
-            && nodes[i as usize].kind() == nodes[j as usize].kind()
-            && nodes[i as usize].couples() == nodes[j as usize].couples();
-        same.then(|| [0, j as i64 - i as i64, q as i64 - p as i64])
-    };
-    let mut found = Vec::new();
-    let mut s = 0;
-    while s < sources.len() {
-        match loops::longest(sources.len(), s, shift) {
-            Some((k, reps)) => {
-                found.push((s as u32, k as u32, reps as u32));
-                s += k * reps;
-            }
-            None => s += 1,
-        }
-    }
-    found.shrink_to_fit();
-    found
 }
 
 /// The `Values` that write a [`Schedule`]: slots for numbers, factor offsets for

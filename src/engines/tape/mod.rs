@@ -18,6 +18,7 @@
 //! - `edge_values`: what it computes with: numbers, or a schedule's slots;
 //! - `edges`: what a `Recorded` offers of it (entries, a schedule, values by it);
 //! - `edge_schedule`: that sweep written down once as instructions, for plans;
+//! - `edge_factors`: the factors a schedule's instructions read, loops rolled;
 //! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
 //! - `vector`: `VectorRecording`, a vector function's recording: Jacobian rows
@@ -31,6 +32,7 @@
 mod active;
 mod buffers;
 mod deps;
+mod edge_factors;
 mod edge_local;
 mod edge_push;
 mod edge_schedule;
