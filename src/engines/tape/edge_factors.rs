@@ -124,63 +124,68 @@ pub(super) fn loop_factors<T: Scalar>(
         .iter()
         .map(|s| s[2].count_ones() as usize)
         .sum();
-    let mut off = c;
-    for j in 0..k {
-        let ([i0, p0, mask], [i1, p1, _]) = (sources[j], sources[k + j]);
-        let (di, dp) = (i1 as isize - i0 as isize, p1 as isize - p0 as isize);
-        let node = |rep: usize| (i0 as isize + rep as isize * di) as usize;
-        let offset = |rep: usize| (p0 as isize + rep as isize * dp) as usize;
-        let kind = tape.stream.nodes[i0 as usize].kind();
-        let width = kind.width();
-        // A reverse sweep meets a loop's nodes last repetition first: the strided
-        // reads below start from the lowest node, and the outputs are then taken
-        // in reverse. They see every repetition only when these hold (they do for
-        // a tape's loop; otherwise the factors are made one by one).
-        let reversed = di < 0;
-        let (lo, hi) = if reversed {
-            (reps - 1, 0)
-        } else {
-            (0, reps - 1)
-        };
-        let (step_i, step_p) = (di.unsigned_abs(), dp.unsigned_abs());
-        let folded = lp.folded >> j & 1 == 1;
-        let direct = lp.uniform
-            && di != 0
-            && (di < 0) == (dp < 0)
-            && step_p >= width.max(1)
-            && node(hi) < tape.adj.len()
-            && offset(hi) + width <= tape.stream.partials.len()
-            && c + per_rep * reps <= f.len();
-        let mut m = mask;
-        while m != 0 {
-            let b = m.trailing_zeros() as usize;
-            m &= m - 1;
-            match formula(kind, folded, b).filter(|_| direct) {
-                Some(formula) => {
-                    let reads = Strided {
-                        partials: &tape.stream.partials[offset(lo)..],
-                        adj: &tape.adj[node(lo)..],
-                        step_p,
-                        step_i,
-                    };
-                    let (out, step) = if reversed {
-                        (off + (reps - 1) * per_rep, -(per_rep as isize))
-                    } else {
-                        (off, per_rep as isize)
-                    };
-                    reads.fill(f, out, step, reps, formula);
-                }
-                None => {
-                    for rep in 0..reps {
-                        let (i, p) = (node(rep), offset(rep));
-                        let l =
-                            Local::of(tape.stream.nodes[i], &tape.stream.partials[p..p + width]);
-                        let vb = tape.adj.get(i).copied().unwrap_or_else(T::zero);
-                        f[off + rep * per_rep] = factors(false, &l, vb)[b];
+    // Blocks of repetitions, so that what one block reads stays in cache from
+    // one factor to the next.
+    for block in loops::blocks(reps) {
+        let mut off = c;
+        for j in 0..k {
+            let ([i0, p0, mask], [i1, p1, _]) = (sources[j], sources[k + j]);
+            let (di, dp) = (i1 as isize - i0 as isize, p1 as isize - p0 as isize);
+            let node = |rep: usize| (i0 as isize + rep as isize * di) as usize;
+            let offset = |rep: usize| (p0 as isize + rep as isize * dp) as usize;
+            let kind = tape.stream.nodes[i0 as usize].kind();
+            let width = kind.width();
+            // A reverse sweep meets a loop's nodes last repetition first: the
+            // strided reads below start from the block's lowest node, and the
+            // outputs are then taken in reverse. They see every repetition only
+            // when these hold (they do for a tape's loop; otherwise the factors
+            // are made one by one).
+            let reversed = di < 0;
+            let (lo, hi) = if reversed {
+                (block.end - 1, block.start)
+            } else {
+                (block.start, block.end - 1)
+            };
+            let (step_i, step_p) = (di.unsigned_abs(), dp.unsigned_abs());
+            let folded = lp.folded >> j & 1 == 1;
+            let direct = lp.uniform
+                && di != 0
+                && (di < 0) == (dp < 0)
+                && step_p >= width.max(1)
+                && node(hi) < tape.adj.len()
+                && offset(hi) + width <= tape.stream.partials.len()
+                && c + per_rep * reps <= f.len();
+            let mut m = mask;
+            while m != 0 {
+                let b = m.trailing_zeros() as usize;
+                m &= m - 1;
+                match formula(kind, folded, b).filter(|_| direct) {
+                    Some(formula) => {
+                        let reads = Strided {
+                            partials: &tape.stream.partials[offset(lo)..],
+                            adj: &tape.adj[node(lo)..],
+                            step_p,
+                            step_i,
+                        };
+                        let step = if reversed {
+                            -(per_rep as isize)
+                        } else {
+                            per_rep as isize
+                        };
+                        reads.fill(f, off + lo * per_rep, step, block.len(), formula);
+                    }
+                    None => {
+                        for rep in block.clone() {
+                            let (i, p) = (node(rep), offset(rep));
+                            let partials = &tape.stream.partials[p..p + width];
+                            let l = Local::of(tape.stream.nodes[i], partials);
+                            let vb = tape.adj.get(i).copied().unwrap_or_else(T::zero);
+                            f[off + rep * per_rep] = factors(false, &l, vb)[b];
+                        }
                     }
                 }
+                off += 1;
             }
-            off += 1;
         }
     }
     c + per_rep * reps
