@@ -3,7 +3,8 @@
 CasADi, side by side.
 
 Reads the criterion medians of `cargo bench -p hyperhess-rivals --bench prepared`
-(groups `prepared/<function>/<quantity>/<n>`, ids `prepared` and `record`) and
+(groups `prepared/<function>/<quantity>/<n>`, ids `prepared`, `prepared_values` and
+`record`) and
 CasADi's VM times from `scripts/casadi_bench.py --lv-sizes "" --rosen-sizes
 128,10000,100000 --chain-sizes 128,10000,100000 --ipopt-n 0 --out
 docs/data/casadi_prepared.json` (run the two right after each other), and CasADi's
@@ -19,7 +20,10 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUANTITIES = [("gradient", "grad"), ("hvp", "hvp"), ("hessian", "hess"), ("sparse_hessian", "hess")]
+# (quantity, criterion id, CasADi key): the sparse Hessian as a matrix, and its
+# values alone into a kept buffer (as CasADi's buffer calls write them).
+QUANTITIES = [("gradient", "prepared", "grad"), ("hvp", "prepared", "hvp"), ("hessian", "prepared", "hess"),
+              ("sparse_hessian", "prepared", "hess"), ("sparse_hessian", "prepared_values", "hess")]
 
 
 def median_ns(crit, function, quantity, n, method):
@@ -56,8 +60,8 @@ def main():
     for function in ["rosenbrock", "chain"]:
         for r in vm.get(function, []):
             n = r["n"]
-            for quantity, key in QUANTITIES:
-                p = median_ns(args.criterion_dir, function, quantity, n, "prepared")
+            for quantity, method, key in QUANTITIES:
+                p = median_ns(args.criterion_dir, function, quantity, n, method)
                 if p is None:
                     continue
                 rec = median_ns(args.criterion_dir, function, quantity, n, "record")
@@ -66,12 +70,16 @@ def main():
                 cc = c.get(function, {}).get(str(n), {}).get(key)
                 p, rec = p * 1e-9, rec * 1e-9 if rec else None
                 ratio_c = f"{p / cc:.1f}" if cc else "–"
-                print(f"| {function} | {n} | {quantity} | {fmt(p)} | {fmt(rec)} | {fmt(v)} | {fmt(cc)} "
+                label = f"{quantity} (values)" if method == "prepared_values" else quantity
+                print(f"| {function} | {n} | {label} | {fmt(p)} | {fmt(rec)} | {fmt(v)} | {fmt(cc)} "
                       f"| {p / v:.2f} | {p / vmin:.2f} | {ratio_c} |")
                 if quantity == "hessian" and median_ns(args.criterion_dir, function, "sparse_hessian", n, "prepared"):
                     # (The plot's Hessian is the sparse one, where it was measured.)
                     continue
                 q = "hessian" if "hessian" in quantity else quantity
+                if method == "prepared_values":
+                    series.setdefault((function, "hessian"), {}).setdefault("hyperhess values", []).append((n, p))
+                    continue
                 for name, t in [("hyperhess prepared", p), ("hyperhess record", rec), ("CasADi VM", v), ("CasADi C", cc)]:
                     if t:
                         series.setdefault((function, q), {}).setdefault(name, []).append((n, t))

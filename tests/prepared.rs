@@ -36,8 +36,21 @@ where
     // Sparse Hessians at new points: by the schedule written at `x0`.
     let mut s = hyperhess::prepare(f, x0).expect("as p");
     let _ = s.sparse_hessian(x0);
+    // And their values alone, into a buffer of the pattern's length.
+    let mut t = hyperhess::prepare(f, x0).expect("as p");
+    let mut values = t
+        .sparse_plan()
+        .map_or(Vec::new(), |plan| vec![0.0; plan.pattern().nnz()]);
     for x in points {
         let (sa, sb) = (s.sparse_hessian(x), hyperhess::sparse_hessian(f, x));
+        let sv = t.sparse_hessian_values(x, &mut values);
+        prop_assert_eq!(
+            format!("{:?}", sa.as_ref().err()),
+            format!("{:?}", sv.err())
+        );
+        if let Ok(sa) = &sa {
+            prop_assert_eq!(bits(sa.values()), bits(&values));
+        }
         // The same error, or the plan's own: a pattern that grew past its own.
         let grew = matches!(sa, Err(hyperhess::Error::SparsityPatternChanged { .. }));
         if !(grew && sb.is_ok()) {
@@ -391,4 +404,28 @@ fn the_same_point_again_reuses_the_recording() {
     assert!(p.value(&[f64::NAN, 1.0]).is_err());
     assert!(p.recording().is_none());
     assert_eq!(p.value(&[-0.0, 1.0]).unwrap(), 1.0);
+}
+
+#[test]
+fn sparse_values_need_a_buffer_of_the_patterns_length() {
+    fn f<S: Scalar>(x: &[S]) -> S {
+        x.windows(2).map(|w| w[0] * w[1].exp()).sum()
+    }
+    let mut p = hyperhess::prepare(|x| f(x), &[0.5; 4]).unwrap();
+    let nnz = p.sparse_plan().unwrap().pattern().nnz();
+    assert_eq!(nnz, 9);
+    let mut short = vec![0.0; nnz - 1];
+    assert_eq!(
+        p.sparse_hessian_values(&[1.0; 4], &mut short),
+        Err(hyperhess::Error::LengthMismatch {
+            what: "Hessian output",
+            expected: nnz,
+            found: nnz - 1
+        })
+    );
+    let mut h = vec![0.0; nnz];
+    p.sparse_hessian_values(&[1.0, 2.0, 3.0, 4.0], &mut h)
+        .unwrap();
+    let m = hyperhess::sparse_hessian(|x| f(x), &[1.0, 2.0, 3.0, 4.0]).unwrap();
+    assert_eq!(h, m.values());
 }

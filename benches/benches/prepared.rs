@@ -3,6 +3,8 @@
 //!
 //! - `prepared`: [`hyperhess::prepare`] once, then each call moves the recording
 //!   to the point by its program (the function does not run) and sweeps;
+//! - `prepared_values` (sparse Hessians): the same, the values alone into a kept
+//!   buffer (`Prepared::sparse_hessian_values`);
 //! - `record`: what a caller did before: record at the point, then sweep
 //!   (`hyperhess::gradient`, `hvp`, `hessian`, or `SparsePlan::hessian` with the
 //!   plan built once).
@@ -58,6 +60,19 @@ macro_rules! bench_function {
                         }
                     })
                 });
+                if q == "sparse_hessian" {
+                    // The values alone into a kept buffer (what CasADi's buffer
+                    // calls and Ipopt's `eval_h` do).
+                    let mut h = vec![0.0; p.sparse_plan().unwrap().pattern().nnz()];
+                    g.bench_function("prepared_values", |b| {
+                        b.iter(|| {
+                            k += 1;
+                            let x = black_box(&xs[k % 2]);
+                            p.sparse_hessian_values(x, &mut h).unwrap();
+                            h[0]
+                        })
+                    });
+                }
                 g.bench_function("record", |b| {
                     b.iter(|| {
                         k += 1;

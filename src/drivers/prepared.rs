@@ -207,15 +207,57 @@ where
     /// ```
     pub fn sparse_hessian(&mut self, x: &[f64]) -> Result<CscMatrix<f64>, Error> {
         self.at(x)?;
+        let (plan, rec, same) = self.planned()?;
+        plan.evaluate_at(rec, same)
+    }
+
+    /// The sparse Hessian's values at `x` into `out`, in the order of
+    /// [`Prepared::sparse_plan`]'s pattern (that of
+    /// [`Prepared::sparse_hessian`]'s values: the full symmetric matrix, column
+    /// by column): what a solver that keeps one structure (Ipopt's `eval_h`)
+    /// asks for, with nothing allocated. Errors: [`Error::LengthMismatch`] when
+    /// `out` is not of the pattern's length, and those of
+    /// [`Prepared::sparse_hessian`].
+    ///
+    /// ```
+    /// fn f<S: hyperhess::Scalar>(x: &[S]) -> S { x.windows(2).map(|w| w[0] * w[1] * w[1]).sum() }
+    /// let mut p = hyperhess::prepare(|x| f(x), &[1.0; 3]).unwrap();
+    /// let mut h = vec![0.0; p.sparse_plan().unwrap().pattern().nnz()];
+    /// p.sparse_hessian_values(&[1.0, 2.0, 3.0], &mut h).unwrap();
+    /// assert_eq!(h, p.sparse_hessian(&[1.0, 2.0, 3.0]).unwrap().values());
+    /// ```
+    pub fn sparse_hessian_values(&mut self, x: &[f64], out: &mut [f64]) -> Result<(), Error> {
+        self.at(x)?;
+        let (plan, rec, same) = self.planned()?;
+        plan.values_at(rec, same, out)
+    }
+
+    /// The pattern and coloring [`Prepared::sparse_hessian`] keeps, found at the
+    /// current point (the last asked for, or the first) if no sparse Hessian was
+    /// taken yet.
+    ///
+    /// ```
+    /// fn f<S: hyperhess::Scalar>(x: &[S]) -> S { x.windows(2).map(|w| w[0] * w[1]).sum() }
+    /// let mut p = hyperhess::prepare(|x| f(x), &[1.0; 5]).unwrap();
+    /// assert_eq!(p.sparse_plan().unwrap().pattern().nnz(), 8);
+    /// ```
+    pub fn sparse_plan(&mut self) -> Result<&SparsePlan, Error> {
+        Ok(self.planned()?.0)
+    }
+
+    /// The kept plan (made from the recording now held if there is none), that
+    /// recording, and whether it has the plan's operations: without comparing them
+    /// when no recording was made since the plan was (a program moves values and
+    /// partials, never operations).
+    fn planned(&mut self) -> Result<(&SparsePlan, &Recorded, bool), Error> {
         if self.plan.is_none() {
             let plan = SparsePlan::from_recording(self.rec.tape(), None)?;
             self.plan = Some((plan, self.rerecords));
         }
         let (plan, made) = self.plan.as_ref().expect("set above");
-        if *made == self.rerecords {
-            return plan.evaluate_at(self.rec.tape(), true);
-        }
-        plan.evaluate(self.rec.tape())
+        let rec = self.rec.tape();
+        let same = *made == self.rerecords || plan.has_operations_of(rec);
+        Ok((plan, rec, same))
     }
 
     /// The recording at the last point asked for, or `None` after an error there.

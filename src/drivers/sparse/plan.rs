@@ -3,7 +3,7 @@
 use super::{
     Budget, Coloring, ColoringKind, SparsityPattern, Structure, csc_pattern, to_csc, with_values,
 };
-use crate::error::Error;
+use crate::error::{Error, check_len};
 use crate::recording::Recording;
 use crate::tape::{Recorded, Schedule, SymmetricEntries, Var, Workspace};
 use nalgebra_sparse::CscMatrix;
@@ -198,6 +198,11 @@ impl SparsePlan {
         self.evaluate(rec)
     }
 
+    /// Whether `rec` has the operations of the recording the plan was made from.
+    pub(crate) fn has_operations_of(&self, rec: &Recorded) -> bool {
+        rec.has_structure(&self.words)
+    }
+
     /// The Hessian from a recording at the plan's point size.
     pub(crate) fn evaluate(&self, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
         self.evaluate_at(rec, rec.has_structure(&self.words))
@@ -233,6 +238,25 @@ impl SparsePlan {
             }
         }
         to_csc(&self.structure, rec)
+    }
+
+    /// [`SparsePlan::evaluate_at`]'s values, in the pattern's order, into `out`.
+    pub(crate) fn values_at(
+        &self,
+        rec: &Recorded,
+        same: bool,
+        out: &mut [f64],
+    ) -> Result<(), Error> {
+        check_len("Hessian output", self.structure.pattern.nnz(), out.len())?;
+        if let (Some(schedule), true) = (&self.schedule, same)
+            && rec
+                .hessian_by_into(schedule, Budget::sparse(rec).limits(), out)
+                .is_some()
+        {
+            return Ok(());
+        }
+        out.copy_from_slice(self.evaluate_at(rec, same)?.values());
+        Ok(())
     }
 
     /// The plan's pattern with `values` (in pattern order).

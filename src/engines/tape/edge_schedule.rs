@@ -204,6 +204,22 @@ impl<T: Scalar> Schedule<T> {
     /// The Hessian's values at `tape` (in pattern order), or, when some value is
     /// not finite, the careful numeric sweep's (`None` only past `limits` there).
     pub(super) fn evaluate(&self, tape: Tape<'_, T>, limits: Limits) -> Option<Vec<T>> {
+        let mut values = vec![T::zero(); self.out.len()];
+        self.evaluate_into(tape, limits, &mut values)?;
+        Some(values)
+    }
+
+    /// [`Schedule::evaluate`] into `out` (of the pattern's length: `None`
+    /// otherwise), nothing allocated once the kept buffers are.
+    pub(super) fn evaluate_into(
+        &self,
+        tape: Tape<'_, T>,
+        limits: Limits,
+        out: &mut [T],
+    ) -> Option<()> {
+        if out.len() != self.out.len() {
+            return None;
+        }
         let (mut f, mut w) = self.scratch();
         // Every factor and every slot is written before it is read: what the
         // buffers held is never seen, except the constant factors first in `f`,
@@ -257,12 +273,16 @@ impl<T: Scalar> Schedule<T> {
                 }
             }
         }
-        let values: Vec<T> = self.out.iter().map(|&s| w[s as usize]).collect();
-        self.keep(f, w);
-        if values.iter().all(Scalar::is_finite) {
-            return Some(values);
+        for (o, &s) in out.iter_mut().zip(&self.out) {
+            *o = w[s as usize];
         }
-        edge_push::careful(tape, limits).map(|h| h.values)
+        self.keep(f, w);
+        if out.iter().all(Scalar::is_finite) {
+            return Some(());
+        }
+        let h = edge_push::careful(tape, limits)?;
+        out.copy_from_slice(&h.values);
+        Some(())
     }
 }
 

@@ -32,6 +32,17 @@ impl<T: Base> Recorded<T> {
         schedule.evaluate(self.edge_tape(&outputs), limits)
     }
 
+    /// [`Recorded::hessian_by`] into `out` (of the pattern's length).
+    pub(crate) fn hessian_by_into(
+        &self,
+        schedule: &Schedule<T>,
+        limits: Limits,
+        out: &mut [T],
+    ) -> Option<()> {
+        let outputs = self.output_nodes();
+        schedule.evaluate_into(self.edge_tape(&outputs), limits, out)
+    }
+
     /// What edge pushing reads of this recording, with its `outputs`.
     fn edge_tape<'a>(&'a self, outputs: &'a [usize]) -> edge_push::Tape<'a, T> {
         let b = self.buf();
