@@ -118,13 +118,13 @@ impl LagrangianPlan {
         check_len("constraint output", self.m, out.constraints.len())?;
         check_len("Jacobian output", self.jacobian_nnz(), out.jacobian.len())?;
         check_len("Hessian output", self.hessian_nnz(), out.hessian.len())?;
-        self.with_recording(src, x, Needs::BOTH, |rec| {
+        self.with_recording(src, x, Needs::BOTH, |rec, same| {
             out.objective = rec.values()[0];
             out.constraints.copy_from_slice(&rec.values()[1..]);
             self.jacobian
                 .evaluate(rec, &self.options, &mut out.jacobian)?;
             gradient_into(rec, &mut out.gradient)?;
-            self.hessian_into(rec, sigma, lambda, &mut out.hessian)
+            self.hessian_into(rec, same, sigma, lambda, &mut out.hessian)
         })
     }
 
@@ -173,8 +173,8 @@ impl LagrangianPlan {
     ) -> Result<(), Error> {
         self.check_multipliers(sigma, lambda)?;
         check_len("Hessian output", self.hessian_nnz(), out.len())?;
-        self.with_recording(src, x, Needs::HESSIAN, |rec| {
-            self.hessian_into(rec, sigma, lambda, out)
+        self.with_recording(src, x, Needs::HESSIAN, |rec, same| {
+            self.hessian_into(rec, same, sigma, lambda, out)
         })
     }
 
@@ -252,7 +252,7 @@ impl LagrangianPlan {
         out: &mut [f64],
     ) -> Result<(), Error> {
         check_len("Jacobian output", self.jacobian_nnz(), out.len())?;
-        self.with_recording(src, x, Needs::JACOBIAN, |rec| {
+        self.with_recording(src, x, Needs::JACOBIAN, |rec, _| {
             self.jacobian.evaluate(rec, &self.options, out)
         })
     }
@@ -312,7 +312,7 @@ impl LagrangianPlan {
         out: &mut [f64],
     ) -> Result<f64, Error> {
         check_len("gradient output", self.n, out.len())?;
-        self.with_recording(src, x, Needs::NONE, |rec| {
+        self.with_recording(src, x, Needs::NONE, |rec, _| {
             gradient_into(rec, out)?;
             Ok(rec.values()[0])
         })
@@ -346,24 +346,27 @@ impl LagrangianPlan {
         src: &mut impl Source,
         x: &[f64],
         needs: Needs,
-        body: impl FnOnce(&mut VectorRecording) -> Result<R, Error>,
+        body: impl FnOnce(&mut VectorRecording, bool) -> Result<R, Error>,
     ) -> Result<R, Error> {
         check_len("point", self.n, x.len())?;
         let (mut rec, check) = src.recording(self, x)?;
-        let covered = if check {
-            self.check_structure(&rec, needs)
-        } else {
+        // Whether `rec` has the operations the plan was made from (known without
+        // comparing them when `src` moved that recording by its program).
+        let same = !check || rec.recording().has_structure(&self.words);
+        let covered = if same {
             Ok(())
+        } else {
+            self.check_structure(&rec, needs)
         };
-        let result = covered.and_then(|()| body(&mut rec));
+        let result = covered.and_then(|()| body(&mut rec, same));
         src.done(self, rec);
         result
     }
 
-    /// Whether the structures cover `rec`'s operations (equal operations: yes;
-    /// else the new patterns are found and compared).
+    /// Whether the structures cover the operations of `rec` (operations not
+    /// those of the plan's recording): the new patterns found and compared.
     fn check_structure(&self, rec: &VectorRecording, needs: Needs) -> Result<(), Error> {
-        if !(needs.hessian || needs.jacobian) || rec.recording().has_structure(&self.words) {
+        if !(needs.hessian || needs.jacobian) {
             return Ok(());
         }
         let full = self.hessian.pattern.nnz() == self.n * self.n;
@@ -385,18 +388,28 @@ impl LagrangianPlan {
         }
     }
 
-    /// The Lagrangian Hessian's lower triangle of `rec` weighted `(sigma, lambda)`.
+    /// The Lagrangian Hessian's lower triangle of `rec` weighted `(sigma, lambda)`:
+    /// by the plan's schedule when `rec` has the operations it was written from
+    /// (`same`), else by the colored products.
     fn hessian_into(
         &self,
         rec: &mut VectorRecording,
+        same: bool,
         sigma: f64,
         lambda: &[f64],
         out: &mut [f64],
     ) -> Result<(), Error> {
         rec.weigh(|k| if k == 0 { sigma } else { lambda[k - 1] });
-        let values = self
-            .hessian
-            .values(&self.hessian.products(rec.recording(), &self.options));
+        let scheduled = self.schedule.as_ref().filter(|_| same).and_then(|schedule| {
+            let rec = rec.recording();
+            rec.hessian_by(schedule, Budget::sparse(rec).limits())
+        });
+        let values = match scheduled {
+            Some(values) => values,
+            None => self
+                .hessian
+                .values(&self.hessian.products(rec.recording(), &self.options)),
+        };
         if let Some(err) = self.hessian.first_non_finite(&values) {
             return Err(err);
         }

@@ -7,8 +7,8 @@ use super::source::record;
 use crate::error::Error;
 use crate::jacobians::JacobianStructure;
 use crate::options::Options;
-use crate::sparse::Structure;
-use crate::tape::Workspace;
+use crate::sparse::{Budget, Structure};
+use crate::tape::{Schedule, Workspace};
 
 /// The structures a constrained solver allocates once, and their values at any
 /// point: the Hessian of the Lagrangian `sigma f + sum_k lambda_k g_k` (lower
@@ -49,6 +49,10 @@ pub struct LagrangianPlan {
     pub(super) m: usize,
     /// The Lagrangian Hessian's pattern (both triangles) and star coloring.
     pub(super) hessian: Structure,
+    /// The edge-pushing sweep of the weighted outputs written down once, where
+    /// it finds that pattern: the Hessian's values at a recording with the
+    /// plan's operations without colored sweeps.
+    pub(super) schedule: Option<Schedule<f64>>,
     /// For each lower-triangle entry (CSC order), its index among the pattern's.
     pub(super) lower: Vec<usize>,
     /// The lower triangle's CSC column offsets, and each entry's row and column.
@@ -93,6 +97,10 @@ impl LagrangianPlan {
         let rec = record(nlp, x0, &workspace)?;
         let n = rec.inputs();
         let hessian = Structure::find_or_full(rec.recording())?;
+        let schedule = rec
+            .recording()
+            .hessian_schedule(Budget::sparse(rec.recording()).limits())
+            .filter(|s| s.pattern() == hessian.pattern.arrays());
         let (offsets, columns) = hessian.pattern.arrays();
         let (mut lower, mut h_rows, mut h_cols) = (Vec::new(), Vec::new(), Vec::new());
         let mut h_offsets = Vec::with_capacity(n + 1);
@@ -120,6 +128,7 @@ impl LagrangianPlan {
             m,
             words: rec.recording().structure_words().collect(),
             hessian,
+            schedule,
             lower,
             h_offsets,
             h_rows,
