@@ -14,6 +14,7 @@
 
 use super::edge_factors::{COEF, SourceLoop, find_source_loops, loop_factors, source_factors};
 use super::edge_local::{Local, factors};
+use super::edge_order::order;
 use super::edge_push::{self, Limits, Tape};
 use super::edge_values::Values;
 use super::node::Kind;
@@ -41,10 +42,20 @@ const FUSED_DOUBLED: u32 = FUSED + DOUBLED;
 
 /// One instruction: its kind and destination slot, its source slot and factor.
 #[derive(Clone, Copy, Debug)]
-struct Op {
-    dst: u32,
-    src: u32,
-    f: u32,
+pub(super) struct Op {
+    pub dst: u32,
+    pub src: u32,
+    pub f: u32,
+}
+
+/// Whether an instruction of `kind` reads its source slot.
+pub(super) fn reads_source(kind: u32) -> bool {
+    kind % FUSED != CONSTANT
+}
+
+/// Whether an instruction of `kind` adds into its destination (reads it).
+pub(super) fn is_update(kind: u32) -> bool {
+    kind >= MERGE
 }
 
 /// An edge-pushing sweep as instructions, for recordings with the operations of the
@@ -63,6 +74,9 @@ pub(crate) struct Schedule<T> {
     constants: Vec<T>,
     factors: usize,
     ops: Vec<Op>,
+    /// The instructions' runs of one kind, `(kind, count)` in order
+    /// (`super::edge_order`).
+    runs: Vec<(u32, u32)>,
     slots: usize,
     /// The Hessian's rows (full symmetric, sorted) and the slot of each entry.
     offsets: Vec<usize>,
@@ -138,19 +152,34 @@ impl<T: Scalar> Schedule<T> {
                 op.f = at[op.f as usize];
             }
         }
-        w.ops.shrink_to_fit();
+        // In runs of one kind (or, failing that, as written: one run each).
+        let (ops, runs, slots, out) = match order(&w.ops, &rows.values, w.next as usize, KIND_SHIFT)
+        {
+            Some(o) => (o.ops, o.runs, o.slots, o.out),
+            None => {
+                let runs = w.ops.iter().map(|op| (op.dst >> KIND_SHIFT, 1)).collect();
+                (std::mem::take(&mut w.ops), runs, w.next, rows.values)
+            }
+        };
         // What `evaluate` indexes without checks, checked once here for all
         // evaluations: every slot an instruction reads or writes is below `slots`,
         // every factor it reads below `factors`.
         let factors = kept as usize;
         let in_bounds = |op: &Op| {
             let kind = op.dst >> KIND_SHIFT;
-            (op.dst & SLOT_MASK) < w.next
-                && (kind % FUSED == CONSTANT || op.src < w.next)
+            (op.dst & SLOT_MASK) < slots
+                && (!reads_source(kind) || op.src < slots)
                 && (kind == MERGE || (op.f as usize) < factors)
         };
+        // (And every instruction of a run has the run's kind.)
+        let mut kinds = runs
+            .iter()
+            .flat_map(|&(k, count)| std::iter::repeat_n(k, count as usize));
         assert!(
-            w.ops.iter().all(in_bounds),
+            ops.iter()
+                .all(|op| in_bounds(op) && kinds.next() == Some(op.dst >> KIND_SHIFT))
+                && kinds.next().is_none()
+                && out.iter().all(|&s| s < slots),
             "a schedule's slot out of range"
         );
         let source_loops = find_source_loops(&sources, nodes);
@@ -159,11 +188,12 @@ impl<T: Scalar> Schedule<T> {
             source_loops,
             sources,
             factors: kept as usize,
-            ops: w.ops,
-            slots: w.next as usize,
+            ops,
+            runs,
+            slots: slots as usize,
             offsets: rows.offsets,
             columns: rows.columns,
-            out: rows.values,
+            out,
             scratch: Mutex::default(),
         })
     }
@@ -245,31 +275,62 @@ impl<T: Scalar> Schedule<T> {
         // an instruction reads or writes below `slots`, every factor it reads below
         // `factors`: the lengths of `w` and `f` (resized above).
         let (ws, fs) = (&mut w[..], &f[..]);
-        for op in &self.ops {
-            let d = (op.dst & SLOT_MASK) as usize;
-            let (s, k) = (op.src as usize, op.f as usize);
-            // SAFETY: `d`, and `s` and `k` where read, are in bounds (see above).
+        // One loop per run, its kind known: no dispatch per instruction.
+        let mut at = 0;
+        for &(kind, count) in &self.runs {
+            let ops = &self.ops[at..at + count as usize];
+            at += count as usize;
+            // Each instruction's slots and factor.
+            let parts = |op: &Op| {
+                (
+                    (op.dst & SLOT_MASK) as usize,
+                    op.src as usize,
+                    op.f as usize,
+                )
+            };
+            // SAFETY: `d`, and `s` and `k` where read, are in bounds (see above;
+            // every instruction of a run has its kind).
             unsafe {
-                match op.dst >> KIND_SHIFT {
+                match kind {
                     SCALED => {
-                        *ws.get_unchecked_mut(d) = *ws.get_unchecked(s) * *fs.get_unchecked(k)
+                        for (d, s, k) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                        }
                     }
                     DOUBLED => {
-                        let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
-                        *ws.get_unchecked_mut(d) = t + t;
+                        for (d, s, k) in ops.iter().map(parts) {
+                            let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                            *ws.get_unchecked_mut(d) = t + t;
+                        }
                     }
-                    CONSTANT => *ws.get_unchecked_mut(d) = *fs.get_unchecked(k),
-                    MERGE => *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + *ws.get_unchecked(s),
+                    CONSTANT => {
+                        for (d, _, k) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = *fs.get_unchecked(k);
+                        }
+                    }
+                    MERGE => {
+                        for (d, s, _) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + *ws.get_unchecked(s);
+                        }
+                    }
                     FUSED_SCALED => {
-                        let x = *ws.get_unchecked(s) * *fs.get_unchecked(k);
-                        *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + x;
+                        for (d, s, k) in ops.iter().map(parts) {
+                            let x = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                            *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + x;
+                        }
                     }
                     FUSED_DOUBLED => {
-                        let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
-                        *ws.get_unchecked_mut(d) += t + t;
+                        for (d, s, k) in ops.iter().map(parts) {
+                            let t = *ws.get_unchecked(s) * *fs.get_unchecked(k);
+                            *ws.get_unchecked_mut(d) += t + t;
+                        }
                     }
                     // FUSED + CONSTANT
-                    _ => *ws.get_unchecked_mut(d) += *fs.get_unchecked(k),
+                    _ => {
+                        for (d, _, k) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) += *fs.get_unchecked(k);
+                        }
+                    }
                 }
             }
         }

@@ -19,6 +19,7 @@
 //! - `edges`: what a `Recorded` offers of it (entries, a schedule, values by it);
 //! - `edge_schedule`: that sweep written down once as instructions, for plans;
 //! - `edge_factors`: the factors a schedule's instructions read, loops rolled;
+//! - `edge_order`: its instructions put in runs of one kind;
 //! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
 //! - `vector`: `VectorRecording`, a vector function's recording: Jacobian rows
@@ -34,6 +35,7 @@ mod buffers;
 mod deps;
 mod edge_factors;
 mod edge_local;
+mod edge_order;
 mod edge_push;
 mod edge_schedule;
 mod edge_scratch;

@@ -400,10 +400,14 @@ impl LagrangianPlan {
         out: &mut [f64],
     ) -> Result<(), Error> {
         rec.weigh(|k| if k == 0 { sigma } else { lambda[k - 1] });
-        let scheduled = self.schedule.as_ref().filter(|_| same).and_then(|schedule| {
-            let rec = rec.recording();
-            rec.hessian_by(schedule, Budget::sparse(rec).limits())
-        });
+        let scheduled = self
+            .schedule
+            .as_ref()
+            .filter(|_| same)
+            .and_then(|schedule| {
+                let rec = rec.recording();
+                rec.hessian_by(schedule, Budget::sparse(rec).limits())
+            });
         let values = match scheduled {
             Some(values) => values,
             None => self
