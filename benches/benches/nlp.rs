@@ -2,6 +2,8 @@
 //! 10^5 (`nlp/<what>/<n>`), per evaluation at a new point:
 //!
 //! - `hessian`: [`hyperhess::LagrangianPlan::hessian_values`] (lower triangle);
+//! - `prepared_hessian`: [`hyperhess::PreparedNlp::hessian_values`] (prepared once,
+//!   at two alternating points);
 //! - `jacobian`: [`hyperhess::LagrangianPlan::jacobian_values`];
 //! - `evaluate`: [`hyperhess::LagrangianPlan::evaluate`] (objective, gradient,
 //!   constraints, Jacobian and Hessian from one recording);
@@ -55,6 +57,20 @@ fn bench(c: &mut Criterion) {
         g.bench_function("hessian", |b| {
             b.iter(|| {
                 plan.hessian_values(&nlp, black_box(&x), 1.0, &lambda, &mut h)
+                    .unwrap()
+            })
+        });
+        // Prepared once (`PreparedNlp`): the recording moved to each point by its
+        // program, at two alternating points so that every call is at a new one.
+        let mut prepared = hyperhess::PreparedNlp::new(nlp.clone(), &x0).unwrap();
+        let x1: Vec<f64> = x.iter().map(|v| v * 0.99 + 0.01).collect();
+        let xs = [x.clone(), x1];
+        let mut k = 0usize;
+        g.bench_function("prepared_hessian", |b| {
+            b.iter(|| {
+                k += 1;
+                prepared
+                    .hessian_values(black_box(&xs[k % 2]), 1.0, &lambda, &mut h)
                     .unwrap()
             })
         });

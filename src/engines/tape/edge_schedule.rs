@@ -25,18 +25,18 @@ use std::sync::Mutex;
 const KIND_SHIFT: u32 = 29;
 const SLOT_MASK: u32 = (1 << KIND_SHIFT) - 1;
 /// `w[dst] = w[src] f`
-const SCALED: u32 = 0;
+pub(super) const SCALED: u32 = 0;
 /// `w[dst] = 2 (w[src] f)`
-const DOUBLED: u32 = 1;
+pub(super) const DOUBLED: u32 = 1;
 /// `w[dst] = f`
-const CONSTANT: u32 = 2;
+pub(super) const CONSTANT: u32 = 2;
 /// `w[dst] = w[dst] + w[src]`
-const MERGE: u32 = 3;
+pub(super) const MERGE: u32 = 3;
 /// A product merged as it is made (`SCALED`, `DOUBLED` or `CONSTANT` into a
 /// fresh slot, then `MERGE`d at once, written as one): `w[dst] = w[dst] + x`
 /// with `x` as the kind `FUSED` below it computes (the same operations, so the
 /// same bits).
-const FUSED: u32 = 4;
+pub(super) const FUSED: u32 = 4;
 const FUSED_SCALED: u32 = FUSED + SCALED;
 const FUSED_DOUBLED: u32 = FUSED + DOUBLED;
 
