@@ -206,26 +206,32 @@ impl<T: Scalar> Strided<'_, T> {
     #[inline(always)]
     fn fill(&self, f: &mut [T], out: usize, step: isize, reps: usize, formula: Formula<T>) {
         let (q, adj, sp, si) = (self.partials, self.adj, self.step_p, self.step_i);
-        let mut run = |value: &dyn Fn(usize) -> T| {
+        // (A generic function, so that each formula's loop is compiled with it.)
+        #[inline(always)]
+        fn each<T>(f: &mut [T], out: usize, step: isize, reps: usize, value: impl Fn(usize) -> T) {
             let mut o = out as isize;
             for r in 0..reps {
                 f[o as usize] = value(r);
                 o += step;
             }
-        };
+        }
         match formula {
-            Formula::Read(Read::Partial(s)) => run(&|r| q[r * sp + s]),
+            Formula::Read(Read::Partial(s)) => each(f, out, step, reps, |r| q[r * sp + s]),
             Formula::Product(Read::Partial(s), Read::Partial(t)) => {
-                run(&|r| q[r * sp + s] * q[r * sp + t])
+                each(f, out, step, reps, |r| q[r * sp + s] * q[r * sp + t])
             }
             Formula::Product(Read::Adjoint, Read::Partial(t)) => {
-                run(&|r| adj[r * si] * q[r * sp + t])
+                each(f, out, step, reps, |r| adj[r * si] * q[r * sp + t])
             }
-            Formula::Product(Read::Adjoint, Read::Constant(y)) => run(&|r| adj[r * si] * y),
-            Formula::Read(Read::Sum(s, t)) => run(&|r| q[r * sp + s] + q[r * sp + t]),
-            Formula::Product(Read::Sum(s, t), Read::Sum(u, v)) => {
-                run(&|r| (q[r * sp + s] + q[r * sp + t]) * (q[r * sp + u] + q[r * sp + v]))
+            Formula::Product(Read::Adjoint, Read::Constant(y)) => {
+                each(f, out, step, reps, |r| adj[r * si] * y)
             }
+            Formula::Read(Read::Sum(s, t)) => {
+                each(f, out, step, reps, |r| q[r * sp + s] + q[r * sp + t])
+            }
+            Formula::Product(Read::Sum(s, t), Read::Sum(u, v)) => each(f, out, step, reps, |r| {
+                (q[r * sp + s] + q[r * sp + t]) * (q[r * sp + u] + q[r * sp + v])
+            }),
             formula => {
                 let read = |x: Read<T>, r: usize| match x {
                     Read::Partial(s) => q[r * sp + s],
@@ -233,7 +239,7 @@ impl<T: Scalar> Strided<'_, T> {
                     Read::Adjoint => adj[r * si],
                     Read::Constant(v) => v,
                 };
-                run(&|r| match formula {
+                each(f, out, step, reps, |r| match formula {
                     Formula::Read(x) => read(x, r),
                     Formula::Product(x, y) => read(x, r) * read(y, r),
                 })
