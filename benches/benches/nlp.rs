@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
         });
         // Prepared once (`PreparedNlp`): the recording moved to each point by its
         // program, at two alternating points so that every call is at a new one.
-        let mut prepared = hyperhess::PreparedNlp::new(nlp.clone(), &x0).unwrap();
+        let mut prepared = hyperhess::PreparedNlp::new(nlp, &x0).unwrap();
         let x1: Vec<f64> = x.iter().map(|v| v * 0.99 + 0.01).collect();
         let xs = [x.clone(), x1];
         let mut k = 0usize;
