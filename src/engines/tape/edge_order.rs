@@ -12,11 +12,14 @@
 //!
 //! The values are the same numbers from the same operations: an instruction
 //! reads the value it read in the sweep's order (additions into one slot keep
-//! their order, and one reading a value comes before the addition that replaces
 //! it), so the bits are the sweep's. Slots are then given again in the new
 //! order, each reused once its value is read for the last time.
+//!
+//! A factor copied to a slot and only read from there (never added into, not an
+//! output) is not copied: its readers read the factor itself (kinds
+//! `FROM_FACTOR + k`), the same product of the same numbers.
 
-use super::edge_schedule::{Op, is_update, reads_source};
+use super::edge_schedule::{CONSTANT, FROM_FACTOR, FUSED, MERGE, Op, is_update, reads_source};
 
 /// Instructions taken in windows of this many: a window's values stay in cache.
 const WINDOW: usize = 4096;
@@ -76,6 +79,37 @@ pub(super) fn order(ops: &[Op], out: &[u32], slots: usize, shift: u32) -> Option
             replaced[prior[i] as usize] = i as u32;
         }
     }
+    let mut kept = vec![false; n];
+    for &v in &outputs {
+        kept[v as usize] = true;
+    }
+    // A factor copied to a slot and only read from there (never added into, not
+    // an output): its readers read the factor (`w f` is then `f_c f`, the same
+    // product), and the copy is dropped.
+    let mut ops = ops.to_vec();
+    let copy = |v: u32| {
+        v != NONE
+            && kind(&ops[v as usize]) == CONSTANT
+            && replaced[v as usize] == NONE
+            && !kept[v as usize]
+    };
+    let dropped: Vec<bool> = (0..n as u32).map(copy).collect();
+    for i in 0..n {
+        let v = source[i];
+        if v != NONE && dropped[v as usize] {
+            let (k, c) = (kind(&ops[i]), ops[v as usize].f);
+            let op = &mut ops[i];
+            if k == MERGE {
+                // `w[d] + w[s]` with `w[s] = f_c`: added as a constant is.
+                op.dst = (op.dst & mask) | ((FUSED + CONSTANT) << shift);
+                op.f = c;
+            } else {
+                op.dst = (op.dst & mask) | ((FROM_FACTOR + k) << shift);
+                op.src = c;
+            }
+            source[i] = NONE;
+        }
+    }
     let mut order = Vec::with_capacity(n);
     let mut runs: Vec<(u32, u32)> = Vec::new();
     let mut window = Window::default();
@@ -84,6 +118,7 @@ pub(super) fn order(ops: &[Op], out: &[u32], slots: usize, shift: u32) -> Option
         window.order(
             start..end,
             |i| kind(&ops[i]),
+            &dropped,
             &source,
             &prior,
             &replaced,
@@ -99,16 +134,15 @@ pub(super) fn order(ops: &[Op], out: &[u32], slots: usize, shift: u32) -> Option
             last[source[i as usize] as usize] = t as u32;
         }
     }
-    let mut kept = vec![false; n];
-    for &v in &outputs {
-        kept[v as usize] = true;
-    }
     let (mut slot, mut free, mut next) = (vec![NONE; n], Vec::new(), 0u32);
     let mut reordered = Vec::with_capacity(n);
     for (t, &i) in order.iter().enumerate() {
         let (i, op) = (i as usize, ops[i as usize]);
+        // (A source slot given again; a factor, for the kinds that read one.)
         let s = if source[i] != NONE {
             slot[source[i] as usize]
+        } else if kind(&op) >= FROM_FACTOR {
+            op.src
         } else {
             0
         };
@@ -169,6 +203,7 @@ impl Window {
         &mut self,
         range: std::ops::Range<usize>,
         kind: impl Fn(usize) -> u32,
+        dropped: &[bool],
         source: &[u32],
         prior: &[u32],
         replaced: &[u32],
@@ -214,11 +249,11 @@ impl Window {
             at[k] += 1;
         }
         for i in range.clone() {
-            if self.waits[i - start] == 0 {
+            if self.waits[i - start] == 0 && !dropped[i] {
                 self.push(kind(i), i as u32);
             }
         }
-        let mut left = len;
+        let mut left = len - dropped[range].iter().filter(|&&d| d).count();
         while left > 0 {
             let k = (0..self.ready.len())
                 .max_by_key(|&k| (self.ready[k].len(), std::cmp::Reverse(k)))
@@ -255,7 +290,7 @@ impl Window {
 
 #[cfg(test)]
 mod tests {
-    use super::super::edge_schedule::{CONSTANT, DOUBLED, FUSED, MERGE, SCALED};
+    use super::super::edge_schedule::{DOUBLED, SCALED};
     use super::*;
 
     const SHIFT: u32 = 28;
@@ -270,16 +305,23 @@ mod tests {
                 op.f as usize,
             );
             let kind = op.dst >> SHIFT;
+            // A kind `FROM_FACTOR + k` reads the factor `src` where `k` reads
+            // the slot `src`.
+            let from = || if kind >= FROM_FACTOR { f[s] } else { w[s] };
             let x = match kind % FUSED {
-                SCALED => w[s] * f[k],
+                SCALED => from() * f[k],
                 DOUBLED => {
-                    let t = w[s] * f[k];
+                    let t = from() * f[k];
                     t + t
                 }
                 CONSTANT => f[k],
-                _ => w[s],
+                _ => from(),
             };
-            w[d] = if kind >= MERGE { w[d] + x } else { x };
+            w[d] = if kind % FROM_FACTOR >= MERGE {
+                w[d] + x
+            } else {
+                x
+            };
         }
         w
     }
@@ -307,7 +349,9 @@ mod tests {
                 assert_eq!(a[s as usize].to_bits(), b[t as usize].to_bits());
             }
             let count: u32 = o.runs.iter().map(|r| r.1).sum();
-            assert_eq!(count as usize, ops.len());
+            // Every instruction, but the dropped copies of a factor.
+            let copies = ops.iter().filter(|op| op.dst >> SHIFT == CONSTANT).count();
+            assert!(count as usize <= ops.len() && count as usize + copies >= ops.len());
             o
         };
         let ops = [
@@ -317,7 +361,9 @@ mod tests {
             op(FUSED + SCALED, 2, 0, 3), // reads slot 0's first value
             op(MERGE, 0, 3, 0),          // then replaces it
         ];
-        let o = check(&ops, &[2, 0], 4);
+        // (Slot 3 an output too: a copy read only by the addition would be
+        // dropped, the addition reading the factor.)
+        let o = check(&ops, &[2, 0, 3], 4);
         assert_eq!(o.runs[0], (CONSTANT, 3));
         // Random sequences: slots 0..8, every read after a write.
         let mut seed = 0x2545_f491_4f6c_dd1du64;

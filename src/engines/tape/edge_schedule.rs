@@ -21,8 +21,8 @@ use super::node::Kind;
 use crate::scalar::Scalar;
 use std::sync::Mutex;
 
-/// The instruction kinds, in a slot index's top three bits.
-const KIND_SHIFT: u32 = 29;
+/// The instruction kinds, in a slot index's top four bits.
+const KIND_SHIFT: u32 = 28;
 const SLOT_MASK: u32 = (1 << KIND_SHIFT) - 1;
 /// `w[dst] = w[src] f`
 pub(super) const SCALED: u32 = 0;
@@ -39,6 +39,14 @@ pub(super) const MERGE: u32 = 3;
 pub(super) const FUSED: u32 = 4;
 const FUSED_SCALED: u32 = FUSED + SCALED;
 const FUSED_DOUBLED: u32 = FUSED + DOUBLED;
+/// The product kinds with the factor `src` in place of a slot that holds it
+/// (`super::edge_order` drops a `CONSTANT` read only as a source):
+/// `w[dst] = f[src] f`, `2 (f[src] f)`, and those added into `w[dst]`.
+pub(super) const FROM_FACTOR: u32 = 8;
+const SCALED_F: u32 = FROM_FACTOR + SCALED;
+const DOUBLED_F: u32 = FROM_FACTOR + DOUBLED;
+const FUSED_SCALED_F: u32 = FROM_FACTOR + FUSED_SCALED;
+const FUSED_DOUBLED_F: u32 = FROM_FACTOR + FUSED_DOUBLED;
 
 /// One instruction: its kind and destination slot, its source slot and factor.
 #[derive(Clone, Copy, Debug)]
@@ -50,12 +58,12 @@ pub(super) struct Op {
 
 /// Whether an instruction of `kind` reads its source slot.
 pub(super) fn reads_source(kind: u32) -> bool {
-    kind % FUSED != CONSTANT
+    kind < FROM_FACTOR && kind % FUSED != CONSTANT
 }
 
 /// Whether an instruction of `kind` adds into its destination (reads it).
 pub(super) fn is_update(kind: u32) -> bool {
-    kind >= MERGE
+    kind % FROM_FACTOR >= MERGE
 }
 
 /// An edge-pushing sweep as instructions, for recordings with the operations of the
@@ -167,8 +175,14 @@ impl<T: Scalar> Schedule<T> {
         let factors = kept as usize;
         let in_bounds = |op: &Op| {
             let kind = op.dst >> KIND_SHIFT;
-            (op.dst & SLOT_MASK) < slots
+            (kind <= FUSED + CONSTANT
+                || matches!(
+                    kind,
+                    SCALED_F | DOUBLED_F | FUSED_SCALED_F | FUSED_DOUBLED_F
+                ))
+                && (op.dst & SLOT_MASK) < slots
                 && (!reads_source(kind) || op.src < slots)
+                && (kind < FROM_FACTOR || (op.src as usize) < factors)
                 && (kind == MERGE || (op.f as usize) < factors)
         };
         // (And every instruction of a run has the run's kind.)
@@ -325,7 +339,30 @@ impl<T: Scalar> Schedule<T> {
                             *ws.get_unchecked_mut(d) += t + t;
                         }
                     }
-                    // FUSED + CONSTANT
+                    SCALED_F => {
+                        for (d, s, k) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = *fs.get_unchecked(s) * *fs.get_unchecked(k);
+                        }
+                    }
+                    DOUBLED_F => {
+                        for (d, s, k) in ops.iter().map(parts) {
+                            let t = *fs.get_unchecked(s) * *fs.get_unchecked(k);
+                            *ws.get_unchecked_mut(d) = t + t;
+                        }
+                    }
+                    FUSED_SCALED_F => {
+                        for (d, s, k) in ops.iter().map(parts) {
+                            let x = *fs.get_unchecked(s) * *fs.get_unchecked(k);
+                            *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + x;
+                        }
+                    }
+                    FUSED_DOUBLED_F => {
+                        for (d, s, k) in ops.iter().map(parts) {
+                            let t = *fs.get_unchecked(s) * *fs.get_unchecked(k);
+                            *ws.get_unchecked_mut(d) += t + t;
+                        }
+                    }
+                    // FUSED + CONSTANT (`new` checked that every kind is one of these)
                     _ => {
                         for (d, _, k) in ops.iter().map(parts) {
                             *ws.get_unchecked_mut(d) += *fs.get_unchecked(k);
