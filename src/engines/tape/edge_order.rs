@@ -12,6 +12,7 @@
 //!
 //! The values are the same numbers from the same operations: an instruction
 //! reads the value it read in the sweep's order (additions into one slot keep
+//! their order, and one reading a value comes before the addition that replaces
 //! it), so the bits are the sweep's. Slots are then given again in the new
 //! order, each reused once its value is read for the last time.
 //!
