@@ -205,7 +205,7 @@ impl SparsePlan {
 
     /// The Hessian from a recording at the plan's point size.
     pub(crate) fn evaluate(&self, rec: &Recorded) -> Result<CscMatrix<f64>, Error> {
-        self.evaluate_at(rec, rec.has_structure(&self.words))
+        self.evaluate_at(rec, self.has_operations_of(rec))
     }
 
     /// [`SparsePlan::evaluate`] at a recording the caller knows to have the plan's

@@ -193,6 +193,8 @@ struct Window {
     targets: Vec<u32>,
     waits: Vec<u32>,
     edges: Vec<(u32, u32)>,
+    /// Where each instruction's next waiting one goes in `targets`.
+    at: Vec<u32>,
     ready: Vec<std::collections::VecDeque<u32>>,
 }
 
@@ -243,11 +245,12 @@ impl Window {
         }
         self.targets.clear();
         self.targets.resize(self.edges.len(), 0);
-        let mut at = self.offsets.clone();
+        self.at.clear();
+        self.at.extend_from_slice(&self.offsets);
         for &(a, b) in &self.edges {
             let k = a as usize - start;
-            self.targets[at[k] as usize] = b;
-            at[k] += 1;
+            self.targets[self.at[k] as usize] = b;
+            self.at[k] += 1;
         }
         for i in range.clone() {
             if self.waits[i - start] == 0 && !dropped[i] {

@@ -351,8 +351,10 @@ impl LagrangianPlan {
         check_len("point", self.n, x.len())?;
         let (mut rec, check) = src.recording(self, x)?;
         // Whether `rec` has the operations the plan was made from (known without
-        // comparing them when `src` moved that recording by its program).
-        let same = !check || rec.recording().has_structure(&self.words);
+        // comparing them when `src` moved that recording by its program; not
+        // compared for a call that fills no structure).
+        let same = !check
+            || ((needs.hessian || needs.jacobian) && rec.recording().has_structure(&self.words));
         let covered = if same {
             Ok(())
         } else {
