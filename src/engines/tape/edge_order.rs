@@ -16,15 +16,13 @@
 //! it), so the bits are the sweep's. Slots are then given again in the new
 //! order, each reused once its value is read for the last time.
 //!
-//! A factor copied to a slot and only read from there (never added into, not an
-//! output) is not copied: its readers read the factor itself (kinds
-//! `FROM_FACTOR + k`), the same product of the same numbers.
+//! Before that, copies and products by 1 or -1 are folded (`super::edge_fold`).
 
-use super::edge_schedule::{CONSTANT, FROM_FACTOR, FUSED, MERGE, Op, is_update, reads_source};
+use super::edge_fold::{NONE, fold};
+use super::edge_kinds::{KIND_SHIFT, Op, is_update, reads_factor_source, reads_source};
 
 /// Instructions taken in windows of this many: a window's values stay in cache.
 const WINDOW: usize = 4096;
-const NONE: u32 = u32::MAX;
 
 /// Instructions reordered: `ops` (kinds kept in their destinations), `runs` of
 /// one kind (`(kind, count)`, in order), the slots they use, and the slot of each
@@ -37,10 +35,17 @@ pub(super) struct Ordered {
 }
 
 /// `ops` (on `slots` slots, the kind of each in its destination's top bits at
-/// `shift`) in runs of one kind, and the slots of `out` then; `None` if an
-/// instruction or an output reads a slot never written.
-pub(super) fn order(ops: &[Op], out: &[u32], slots: usize, shift: u32) -> Option<Ordered> {
+/// `KIND_SHIFT`) in runs of one kind, and the slots of `out` then; `None` if an
+/// instruction or an output reads a slot never written. `unit(f)`: whether the
+/// factor `f` is a constant 1 (`Some(true)`) or -1 (`Some(false)`).
+pub(super) fn order(
+    ops: &[Op],
+    out: &[u32],
+    slots: usize,
+    unit: impl Fn(u32) -> Option<bool>,
+) -> Option<Ordered> {
     let n = ops.len();
+    let shift = KIND_SHIFT;
     let mask = (1u32 << shift) - 1;
     let (kind, dst) = (
         |op: &Op| op.dst >> shift,
@@ -84,33 +89,8 @@ pub(super) fn order(ops: &[Op], out: &[u32], slots: usize, shift: u32) -> Option
     for &v in &outputs {
         kept[v as usize] = true;
     }
-    // A factor copied to a slot and only read from there (never added into, not
-    // an output): its readers read the factor (`w f` is then `f_c f`, the same
-    // product), and the copy is dropped.
     let mut ops = ops.to_vec();
-    let copy = |v: u32| {
-        v != NONE
-            && kind(&ops[v as usize]) == CONSTANT
-            && replaced[v as usize] == NONE
-            && !kept[v as usize]
-    };
-    let dropped: Vec<bool> = (0..n as u32).map(copy).collect();
-    for i in 0..n {
-        let v = source[i];
-        if v != NONE && dropped[v as usize] {
-            let (k, c) = (kind(&ops[i]), ops[v as usize].f);
-            let op = &mut ops[i];
-            if k == MERGE {
-                // `w[d] + w[s]` with `w[s] = f_c`: added as a constant is.
-                op.dst = (op.dst & mask) | ((FUSED + CONSTANT) << shift);
-                op.f = c;
-            } else {
-                op.dst = (op.dst & mask) | ((FROM_FACTOR + k) << shift);
-                op.src = c;
-            }
-            source[i] = NONE;
-        }
-    }
+    let dropped = fold(&mut ops, &mut source, &replaced, &kept, unit);
     let mut order = Vec::with_capacity(n);
     let mut runs: Vec<(u32, u32)> = Vec::new();
     let mut window = Window::default();
@@ -142,7 +122,7 @@ pub(super) fn order(ops: &[Op], out: &[u32], slots: usize, shift: u32) -> Option
         // (A source slot given again; a factor, for the kinds that read one.)
         let s = if source[i] != NONE {
             slot[source[i] as usize]
-        } else if kind(&op) >= FROM_FACTOR {
+        } else if reads_factor_source(kind(&op)) {
             op.src
         } else {
             0
@@ -294,10 +274,10 @@ impl Window {
 
 #[cfg(test)]
 mod tests {
-    use super::super::edge_schedule::{DOUBLED, SCALED};
+    use super::super::edge_kinds::*;
     use super::*;
 
-    const SHIFT: u32 = 28;
+    const SHIFT: u32 = KIND_SHIFT;
 
     /// The instructions run one by one, as the schedule's evaluation runs them.
     fn run(ops: &[Op], f: &[f64], slots: usize) -> Vec<f64> {
@@ -309,22 +289,36 @@ mod tests {
                 op.f as usize,
             );
             let kind = op.dst >> SHIFT;
-            // A kind `FROM_FACTOR + k` reads the factor `src` where `k` reads
-            // the slot `src`.
-            let from = || if kind >= FROM_FACTOR { f[s] } else { w[s] };
-            let x = match kind % FUSED {
+            // A kind that reads a factor in its source's place reads `f[src]`.
+            let from = || {
+                if reads_factor_source(kind) {
+                    f[s]
+                } else {
+                    w[s]
+                }
+            };
+            let base = if kind >= NEG {
+                kind
+            } else {
+                kind % FROM_FACTOR
+            };
+            w[d] = match base {
                 SCALED => from() * f[k],
                 DOUBLED => {
                     let t = from() * f[k];
                     t + t
                 }
                 CONSTANT => f[k],
-                _ => from(),
-            };
-            w[d] = if kind % FROM_FACTOR >= MERGE {
-                w[d] + x
-            } else {
-                x
+                MERGE => w[d] + w[s],
+                FUSED_SCALED => w[d] + from() * f[k],
+                FUSED_DOUBLED => {
+                    let t = from() * f[k];
+                    w[d] + (t + t)
+                }
+                FUSED_CONSTANT => w[d] + f[k],
+                NEG | NEG_F => -from(),
+                SUB | SUB_F => w[d] - from(),
+                _ => unreachable!("kind {kind}"),
             };
         }
         w
@@ -343,21 +337,55 @@ mod tests {
     /// would put first), and random sequences with slots reused.
     #[test]
     fn reordered_instructions_compute_the_same_bits() {
+        // Factors 0 and 1 are the constants 1 and -1.
         let f: Vec<f64> = (0..64)
-            .map(|k| ((k as f64) * 0.77).sin() * 3.0 + 0.1)
+            .map(|k| match k {
+                0 => 1.0,
+                1 => -1.0,
+                _ => ((k as f64) * 0.77).sin() * 3.0 + 0.1,
+            })
             .collect();
+        let unit = |k: u32| (k < 2).then_some(k == 0);
         let check = |ops: &[Op], out: &[u32], slots: usize| {
-            let o = order(ops, out, slots, SHIFT).expect("every slot written before read");
+            let o = order(ops, out, slots, unit).expect("every slot written before read");
             let (a, b) = (run(ops, &f, slots), run(&o.ops, &f, o.slots as usize));
             for (&s, &t) in out.iter().zip(&o.out) {
                 assert_eq!(a[s as usize].to_bits(), b[t as usize].to_bits());
             }
             let count: u32 = o.runs.iter().map(|r| r.1).sum();
-            // Every instruction, but the dropped copies of a factor.
-            let copies = ops.iter().filter(|op| op.dst >> SHIFT == CONSTANT).count();
+            // Every instruction, but the dropped copies (of a factor, or of a
+            // slot by a factor 1).
+            let copies = ops
+                .iter()
+                .filter(|op| {
+                    let kind = op.dst >> SHIFT;
+                    kind == CONSTANT || (kind == SCALED && op.f == 0)
+                })
+                .count();
             assert!(count as usize <= ops.len() && count as usize + copies >= ops.len());
             o
         };
+        // A copy (by a factor 1) read after the value it copied is replaced, by
+        // an addition that reads the replacement: it stays (read through, the
+        // reader would have to run both before and after the replacement).
+        let ops = [
+            op(CONSTANT, 0, 0, 5),
+            op(SCALED, 1, 0, 0),
+            op(FUSED_CONSTANT, 0, 0, 6),
+            op(MERGE, 0, 1, 0),
+        ];
+        check(&ops, &[0], 2);
+        // A copy read before the replacement goes; negations and subtractions.
+        let ops = [
+            op(CONSTANT, 0, 0, 5),
+            op(SCALED, 1, 0, 0),
+            op(SCALED, 2, 1, 7),
+            op(FUSED_SCALED, 0, 2, 1),
+            op(SCALED, 3, 0, 1),
+        ];
+        let o = check(&ops, &[0, 3], 4);
+        assert_eq!(o.ops.len(), 4);
+        assert!(o.runs.iter().any(|r| r.0 == SUB) && o.runs.iter().any(|r| r.0 == NEG));
         let ops = [
             op(CONSTANT, 0, 0, 0),
             op(CONSTANT, 2, 0, 1),
@@ -388,7 +416,9 @@ mod tests {
                 if (reads_s && !written[s as usize]) || (kind >= MERGE && !written[d as usize]) {
                     continue;
                 }
-                ops.push(op(kind, d, s, next(64)));
+                // (A constant 1 or -1 one time in four.)
+                let k = if next(4) == 0 { next(2) } else { next(64) };
+                ops.push(op(kind, d, s, k));
                 written[d as usize] = true;
             }
             let out: Vec<u32> = (0..8).filter(|&s| written[s as usize]).collect();

@@ -13,6 +13,7 @@
 //! operations on the same numbers, so the bits of the numeric sweep.
 
 use super::edge_factors::{COEF, SourceLoop, find_source_loops, loop_factors, source_factors};
+use super::edge_kinds::*;
 use super::edge_local::{Local, factors};
 use super::edge_order::order;
 use super::edge_push::{self, Limits, Tape};
@@ -20,51 +21,6 @@ use super::edge_values::Values;
 use super::node::Kind;
 use crate::scalar::Scalar;
 use std::sync::Mutex;
-
-/// The instruction kinds, in a slot index's top four bits.
-const KIND_SHIFT: u32 = 28;
-const SLOT_MASK: u32 = (1 << KIND_SHIFT) - 1;
-/// `w[dst] = w[src] f`
-pub(super) const SCALED: u32 = 0;
-/// `w[dst] = 2 (w[src] f)`
-pub(super) const DOUBLED: u32 = 1;
-/// `w[dst] = f`
-pub(super) const CONSTANT: u32 = 2;
-/// `w[dst] = w[dst] + w[src]`
-pub(super) const MERGE: u32 = 3;
-/// A product merged as it is made (`SCALED`, `DOUBLED` or `CONSTANT` into a
-/// fresh slot, then `MERGE`d at once, written as one): `w[dst] = w[dst] + x`
-/// with `x` as the kind `FUSED` below it computes (the same operations, so the
-/// same bits).
-pub(super) const FUSED: u32 = 4;
-const FUSED_SCALED: u32 = FUSED + SCALED;
-const FUSED_DOUBLED: u32 = FUSED + DOUBLED;
-/// The product kinds with the factor `src` in place of a slot that holds it
-/// (`super::edge_order` drops a `CONSTANT` read only as a source):
-/// `w[dst] = f[src] f`, `2 (f[src] f)`, and those added into `w[dst]`.
-pub(super) const FROM_FACTOR: u32 = 8;
-const SCALED_F: u32 = FROM_FACTOR + SCALED;
-const DOUBLED_F: u32 = FROM_FACTOR + DOUBLED;
-const FUSED_SCALED_F: u32 = FROM_FACTOR + FUSED_SCALED;
-const FUSED_DOUBLED_F: u32 = FROM_FACTOR + FUSED_DOUBLED;
-
-/// One instruction: its kind and destination slot, its source slot and factor.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Op {
-    pub dst: u32,
-    pub src: u32,
-    pub f: u32,
-}
-
-/// Whether an instruction of `kind` reads its source slot.
-pub(super) fn reads_source(kind: u32) -> bool {
-    kind < FROM_FACTOR && kind % FUSED != CONSTANT
-}
-
-/// Whether an instruction of `kind` adds into its destination (reads it).
-pub(super) fn is_update(kind: u32) -> bool {
-    kind % FROM_FACTOR >= MERGE
-}
 
 /// An edge-pushing sweep as instructions, for recordings with the operations of the
 /// one it was written from (the caller checks: `Recorded::has_structure`).
@@ -74,18 +30,18 @@ pub(crate) struct Schedule<T> {
     /// most two operands (its index, the offset of its partials, and which of its
     /// eight factors are read, as a mask), or a coefficient of the n-ary side
     /// arrays (`COEF` and its index).
-    sources: Vec<[u32; 3]>,
+    pub(super) sources: Vec<[u32; 3]>,
     /// Runs of `sources` that repeat a body (the nodes of a loop of the tape),
     /// their factors computed factor by factor over all repetitions.
-    source_loops: Vec<SourceLoop>,
+    pub(super) source_loops: Vec<SourceLoop>,
     /// The first factors, constants (those of sums and differences).
-    constants: Vec<T>,
-    factors: usize,
-    ops: Vec<Op>,
+    pub(super) constants: Vec<T>,
+    pub(super) factors: usize,
+    pub(super) ops: Vec<Op>,
     /// The instructions' runs of one kind, `(kind, count)` in order
     /// (`super::edge_order`).
     runs: Vec<(u32, u32)>,
-    slots: usize,
+    pub(super) slots: usize,
     /// The Hessian's rows (full symmetric, sorted) and the slot of each entry.
     offsets: Vec<usize>,
     columns: Vec<u32>,
@@ -160,9 +116,14 @@ impl<T: Scalar> Schedule<T> {
                 op.f = at[op.f as usize];
             }
         }
-        // In runs of one kind (or, failing that, as written: one run each).
-        let (ops, runs, slots, out) = match order(&w.ops, &rows.values, w.next as usize, KIND_SHIFT)
-        {
+        // In runs of one kind (or, failing that, as written: one run each),
+        // products by a constant 1 or -1 (a sum's or difference's) as copies,
+        // negations and additions.
+        let unit = |f: u32| {
+            let c = *constants.get(f as usize)?;
+            (c == T::one() || c == -T::one()).then(|| c == T::one())
+        };
+        let (ops, runs, slots, out) = match order(&w.ops, &rows.values, w.next as usize, unit) {
             Some(o) => (o.ops, o.runs, o.slots, o.out),
             None => {
                 let runs = w.ops.iter().map(|op| (op.dst >> KIND_SHIFT, 1)).collect();
@@ -175,15 +136,11 @@ impl<T: Scalar> Schedule<T> {
         let factors = kept as usize;
         let in_bounds = |op: &Op| {
             let kind = op.dst >> KIND_SHIFT;
-            (kind <= FUSED + CONSTANT
-                || matches!(
-                    kind,
-                    SCALED_F | DOUBLED_F | FUSED_SCALED_F | FUSED_DOUBLED_F
-                ))
+            (kind <= FUSED_CONSTANT || reads_factor_source(kind) || matches!(kind, NEG | SUB))
                 && (op.dst & SLOT_MASK) < slots
                 && (!reads_source(kind) || op.src < slots)
-                && (kind < FROM_FACTOR || (op.src as usize) < factors)
-                && (kind == MERGE || (op.f as usize) < factors)
+                && (!reads_factor_source(kind) || (op.src as usize) < factors)
+                && (!reads_factor(kind) || (op.f as usize) < factors)
         };
         // (And every instruction of a run has the run's kind.)
         let mut kinds = runs
@@ -362,7 +319,27 @@ impl<T: Scalar> Schedule<T> {
                             *ws.get_unchecked_mut(d) += t + t;
                         }
                     }
-                    // FUSED + CONSTANT (`new` checked that every kind is one of these)
+                    NEG => {
+                        for (d, s, _) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = -*ws.get_unchecked(s);
+                        }
+                    }
+                    SUB => {
+                        for (d, s, _) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) - *ws.get_unchecked(s);
+                        }
+                    }
+                    NEG_F => {
+                        for (d, s, _) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = -*fs.get_unchecked(s);
+                        }
+                    }
+                    SUB_F => {
+                        for (d, s, _) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) - *fs.get_unchecked(s);
+                        }
+                    }
+                    // FUSED_CONSTANT (`new` checked that every kind is one of these)
                     _ => {
                         for (d, _, k) in ops.iter().map(parts) {
                             *ws.get_unchecked_mut(d) += *fs.get_unchecked(k);
@@ -389,9 +366,9 @@ impl<T: Scalar> Schedule<T> {
 #[derive(Default)]
 struct Writer {
     /// As [`Schedule`]'s, with the offset of the first factor in the mask's place.
-    sources: Vec<[u32; 3]>,
-    factors: usize,
-    ops: Vec<Op>,
+    pub(super) sources: Vec<[u32; 3]>,
+    pub(super) factors: usize,
+    pub(super) ops: Vec<Op>,
     /// Slots free for reuse, and the next never used.
     free: Vec<u32>,
     next: u32,

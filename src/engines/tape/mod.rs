@@ -19,6 +19,8 @@
 //! - `edges`: what a `Recorded` offers of it (entries, a schedule, values by it);
 //! - `edge_schedule`: that sweep written down once as instructions, for plans;
 //! - `edge_factors`: the factors a schedule's instructions read, loops rolled;
+//! - `edge_kinds`: its instruction set;
+//! - `edge_fold`: its copies and products by 1 or -1 folded, exactly;
 //! - `edge_order`: its instructions put in runs of one kind;
 //! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
@@ -34,6 +36,8 @@ mod active;
 mod buffers;
 mod deps;
 mod edge_factors;
+mod edge_fold;
+mod edge_kinds;
 mod edge_local;
 mod edge_order;
 mod edge_push;

@@ -14,7 +14,7 @@
 use super::lanes::{add_at, partials_at, sub_at};
 use super::loops::blocks;
 use super::node::{Kind, Node, Stream};
-use super::node_loops::{BodyNode, INSIDE, NodeLoop, NodeLoops};
+use super::node_loops::{Aside, BodyNode, INSIDE, NodeLoop, NodeLoops};
 use crate::scalar::Scalar;
 
 /// One rolled reverse sweep's own steps (the first-order sweep below, the
@@ -39,6 +39,24 @@ pub(super) trait ReverseSteps {
     /// # Safety
     /// As for `column`: `to` a node before one of the loops, `k` below `scratch`.
     unsafe fn aside(&mut self, to: usize, sub: bool, k: usize);
+    /// The contributions `kept` aside by the repetitions of `block`, last
+    /// repetition first, each repetition's in the order of `kept` (the
+    /// node-by-node order): `aside` for each.
+    ///
+    /// # Safety
+    /// As for `aside`, for every repetition of `block`: `to` (at the
+    /// repetition) a node before the loop, `(r - block.start) kept.len() + i`
+    /// below `scratch`.
+    unsafe fn asides(&mut self, kept: &[Aside], block: std::ops::Range<usize>) {
+        let r0 = block.start;
+        for r in block.rev() {
+            for (i, s) in kept.iter().enumerate() {
+                let to = (s.to as isize + s.shift as isize * r as isize) as usize;
+                // SAFETY: the caller's contract.
+                unsafe { self.aside(to, s.sub, (r - r0) * kept.len() + i) };
+            }
+        }
+    }
 }
 
 /// A reverse sweep of nodes `n + 1..=last` with the loops of `loops` that end by
@@ -74,7 +92,6 @@ pub(super) fn reverse<T>(
         let body = &loops.body[l.body as usize..][..k];
         let kept = &loops.asides[l.aside as usize..][..l.asides as usize];
         for block in blocks(reps).rev() {
-            let r0 = block.start;
             for j in (0..k).rev() {
                 let (x, b) = (nodes[first + j], &body[j]);
                 let column = Column::of(l, j, x, b, p, block.clone());
@@ -86,15 +103,10 @@ pub(super) fn reverse<T>(
                 // `BLOCK * asides <= scratch` (`r` within the block).
                 unsafe { steps.column(x, &column, (b.aside_a == INSIDE, b.aside_b == INSIDE)) };
             }
-            for r in block.rev() {
-                for (i, s) in kept.iter().enumerate() {
-                    let to = (s.to as isize + s.shift as isize * r as isize) as usize;
-                    // SAFETY: `to < first <= last` at every repetition (checked
-                    // when the loop was found: `NodeLoops::push`), and
-                    // `(r - r0) e + i < BLOCK e <= scratch`.
-                    unsafe { steps.aside(to, s.sub, (r - r0) * kept.len() + i) };
-                }
-            }
+            // SAFETY: `to < first <= last` at every repetition (checked when the
+            // loop was found: `NodeLoops::push`), and `(r - r0) e + i < BLOCK e
+            // <= scratch`.
+            unsafe { steps.asides(kept, block) };
         }
         hi = first - 1;
     }
@@ -163,6 +175,38 @@ where
             } else {
                 add_at(self.adj, to, [val]);
             }
+        }
+    }
+
+    /// As the default, with the additions to one adjoint that follow each
+    /// other summed in a register: `(a + x) + y` as before, the sum no longer
+    /// stored and loaded again between them (each such pair waited on the
+    /// store).
+    unsafe fn asides(&mut self, kept: &[Aside], block: std::ops::Range<usize>) {
+        let (r0, e) = (block.start, kept.len());
+        let mut at = usize::MAX;
+        let mut sum = T::zero();
+        for r in block.rev() {
+            for (i, s) in kept.iter().enumerate() {
+                let to = (s.to as isize + s.shift as isize * r as isize) as usize;
+                // SAFETY: `to < adj.len()` and `(r - r0) e + i < aside.len()`
+                // (the caller's contract); `at` is a `to` of before.
+                unsafe {
+                    let val = *self.aside.get_unchecked((r - r0) * e + i);
+                    if to != at {
+                        if at != usize::MAX {
+                            self.adj.get_unchecked_mut(at)[0] = sum;
+                        }
+                        at = to;
+                        sum = self.adj.get_unchecked(to)[0];
+                    }
+                    sum = if s.sub { sum - val } else { sum + val };
+                }
+            }
+        }
+        if at != usize::MAX {
+            // SAFETY: as above.
+            unsafe { self.adj.get_unchecked_mut(at)[0] = sum };
         }
     }
 }
