@@ -6,7 +6,9 @@
 //! A loop of the tape repeats its sources with node and partial offsets shifted
 //! by constants ([`SourceLoop`]). Its factors are computed factor by factor over
 //! all repetitions, each read straight from the partials and adjoints, with the
-//! node's kind and the factor's formula resolved once per loop.
+//! node's kind and the factor's formula resolved once per loop, and stored so:
+//! a loop's factors factor by factor, each one's repetitions in a row
+//! ([`loop_major`]).
 
 use super::edge_local::{Local, factors};
 use super::edge_push::Tape;
@@ -127,7 +129,9 @@ pub(super) fn loop_factors<T: Scalar>(
     // Blocks of repetitions, so that what one block reads stays in cache from
     // one factor to the next.
     for block in loops::blocks(reps) {
-        let mut off = c;
+        // The loop's factors factor by factor ([`loop_major`]): factor `o` of
+        // repetition `r` at `c + o reps + r`.
+        let mut o = 0;
         for j in 0..k {
             let ([i0, p0, mask], [i1, p1, _]) = (sources[j], sources[k + j]);
             let (di, dp) = (i1 as isize - i0 as isize, p1 as isize - p0 as isize);
@@ -167,12 +171,8 @@ pub(super) fn loop_factors<T: Scalar>(
                             step_p,
                             step_i,
                         };
-                        let step = if reversed {
-                            -(per_rep as isize)
-                        } else {
-                            per_rep as isize
-                        };
-                        reads.fill(f, off + lo * per_rep, step, block.len(), formula);
+                        let step = if reversed { -1 } else { 1 };
+                        reads.fill(f, c + o * reps + lo, step, block.len(), formula);
                     }
                     None => {
                         for rep in block.clone() {
@@ -180,15 +180,54 @@ pub(super) fn loop_factors<T: Scalar>(
                             let partials = &tape.stream.partials[p..p + width];
                             let l = Local::of(tape.stream.nodes[i], partials);
                             let vb = tape.adj.get(i).copied().unwrap_or_else(T::zero);
-                            f[off + rep * per_rep] = factors(false, &l, vb)[b];
+                            f[c + o * reps + rep] = factors(false, &l, vb)[b];
                         }
                     }
                 }
-                off += 1;
+                o += 1;
             }
         }
     }
     c + per_rep * reps
+}
+
+/// The factors' numbers with each loop's factors laid out factor by factor, as
+/// [`loop_factors`] writes them: factor `o` of repetition `r` at `c + o reps +
+/// r` where sources in order put it at `c + r per_rep + o` (`c` the loop's
+/// first factor, after the `first` constants). `perm[old]` is the new number.
+pub(super) fn loop_major(
+    loops: &[SourceLoop],
+    sources: &[[u32; 3]],
+    first: usize,
+    factors: usize,
+) -> Vec<u32> {
+    let mut perm: Vec<u32> = (0..factors as u32).collect();
+    let count = |s: &[[u32; 3]]| -> usize {
+        s.iter()
+            .map(|s| {
+                if s[1] == COEF {
+                    1
+                } else {
+                    s[2].count_ones() as usize
+                }
+            })
+            .sum()
+    };
+    let (mut c, mut next) = (first, 0);
+    for lp in loops {
+        let range = lp.range();
+        c += count(&sources[next..range.start]);
+        let (k, reps) = (lp.body as usize, lp.reps as usize);
+        let per_rep = count(&sources[range.start..range.start + k]);
+        for r in 0..reps {
+            for o in 0..per_rep {
+                perm[c + r * per_rep + o] = (c + o * reps + r) as u32;
+            }
+        }
+        c += per_rep * reps;
+        next = range.end;
+    }
+    perm
 }
 
 /// A loop's partials and adjoints from its lowest node on, and the steps from

@@ -12,7 +12,9 @@
 //! `edge_push::factors`), then runs the instructions in order: the same
 //! operations on the same numbers, so the bits of the numeric sweep.
 
-use super::edge_factors::{COEF, SourceLoop, find_source_loops, loop_factors, source_factors};
+use super::edge_factors::{
+    COEF, SourceLoop, find_source_loops, loop_factors, loop_major, source_factors,
+};
 use super::edge_kinds::*;
 use super::edge_local::{Local, factors};
 use super::edge_order::order;
@@ -123,13 +125,25 @@ impl<T: Scalar> Schedule<T> {
             let c = *constants.get(f as usize)?;
             (c == T::one() || c == -T::one()).then(|| c == T::one())
         };
-        let (ops, runs, slots, out) = match order(&w.ops, &rows.values, w.next as usize, unit) {
+        let (mut ops, runs, slots, out) = match order(&w.ops, &rows.values, w.next as usize, unit) {
             Some(o) => (o.ops, o.runs, o.slots, o.out),
             None => {
                 let runs = w.ops.iter().map(|op| (op.dst >> KIND_SHIFT, 1)).collect();
                 (std::mem::take(&mut w.ops), runs, w.next, rows.values)
             }
         };
+        let source_loops = find_source_loops(&sources, nodes);
+        // A loop's factors are computed factor by factor: stored so, in order.
+        let perm = loop_major(&source_loops, &sources, constants.len(), kept as usize);
+        for op in &mut ops {
+            let kind = op.dst >> KIND_SHIFT;
+            if reads_factor(kind) {
+                op.f = perm[op.f as usize];
+            }
+            if reads_factor_source(kind) {
+                op.src = perm[op.src as usize];
+            }
+        }
         // What `evaluate` indexes without checks, checked once here for all
         // evaluations: every slot an instruction reads or writes is below `slots`,
         // every factor it reads below `factors`.
@@ -153,7 +167,6 @@ impl<T: Scalar> Schedule<T> {
                 && out.iter().all(|&s| s < slots),
             "a schedule's slot out of range"
         );
-        let source_loops = find_source_loops(&sources, nodes);
         Some(Schedule {
             constants,
             source_loops,
