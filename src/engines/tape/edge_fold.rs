@@ -10,9 +10,12 @@
 //! A factor copied to a slot and only read from there (never added into, not an
 //! output) is not copied: its readers read the factor itself (kinds
 //! `FROM_FACTOR + k`, `NEG_F`, `SUB_F`), the same operations on the same numbers.
+//! A negated factor read once, by a product, is negated in that product
+//! (`NEG_SCALED_F`, `FUSED_NEG_SCALED_F`).
 
 use super::edge_kinds::{
-    CONSTANT, FUSED, KIND_SHIFT, MERGE, NEG, Op, SCALED, SLOT_MASK, SUB, from_factor,
+    CONSTANT, FUSED_NEG_SCALED_F, FUSED_SCALED, KIND_SHIFT, MERGE, NEG, NEG_F, NEG_SCALED_F, Op,
+    SCALED, SLOT_MASK, SUB, from_factor,
 };
 
 /// No value (an instruction's source or prior, when it reads none).
@@ -51,7 +54,7 @@ pub(super) fn fold(
             source[i] = alias[v as usize];
         }
         let k = kind(&ops[i]);
-        let Some(one) = unit(ops[i].f).filter(|_| k == SCALED || k == FUSED + SCALED) else {
+        let Some(one) = unit(ops[i].f).filter(|_| k == SCALED || k == FUSED_SCALED) else {
             continue;
         };
         let u = source[i] as usize;
@@ -96,6 +99,30 @@ pub(super) fn fold(
             }
             source[i] = NONE;
         }
+    }
+    // A negated factor read once, by a product: that product of the negated
+    // factor (`(-f_a) f`, the same operations), the negation dropped.
+    let (mut readers, mut reader) = (vec![0u32; n], vec![NONE; n]);
+    for (i, &v) in source.iter().enumerate() {
+        if v != NONE {
+            readers[v as usize] += 1;
+            reader[v as usize] = i as u32;
+        }
+    }
+    for v in 0..n {
+        if kind(&ops[v]) != NEG_F || replaced[v] != NONE || kept[v] || readers[v] != 1 {
+            continue;
+        }
+        let j = reader[v] as usize;
+        let to = match kind(&ops[j]) {
+            SCALED => NEG_SCALED_F,
+            FUSED_SCALED => FUSED_NEG_SCALED_F,
+            _ => continue,
+        };
+        ops[j].dst = with(&ops[j], to);
+        ops[j].src = ops[v].src;
+        source[j] = NONE;
+        dropped[v] = true;
     }
     dropped
 }

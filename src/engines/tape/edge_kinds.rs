@@ -38,6 +38,10 @@ pub(super) const SUB: u32 = 17;
 /// [`NEG`] and [`SUB`] with the factor `src` in place of a slot that holds it.
 pub(super) const NEG_F: u32 = 18;
 pub(super) const SUB_F: u32 = 19;
+/// A `NEG_F` read once, by a product, in that product:
+/// `w[dst] = (-f[src]) f`, and added, `w[dst] = w[dst] + (-f[src]) f`.
+pub(super) const NEG_SCALED_F: u32 = 20;
+pub(super) const FUSED_NEG_SCALED_F: u32 = 21;
 
 /// One instruction: its kind and destination slot, its source slot and factor.
 #[derive(Clone, Copy, Debug)]
@@ -60,7 +64,10 @@ pub(super) fn is_update(kind: u32) -> bool {
     matches!(
         kind,
         MERGE | FUSED_SCALED | FUSED_DOUBLED | FUSED_CONSTANT | SUB
-    ) || matches!(kind, FUSED_SCALED_F | FUSED_DOUBLED_F | SUB_F)
+    ) || matches!(
+        kind,
+        FUSED_SCALED_F | FUSED_DOUBLED_F | SUB_F | FUSED_NEG_SCALED_F
+    )
 }
 
 /// The kind that reads the factor `src` where `kind` (one that
@@ -79,7 +86,14 @@ pub(super) fn from_factor(kind: u32) -> u32 {
 pub(super) fn reads_factor_source(kind: u32) -> bool {
     matches!(
         kind,
-        SCALED_F | DOUBLED_F | FUSED_SCALED_F | FUSED_DOUBLED_F | NEG_F | SUB_F
+        SCALED_F
+            | DOUBLED_F
+            | FUSED_SCALED_F
+            | FUSED_DOUBLED_F
+            | NEG_F
+            | SUB_F
+            | NEG_SCALED_F
+            | FUSED_NEG_SCALED_F
     )
 }
 

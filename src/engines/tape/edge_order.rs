@@ -318,6 +318,8 @@ mod tests {
                 FUSED_CONSTANT => w[d] + f[k],
                 NEG | NEG_F => -from(),
                 SUB | SUB_F => w[d] - from(),
+                NEG_SCALED_F => -from() * f[k],
+                FUSED_NEG_SCALED_F => w[d] + -from() * f[k],
                 _ => unreachable!("kind {kind}"),
             };
         }
@@ -354,12 +356,12 @@ mod tests {
             }
             let count: u32 = o.runs.iter().map(|r| r.1).sum();
             // Every instruction, but the dropped copies (of a factor, or of a
-            // slot by a factor 1).
+            // slot by a factor 1) and negations (by a factor -1).
             let copies = ops
                 .iter()
                 .filter(|op| {
                     let kind = op.dst >> SHIFT;
-                    kind == CONSTANT || (kind == SCALED && op.f == 0)
+                    kind == CONSTANT || (kind == SCALED && op.f < 2)
                 })
                 .count();
             assert!(count as usize <= ops.len() && count as usize + copies >= ops.len());
@@ -383,6 +385,14 @@ mod tests {
             op(FUSED_SCALED, 0, 2, 1),
             op(SCALED, 3, 0, 1),
         ];
+        // A negated factor read once by a product: one instruction.
+        let neg = [
+            op(CONSTANT, 0, 0, 5),
+            op(SCALED, 1, 0, 1),
+            op(SCALED, 2, 1, 7),
+        ];
+        let o = check(&neg, &[2], 3);
+        assert_eq!(o.runs, [(NEG_SCALED_F, 1)]);
         let o = check(&ops, &[0, 3], 4);
         assert_eq!(o.ops.len(), 4);
         assert!(o.runs.iter().any(|r| r.0 == SUB) && o.runs.iter().any(|r| r.0 == NEG));

@@ -352,6 +352,17 @@ impl<T: Scalar> Schedule<T> {
                             *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) - *fs.get_unchecked(s);
                         }
                     }
+                    NEG_SCALED_F => {
+                        for (d, s, k) in ops.iter().map(parts) {
+                            *ws.get_unchecked_mut(d) = -*fs.get_unchecked(s) * *fs.get_unchecked(k);
+                        }
+                    }
+                    FUSED_NEG_SCALED_F => {
+                        for (d, s, k) in ops.iter().map(parts) {
+                            let x = -*fs.get_unchecked(s) * *fs.get_unchecked(k);
+                            *ws.get_unchecked_mut(d) = *ws.get_unchecked(d) + x;
+                        }
+                    }
                     // FUSED_CONSTANT (`new` checked that every kind is one of these)
                     _ => {
                         for (d, _, k) in ops.iter().map(parts) {
