@@ -157,6 +157,9 @@ pub(super) fn order(
     if next > mask {
         return None;
     }
+    // (Fewer than written, once folded: the plan keeps what it uses.)
+    reordered.shrink_to_fit();
+    runs.shrink_to_fit();
     Some(Ordered {
         ops: reordered,
         runs,
