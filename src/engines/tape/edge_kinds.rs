@@ -1,7 +1,7 @@
 //! A schedule's instruction set (`super::edge_schedule`): what each kind of
 //! instruction computes, and which slots and factors it reads. Every kind is a
 //! multiply-add of the numeric edge-pushing sweep or an exact rewrite of one
-//! (`super::edge_order`): the same operations on the same numbers.
+//! (`super::edge_fold`): the same operations on the same numbers.
 
 /// The instruction kinds, in a slot index's top five bits.
 pub(super) const KIND_SHIFT: u32 = 27;
@@ -23,7 +23,7 @@ pub(super) const FUSED_SCALED: u32 = FUSED + SCALED;
 pub(super) const FUSED_DOUBLED: u32 = FUSED + DOUBLED;
 pub(super) const FUSED_CONSTANT: u32 = FUSED + CONSTANT;
 /// The product kinds with the factor `src` in place of a slot that holds it
-/// (`super::edge_order` drops a `CONSTANT` read only as a source):
+/// (`super::edge_fold` drops a `CONSTANT` read only as a source):
 /// `w[dst] = f[src] f`, `2 (f[src] f)`, and those added into `w[dst]`.
 pub(super) const FROM_FACTOR: u32 = 8;
 pub(super) const SCALED_F: u32 = FROM_FACTOR + SCALED;
@@ -31,7 +31,7 @@ pub(super) const DOUBLED_F: u32 = FROM_FACTOR + DOUBLED;
 pub(super) const FUSED_SCALED_F: u32 = FROM_FACTOR + FUSED_SCALED;
 pub(super) const FUSED_DOUBLED_F: u32 = FROM_FACTOR + FUSED_DOUBLED;
 /// A product by a constant factor of -1 (a difference's), as
-/// `super::edge_order` writes it: `w[dst] = -w[src]`, and added,
+/// `super::edge_fold` writes it: `w[dst] = -w[src]`, and added,
 /// `w[dst] = w[dst] - w[src]` (`a + b (-1)` is `a - b`, to the bit).
 pub(super) const NEG: u32 = 16;
 pub(super) const SUB: u32 = 17;
@@ -63,10 +63,15 @@ pub(super) fn reads_source(kind: u32) -> bool {
 pub(super) fn is_update(kind: u32) -> bool {
     matches!(
         kind,
-        MERGE | FUSED_SCALED | FUSED_DOUBLED | FUSED_CONSTANT | SUB
-    ) || matches!(
-        kind,
-        FUSED_SCALED_F | FUSED_DOUBLED_F | SUB_F | FUSED_NEG_SCALED_F
+        MERGE
+            | FUSED_SCALED
+            | FUSED_DOUBLED
+            | FUSED_CONSTANT
+            | SUB
+            | FUSED_SCALED_F
+            | FUSED_DOUBLED_F
+            | SUB_F
+            | FUSED_NEG_SCALED_F
     )
 }
 
