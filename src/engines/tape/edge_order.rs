@@ -19,7 +19,7 @@
 //! Before that, copies and products by 1 or -1 are folded (`super::edge_fold`).
 
 use super::edge_fold::{NONE, fold};
-use super::edge_kinds::{KIND_SHIFT, Op, is_update, reads_factor_source, reads_source};
+use super::edge_kinds::{KIND_SHIFT, Op, SLOT_MASK, is_update, reads_factor_source, reads_source};
 
 /// Instructions taken in windows of this many: a window's values stay in cache.
 const WINDOW: usize = 4096;
@@ -45,11 +45,9 @@ pub(super) fn order(
     unit: impl Fn(u32) -> Option<bool>,
 ) -> Option<Ordered> {
     let n = ops.len();
-    let shift = KIND_SHIFT;
-    let mask = (1u32 << shift) - 1;
     let (kind, dst) = (
-        |op: &Op| op.dst >> shift,
-        |op: &Op| (op.dst & mask) as usize,
+        |op: &Op| op.dst >> KIND_SHIFT,
+        |op: &Op| (op.dst & SLOT_MASK) as usize,
     );
     // Every instruction makes a value (numbered by the instruction); what it
     // reads are values: its source's, and for an addition its slot's.
@@ -136,7 +134,7 @@ pub(super) fn order(
             })
         };
         reordered.push(Op {
-            dst: slot[i] | (kind(&op) << shift),
+            dst: slot[i] | (kind(&op) << KIND_SHIFT),
             src: s,
             f: op.f,
         });
@@ -154,7 +152,7 @@ pub(super) fn order(
             free.push(slot[i]);
         }
     }
-    if next > mask {
+    if next > SLOT_MASK {
         return None;
     }
     // (Fewer than written, once folded: the plan keeps what it uses.)

@@ -32,18 +32,18 @@ pub(crate) struct Schedule<T> {
     /// most two operands (its index, the offset of its partials, and which of its
     /// eight factors are read, as a mask), or a coefficient of the n-ary side
     /// arrays (`COEF` and its index).
-    pub(super) sources: Vec<[u32; 3]>,
+    sources: Vec<[u32; 3]>,
     /// Runs of `sources` that repeat a body (the nodes of a loop of the tape),
     /// their factors computed factor by factor over all repetitions.
-    pub(super) source_loops: Vec<SourceLoop>,
+    source_loops: Vec<SourceLoop>,
     /// The first factors, constants (those of sums and differences).
-    pub(super) constants: Vec<T>,
-    pub(super) factors: usize,
-    pub(super) ops: Vec<Op>,
+    constants: Vec<T>,
+    factors: usize,
+    ops: Vec<Op>,
     /// The instructions' runs of one kind, `(kind, count)` in order
     /// (`super::edge_order`).
     runs: Vec<(u32, u32)>,
-    pub(super) slots: usize,
+    slots: usize,
     /// The Hessian's rows (full symmetric, sorted) and the slot of each entry.
     offsets: Vec<usize>,
     columns: Vec<u32>,
@@ -390,9 +390,9 @@ impl<T: Scalar> Schedule<T> {
 #[derive(Default)]
 struct Writer {
     /// As [`Schedule`]'s, with the offset of the first factor in the mask's place.
-    pub(super) sources: Vec<[u32; 3]>,
-    pub(super) factors: usize,
-    pub(super) ops: Vec<Op>,
+    sources: Vec<[u32; 3]>,
+    factors: usize,
+    ops: Vec<Op>,
     /// Slots free for reuse, and the next never used.
     free: Vec<u32>,
     next: u32,
