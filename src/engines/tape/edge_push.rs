@@ -31,9 +31,10 @@
 //! is not finite.
 
 use super::edge_local::Local;
-use super::edge_scratch::{Entry, Lease, NIL, Scratch};
+use super::edge_scratch::{Assembly, Entry, Lease, NIL, Scratch};
 use super::edge_values::{Numbers, Values};
 use super::node::{Kind, Stream, Terms};
+use super::pool;
 use crate::scalar::Scalar;
 
 /// The Hessian of the recorded outputs' weighted sum as full symmetric rows
@@ -377,12 +378,22 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     /// The inputs' lists as full symmetric rows.
     fn rows(&mut self) -> SymmetricEntries<V::W> {
         let n = self.tape.n;
+        // The assembly's buffers, this thread's kept ones (each cleared here:
+        // what they held is never read).
+        let Assembly {
+            mut low,
+            mut low_offsets,
+            mut counts,
+        } = pool::take();
         // Lower triangles (columns <= row) first, row by row, sorted.
-        let mut low_offsets = Vec::with_capacity(n + 1);
+        low_offsets.clear();
+        low_offsets.reserve(n + 1);
         // (The entries alive and the diagonals bound the inputs' entries: no
         // growth on the way.)
-        let mut low: Vec<(u32, V::W)> = Vec::with_capacity(self.mem.arena.len() + n);
-        let mut counts = vec![0usize; n];
+        low.clear();
+        low.reserve(self.mem.arena.len() + n);
+        counts.clear();
+        counts.resize(n, 0);
         low_offsets.push(0);
         let blank = self.values.blank();
         for i in 1..=n {
@@ -428,7 +439,9 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         let nnz = offsets[n];
         let mut columns = vec![0u32; nnz];
         let mut values: Vec<V::W> = vec![self.values.blank(); nnz];
-        let mut cursor: Vec<usize> = offsets[..n].to_vec();
+        // (The counts, now each row's cursor.)
+        let cursor = &mut counts;
+        cursor.copy_from_slice(&offsets[..n]);
         for r in 0..n {
             // Row r: its lower entries, then (as later rows reach it) its upper ones.
             for &(c, w) in &low[low_offsets[r]..low_offsets[r + 1]] {
@@ -443,6 +456,11 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 }
             }
         }
+        pool::give(Assembly {
+            low,
+            low_offsets,
+            counts,
+        });
         // Every list taken, every stamp and mark cleared: clean.
         self.mem.dirty = false;
         SymmetricEntries {

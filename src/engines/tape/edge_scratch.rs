@@ -42,6 +42,32 @@ pub(super) struct Scratch<W> {
     pub(super) has_diag: Vec<bool>,
 }
 
+/// The rows' assembly at the end of a sweep (`edge_push`'s `rows`), kept per
+/// thread apart from [`Scratch`] (under its own cap): the lower triangles'
+/// entries and offsets, and a count or cursor per row. What they hold between
+/// sweeps is never read (each is cleared before use).
+pub(super) struct Assembly<W> {
+    pub(super) low: Vec<(u32, W)>,
+    pub(super) low_offsets: Vec<usize>,
+    pub(super) counts: Vec<usize>,
+}
+
+impl<W> Default for Assembly<W> {
+    fn default() -> Self {
+        Assembly {
+            low: Vec::new(),
+            low_offsets: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+}
+
+impl<W: Copy + 'static> Pooled for Assembly<W> {
+    fn bytes(&self) -> usize {
+        self.low.bytes() + self.low_offsets.bytes() + self.counts.bytes()
+    }
+}
+
 impl<W> Default for Scratch<W> {
     fn default() -> Self {
         Scratch {
@@ -175,6 +201,7 @@ mod tests {
         };
         let first = rec.hessian_entries(all).unwrap();
         assert!(pool::kept::<Scratch<f64>>() > 0);
+        assert!(pool::kept::<Assembly<f64>>() > 0);
         assert!(clean());
         let stop = Limits {
             entries: usize::MAX,

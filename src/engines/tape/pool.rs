@@ -124,6 +124,23 @@ mod tests {
     }
 
     #[test]
+    fn a_recordings_inputs_are_kept_and_given_again() {
+        use crate::scalar::Scalar;
+        use crate::tape::{Recorded, Var};
+        let f = |x: &[Var]| x.iter().fold(x[0], |a, &b| a * b.sin() + b);
+        let x: Vec<f64> = (0..40).map(|i| 0.1 * i as f64 - 1.0).collect();
+        let first = Recorded::new(f, &x).unwrap();
+        // (More inputs than fit on the stack: a kept buffer of variables.)
+        assert!(kept::<Vec<Var>>() >= 40 * std::mem::size_of::<Var>());
+        let y: Vec<f64> = x.iter().map(|v| v * 0.5).collect();
+        let other = Recorded::new(f, &y).unwrap();
+        let again = Recorded::new(f, &x).unwrap();
+        let bits = |r: &Recorded<f64>| r.gradient().iter().map(|g| g.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&first), bits(&again));
+        assert_ne!(bits(&first), bits(&other));
+    }
+
+    #[test]
     fn a_huge_recording_gives_its_memory_back_when_dropped() {
         // About 1.2 million operations (58 MB of nodes): over the cap.
         let x = vec![1.0; 4];

@@ -155,23 +155,25 @@ impl<T: Base> Recorded<T> {
         };
         let mut frame = Frame::new(tape.id(), &tape);
         let (read, foreign) = frame.active(|| {
-            // Small inputs on the stack: no allocation per call.
+            // Small inputs on the stack, larger ones in this thread's kept
+            // buffer: no allocation per call.
             let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
-            let large: Vec<Var<T>>;
-            let inputs = if n <= SMALL_INPUTS {
+            if n <= SMALL_INPUTS {
                 for (i, (s, &xi)) in small.iter_mut().zip(x).enumerate() {
                     *s = Var::input(&tape, i, xi);
                 }
-                &small[..n]
-            } else {
-                large = x
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &xi)| Var::input(&tape, i, xi))
-                    .collect();
-                &large[..]
-            };
-            run(inputs)
+                return run(&small[..n]);
+            }
+            let mut large: Vec<Var<T>> = pool::take();
+            large.clear();
+            let inputs = x
+                .iter()
+                .enumerate()
+                .map(|(i, &xi)| Var::input(&tape, i, xi));
+            large.extend(inputs);
+            let out = run(&large);
+            pool::give(large);
+            out
         });
         if foreign {
             let parts = tape.into_parts().unwrap_or_else(|parts| parts);
