@@ -429,3 +429,28 @@ fn sparse_values_need_a_buffer_of_the_patterns_length() {
     let m = hyperhess::sparse_hessian(|x| f(x), &[1.0, 2.0, 3.0, 4.0]).unwrap();
     assert_eq!(h, m.values());
 }
+
+/// Sparse values into a buffer that would not be finite are the error the matrix
+/// reports, never numbers returned as fine (the schedule's path checked them
+/// nowhere; found by `banded_sums_at_new_points_are_fresh_recordings`).
+#[test]
+fn sparse_values_that_overflow_are_the_matrix_error() {
+    // Near 0 the curvature of the square root, -x^(-3/2) / 4, overflows where
+    // its value and slope do not.
+    let f = |x: &[hyperhess::Var]| x[0].sqrt() + x[0] * x[1];
+    let mut p = hyperhess::prepare(f, &[1.0, 2.0]).unwrap();
+    let mut h = vec![0.0; p.sparse_plan().unwrap().pattern().nnz()];
+    let x = [1e-300, 1.0];
+    let overflow = Error::NonFiniteHessian {
+        row: 0,
+        col: 0,
+        value: f64::NEG_INFINITY,
+    };
+    assert_eq!(p.sparse_hessian_values(&x, &mut h), Err(overflow.clone()));
+    assert_eq!(p.sparse_hessian(&x).err(), Some(overflow.clone()));
+    assert_eq!(hyperhess::sparse_hessian(f, &x).err(), Some(overflow));
+    // And where it is finite, the values are the matrix's.
+    let y = [0.5, 1.0];
+    p.sparse_hessian_values(&y, &mut h).unwrap();
+    assert_eq!(bits(&h), bits(p.sparse_hessian(&y).unwrap().values()));
+}

@@ -253,7 +253,11 @@ impl SparsePlan {
                 .hessian_by_into(schedule, Budget::sparse(rec).limits(), out)
                 .is_some()
         {
-            return Ok(());
+            if out.iter().all(|v| v.is_finite()) {
+                return Ok(());
+            }
+            // The error `evaluate_at` reports, found as it finds it.
+            return self.matrix(out.to_vec()).map(|_| ());
         }
         out.copy_from_slice(self.evaluate_at(rec, same)?.values());
         Ok(())
