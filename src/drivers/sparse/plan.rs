@@ -253,11 +253,8 @@ impl SparsePlan {
                 .hessian_by_into(schedule, Budget::sparse(rec).limits(), out)
                 .is_some()
         {
-            if out.iter().all(|v| v.is_finite()) {
-                return Ok(());
-            }
-            // The error `evaluate_at` reports, found as it finds it.
-            return self.matrix(out.to_vec()).map(|_| ());
+            // (Not finite: the entry `evaluate_at` reports, by the same rule.)
+            return self.structure.first_non_finite(out).map_or(Ok(()), Err);
         }
         out.copy_from_slice(self.evaluate_at(rec, same)?.values());
         Ok(())

@@ -155,22 +155,19 @@ impl<T: Base> Recorded<T> {
         };
         let mut frame = Frame::new(tape.id(), &tape);
         let (read, foreign) = frame.active(|| {
-            // Small inputs on the stack, larger ones in this thread's kept
-            // buffer: no allocation per call.
-            let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
+            // Small inputs on the stack, larger in this thread's kept buffer.
+            let input = |(i, &xi): (usize, &T)| Var::input(&tape, i, xi);
             if n <= SMALL_INPUTS {
-                for (i, (s, &xi)) in small.iter_mut().zip(x).enumerate() {
-                    *s = Var::input(&tape, i, xi);
-                }
+                let mut small = [Var::from_f64(0.0); SMALL_INPUTS];
+                small
+                    .iter_mut()
+                    .zip(x.iter().enumerate().map(input))
+                    .for_each(|(s, v)| *s = v);
                 return run(&small[..n]);
             }
             let mut large: Vec<Var<T>> = pool::take();
             large.clear();
-            let inputs = x
-                .iter()
-                .enumerate()
-                .map(|(i, &xi)| Var::input(&tape, i, xi));
-            large.extend(inputs);
+            large.extend(x.iter().enumerate().map(input));
             let out = run(&large);
             pool::give(large);
             out
