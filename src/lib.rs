@@ -141,6 +141,8 @@ mod scalar;
 // engines: the number types and the tape.
 #[path = "engines/forward/mod.rs"]
 pub mod forward;
+#[path = "engines/memory.rs"]
+pub mod memory;
 #[path = "engines/tape/mod.rs"]
 mod tape;
 // drivers: what is asked of a function at a point.

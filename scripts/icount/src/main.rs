@@ -146,7 +146,9 @@ fn main() {
         }
         return;
     }
-    for _ in 0..reps {
+    let mut times = Vec::new();
+    for k in 0..reps {
+        let t0 = std::time::Instant::now();
         match (what, func) {
             ("hessian", "rosenbrock") => {
                 black_box(hyperhess::hessian(|x| rosenbrock(x), black_box(&x)).unwrap());
@@ -219,7 +221,11 @@ fn main() {
             }
             _ => panic!("unknown"),
         }
+        if k > 0 {
+            times.push(t0.elapsed().as_secs_f64());
+        }
     }
+    report(times);
 }
 
 /// `logsumexp(A x) + |x|^2 / 2` spelled as users spell it (`acc = acc + x[j] * a[j]`;

@@ -40,7 +40,7 @@ pub(crate) use structure::{Budget, Structure};
 
 use crate::error::Error;
 use crate::options::Options;
-use crate::tape::{Recorded, SymmetricEntries, Var};
+use crate::tape::{Recorded, SymmetricEntries, Var, huge_pages};
 use nalgebra_sparse::CscMatrix;
 
 /// The Hessian as a sparse matrix in full symmetric storage (both triangles;
@@ -93,7 +93,9 @@ pub(crate) fn csc_pattern(
     columns: &[u32],
 ) -> nalgebra_sparse::pattern::SparsityPattern {
     let n = offsets.len() - 1;
-    let rows: Vec<usize> = columns.iter().map(|&j| j as usize).collect();
+    let mut rows: Vec<usize> = Vec::new();
+    huge_pages::reserve(&mut rows, columns.len());
+    rows.extend(columns.iter().map(|&j| j as usize));
     nalgebra_sparse::pattern::SparsityPattern::try_from_offsets_and_indices(n, n, offsets, rows)
         .expect("rows are sorted and in range by construction")
 }

@@ -42,8 +42,8 @@ impl<T> Default for Buffers<T> {
 }
 
 impl<T: 'static> Pooled for Buffers<T> {
-    /// Each buffer is kept only up to [`pool::KEEP_BYTES`] (see [`Buffers::trim`]).
-    const KEEP: usize = 9 * pool::KEEP_BYTES;
+    /// Each buffer is kept only up to [`pool::keep_bytes`] (see [`Buffers::trim`]).
+    const SHARE: usize = 9;
     fn bytes(&self) -> usize {
         self.stream.nodes.bytes()
             + self.stream.partials.bytes()
@@ -58,10 +58,10 @@ impl<T: 'static> Pooled for Buffers<T> {
 }
 
 impl<T: 'static> Buffers<T> {
-    /// Frees each buffer that holds more than [`pool::KEEP_BYTES`].
+    /// Frees each buffer that holds more than [`pool::keep_bytes`].
     pub(super) fn trim(&mut self) {
         fn cap<B: Pooled>(b: &mut B) {
-            if b.bytes() > pool::KEEP_BYTES {
+            if b.bytes() > pool::keep_bytes() {
                 *b = B::default();
             }
         }

@@ -33,6 +33,7 @@
 use super::edge_local::Local;
 use super::edge_scratch::{Assembly, Entry, Lease, NIL, Scratch};
 use super::edge_values::{Numbers, Values};
+use super::huge_pages;
 use super::node::{Kind, Stream, Terms};
 use super::pool;
 use crate::scalar::Scalar;
@@ -154,7 +155,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             s.arena[at as usize] = e;
             at
         } else {
-            s.arena.push(e);
+            huge_pages::push(&mut s.arena, e);
             (s.arena.len() - 1) as u32
         };
         s.heads[hi] = at;
@@ -387,12 +388,13 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         } = pool::take();
         // Lower triangles (columns <= row) first, row by row, sorted.
         low_offsets.clear();
-        low_offsets.reserve(n + 1);
+        huge_pages::reserve(&mut low_offsets, n + 1);
         // (The entries alive and the diagonals bound the inputs' entries: no
         // growth on the way.)
         low.clear();
-        low.reserve(self.mem.arena.len() + n);
+        huge_pages::reserve(&mut low, self.mem.arena.len() + n);
         counts.clear();
+        huge_pages::reserve(&mut counts, n);
         counts.resize(n, 0);
         low_offsets.push(0);
         let blank = self.values.blank();
@@ -437,8 +439,11 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             offsets.push(offsets.last().copied().unwrap_or(0) + c);
         }
         let nnz = offsets[n];
-        let mut columns = vec![0u32; nnz];
-        let mut values: Vec<V::W> = vec![self.values.blank(); nnz];
+        let (mut columns, mut values) = (Vec::new(), Vec::new());
+        huge_pages::reserve(&mut columns, nnz);
+        huge_pages::reserve(&mut values, nnz);
+        columns.resize(nnz, 0u32);
+        values.resize(nnz, self.values.blank());
         // (The counts, now each row's cursor.)
         let cursor = &mut counts;
         cursor.copy_from_slice(&offsets[..n]);

@@ -10,6 +10,7 @@
 //! values (`sum`, `diag`) are never read before they are written, and so never
 //! cleared.
 
+use super::huge_pages;
 use super::pool::{self, Pooled};
 
 /// No entry: the end of a list (the arena's first entry is never used, so that
@@ -84,10 +85,10 @@ impl<W> Default for Scratch<W> {
 }
 
 impl<W: Copy + 'static> Pooled for Scratch<W> {
-    /// Kept up to twice the tape buffers' cap, [`pool::KEEP_BYTES`]: the lists of
+    /// Kept up to twice the tape buffers' cap, [`pool::keep_bytes`]: the lists of
     /// a tape of about 1.9 million operations (17 bytes each on `f64`) and the
     /// entries alive at once.
-    const KEEP: usize = 2 * pool::KEEP_BYTES;
+    const SHARE: usize = 2;
     fn bytes(&self) -> usize {
         self.heads.bytes()
             + self.arena.bytes()
@@ -134,6 +135,13 @@ impl<W: Copy + 'static> Scratch<W> {
         let mut s: Scratch<W> = pool::take();
         if s.heads.len() < len {
             // Zeroed growth (NIL, no stamp, unreached), as clean as the rest.
+            let more = len - s.heads.len();
+            huge_pages::reserve(&mut s.heads, more);
+            huge_pages::reserve(&mut s.stamp, more);
+            huge_pages::reserve(&mut s.reached, more);
+            huge_pages::reserve(&mut s.sum, more);
+            huge_pages::reserve(&mut s.has_diag, more);
+            huge_pages::reserve(&mut s.diag, more);
             s.heads.resize(len, NIL);
             s.stamp.resize(len, 0);
             s.reached.resize(len, false);

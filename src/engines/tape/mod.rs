@@ -30,7 +30,8 @@
 //!   moving a `Recorded` to a new point by it;
 //! - `hvp_moved`: a product at a new point, the adjoints in its own reverse sweep;
 //! - `buffers`: a recording's buffers as one, and a plan's kept `Workspace`;
-//! - `pool`: per-thread, bounded reuse of buffers.
+//! - `pool`: per-thread, bounded reuse of buffers;
+//! - `huge_pages`: huge pages advised for the large ones the pool does not keep.
 
 mod active;
 mod buffers;
@@ -48,6 +49,7 @@ mod edges;
 mod fuse;
 mod fuse_build;
 mod fuse_marks;
+pub(crate) mod huge_pages;
 mod hvp_moved;
 mod hvp_rolled;
 mod lanes;
@@ -55,7 +57,7 @@ mod lanes_rolled;
 mod loops;
 mod node;
 mod node_loops;
-mod pool;
+pub(crate) mod pool;
 mod program;
 mod recorder;
 mod recording;

@@ -6,22 +6,46 @@
 //! recording is still an explicit value.
 //!
 //! The pool is bounded: it keeps one buffer per type, and only a buffer of at most
-//! [`KEEP_BYTES`]; a larger one is freed when its recording is dropped, so a thread
-//! (a rayon worker, a long-running optimizer) never holds on to its peak.
+//! [`keep_bytes`] (a type made of several, a few times that); a larger one is
+//! freed when its recording is dropped, so a thread (a rayon worker, a
+//! long-running optimizer) never holds on to its peak. The limit is the user's
+//! to raise (then a million-input one-shot call reuses its memory as a small one
+//! does) and the pool theirs to empty ([`crate::memory`]).
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The largest buffer kept for reuse, in bytes (16 MiB: a tape of about 350,000
-/// operations on `f64`). Larger buffers are given back to the allocator at once.
+/// The default of [`keep_bytes`]: 16 MiB, a tape of about 350,000 operations on
+/// `f64`.
 pub(crate) const KEEP_BYTES: usize = 16 << 20;
+
+/// The largest buffer kept for reuse, in bytes, for every thread (see
+/// [`crate::memory`]).
+static LIMIT: AtomicUsize = AtomicUsize::new(KEEP_BYTES);
+
+/// The largest buffer kept for reuse, in bytes ([`KEEP_BYTES`] unless set):
+/// larger buffers are given back to the allocator when their call ends.
+pub(crate) fn keep_bytes() -> usize {
+    LIMIT.load(Ordering::Relaxed)
+}
+
+/// Sets [`keep_bytes`] for every thread, from each buffer's next return on.
+pub(crate) fn set_keep_bytes(bytes: usize) {
+    LIMIT.store(bytes, Ordering::Relaxed);
+}
 
 /// A buffer that knows how much memory it holds.
 pub(crate) trait Pooled: Default + 'static {
-    /// The most bytes a kept buffer may hold.
-    const KEEP: usize = KEEP_BYTES;
+    /// How many [`keep_bytes`] a kept buffer of this type may hold (a type made
+    /// of several buffers, each capped, holds up to that many).
+    const SHARE: usize = 1;
     /// Bytes of capacity held.
     fn bytes(&self) -> usize;
+    /// The most bytes a kept buffer of this type may hold.
+    fn keep() -> usize {
+        keep_bytes().saturating_mul(Self::SHARE)
+    }
 }
 
 impl<T: 'static> Pooled for Vec<T> {
@@ -30,8 +54,31 @@ impl<T: 'static> Pooled for Vec<T> {
     }
 }
 
+/// What the pool holds: a buffer of some [`Pooled`] type, its size known.
+trait Slot: Any {
+    fn held(&self) -> usize;
+}
+
+impl<B: Pooled> Slot for B {
+    fn held(&self) -> usize {
+        self.bytes()
+    }
+}
+
 thread_local! {
-    static BUFFERS: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+    static BUFFERS: RefCell<Vec<Box<dyn Slot>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `slot` holds a `B`.
+fn is<B: Pooled>(slot: &dyn Slot) -> bool {
+    let any: &dyn Any = slot;
+    any.is::<B>()
+}
+
+/// `slot` as a `B`, if it holds one.
+fn as_mut<B: Pooled>(slot: &mut Box<dyn Slot>) -> Option<&mut B> {
+    let any: &mut dyn Any = &mut **slot;
+    any.downcast_mut::<B>()
 }
 
 /// A buffer of type `B` from this thread's pool (empty if none is there).
@@ -40,7 +87,7 @@ pub(crate) fn take<B: Pooled>() -> B {
     BUFFERS.with(|pool| {
         let mut pool = pool.borrow_mut();
         pool.iter_mut()
-            .find_map(|b| b.downcast_mut::<B>())
+            .find_map(as_mut::<B>)
             .map(std::mem::take)
             .unwrap_or_default()
     })
@@ -48,23 +95,10 @@ pub(crate) fn take<B: Pooled>() -> B {
 
 /// Gives a buffer back to this thread's pool, into a slot of its type (one slot per
 /// type: the larger of the kept and the given buffer stays), unless it holds more
-/// than [`Pooled::KEEP`] ([`KEEP_BYTES`] unless the type says otherwise).
+/// than [`Pooled::keep`].
 #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 pub(crate) fn give<B: Pooled>(buffer: B) {
-    if buffer.bytes() > B::KEEP {
-        return;
-    }
-    // During thread teardown the pool may be gone: then the buffer is just dropped.
-    let _ = BUFFERS.try_with(|pool| {
-        let mut pool = pool.borrow_mut();
-        if let Some(slot) = pool.iter_mut().find_map(|b| b.downcast_mut::<B>()) {
-            if buffer.bytes() >= slot.bytes() {
-                *slot = buffer;
-            }
-        } else {
-            pool.push(Box::new(buffer));
-        }
-    });
+    give_boxed(Box::new(buffer));
 }
 
 /// [`take`], boxed: the pool's own box is handed out, so nothing is copied (a
@@ -72,22 +106,23 @@ pub(crate) fn give<B: Pooled>(buffer: B) {
 pub(crate) fn take_boxed<B: Pooled>() -> Box<B> {
     let found = BUFFERS.try_with(|pool| {
         let mut pool = pool.borrow_mut();
-        let i = pool.iter().position(|b| b.is::<B>())?;
-        pool.swap_remove(i).downcast::<B>().ok()
+        let i = pool.iter().position(|b| is::<B>(&**b))?;
+        let any: Box<dyn Any> = pool.swap_remove(i);
+        any.downcast::<B>().ok()
     });
     found.ok().flatten().unwrap_or_default()
 }
 
 /// [`give`], boxed: the box itself goes back into the pool.
 pub(crate) fn give_boxed<B: Pooled>(buffer: Box<B>) {
-    if buffer.bytes() > B::KEEP {
+    if buffer.bytes() > B::keep() {
         return;
     }
+    // During thread teardown the pool may be gone: then the buffer is just dropped.
     let _ = BUFFERS.try_with(|pool| {
         let mut pool = pool.borrow_mut();
-        if let Some(slot) = pool.iter_mut().find(|b| b.is::<B>()) {
-            let kept = slot.downcast_ref::<B>().map_or(0, Pooled::bytes);
-            if buffer.bytes() >= kept {
+        if let Some(slot) = pool.iter_mut().find(|b| is::<B>(&***b)) {
+            if buffer.bytes() >= slot.held() {
                 *slot = buffer;
             }
         } else {
@@ -96,13 +131,27 @@ pub(crate) fn give_boxed<B: Pooled>(buffer: Box<B>) {
     });
 }
 
+/// Bytes this thread's pool holds.
+pub(crate) fn kept_bytes() -> usize {
+    BUFFERS
+        .try_with(|pool| pool.borrow().iter().map(|b| b.held()).sum())
+        .unwrap_or(0)
+}
+
+/// Gives everything this thread's pool holds back to the allocator.
+pub(crate) fn release() {
+    // (Taken out first: the buffers are dropped with the pool not borrowed.)
+    let held = BUFFERS.try_with(|pool| std::mem::take(&mut *pool.borrow_mut()));
+    drop(held);
+}
+
 /// Bytes this thread's pool holds for buffers of type `B` (for tests).
 #[cfg(test)]
 pub(crate) fn kept<B: Pooled>() -> usize {
     BUFFERS.with(|pool| {
         pool.borrow()
             .iter()
-            .find_map(|b| b.downcast_ref::<B>())
+            .find_map(|b| (&**b as &dyn Any).downcast_ref::<B>())
             .map_or(0, Pooled::bytes)
     })
 }
@@ -116,7 +165,7 @@ mod tests {
         give(vec![0u8; 1024]);
         assert_eq!(kept::<Vec<u8>>(), 1024);
         // A buffer over the cap is dropped, and does not displace the kept one.
-        give(vec![0u8; KEEP_BYTES + 1]);
+        give(vec![0u8; keep_bytes() + 1]);
         assert_eq!(kept::<Vec<u8>>(), 1024);
         let b: Vec<u8> = take();
         assert_eq!(b.capacity(), 1024);
@@ -160,6 +209,6 @@ mod tests {
         // Each of the recording's buffers is kept only up to the cap: the nodes
         // (over it) are freed, the rest kept.
         let held = kept::<super::super::buffers::Buffers<f64>>();
-        assert!(held <= 2 * KEEP_BYTES, "{held} bytes kept");
+        assert!(held <= 2 * keep_bytes(), "{held} bytes kept");
     }
 }

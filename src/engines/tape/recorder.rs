@@ -2,6 +2,7 @@
 //! nodes and their partials, the n-ary nodes' side arrays, and the scratch stack of
 //! the sums being recorded.
 
+use super::huge_pages;
 use super::node::{MAX_NODES, MAX_TERMS, Node, Stream, Terms};
 use super::program::{Arg, Builder, Program};
 use crate::scalar::Scalar;
@@ -65,7 +66,7 @@ impl<T: Scalar> Tape<T> {
         terms.ops.clear();
         terms.coefs.clear();
         scratch.clear();
-        if n >= node_limit() || stream.nodes.try_reserve(n + 1).is_err() {
+        if n >= node_limit() || !huge_pages::try_reserve_exact(&mut stream.nodes, n + 1) {
             return Err((stream, terms, scratch));
         }
         stream.nodes.resize(n + 1, Node::LEAF);
@@ -143,7 +144,9 @@ impl<T: Scalar> Tape<T> {
             let side = &mut *side;
             let start = side.ops.len();
             let (lo, _) = ops.size_hint();
-            if side.ops.try_reserve(lo + 1).is_err() || side.coefs.try_reserve(lo + 1).is_err() {
+            if !huge_pages::try_reserve(&mut side.ops, lo + 1)
+                || !huge_pages::try_reserve(&mut side.coefs, lo + 1)
+            {
                 self.full.set(true);
                 return 0;
             }
@@ -190,7 +193,8 @@ impl<T: Scalar> Tape<T> {
         fn grow<V>(v: &mut Vec<V>, need: usize, cap: usize) -> bool {
             v.len() + need <= v.capacity() || {
                 let want = v.len().max(64).min(cap);
-                v.try_reserve_exact(want.max(need)).is_ok() || v.try_reserve_exact(need).is_ok()
+                huge_pages::try_reserve_exact(v, want.max(need))
+                    || huge_pages::try_reserve_exact(v, need)
             }
         }
         let room = k < limit
