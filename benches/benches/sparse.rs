@@ -3,6 +3,8 @@
 //!
 //! - `hyperhess`: [`hyperhess::sparse_hessian`], one shot (record, pattern,
 //!   coloring, compressed sweeps, CSC output);
+//! - `hyperhess_kept`: the same with every buffer kept between calls
+//!   ([`hyperhess::memory::set_keep_limit`]), n >= 10^5;
 //! - `hyperhess_plan`: [`hyperhess::SparsePlan::hessian`] with the plan built once
 //!   (each call still records the function: the plan cannot assume the same point);
 //! - `hyperhess_dense`: the dense [`hyperhess::hessian`] (it switches to the
@@ -58,6 +60,16 @@ macro_rules! bench_sparse {
         g.bench_function("hyperhess", |b| {
             b.iter(|| hyperhess::sparse_hessian(|v| $ours(v), black_box(&x)).unwrap())
         });
+        if n >= 100_000 {
+            // The one-shot call with every buffer kept between calls
+            // (`hyperhess::memory`): no fresh memory but the result's.
+            hyperhess::memory::set_keep_limit(usize::MAX);
+            g.bench_function("hyperhess_kept", |b| {
+                b.iter(|| hyperhess::sparse_hessian(|v| $ours(v), black_box(&x)).unwrap())
+            });
+            hyperhess::memory::set_keep_limit(hyperhess::memory::DEFAULT_KEEP_LIMIT);
+            hyperhess::memory::release();
+        }
         g.bench_function("hyperhess_plan", |b| {
             b.iter(|| plan.hessian(|v| $ours(v), black_box(&x)).unwrap())
         });

@@ -9,7 +9,8 @@
 # L3): the traffic that sets the pace at n = 10^5, where the passes' arrays no
 # longer fit (docs/benchmarks.md, tenth session).
 # The binary also runs alone: `HH_TIME=1 <bin> what function n reps` prints the
-# median and fastest wall time per call.
+# median and fastest wall time per call; `HH_KEEP=<bytes>` sets the memory each
+# thread keeps between calls (`hyperhess::memory::set_keep_limit`).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=${1:-$here/../..}

@@ -5,8 +5,8 @@
 //! kind) for its next call, so a loop of calls (a Newton iteration, a benchmark,
 //! an optimizer's evaluations) allocates no fresh memory once warm.
 //!
-//! Only buffers of at most [`keep_limit`] bytes are kept: 16 MiB by default, a
-//! tape of about 350,000 operations. Larger ones go back to the allocator when
+//! Only buffers of at most [`keep_limit`] bytes are kept: 16 MiB by default, enough for each
+//! array of a tape of about a million operations. Larger ones go back to the allocator when
 //! their call ends, so a thread never holds on to its peak; the next call at that
 //! size then gets fresh memory from the system, which costs about as much as the
 //! arithmetic at a million inputs (on Linux hyperhess asks for huge pages for

@@ -23,6 +23,10 @@ fn main() {
         args[3].parse().unwrap(),
         args[4].parse().unwrap(),
     );
+    // With `HH_KEEP=<bytes>`: the memory each thread keeps between calls.
+    if let Some(bytes) = std::env::var_os("HH_KEEP") {
+        hyperhess::memory::set_keep_limit(bytes.to_str().unwrap().parse().unwrap());
+    }
     let x: Vec<f64> = (0..n).map(|i| (0.7 * i as f64).sin()).collect();
     let a = if func.starts_with("lse") {
         LogSumExp::random(n, n, 42).a

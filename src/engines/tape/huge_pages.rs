@@ -9,6 +9,10 @@
 //! 2 MiB. The advice changes which page size backs the memory, never its contents:
 //! on another system, under Miri, or where the kernel declines, nothing changes.
 //!
+//! The one `unsafe` call here (`madvise`) is checked under AddressSanitizer:
+//! `RUSTFLAGS=-Zsanitizer=address cargo +nightly test --lib --target
+//! x86_64-unknown-linux-gnu -- huge_pages pool`.
+//!
 //! Growth goes through [`reserve`], [`try_reserve`], [`try_reserve_exact`] or
 //! [`push`], so a buffer is advised once per reallocation, not per push.
 
@@ -148,5 +152,37 @@ mod tests {
         assert!(v.capacity() - v.len() >= 5_000_000);
         assert!(!try_reserve_exact(&mut v, usize::MAX / 16));
         assert_eq!(v[2_999_999], 2_999_999);
+    }
+
+    /// The advice reaches the kernel: the mapping holding a grown buffer is
+    /// marked for huge pages (`hg` in its `VmFlags`), where the kernel has them.
+    #[cfg(all(target_os = "linux", not(miri)))]
+    #[test]
+    fn a_large_buffer_is_advised() {
+        if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage/enabled").exists() {
+            return; // a kernel without transparent huge pages: nothing to advise
+        }
+        let mut v: Vec<u8> = Vec::new();
+        reserve(&mut v, 3 * ADVISED_FROM);
+        let at = v.as_ptr() as usize;
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        let mut flags = None;
+        for line in smaps.lines() {
+            let range = line
+                .split_whitespace()
+                .next()
+                .and_then(|r| r.split_once('-'));
+            if let Some((lo, hi)) = range
+                && let (Ok(lo), Ok(hi)) =
+                    (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16))
+            {
+                inside = (lo..hi).contains(&at);
+            } else if inside && let Some(f) = line.strip_prefix("VmFlags:") {
+                flags = Some(f.to_string());
+            }
+        }
+        let flags = flags.expect("the buffer's mapping is listed");
+        assert!(flags.split_whitespace().any(|f| f == "hg"), "{flags}");
     }
 }

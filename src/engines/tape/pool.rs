@@ -16,8 +16,8 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The default of [`keep_bytes`]: 16 MiB, a tape of about 350,000 operations on
-/// `f64`.
+/// The default of [`keep_bytes`]: 16 MiB, enough for each array of a tape of
+/// about a million operations on `f64`.
 pub(crate) const KEEP_BYTES: usize = 16 << 20;
 
 /// The largest buffer kept for reuse, in bytes, for every thread (see
