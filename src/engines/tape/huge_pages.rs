@@ -13,8 +13,9 @@
 //! `RUSTFLAGS=-Zsanitizer=address cargo +nightly test --lib --target
 //! x86_64-unknown-linux-gnu -- huge_pages pool`.
 //!
-//! Growth goes through [`reserve`], [`try_reserve`], [`try_reserve_exact`] or
-//! [`push`], so a buffer is advised once per reallocation, not per push.
+//! Growth goes through [`reserve`], [`try_reserve`], [`try_reserve_exact`],
+//! [`room`] or [`push`] (or [`advise`] right after an allocation of untouched zeros), so a
+//! buffer is advised once per reallocation, not per push.
 
 /// The huge page size advised for (x86-64 and AArch64 with 4 KiB base pages).
 const HUGE_PAGE: usize = 2 << 20;
@@ -42,7 +43,16 @@ const MAPPED_FROM: usize = 32 << 20;
 /// As `Vec::reserve`, when the memory cannot be had.
 #[inline]
 pub(crate) fn reserve<T>(v: &mut Vec<T>, additional: usize) {
-    if v.capacity() - v.len() < additional && !grow(v, additional, false) {
+    if v.capacity() - v.len() < additional {
+        reserve_more(v, additional);
+    }
+}
+
+/// [`reserve`]'s growth, out of line (the callers' loops stay as they were).
+#[cold]
+#[inline(never)]
+fn reserve_more<T>(v: &mut Vec<T>, additional: usize) {
+    if !grow(v, additional, false) {
         // The allocator's own failure (capacity overflow or out of memory).
         v.reserve(additional);
     }
@@ -62,11 +72,20 @@ pub(crate) fn try_reserve_exact<T>(v: &mut Vec<T>, additional: usize) -> bool {
     v.capacity() - v.len() >= additional || grow(v, additional, true)
 }
 
-/// `v.push(x)`, growing through [`grow`] (doubling, as `push` does).
+/// Room for `len` elements in `v` through [`reserve`] (what it holds is
+/// dropped when it must grow: for a buffer about to be overwritten).
+pub(crate) fn room<T>(v: &mut Vec<T>, len: usize) {
+    if v.capacity() < len {
+        v.clear();
+        reserve(v, len);
+    }
+}
+
+/// `v.push(x)`, growing through [`reserve`] (doubling, as `push` does).
 #[inline(always)]
 pub(crate) fn push<T>(v: &mut Vec<T>, x: T) {
     if v.len() == v.capacity() {
-        reserve(v, 1);
+        reserve_more(v, 1);
     }
     v.push(x);
 }
@@ -141,7 +160,10 @@ mod tests {
     fn growth_keeps_the_contents_and_doubles() {
         let mut v: Vec<u64> = Vec::new();
         for k in 0..3_000_000u64 {
-            push(&mut v, k);
+            if v.len() == v.capacity() {
+                reserve(&mut v, 1);
+            }
+            v.push(k);
         }
         assert!(v.iter().enumerate().all(|(i, &x)| x == i as u64));
         assert!(v.capacity() * 8 >= ADVISED_FROM);

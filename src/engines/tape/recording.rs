@@ -95,6 +95,7 @@ impl<T: Base> Recorded<T> {
             });
         }
         let b = &mut *buf;
+        super::huge_pages::room(&mut b.adjoints, output + 1); // (not in the sweep: slower)
         adjoints(
             &b.stream,
             &b.terms,

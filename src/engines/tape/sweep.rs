@@ -40,7 +40,6 @@
 //!
 //! Debug builds (and Miri: `lanes::tests::miri_sweeps`) check both at every index.
 
-use super::huge_pages;
 use super::lanes::LaneBuffers;
 use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
 use super::node::{Kind, Stream, Terms};
@@ -116,7 +115,6 @@ fn seeded<T: Scalar>(
     adj: &mut Vec<T>,
 ) -> Option<usize> {
     adj.clear();
-    huge_pages::reserve(adj, last + 1);
     adj.resize(last + 1, T::zero());
     if last == 0 {
         return None;
