@@ -439,11 +439,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             offsets.push(offsets.last().copied().unwrap_or(0) + c);
         }
         let nnz = offsets[n];
-        let (mut columns, mut values) = (Vec::new(), Vec::new());
-        huge_pages::reserve(&mut columns, nnz);
-        huge_pages::reserve(&mut values, nnz);
-        columns.resize(nnz, 0u32);
-        values.resize(nnz, self.values.blank());
+        let mut columns = huge_pages::filled(nnz, 0u32);
+        let mut values: Vec<V::W> = huge_pages::filled(nnz, self.values.blank());
         // (The counts, now each row's cursor.)
         let cursor = &mut counts;
         cursor.copy_from_slice(&offsets[..n]);

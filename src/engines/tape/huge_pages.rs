@@ -14,8 +14,8 @@
 //! x86_64-unknown-linux-gnu -- huge_pages pool`.
 //!
 //! Growth goes through [`reserve`], [`try_reserve`], [`try_reserve_exact`],
-//! [`room`] or [`push`] (or [`advise`] right after an allocation of untouched zeros), so a
-//! buffer is advised once per reallocation, not per push.
+//! [`room`], [`filled`] or [`push`], so a buffer is advised once per
+//! reallocation, not per push.
 
 /// The huge page size advised for (x86-64 and AArch64 with 4 KiB base pages).
 const HUGE_PAGE: usize = 2 << 20;
@@ -79,6 +79,18 @@ pub(crate) fn room<T>(v: &mut Vec<T>, len: usize) {
         v.clear();
         reserve(v, len);
     }
+}
+
+/// `vec![value; len]`, advised when large (then filled by hand: the
+/// allocator's zeroed pages would be faulted in before the advice).
+pub(crate) fn filled<T: Clone>(len: usize, value: T) -> Vec<T> {
+    if len.saturating_mul(std::mem::size_of::<T>()) < ADVISED_FROM {
+        return vec![value; len];
+    }
+    let mut v = Vec::new();
+    reserve(&mut v, len);
+    v.resize(len, value);
+    v
 }
 
 /// `v.push(x)`, growing through [`reserve`] (doubling, as `push` does).
