@@ -46,7 +46,7 @@ fn the_limit_bounds_what_a_thread_keeps_and_release_gives_it_back() {
     assert_eq!(bits(&h), bits(&reference));
     assert_eq!(bits(&h2), bits(&reference));
 
-    // Given back on request, and on a lowered limit at the next return.
+    // Given back on request; kept again by the next call, at the default too.
     memory::release();
     assert_eq!(memory::kept_bytes(), 0);
     let _ = hyperhess::sparse_hessian(|x| rosenbrock(x), &x).unwrap();

@@ -394,8 +394,7 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         low.clear();
         huge_pages::reserve(&mut low, self.mem.arena.len() + n);
         counts.clear();
-        huge_pages::reserve(&mut counts, n);
-        counts.resize(n, 0);
+        huge_pages::resize(&mut counts, n, 0);
         low_offsets.push(0);
         let blank = self.values.blank();
         for i in 1..=n {

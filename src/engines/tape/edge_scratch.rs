@@ -135,19 +135,12 @@ impl<W: Copy + 'static> Scratch<W> {
         let mut s: Scratch<W> = pool::take();
         if s.heads.len() < len {
             // Zeroed growth (NIL, no stamp, unreached), as clean as the rest.
-            let more = len - s.heads.len();
-            huge_pages::reserve(&mut s.heads, more);
-            huge_pages::reserve(&mut s.stamp, more);
-            huge_pages::reserve(&mut s.reached, more);
-            huge_pages::reserve(&mut s.sum, more);
-            huge_pages::reserve(&mut s.has_diag, more);
-            huge_pages::reserve(&mut s.diag, more);
-            s.heads.resize(len, NIL);
-            s.stamp.resize(len, 0);
-            s.reached.resize(len, false);
-            s.sum.resize(len, blank);
-            s.has_diag.resize(len, false);
-            s.diag.resize(len, blank);
+            huge_pages::resize(&mut s.heads, len, NIL);
+            huge_pages::resize(&mut s.stamp, len, 0);
+            huge_pages::resize(&mut s.reached, len, false);
+            huge_pages::resize(&mut s.sum, len, blank);
+            huge_pages::resize(&mut s.has_diag, len, false);
+            huge_pages::resize(&mut s.diag, len, blank);
         }
         s.arena.clear();
         s.arena.push(Entry {

@@ -14,7 +14,7 @@
 //! x86_64-unknown-linux-gnu -- huge_pages pool`.
 //!
 //! Growth goes through [`reserve`], [`try_reserve`], [`try_reserve_exact`],
-//! [`room`], [`filled`] or [`push`], so a buffer is advised once per
+//! [`room`], [`resize`], [`filled`] or [`push`], so a buffer is advised once per
 //! reallocation, not per push.
 
 /// The huge page size advised for (x86-64 and AArch64 with 4 KiB base pages).
@@ -28,7 +28,7 @@ const PAGE: usize = 4096;
 /// Buffers smaller than this are not advised: they are kept by the pool (no
 /// faults after the first call) or too small to hold whole huge pages worth a
 /// system call.
-pub(crate) const ADVISED_FROM: usize = 4 * HUGE_PAGE;
+const ADVISED_FROM: usize = 4 * HUGE_PAGE;
 
 /// Allocations from this size on are mapped on their own by the usual
 /// allocators (glibc's largest threshold), so they grow in place (`mremap`) and
@@ -81,15 +81,20 @@ pub(crate) fn room<T>(v: &mut Vec<T>, len: usize) {
     }
 }
 
-/// `vec![value; len]`, advised when large (then filled by hand: the
+/// `v.resize(len, value)`, growing through [`reserve`].
+pub(crate) fn resize<T: Clone>(v: &mut Vec<T>, len: usize, value: T) {
+    reserve(v, len.saturating_sub(v.len()));
+    v.resize(len, value);
+}
+
+/// `vec![value; len]`, advised when large (then filled by [`resize`]: the
 /// allocator's zeroed pages would be faulted in before the advice).
 pub(crate) fn filled<T: Clone>(len: usize, value: T) -> Vec<T> {
     if len.saturating_mul(std::mem::size_of::<T>()) < ADVISED_FROM {
         return vec![value; len];
     }
     let mut v = Vec::new();
-    reserve(&mut v, len);
-    v.resize(len, value);
+    resize(&mut v, len, value);
     v
 }
 
@@ -137,7 +142,7 @@ fn grow<T>(v: &mut Vec<T>, additional: usize, exact: bool) -> bool {
 /// Advises huge pages for the pages `v`'s capacity spans, when it holds at
 /// least [`ADVISED_FROM`] bytes.
 #[cfg_attr(not(all(target_os = "linux", not(miri))), allow(unused_variables))]
-pub(crate) fn advise<T>(v: &Vec<T>) {
+fn advise<T>(v: &Vec<T>) {
     let bytes = v.capacity() * std::mem::size_of::<T>();
     if bytes < ADVISED_FROM {
         return;
