@@ -64,8 +64,8 @@ pub fn sparse_hessian<F>(f: F, x: &[f64]) -> Result<CscMatrix<f64>, Error>
 where
     F: Fn(&[Var]) -> Var,
 {
-    let rec = Recorded::new(f, x)?;
-    if let Some(h) = rec.hessian_entries(Budget::sparse(&rec).limits()) {
+    let (rec, entries) = Recorded::new_with_entries(f, x, |rec| Budget::sparse(rec).limits())?;
+    if let Some(h) = entries {
         return csc(h);
     }
     let structure = Structure::find_or_full(&rec)?;

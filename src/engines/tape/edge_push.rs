@@ -36,6 +36,7 @@ use super::edge_values::{Numbers, Values};
 use super::huge_pages;
 use super::node::{Kind, Stream, Terms};
 use super::pool;
+use super::sweep::reverse_node;
 use crate::scalar::Scalar;
 
 /// The Hessian of the recorded outputs' weighted sum as full symmetric rows
@@ -79,6 +80,21 @@ pub(crate) fn hessian_entries<T: Scalar>(
     careful(tape, limits)
 }
 
+/// [`hessian_entries`] with the first-order adjoints swept in the same pass
+/// (fast only): `adj` holds the seeds at entry (`tape.adj` is not read) and every
+/// node's adjoint at the end, each the sum the plain sweep (`super::sweep`) makes,
+/// in its order. One pass over the tape instead of two. `None` past `limits`,
+/// with `adj` then partly swept.
+pub(crate) fn hessian_entries_fused<T: Scalar>(
+    tape: Tape<'_, T>,
+    adj: &mut [T],
+    limits: Limits,
+) -> Option<SymmetricEntries<T>> {
+    let mut sweep = Sweep::new(tape, limits, Numbers::<false>);
+    sweep.run(Some(adj.as_chunks_mut().0))?;
+    Some(sweep.rows())
+}
+
 /// [`hessian_entries`] with every product with a zero factor skipped (as the lane
 /// sweeps' careful pass), for a result that was not finite.
 pub(super) fn careful<T: Scalar>(tape: Tape<'_, T>, limits: Limits) -> Option<SymmetricEntries<T>> {
@@ -92,7 +108,7 @@ pub(super) fn sweep<T: Scalar, V: Values<T>>(
     values: V,
 ) -> Option<(SymmetricEntries<V::W>, V)> {
     let mut sweep = Sweep::new(tape, limits, values);
-    sweep.run()?;
+    sweep.run(None)?;
     let h = sweep.rows();
     Some((h, sweep.values))
 }
@@ -226,7 +242,9 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     }
 
     /// The sweep from the last output down to the inputs; `None` past the limits.
-    fn run(&mut self) -> Option<()> {
+    /// With `fused` adjoints (seeded), each node's first-order step too, before
+    /// its adjoint is read (see [`hessian_entries_fused`]); else the tape's.
+    fn run(&mut self, mut fused: Option<&mut [[T; 1]]>) -> Option<()> {
         let Tape {
             stream,
             terms,
@@ -246,9 +264,20 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         }
         let mut keys = std::mem::take(&mut self.mem.keys);
         let mut p = stream.partials_end(last);
+        if let Some(adj) = fused.as_deref() {
+            // What `reverse_node` needs for every node below (with the tape's
+            // invariants, see `super::sweep`).
+            assert!(last < adj.len() && last < nodes.len() && p <= partials.len());
+        }
         for i in (n + 1..=last).rev() {
             let node = nodes[i];
             let kind = node.kind();
+            if let Some(adj) = fused.as_deref_mut() {
+                // SAFETY: `i <= last < adj.len()` and `p <= partials.len()`
+                // (asserted); `p` is the end of node `i`'s partials (from the
+                // last node's end, less each node's width).
+                unsafe { reverse_node::<T, false>(node, i, p, ops, &terms.coefs, partials, adj) };
+            }
             p -= kind.width();
             if !reached[i] {
                 continue;
@@ -287,7 +316,10 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
                 let local = Local::of(node, &partials[p..p + kind.width()]);
                 reached[local.a] = true;
                 reached[local.b] = true;
-                let vb = adj.get(i).copied().unwrap_or_else(T::zero);
+                let vb = match fused.as_deref() {
+                    Some(adj) => adj[i][0],
+                    None => adj.get(i).copied().unwrap_or_else(T::zero),
+                };
                 let f = self.values.factors(i, p, &local, vb);
                 self.binary(&local, &f, &keys, diag);
                 // (At most twice the entries alive, plus six, past the limits.)

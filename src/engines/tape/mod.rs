@@ -24,6 +24,7 @@
 //! - `edge_order`: its instructions put in runs of one kind;
 //! - `recording`: `Recorded`, the replayable result (value, gradient, `H v`, lane
 //!   sweeps, structure words), and `Workspace`, a plan's kept buffers;
+//! - `replay`: `Replay`, a recording's shareable view for threads' lane sweeps;
 //! - `vector`: `VectorRecording`, a vector function's recording: Jacobian rows
 //!   and columns, and the Hessian of a weighted sum of its outputs;
 //! - `program`, `reevaluate`: a recording's program (recorded on request) and
@@ -62,6 +63,7 @@ mod program;
 mod recorder;
 mod recording;
 mod reevaluate;
+mod replay;
 mod sweep;
 mod sweep_lanes;
 mod sweep_rolled;

@@ -6,14 +6,11 @@
 use super::active::Frame;
 use super::buffers::{Buffers, Workspace};
 use super::deps::{hessian_pattern, independent_inputs};
-use super::lanes::LaneBuffers;
-use super::node::{MAX_NODES, Node, Stream, Terms};
-use super::node_loops::NodeLoops;
+use super::node::{MAX_NODES, Node};
 use super::pool;
 use super::program::{Arg, Program};
 use super::recorder::Tape;
 use super::sweep::{adjoints, adjoints_looped};
-use super::sweep_lanes::hvp_lanes;
 use super::var::Var;
 use crate::error::{Error, check_direction, check_point};
 use crate::scalar::{Base, Scalar};
@@ -74,27 +71,9 @@ impl<T: Base> Recorded<T> {
     where
         F: Fn(&[Var<T>]) -> Var<T>,
     {
-        let run = |inputs: &[Var<T>]| {
-            let y = f(inputs);
-            (
-                y.output_index() as usize,
-                y.recorded_value(),
-                y.scale(),
-                y.arg(),
-            )
-        };
-        let slots = |read: &(usize, T, T, Arg<T>)| vec![read.3];
-        let (mut buf, n, (output, value, scale, _), program) =
-            Self::tape_in(x, buf, run, program.then_some(slots))?;
-        // The value's own part only: a non-finite derivative part of a nested value
-        // (the gradient along `v` in `hvp`) is a gradient error, found below.
-        if !value.value().is_finite() {
-            pool::give_boxed(buf);
-            return Err(Error::NonFiniteValue {
-                value: value.value(),
-            });
-        }
-        let b = &mut *buf;
+        let mut rec = Self::unswept(f, x, buf, program)?;
+        let (n, output, scale) = (rec.n, rec.output, rec.scale);
+        let b = rec.buf_mut();
         super::huge_pages::room(&mut b.adjoints, output + 1); // (not in the sweep: slower)
         adjoints(
             &b.stream,
@@ -105,6 +84,40 @@ impl<T: Base> Recorded<T> {
             &mut b.adjoints,
         );
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
+        Ok(rec)
+    }
+
+    /// [`Recorded::new_unchecked_program`] before its adjoint sweep: the adjoints
+    /// are stale, for a caller that sweeps them itself (`super::edges`).
+    pub(super) fn unswept<F>(
+        f: F,
+        x: &[T],
+        buf: Box<Buffers<T>>,
+        program: bool,
+    ) -> Result<Self, Error>
+    where
+        F: Fn(&[Var<T>]) -> Var<T>,
+    {
+        let run = |inputs: &[Var<T>]| {
+            let y = f(inputs);
+            (
+                y.output_index() as usize,
+                y.recorded_value(),
+                y.scale(),
+                y.arg(),
+            )
+        };
+        let slots = |read: &(usize, T, T, Arg<T>)| vec![read.3];
+        let (buf, n, (output, value, scale, _), program) =
+            Self::tape_in(x, buf, run, program.then_some(slots))?;
+        // The value's own part only: a non-finite derivative part of a nested value
+        // (the gradient along `v` in `hvp`) is a gradient error, found below.
+        if !value.value().is_finite() {
+            pool::give_boxed(buf);
+            return Err(Error::NonFiniteValue {
+                value: value.value(),
+            });
+        }
         Ok(Recorded {
             buf: Some(buf),
             n,
@@ -400,77 +413,6 @@ impl<T: Base> Recorded<T> {
         } else {
             self.outputs.iter().map(|&o| o as usize).collect()
         }
-    }
-
-    /// One lane sweep with this recording's buffers.
-    pub(crate) fn sweep<const L: usize>(
-        &self,
-        seed: impl FnMut(usize, &mut [T; L]),
-        out: impl FnMut(usize, &[T; L]),
-    ) {
-        let mut buffers = self.buf().lanes.borrow_mut();
-        self.replay().sweep_with::<L>(&mut buffers, seed, out);
-    }
-
-    /// What the lane sweeps read (the tape and the first-order adjoints), without
-    /// this recording's own buffers: `Sync`, so threads can sweep one recording at
-    /// once, each with its own buffers.
-    pub(crate) fn replay(&self) -> Replay<'_, T> {
-        Replay {
-            stream: &self.buf().stream,
-            terms: &self.buf().terms,
-            n: self.n,
-            output: self.output,
-            adjoints: &self.buf().adjoints,
-            loops: self.program.as_deref().and_then(|p| p.found_loops()),
-        }
-    }
-}
-
-/// A shareable view of a [`Recorded`] for lane sweeps ([`Recorded::replay`]).
-#[derive(Clone, Copy)]
-pub(crate) struct Replay<'a, T> {
-    stream: &'a Stream<T>,
-    terms: &'a Terms<T>,
-    n: usize,
-    output: usize,
-    adjoints: &'a [T],
-    /// The tape's loops, when its program found them (a prepared function).
-    loops: Option<&'a NodeLoops>,
-}
-
-impl<T: Scalar + 'static> Replay<'_, T> {
-    /// One lane sweep with lane buffers from this thread's pool (threads sharing
-    /// one recording each sweep with their own).
-    #[cfg(feature = "parallel")]
-    pub(crate) fn sweep_pooled<const L: usize>(
-        &self,
-        seed: impl FnMut(usize, &mut [T; L]),
-        out: impl FnMut(usize, &[T; L]),
-    ) {
-        let mut buffers: LaneBuffers<T> = pool::take();
-        self.sweep_with::<L>(&mut buffers, seed, out);
-        pool::give(buffers);
-    }
-
-    /// One lane sweep with the caller's buffers.
-    fn sweep_with<const L: usize>(
-        &self,
-        buffers: &mut LaneBuffers<T>,
-        seed: impl FnMut(usize, &mut [T; L]),
-        out: impl FnMut(usize, &[T; L]),
-    ) {
-        hvp_lanes::<T, L>(
-            self.stream,
-            self.terms,
-            self.n,
-            self.output,
-            self.adjoints,
-            self.loops,
-            buffers,
-            seed,
-            out,
-        );
     }
 }
 

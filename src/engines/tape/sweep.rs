@@ -42,7 +42,7 @@
 
 use super::lanes::LaneBuffers;
 use super::lanes::{add_at, gather, partials_at, scatter, sub_at};
-use super::node::{Kind, Stream, Terms};
+use super::node::{Kind, Node, Stream, Terms};
 use super::node_loops::NodeLoops;
 use super::sweep_rolled;
 use crate::scalar::Scalar;
@@ -108,7 +108,7 @@ pub(crate) fn adjoints_looped<T: Scalar>(
 
 /// `adj` cleared to `last + 1` zeros and seeded; the partials' offset a reverse
 /// sweep from `last` starts at (`None` when there is nothing to sweep).
-fn seeded<T: Scalar>(
+pub(super) fn seeded<T: Scalar>(
     stream: &Stream<T>,
     last: usize,
     seeds: &[(u32, T)],
@@ -167,49 +167,76 @@ fn reverse_nodes<T: Scalar, const CAREFUL: bool>(
             || (*range.end() < nodes.len() && *range.end() < adj.len() && p <= partials.len())
     );
     for k in range.rev() {
-        // SAFETY: `k <= last`, below `nodes.len()` (asserted) and `adj.len()`.
-        let (node, [vb]) = unsafe { (*nodes.get_unchecked(k), *adj.get_unchecked(k)) };
-        let (a, b) = (node.a(), node.b());
-        // (An n-ary node's `a` is an offset in `ops`, not an operand.)
-        debug_assert!(node.is_nary() || (a < k && b < k && node.width() <= p));
-        match node.kind() {
-            // SAFETY: operands are earlier nodes: `a, b < k < adj.len()`.
-            Kind::Add => unsafe {
-                add_at(adj, a, [vb]);
-                add_at(adj, b, [vb]);
-            },
-            // SAFETY: as for `Add`.
-            Kind::Sub => unsafe {
-                add_at(adj, a, [vb]);
-                sub_at(adj, b, [vb]);
-            },
-            Kind::Scale | Kind::Unary => {
-                // (The width within the arm: the kind's known there, no second
-                // dispatch.)
-                p -= node.kind().width();
-                // SAFETY: `width` partials per node: node `k`'s end (`p` before) is
-                // the sum of the widths up to `k`, at least its width, and at most
-                // `partials.len()` (asserted); `a < k`, as for `Add`.
-                unsafe {
-                    let [d] = partials_at(partials, p);
-                    add_at(adj, a, [product(CAREFUL, d, vb)]);
-                }
+        // SAFETY: `k <= last`, below `nodes.len()` (asserted) and `adj.len()`;
+        // `p` is the end of node `k`'s partials (the contract, then the value
+        // returned for node `k + 1`).
+        p = unsafe {
+            reverse_node::<T, CAREFUL>(*nodes.get_unchecked(k), k, p, ops, coefs, partials, adj)
+        };
+    }
+    p
+}
+
+/// One node's step of the reverse sweep: node `k` (`node`) adds its adjoint times
+/// its partials (read backwards from `p`, the end of its own) to its operands';
+/// returns the start of its partials.
+///
+/// # Safety
+/// `k < adj.len()`, `p <= partials.len()` and `p` is the end of node `k`'s
+/// partials; `node` is a node of a tape with the invariants of the module's notes
+/// (operands, an n-ary node's items included, are earlier nodes).
+#[inline(always)]
+pub(super) unsafe fn reverse_node<T: Scalar, const CAREFUL: bool>(
+    node: Node,
+    k: usize,
+    mut p: usize,
+    ops: &[u32],
+    coefs: &[T],
+    partials: &[T],
+    adj: &mut [[T; 1]],
+) -> usize {
+    // SAFETY: `k < adj.len()` (the contract).
+    let [vb] = unsafe { *adj.get_unchecked(k) };
+    let (a, b) = (node.a(), node.b());
+    // (An n-ary node's `a` is an offset in `ops`, not an operand.)
+    debug_assert!(node.is_nary() || (a < k && b < k && node.width() <= p));
+    match node.kind() {
+        // SAFETY: operands are earlier nodes: `a, b < k < adj.len()`.
+        Kind::Add => unsafe {
+            add_at(adj, a, [vb]);
+            add_at(adj, b, [vb]);
+        },
+        // SAFETY: as for `Add`.
+        Kind::Sub => unsafe {
+            add_at(adj, a, [vb]);
+            sub_at(adj, b, [vb]);
+        },
+        Kind::Scale | Kind::Unary => {
+            // (The width within the arm: the kind's known there, no second
+            // dispatch.)
+            p -= node.kind().width();
+            // SAFETY: `width` partials per node: node `k`'s end (`p` before) is
+            // the sum of the widths up to `k`, at least its width, and at most
+            // `partials.len()` (the contract); `a < k`, as for `Add`.
+            unsafe {
+                let [d] = partials_at(partials, p);
+                add_at(adj, a, [product(CAREFUL, d, vb)]);
             }
-            Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
-                p -= node.kind().width();
-                // SAFETY: as for `Scale` (a width of at least 2); `a, b < k`.
-                unsafe {
-                    let [da, db] = partials_at(partials, p);
-                    add_at(adj, a, [product(CAREFUL, da, vb)]);
-                    add_at(adj, b, [product(CAREFUL, db, vb)]);
-                }
+        }
+        Kind::Linear | Kind::Mul | Kind::MulScaled | Kind::Binary => {
+            p -= node.kind().width();
+            // SAFETY: as for `Scale` (a width of at least 2); `a, b < k`.
+            unsafe {
+                let [da, db] = partials_at(partials, p);
+                add_at(adj, a, [product(CAREFUL, da, vb)]);
+                add_at(adj, b, [product(CAREFUL, db, vb)]);
             }
-            Kind::Nary => {
-                // A scatter: x_j_bar += c_j v_bar.
-                let r = node.terms(ops);
-                // SAFETY: its items are earlier nodes: `< k < adj.len()`.
-                unsafe { scatter::<T, 1, CAREFUL>(adj, &ops[r.clone()], &coefs[r], [vb]) };
-            }
+        }
+        Kind::Nary => {
+            // A scatter: x_j_bar += c_j v_bar.
+            let r = node.terms(ops);
+            // SAFETY: its items are earlier nodes: `< k < adj.len()`.
+            unsafe { scatter::<T, 1, CAREFUL>(adj, &ops[r.clone()], &coefs[r], [vb]) };
         }
     }
     p
