@@ -29,6 +29,13 @@
 //! symmetric (one number per pair). Like the lane sweeps, it runs fast first and
 //! again carefully (every product with a zero factor skipped) only when a result
 //! is not finite.
+//!
+//! A one-shot call sweeps the first-order adjoints in the same pass
+//! ([`hessian_entries_fused`]): node `i`'s adjoint is final once every node above
+//! it is eliminated, which is when this sweep reads it, so each node's first-order
+//! step (`super::sweep::reverse_node`) runs just before its elimination. The
+//! adjoints are the plain sweep's sums in its order; one pass over the tape
+//! instead of two.
 
 use super::edge_local::Local;
 use super::edge_scratch::{Assembly, Entry, Lease, NIL, Scratch};
