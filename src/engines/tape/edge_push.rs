@@ -30,12 +30,9 @@
 //! again carefully (every product with a zero factor skipped) only when a result
 //! is not finite.
 //!
-//! A one-shot call sweeps the first-order adjoints in the same pass
-//! ([`hessian_entries_fused`]): node `i`'s adjoint is final once every node above
-//! it is eliminated, which is when this sweep reads it, so each node's first-order
-//! step (`super::sweep::reverse_node`) runs just before its elimination. The
-//! adjoints are the plain sweep's sums in its order; one pass over the tape
-//! instead of two.
+//! A one-shot call sweeps the first-order adjoints in this pass too
+//! ([`hessian_entries_fused`]): a node's adjoint is final when the sweep reaches
+//! it, so its first-order step runs just before its elimination (the same bits).
 
 use super::edge_local::Local;
 use super::edge_scratch::{Assembly, Entry, Lease, NIL, Scratch};
@@ -87,11 +84,9 @@ pub(crate) fn hessian_entries<T: Scalar>(
     careful(tape, limits)
 }
 
-/// [`hessian_entries`] with the first-order adjoints swept in the same pass
-/// (fast only): `adj` holds the seeds at entry (`tape.adj` is not read) and every
-/// node's adjoint at the end, each the sum the plain sweep (`super::sweep`) makes,
-/// in its order. One pass over the tape instead of two. `None` past `limits`,
-/// with `adj` then partly swept.
+/// [`hessian_entries`] (fast only) with the first-order adjoints swept in the same
+/// pass: `adj` holds the seeds at entry and the plain sweep's adjoints, bit for
+/// bit, at the end (`tape.adj` is not read). `None` past `limits` (`adj` partly swept).
 pub(crate) fn hessian_entries_fused<T: Scalar>(
     tape: Tape<'_, T>,
     adj: &mut [T],
@@ -249,8 +244,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
     }
 
     /// The sweep from the last output down to the inputs; `None` past the limits.
-    /// With `fused` adjoints (seeded), each node's first-order step too, before
-    /// its adjoint is read (see [`hessian_entries_fused`]); else the tape's.
+    /// With `fused` (seeded) adjoints, each node's first-order step before its
+    /// adjoint is read (see [`hessian_entries_fused`]); else the tape's adjoints.
     fn run(&mut self, mut fused: Option<&mut [[T; 1]]>) -> Option<()> {
         let Tape {
             stream,
@@ -272,17 +267,15 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
         let mut keys = std::mem::take(&mut self.mem.keys);
         let mut p = stream.partials_end(last);
         if let Some(adj) = fused.as_deref() {
-            // What `reverse_node` needs for every node below (with the tape's
-            // invariants, see `super::sweep`).
+            // What `reverse_node` needs below (and the invariants of `super::sweep`).
             assert!(last < adj.len() && last < nodes.len() && p <= partials.len());
         }
         for i in (n + 1..=last).rev() {
             let node = nodes[i];
             let kind = node.kind();
             if let Some(adj) = fused.as_deref_mut() {
-                // SAFETY: `i <= last < adj.len()` and `p <= partials.len()`
-                // (asserted); `p` is the end of node `i`'s partials (from the
-                // last node's end, less each node's width).
+                // SAFETY: `i <= last < adj.len()`, `p <= partials.len()` (asserted);
+                // `p` is node `i`'s partials' end (the last's, less each width).
                 unsafe { reverse_node::<T, false>(node, i, p, ops, &terms.coefs, partials, adj) };
             }
             p -= kind.width();
@@ -470,32 +463,8 @@ impl<'a, T: Scalar, V: Values<T>> Sweep<'a, T, V> {
             counts[i - 1] += low.len() - start;
             low_offsets.push(low.len());
         }
-        // The diagonal was counted once and each other entry once per triangle.
-        let mut offsets = Vec::with_capacity(n + 1);
-        offsets.push(0);
-        for c in &counts {
-            offsets.push(offsets.last().copied().unwrap_or(0) + c);
-        }
-        let nnz = offsets[n];
-        let mut columns = huge_pages::filled(nnz, 0u32);
-        let mut values: Vec<V::W> = huge_pages::filled(nnz, self.values.blank());
-        // (The counts, now each row's cursor.)
-        let cursor = &mut counts;
-        cursor.copy_from_slice(&offsets[..n]);
-        for r in 0..n {
-            // Row r: its lower entries, then (as later rows reach it) its upper ones.
-            for &(c, w) in &low[low_offsets[r]..low_offsets[r + 1]] {
-                columns[cursor[r]] = c;
-                values[cursor[r]] = w;
-                cursor[r] += 1;
-                let c = c as usize;
-                if c != r {
-                    columns[cursor[c]] = r as u32;
-                    values[cursor[c]] = w;
-                    cursor[c] += 1;
-                }
-            }
-        }
+        let (offsets, columns, values) =
+            Assembly::full_rows(&low, &low_offsets, &mut counts, self.values.blank());
         pool::give(Assembly {
             low,
             low_offsets,

@@ -69,6 +69,47 @@ impl<W: Copy + 'static> Pooled for Assembly<W> {
     }
 }
 
+impl<W: Copy> Assembly<W> {
+    /// Full symmetric rows (offsets, columns, values) from the lower triangles
+    /// `low` by rows (`low_offsets`) and `counts`, each row's entries in both
+    /// triangles (the diagonal once); `counts` is left as each row's end.
+    pub(super) fn full_rows(
+        low: &[(u32, W)],
+        low_offsets: &[usize],
+        counts: &mut [usize],
+        blank: W,
+    ) -> (Vec<usize>, Vec<u32>, Vec<W>) {
+        let n = counts.len();
+        // The diagonal was counted once and each other entry once per triangle.
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        for c in counts.iter() {
+            offsets.push(offsets.last().copied().unwrap_or(0) + c);
+        }
+        let nnz = offsets[n];
+        let mut columns = huge_pages::filled(nnz, 0u32);
+        let mut values: Vec<W> = huge_pages::filled(nnz, blank);
+        // (The counts, now each row's cursor.)
+        let cursor = counts;
+        cursor.copy_from_slice(&offsets[..n]);
+        for r in 0..n {
+            // Row r: its lower entries, then (as later rows reach it) its upper ones.
+            for &(c, w) in &low[low_offsets[r]..low_offsets[r + 1]] {
+                columns[cursor[r]] = c;
+                values[cursor[r]] = w;
+                cursor[r] += 1;
+                let c = c as usize;
+                if c != r {
+                    columns[cursor[c]] = r as u32;
+                    values[cursor[c]] = w;
+                    cursor[c] += 1;
+                }
+            }
+        }
+        (offsets, columns, values)
+    }
+}
+
 impl<W> Default for Scratch<W> {
     fn default() -> Self {
         Scratch {
