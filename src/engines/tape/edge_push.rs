@@ -78,10 +78,20 @@ pub(crate) fn hessian_entries<T: Scalar>(
     limits: Limits,
 ) -> Option<SymmetricEntries<T>> {
     let h = sweep(tape, limits, Numbers::<false>)?.0;
-    if h.values.iter().all(Scalar::is_finite) {
-        return Some(h);
+    finite_or_careful(h, tape, limits)
+}
+
+/// `h`, the fast sweep's entries, when they are all finite; else the careful
+/// sweep's.
+pub(super) fn finite_or_careful<T: Scalar>(
+    h: SymmetricEntries<T>,
+    tape: Tape<'_, T>,
+    limits: Limits,
+) -> Option<SymmetricEntries<T>> {
+    match h.values.iter().all(Scalar::is_finite) {
+        true => Some(h),
+        false => careful(tape, limits),
     }
-    careful(tape, limits)
 }
 
 /// [`hessian_entries`] (fast only) with the first-order adjoints swept in the same

@@ -6,7 +6,7 @@
 use super::edge_push::{self, Limits, SymmetricEntries};
 use super::edge_schedule::Schedule;
 use super::recording::Recorded;
-use super::sweep::{adjoints, seeded};
+use super::sweep::seeded;
 use super::var::Var;
 use super::{huge_pages, pool};
 use crate::error::Error;
@@ -50,18 +50,14 @@ impl<T: Base> Recorded<T> {
             Some(Some(h)) if swept(&b.adjoints) => {
                 b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
                 let rec = rec.gradient_checked()?;
-                let entries = match h.values.iter().all(Scalar::is_finite) {
-                    true => Some(h),
-                    false => edge_push::careful(rec.edge_tape(&[output]), limits),
-                };
+                let entries = edge_push::finite_or_careful(h, rec.edge_tape(&[output]), limits);
                 Ok((rec, entries))
             }
             // Nothing swept, the sweep given up past the limits (so would a second
             // one: the limits count structure, not values), or the careful
             // adjoints needed: the plain way.
             _ => {
-                adjoints(&b.stream, &b.terms, n, output, &seeds, &mut b.adjoints);
-                b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
+                rec.sweep_adjoints();
                 let rec = rec.gradient_checked()?;
                 let entries = match fused {
                     Some(None) => None,

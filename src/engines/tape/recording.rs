@@ -72,8 +72,15 @@ impl<T: Base> Recorded<T> {
         F: Fn(&[Var<T>]) -> Var<T>,
     {
         let mut rec = Self::unswept(f, x, buf, program)?;
-        let (n, output, scale) = (rec.n, rec.output, rec.scale);
-        let b = rec.buf_mut();
+        rec.sweep_adjoints();
+        Ok(rec)
+    }
+
+    /// The first-order adjoints of the output (seeded with its scale), by the
+    /// plain reverse sweep.
+    pub(super) fn sweep_adjoints(&mut self) {
+        let (n, output, scale) = (self.n, self.output, self.scale);
+        let b = self.buf_mut();
         super::huge_pages::room(&mut b.adjoints, output + 1); // (not in the sweep: slower)
         adjoints(
             &b.stream,
@@ -84,7 +91,6 @@ impl<T: Base> Recorded<T> {
             &mut b.adjoints,
         );
         b.adjoints.resize(b.adjoints.len().max(n + 1), T::zero());
-        Ok(rec)
     }
 
     /// [`Recorded::new_unchecked_program`] before its adjoint sweep: the adjoints
