@@ -242,6 +242,26 @@ fn loops_across_repetitions_are_fresh_recordings() {
             .map(|&xi| x[0] * xi + (x[0] - xi).exp() - (S::from_f64(2.0) - xi) * x[0])
             .sum()
     }
+    fn neighbours<S: Scalar>(x: &[S]) -> S {
+        // A value read by its own repetition and by the next one: kept in its
+        // slot, not in the loop's scratch of values local to a repetition.
+        let mut prev = x[0].sin();
+        let mut s = S::zero();
+        for &xi in &x[1..] {
+            let u = xi.sin();
+            s += u * prev + u.cos();
+            prev = u;
+        }
+        s
+    }
+    fn varying<S: Scalar>(x: &[S]) -> S {
+        // A constant of each term's own, read from its slot (Rosenbrock's `1 -
+        // x_i` has the same one in every term, read from one slot).
+        x.iter()
+            .enumerate()
+            .map(|(i, &xi)| (S::from_f64(0.5 + i as f64 * 0.01) - xi).sin() * xi)
+            .sum()
+    }
     fn guarded<S: Scalar>(x: &[S]) -> S {
         x.windows(3)
             .map(|w| w[0].max(w[1]) * (w[2] - w[0]).powi(2) - w[1] / (w[2] * w[2] + 1.5))
@@ -256,6 +276,8 @@ fn loops_across_repetitions_are_fresh_recordings() {
         same_everywhere(|x| running(x), &x0, &points, &v).unwrap();
         same_everywhere(|x| shared(x), &x0, &points, &v).unwrap();
         same_everywhere(|x| guarded(x), &x0, &points, &v).unwrap();
+        same_everywhere(|x| neighbours(x), &x0, &points, &v).unwrap();
+        same_everywhere(|x| varying(x), &x0, &points, &v).unwrap();
         same_everywhere(|x| hyperhess::testfns::rosenbrock(x), &x0, &points, &v).unwrap();
         same_everywhere(|x| hyperhess::testfns::chain(x), &x0, &points, &v).unwrap();
     }

@@ -215,11 +215,18 @@ impl<T: Scalar> Program<T> {
     pub(crate) fn evaluate(&mut self, x: &[T], partials: &mut [T]) -> Result<(), Flipped> {
         debug_assert!(!self.opaque && x.len() == self.n);
         if self.rolled.is_none() {
-            self.rolled = Some(Rolled::find(
-                &self.instrs,
-                self.values.len(),
-                partials.len(),
-            ));
+            let mut rolled = Rolled::find(&self.instrs, self.values.len(), partials.len());
+            rolled.lay_out(
+                &mut self.instrs,
+                &mut self.items,
+                &mut self.outputs,
+                &mut self.values,
+                self.n,
+            );
+            // The local values' scratch, past the slots.
+            self.values.reserve_exact(rolled.scratch);
+            self.values.resize(rolled.slots + rolled.scratch, T::zero());
+            self.rolled = Some(rolled);
         }
         let Program {
             instrs,
@@ -234,7 +241,7 @@ impl<T: Scalar> Program<T> {
         };
         v[1..=x.len()].copy_from_slice(x);
         // The loops were checked against these lengths.
-        assert!(v.len() == rolled.slots && partials.len() == rolled.partials);
+        assert!(v.len() == rolled.slots + rolled.scratch && partials.len() == rolled.partials);
         let mut at = 0usize;
         for segment in &rolled.segments {
             match *segment {
@@ -260,7 +267,16 @@ impl<T: Scalar> Program<T> {
                             // partials (asserted above), each block within its
                             // repetitions.
                             unsafe {
-                                column(instr, d, block.clone(), width as usize, at, v, partials)?
+                                column(
+                                    instr,
+                                    d,
+                                    block.clone(),
+                                    width as usize,
+                                    at,
+                                    rolled.slots,
+                                    v,
+                                    partials,
+                                )?
                             };
                         }
                     }

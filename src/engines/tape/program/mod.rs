@@ -23,6 +23,7 @@
 //!   then marked opaque and never evaluated (the caller records at every point).
 
 mod eval;
+mod local;
 mod rolled;
 
 use crate::rules::{Binary, Unary};

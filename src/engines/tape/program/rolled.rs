@@ -27,6 +27,9 @@ pub(super) struct Shift {
     pub(super) a: i32,
     pub(super) b: i32,
     pub(super) at: u32,
+    /// Which of `[dst, a, b]` are values local to their repetition
+    /// ([`local::BITS`](super::local::BITS)), kept in the scratch.
+    pub(super) local: u8,
 }
 
 /// A stretch of a program: instructions run one by one, or a loop.
@@ -55,10 +58,13 @@ pub(super) struct Rolled {
     /// The value slots and partials the loops were checked for.
     pub(super) slots: usize,
     pub(super) partials: usize,
+    /// Value slots past `slots` for the loops' local values: `BLOCK` repetitions
+    /// of the widest such loop's.
+    pub(super) scratch: usize,
 }
 
 /// An instruction's slots: `[dst, a, b]` (0 where it has none).
-fn slots<T>(instr: &Instr<T>) -> [u32; 3] {
+pub(super) fn slots<T>(instr: &Instr<T>) -> [u32; 3] {
     match *instr {
         Instr::Value { dst, a, b, .. }
         | Instr::Linear { dst, a, b, .. }
@@ -72,7 +78,7 @@ fn slots<T>(instr: &Instr<T>) -> [u32; 3] {
 }
 
 /// Which of `[dst, a, b]` an instruction has.
-fn has<T>(instr: &Instr<T>) -> [bool; 3] {
+pub(super) fn has<T>(instr: &Instr<T>) -> [bool; 3] {
     match instr {
         Instr::Value { .. } | Instr::Linear { .. } | Instr::Mul { .. } | Instr::Binary { .. } => {
             [true; 3]
@@ -100,7 +106,7 @@ pub(super) fn width<T>(instr: &Instr<T>) -> usize {
 
 /// The same constant, bit for bit (for `f64`; other number types' programs are
 /// not rolled where a body has a constant).
-fn same<T: Scalar>(x: T, y: T) -> bool {
+pub(super) fn same<T: Scalar>(x: T, y: T) -> bool {
     use std::any::Any;
     match (
         (&x as &dyn Any).downcast_ref::<f64>(),
@@ -201,6 +207,7 @@ impl Rolled {
                             a: d[1] as i32,
                             b: d[2] as i32,
                             at: w as u32,
+                            local: 0,
                         });
                         w += width(&instrs[i + j]);
                     }
@@ -315,14 +322,18 @@ fn valid<T: Scalar>(
     true
 }
 
-/// Runs a loop's instruction `x` (shifted by `d`) for repetitions `reps`, the
-/// loop's partials from `at` and `width` apart per repetition. `Err` when a guard
-/// flipped.
+/// Runs a loop's instruction `x` (shifted by `d`) for repetitions `reps` (one
+/// block), the loop's partials from `at` and `width` apart per repetition, its
+/// local values (`d.local`) in the scratch from slot `scratch` (`x`'s slot their
+/// position there). `Err` when a guard flipped.
 ///
 /// # Safety
-/// The loop was found by [`Rolled::find`] for value slots of `v.len()` and a
+/// The loop was found by [`Rolled::find`] for value slots of `scratch` and a
 /// stream of `partials.len()` partials, with `at` its partials' start: every slot
-/// and partial it touches was checked in bounds there ([`valid`]).
+/// and partial it touches was checked in bounds there ([`valid`]), and stays
+/// within them as [`Rolled::lay_out`] moved it; the local values' scratch holds a
+/// block of them (`v.len() >= scratch + Rolled::scratch`, and `reps` at most one
+/// block).
 #[inline(never)]
 #[allow(clippy::too_many_arguments, unused_assignments)]
 pub(super) unsafe fn column<T: Scalar>(
@@ -331,17 +342,23 @@ pub(super) unsafe fn column<T: Scalar>(
     reps: std::ops::Range<usize>,
     width: usize,
     at: usize,
+    scratch: usize,
     v: &mut [T],
     partials: &mut [T],
 ) -> Result<(), super::eval::Flipped> {
-    let [dst, a, b] = slots(x);
     let (dd, da, db) = (d.dst as isize, d.a as isize, d.b as isize);
     let r0 = reps.start as isize;
-    let (mut dst, mut a, mut b) = (
-        dst as isize + r0 * dd,
-        a as isize + r0 * da,
-        b as isize + r0 * db,
-    );
+    // A slot's index at the block's first repetition: a local value's in the
+    // scratch (the block's repetitions side by side from its start).
+    let start = |k: usize, slot: u32, step: isize| {
+        if d.local & super::local::BITS[k] != 0 {
+            scratch as isize + slot as isize
+        } else {
+            slot as isize + r0 * step
+        }
+    };
+    let [dst, a, b] = slots(x);
+    let (mut dst, mut a, mut b) = (start(0, dst, dd), start(1, a, da), start(2, b, db));
     let mut at = (at + reps.start * width + d.at as usize) as isize;
     let reps = reps.len();
     let (vlen, plen) = (v.len(), partials.len());
