@@ -335,14 +335,17 @@ fn a_program_is_of_the_order_of_its_recording() {
     // One instruction (40 bytes) and about one value slot (8) per operation on a
     // variable, against 8 bytes and 0 to 5 partials per node.
     assert!(p.bytes() < 8 * tape, "{} vs {tape}", p.bytes());
-    // Evaluated elsewhere: the loops found, and the scratch of their sweeps, add
-    // little (a few numbers per repetition of one block).
+    // Evaluated elsewhere: the loops found, the program keeps only each loop's
+    // first repetition of instructions (the others are its shifts), and the
+    // scratch of its values and of its sweeps adds little (a few numbers per
+    // repetition of one block): less than the tape's bytes (chain at n = 1000:
+    // 512 kB before, 134 kB after, against a tape of 200 kB).
     let before = p.bytes();
     let y: Vec<f64> = x.iter().map(|x| x * 0.5).collect();
     p.gradient(&y).unwrap();
     p.hvp(&y, &x).unwrap();
     assert!(
-        p.bytes() > before && p.bytes() < before + tape / 4,
+        p.bytes() < before / 2 && p.bytes() < tape,
         "{before} -> {} vs {tape}",
         p.bytes()
     );

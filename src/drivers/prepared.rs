@@ -304,8 +304,13 @@ where
     /// Bytes the program takes (instructions, item lists and value slots, and,
     /// once evaluated, the loops found in it and in the recording with the scratch
     /// of their sweeps: a few numbers per repetition of a block of 256), besides
-    /// the recording's own ([`Recording::tape_bytes`]); of the same order: one
-    /// instruction (40 bytes) per operation on a variable.
+    /// the recording's own ([`Recording::tape_bytes`]). Recorded: one instruction
+    /// (40 bytes) and one value slot (8) per operation on a variable. Once
+    /// evaluated at another point, a loop keeps the instructions of its first
+    /// repetition only and its values read within a repetition share one
+    /// scratch: a sum of terms then takes well under its recording (Rosenbrock
+    /// at n = 10^5: 36.4 MB before the first evaluation, 8.4 MB after, against a
+    /// tape of 11.6 MB).
     ///
     /// ```
     /// let mut f = hyperhess::prepare(|x| x[0] * x[1], &[1.0, 2.0]).unwrap();

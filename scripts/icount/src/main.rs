@@ -114,7 +114,8 @@ fn main() {
                         // What the prepared function, a plan and the recording hold.
                         "bytes" => {
                             if k == 0 {
-                                let _ = p.sparse_hessian(x).unwrap();
+                                // At another point: the loops found, the program rolled.
+                                let _ = p.sparse_hessian(&xs[1]).unwrap();
                                 let rec = p.recording().unwrap();
                                 eprintln!(
                                     "prepared {} plan {} tape {} bytes, {} operations",
