@@ -125,6 +125,11 @@ impl Rolled {
             return;
         }
         spans.sort_by_key(|s| s.lo);
+        for span in &mut spans {
+            // (A last repetition's offsets past its last value would be constants
+            // of a next repetition that does not exist.)
+            span.fixed = span.end() > values.len() as u64;
+        }
         self.scan(instrs, items, outputs, &mut spans);
         let mut written = vec![false; values.len()];
         written[..=inputs].fill(true);
