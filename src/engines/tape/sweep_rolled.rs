@@ -324,8 +324,10 @@ mod tests {
 
     /// The rolled paths (`program::rolled`'s columns, this sweep, `hvp_rolled`'s
     /// tangents and reverse sweeps, one lane and two) on small loops, against
-    /// fresh recordings bit for bit; small enough for Miri (`cargo +nightly miri
-    /// test --lib miri_rolled`, by hand: CI does not run Miri).
+    /// fresh recordings bit for bit; small enough for Miri (`MIRIFLAGS=-Zmiri-deterministic-floats
+    /// cargo +nightly miri test --lib miri_rolled`, by hand: CI does not run Miri;
+    /// without the flag Miri perturbs each `sin` and `exp` by a few units in the
+    /// last place, so a recording and its program no longer agree bit for bit).
     #[test]
     fn miri_rolled() {
         let f = |x: &[Var]| {
