@@ -64,9 +64,11 @@ struct Span {
     owned: Vec<bool>,
     escapes: Vec<bool>,
     fixed: bool,
-    /// The new layout: a place per offset, and the kept values per repetition.
+    /// The new layout: a place per offset, and the kept and local values per
+    /// repetition.
     places: Vec<Place>,
     kept: u32,
+    locals: u32,
 }
 
 impl Span {
@@ -97,6 +99,11 @@ impl Span {
     }
 }
 
+/// The span of loop segment `k`, by index into `spans` (in segment order).
+fn span_of(spans: &[Span], k: usize) -> Option<usize> {
+    spans.binary_search_by_key(&k, |s| s.segment).ok()
+}
+
 /// The spans that the reads `first..=last` (one every `step`) touch, by index
 /// into `spans` (sorted by `lo`).
 fn touched(spans: &[Span], first: i64, last: i64) -> std::ops::Range<usize> {
@@ -109,9 +116,8 @@ fn touched(spans: &[Span], first: i64, last: i64) -> std::ops::Range<usize> {
 impl Rolled {
     /// Lays out the loops' values (see the module documentation) of a program
     /// of `instrs` with sum items `items`, outputs `outputs`, slots `values` and
-    /// `inputs` inputs (slots `1..=inputs`),
-    /// renumbering them all; sets the scratch the local values need past the
-    /// slots.
+    /// `inputs` inputs (slots `1..=inputs`), renumbering them all; sets the
+    /// scratch the local values need past the slots.
     pub(super) fn lay_out<T: Scalar>(
         &mut self,
         instrs: &mut [Instr<T>],
@@ -124,11 +130,11 @@ impl Rolled {
         if spans.is_empty() {
             return;
         }
-        spans.sort_by_key(|s| s.lo);
+        debug_assert!(spans.windows(2).all(|w| w[0].end() <= w[1].lo as u64));
         for span in &mut spans {
             // (A last repetition's offsets past its last value would be constants
             // of a next repetition that does not exist.)
-            span.fixed = span.end() > values.len() as u64;
+            span.fixed |= span.end() > values.len() as u64;
         }
         self.scan(instrs, items, outputs, &mut spans);
         let mut written = vec![false; values.len()];
@@ -138,14 +144,7 @@ impl Rolled {
         }
         for span in spans.iter_mut().filter(|s| !s.fixed) {
             place(span, values, &written);
-            if span.places.iter().any(|p| matches!(p, Place::Local(_))) {
-                let locals = span
-                    .places
-                    .iter()
-                    .filter(|p| matches!(p, Place::Local(_)))
-                    .count();
-                self.scratch = self.scratch.max(BLOCK * locals);
-            }
+            self.scratch = self.scratch.max(BLOCK * span.locals as usize);
         }
         self.renumber(instrs, items, outputs, &spans);
     }
@@ -180,6 +179,14 @@ impl Rolled {
             // reads may come before its first value (`2 - x_i`), within one
             // stride of its last, and not in the loop before.
             let after = spans.last().map_or(0, |s| s.end());
+            if (low as u64) < after {
+                // The loop before ran past its slots into this one's (its last
+                // repetition's trailing offsets): neither is laid out anew.
+                if let Some(before) = spans.last_mut() {
+                    before.fixed = true;
+                }
+                continue;
+            }
             let lo = (0..len as usize)
                 .flat_map(|j| {
                     let (s, h, d) = (slots(&body[j]), has(&body[j]), shifts[j]);
@@ -203,6 +210,7 @@ impl Rolled {
                 fixed: false,
                 places: Vec::new(),
                 kept: 0,
+                locals: 0,
             });
         }
         spans
@@ -246,7 +254,7 @@ impl Rolled {
                     shift,
                     ..
                 } => {
-                    let own = spans.iter().position(|s| s.segment == k);
+                    let own = span_of(spans, k);
                     for j in 0..len as usize {
                         let x = &instrs[from as usize + j];
                         let d = self.shifts[shift as usize + j];
@@ -298,7 +306,7 @@ impl Rolled {
                 Segment::Loop {
                     from, len, shift, ..
                 } => {
-                    let own = spans.iter().find(|s| s.segment == k && !s.fixed);
+                    let own = span_of(spans, k).map(|i| &spans[i]).filter(|s| !s.fixed);
                     for j in 0..len as usize {
                         let x = &mut instrs[from as usize + j];
                         let d = &mut self.shifts[shift as usize + j];
@@ -314,11 +322,7 @@ impl Rolled {
                                 (s[f], *step) = match span.places[o] {
                                     Place::Local(p) => {
                                         d.local |= BITS[f];
-                                        let locals = span
-                                            .places
-                                            .iter()
-                                            .filter(|p| matches!(p, Place::Local(_)));
-                                        (p, locals.count() as i32)
+                                        (p, span.locals as i32)
                                     }
                                     Place::Kept(p) => (span.lo + p, span.kept as i32),
                                     Place::Uniform(u) => (u, 0),
@@ -418,6 +422,7 @@ fn place<T: Scalar>(span: &mut Span, values: &mut [T], written: &[bool]) {
     }
     span.places = places;
     span.kept = kept;
+    span.locals = local;
 }
 
 #[cfg(test)]
